@@ -1,0 +1,17 @@
+//! Kaozheng's domain core: the 1+X models, catalog validation and certificate search.
+//!
+//! Everything here is pure (no clock, no network, no storage) so the browser app, the server and the
+//! tests run the very same rules. Time-dependent rules take `now` as an argument.
+
+pub mod catalog;
+pub mod model;
+pub mod search;
+pub mod text;
+pub mod time;
+
+pub use catalog::{Catalog, CatalogError, CatalogErrors};
+pub use model::{
+    Certificate, EvaluationOrg, ExamPlan, LevelInfo, Module, PlanPhase, PlanState, SchoolLevel,
+    Site, SkillGrade, XLevel,
+};
+pub use search::{Hit, Query, SearchIndex};

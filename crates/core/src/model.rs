@@ -1,0 +1,11 @@
+//! The 1+X domain models. Their serde shapes are the API's JSON shapes (DESIGN.md §2, §4).
+
+mod certificate;
+mod level;
+mod plan;
+mod site;
+
+pub use certificate::{CERTIFICATE_SUFFIX, Certificate, EvaluationOrg, LevelInfo};
+pub use level::{Module, SchoolLevel, SkillGrade, XLevel};
+pub use plan::{ExamPlan, PlanPhase, PlanState};
+pub use site::Site;

@@ -1,0 +1,633 @@
+//! Certificate search for queries typed as Chinese characters, full pinyin ("webqianduan"), pinyin
+//! initials ("wqdkf"), an organisation's name, or any mix ("web前端kf").
+//!
+//! The catalog carries each name's pinyin per segment (see [`crate::text`]), so matching is plain
+//! character work with no dictionary. Each query segment-walks the names: every segment it touches
+//! is typed as the character itself or as a non-empty prefix of one of its readings, so full pinyin,
+//! initials and mixtures are one rule. Ranking, best first: the name starts with the query; the name
+//! contains it; pinyin from the start of the name; pinyin later in the name; the organisation; and
+//! last, a loose match that may skip a few segments ("wqkf" for Web前端开发).
+
+use crate::catalog::Catalog;
+use crate::model::{CERTIFICATE_SUFFIX, XLevel};
+use crate::text::{Segment, normalize, segments};
+
+/// Queries longer than this are cut (nobody types more; it bounds the work per keystroke).
+const MAX_QUERY_CHARS: usize = 32;
+/// A loose match may skip at most this many segments.
+const MAX_SKIPS: u16 = 3;
+
+/// What the student typed and picked.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Query {
+    pub text: String,
+    pub batch: Option<u8>,
+    pub level: Option<XLevel>,
+    pub org_id: Option<String>,
+    pub field: Option<String>,
+}
+
+impl Query {
+    pub fn text(text: impl Into<String>) -> Self {
+        Query {
+            text: text.into(),
+            ..Query::default()
+        }
+    }
+}
+
+/// How a certificate matched, so the list can say why it is there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum MatchKind {
+    /// Empty query: every certificate passing the filters.
+    All,
+    /// The characters of the name.
+    Name,
+    /// Full pinyin of the name.
+    Pinyin,
+    /// Pinyin initials or a mix of pinyin and characters.
+    Initials,
+    /// The evaluation organisation's name or its pinyin.
+    Org,
+    /// A loose match that skipped some of the name.
+    Fuzzy,
+}
+
+/// One search result: the certificate's position in the catalog and its rank.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hit {
+    pub index: usize,
+    pub score: u32,
+    pub kind: MatchKind,
+}
+
+/// A precomputed index over one catalog. Build it once per catalog; search on every keystroke.
+#[derive(Debug, Clone, Default)]
+pub struct SearchIndex {
+    docs: Vec<Doc>,
+    orgs: Vec<OrgDoc>,
+    org_ids: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+struct Token {
+    hanzi: Option<char>,
+    readings: Vec<Box<[u8]>>,
+}
+
+#[derive(Debug, Clone)]
+struct Doc {
+    /// The normalized full name, for literal matches.
+    norm: String,
+    /// Segments of the distinctive part of the name (the common suffix would match everything).
+    tokens: Vec<Token>,
+    /// ASCII letters and digits found in the readings, as a bit set: a cheap early "no".
+    mask: u64,
+    name_chars: usize,
+    org: Option<usize>,
+    batch: Option<u8>,
+    levels: u8,
+    field: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+struct OrgDoc {
+    norms: Vec<String>,
+    tokens: Vec<Token>,
+    mask: u64,
+}
+
+fn char_bit(c: char) -> u64 {
+    match c {
+        'a'..='z' => 1 << (c as u32 - 'a' as u32),
+        '0'..='9' => 1 << (26 + c as u32 - '0' as u32),
+        _ => 0,
+    }
+}
+
+fn tokens_for(name: &str, pinyin: &str) -> (Vec<Token>, u64) {
+    let mut mask = 0;
+    let readings = pinyin.split_whitespace();
+    let tokens: Vec<Token> = segments(name)
+        .into_iter()
+        .zip(readings)
+        .map(|(seg, tok)| {
+            let readings: Vec<Box<[u8]>> = tok
+                .split('|')
+                .filter(|r| !r.is_empty())
+                .map(|r| r.as_bytes().into())
+                .collect();
+            for r in &readings {
+                for &b in r.iter() {
+                    mask |= char_bit(b as char);
+                }
+            }
+            Token {
+                hanzi: match seg {
+                    Segment::Hanzi(h) => Some(h),
+                    Segment::Word(_) => None,
+                },
+                readings,
+            }
+        })
+        .collect();
+    (tokens, mask)
+}
+
+impl SearchIndex {
+    pub fn new(catalog: &Catalog) -> Self {
+        let org_ids: Vec<String> = catalog.orgs.iter().map(|o| o.id.clone()).collect();
+        let orgs = catalog
+            .orgs
+            .iter()
+            .map(|o| {
+                let (tokens, mask) = tokens_for(&o.name, &o.pinyin);
+                let mut norms = vec![normalize(&o.name)];
+                norms.extend(o.aliases.iter().map(|a| normalize(a)));
+                OrgDoc {
+                    norms,
+                    tokens,
+                    mask,
+                }
+            })
+            .collect();
+        let docs = catalog
+            .certificates
+            .iter()
+            .map(|c| {
+                let (mut tokens, mask) = tokens_for(&c.name, &c.pinyin);
+                if c.name.ends_with(CERTIFICATE_SUFFIX) && c.name.len() > CERTIFICATE_SUFFIX.len() {
+                    let suffix = segments(CERTIFICATE_SUFFIX).len();
+                    tokens.truncate(tokens.len().saturating_sub(suffix));
+                }
+                let mask = if tokens.is_empty() {
+                    mask
+                } else {
+                    tokens_mask(&tokens)
+                };
+                Doc {
+                    norm: normalize(&c.name),
+                    tokens,
+                    mask,
+                    name_chars: c.name.chars().count(),
+                    org: org_ids.iter().position(|id| *id == c.org_id),
+                    batch: c.batch,
+                    levels: c.levels.iter().fold(0, |m, l| m | l.level.bit()),
+                    field: c.field.clone(),
+                }
+            })
+            .collect();
+        SearchIndex {
+            docs,
+            orgs,
+            org_ids,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.docs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.docs.is_empty()
+    }
+
+    /// Every certificate passing the filters that matches the text, best first (ties keep catalog
+    /// order).
+    pub fn search(&self, query: &Query) -> Vec<Hit> {
+        let q: Vec<char> = normalize(&query.text)
+            .chars()
+            .take(MAX_QUERY_CHARS)
+            .collect();
+        let qs: String = q.iter().collect();
+        let qmask = q.iter().fold(0, |m, &c| m | char_bit(c));
+        let org_filter = match &query.org_id {
+            Some(id) => match self.org_ids.iter().position(|o| o == id) {
+                Some(i) => Some(i),
+                None => return Vec::new(),
+            },
+            None => None,
+        };
+        let mut memo = Memo::default();
+        // The organisation part is the same for all of an organisation's certificates.
+        let org_hits: Vec<bool> = if q.is_empty() {
+            Vec::new()
+        } else {
+            self.orgs
+                .iter()
+                .map(|o| {
+                    o.norms.iter().any(|n| n.contains(&qs))
+                        || (qmask & !o.mask == 0
+                            && best_contiguous(&q, &o.tokens, &mut memo).is_some())
+                })
+                .collect()
+        };
+
+        let mut hits = Vec::new();
+        for (index, d) in self.docs.iter().enumerate() {
+            if query.batch.is_some_and(|b| d.batch != Some(b))
+                || query.level.is_some_and(|l| d.levels & l.bit() == 0)
+                || org_filter.is_some_and(|o| d.org != Some(o))
+                || query
+                    .field
+                    .as_ref()
+                    .is_some_and(|f| d.field.as_ref() != Some(f))
+            {
+                continue;
+            }
+            if q.is_empty() {
+                hits.push(Hit {
+                    index,
+                    score: 0,
+                    kind: MatchKind::All,
+                });
+                continue;
+            }
+            if let Some((tier, penalty, kind)) = self.rank(d, &q, &qs, qmask, &org_hits, &mut memo)
+            {
+                let penalty = penalty + d.name_chars as u32;
+                hits.push(Hit {
+                    index,
+                    score: tier * 1000 + 999 - penalty.min(999),
+                    kind,
+                });
+            }
+        }
+        hits.sort_by(|a, b| b.score.cmp(&a.score).then(a.index.cmp(&b.index)));
+        hits
+    }
+
+    fn rank(
+        &self,
+        d: &Doc,
+        q: &[char],
+        qs: &str,
+        qmask: u64,
+        org_hits: &[bool],
+        memo: &mut Memo,
+    ) -> Option<(u32, u32, MatchKind)> {
+        if d.norm.starts_with(qs) {
+            return Some((10, 0, MatchKind::Name));
+        }
+        if let Some(at) = d.norm.find(qs) {
+            return Some((9, d.norm[..at].chars().count() as u32, MatchKind::Name));
+        }
+        let letters_ok = qmask & !d.mask == 0;
+        if letters_ok && let Some((start, cost)) = best_contiguous(q, &d.tokens, memo) {
+            let kind = if cost == 0 {
+                MatchKind::Pinyin
+            } else {
+                MatchKind::Initials
+            };
+            let tier = match (start == 0, cost == 0) {
+                (true, true) => 8,
+                (true, false) => 7,
+                (false, true) => 6,
+                (false, false) => 5,
+            };
+            return Some((tier, start as u32 * 10 + u32::from(cost) * 5, kind));
+        }
+        if d.org.is_some_and(|o| org_hits[o]) {
+            return Some((4, 0, MatchKind::Org));
+        }
+        if letters_ok
+            && q.len() >= 2
+            && let Some(cost) = best_loose(q, &d.tokens, memo)
+        {
+            return Some((3, u32::from(cost), MatchKind::Fuzzy));
+        }
+        None
+    }
+}
+
+fn tokens_mask(tokens: &[Token]) -> u64 {
+    tokens
+        .iter()
+        .flat_map(|t| t.readings.iter())
+        .flat_map(|r| r.iter())
+        .fold(0, |m, &b| m | char_bit(b as char))
+}
+
+/// Memo table for one (query, token list) walk, reused to avoid allocating per certificate.
+#[derive(Default)]
+struct Memo {
+    cells: Vec<u16>,
+    width: usize,
+}
+
+const UNSEEN: u16 = u16::MAX;
+const NO_MATCH: u16 = u16::MAX - 1;
+/// In a loose walk a skipped segment costs this much, so skips dominate partial readings.
+const SKIP_COST: u16 = 100;
+
+impl Memo {
+    fn reset(&mut self, q: usize, t: usize) {
+        self.width = t + 1;
+        self.cells.clear();
+        self.cells.resize((q + 1) * (t + 1), UNSEEN);
+    }
+}
+
+/// The best place where the query walks consecutive segments: `(start, cost)` where cost counts
+/// segments typed only partly (initials), apart from the last one (still being typed).
+fn best_contiguous(q: &[char], tokens: &[Token], memo: &mut Memo) -> Option<(usize, u16)> {
+    memo.reset(q.len(), tokens.len());
+    let mut best: Option<(usize, u16)> = None;
+    for start in 0..tokens.len() {
+        if let Some(c) = walk(q, 0, tokens, start, false, memo)
+            && best.is_none_or(|(_, b)| c < b)
+        {
+            best = Some((start, c));
+            if c == 0 {
+                break;
+            }
+        }
+    }
+    best
+}
+
+/// The cheapest walk that may skip up to [`MAX_SKIPS`] segments after it starts.
+fn best_loose(q: &[char], tokens: &[Token], memo: &mut Memo) -> Option<u16> {
+    memo.reset(q.len(), tokens.len());
+    (0..tokens.len())
+        .filter_map(|start| walk(q, 0, tokens, start, true, memo))
+        .filter(|c| c / SKIP_COST <= MAX_SKIPS)
+        .min()
+}
+
+fn walk(
+    q: &[char],
+    qi: usize,
+    tokens: &[Token],
+    ti: usize,
+    loose: bool,
+    memo: &mut Memo,
+) -> Option<u16> {
+    if qi == q.len() {
+        return Some(0);
+    }
+    if ti == tokens.len() {
+        return None;
+    }
+    let cell = qi * memo.width + ti;
+    match memo.cells[cell] {
+        UNSEEN => {}
+        NO_MATCH => return None,
+        c => return Some(c),
+    }
+    let t = &tokens[ti];
+    let mut best: Option<u16> = None;
+    let mut consider = |c: Option<u16>, extra: u16| {
+        if let Some(c) = c {
+            let c = c.saturating_add(extra).min(NO_MATCH - 1);
+            if best.is_none_or(|b| c < b) {
+                best = Some(c);
+            }
+        }
+    };
+    if t.hanzi == Some(q[qi]) {
+        consider(walk(q, qi + 1, tokens, ti + 1, loose, memo), 0);
+    }
+    for r in &t.readings {
+        let common = r
+            .iter()
+            .zip(&q[qi..])
+            .take_while(|(b, c)| **b as char == **c)
+            .count();
+        for k in (1..=common).rev() {
+            let partial = u16::from(k < r.len() && qi + k < q.len());
+            consider(walk(q, qi + k, tokens, ti + 1, loose, memo), partial);
+        }
+    }
+    if loose && qi > 0 {
+        consider(walk(q, qi, tokens, ti + 1, loose, memo), SKIP_COST);
+    }
+    memo.cells[cell] = best.unwrap_or(NO_MATCH);
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::FORMAT;
+    use crate::model::{Certificate, EvaluationOrg, LevelInfo};
+
+    fn cert(
+        id: &str,
+        name: &str,
+        pinyin: &str,
+        org: &str,
+        batch: u8,
+        levels: &[XLevel],
+    ) -> Certificate {
+        Certificate {
+            id: id.into(),
+            name: name.into(),
+            org_id: org.into(),
+            batch: Some(batch),
+            field: None,
+            levels: levels.iter().map(|l| LevelInfo::new(*l)).collect(),
+            pinyin: pinyin.into(),
+            description: None,
+        }
+    }
+
+    const SUFFIX_PY: &str = "zhi ye ji neng deng ji zheng shu";
+
+    fn catalog() -> Catalog {
+        use XLevel::*;
+        let c = |id, short: &str, py: &str, org, batch, levels: &[XLevel]| {
+            cert(
+                id,
+                &format!("{short}{CERTIFICATE_SUFFIX}"),
+                &format!("{py} {SUFFIX_PY}"),
+                org,
+                batch,
+                levels,
+            )
+        };
+        Catalog {
+            format: FORMAT,
+            version: "t".into(),
+            source: "test".into(),
+            synthetic: true,
+            total_in_system: None,
+            orgs: vec![
+                EvaluationOrg {
+                    id: "miit".into(),
+                    name: "工业和信息化部教育与考试中心".into(),
+                    aliases: vec![],
+                    pinyin: "gong ye he xin xi hua bu jiao yu yu kao shi zhong xin".into(),
+                },
+                EvaluationOrg {
+                    id: "wuliu".into(),
+                    name: "北京中物联物流采购培训中心".into(),
+                    aliases: vec!["中物联".into()],
+                    pinyin: "bei jing zhong wu lian wu liu cai gou pei xun zhong xin".into(),
+                },
+            ],
+            certificates: vec![
+                c(
+                    "bim",
+                    "建筑信息模型（BIM）",
+                    "jian zhu xin xi mo xing bim",
+                    "miit",
+                    1,
+                    &[Primary, Intermediate, Advanced],
+                ),
+                c(
+                    "web",
+                    "Web前端开发",
+                    "web qian duan kai fa",
+                    "miit",
+                    1,
+                    &[Primary, Intermediate, Advanced],
+                ),
+                c("wl", "物流管理", "wu liu guan li", "wuliu", 1, &[Primary]),
+                c(
+                    "dsj",
+                    "电子商务数据分析",
+                    "dian zi shang wu shu ju fen xi",
+                    "miit",
+                    2,
+                    &[Intermediate],
+                ),
+                c(
+                    "wd",
+                    "网店运营推广",
+                    "wang dian yun ying tui guang",
+                    "miit",
+                    2,
+                    &[Advanced],
+                ),
+                c(
+                    "yh",
+                    "银行信贷",
+                    "yin hang|xing xin dai",
+                    "miit",
+                    3,
+                    &[Primary],
+                ),
+            ],
+        }
+    }
+
+    fn ids(q: &Query) -> Vec<&'static str> {
+        let cat = Box::leak(Box::new(catalog()));
+        let idx = SearchIndex::new(cat);
+        idx.search(q)
+            .iter()
+            .map(|h| cat.certificates[h.index].id.as_str())
+            .collect()
+    }
+
+    fn top(text: &str) -> Option<&'static str> {
+        ids(&Query::text(text)).first().copied()
+    }
+
+    #[test]
+    fn chinese_full_pinyin_initials_and_mixed_all_find_web_frontend() {
+        for q in [
+            "前端",
+            "Web前端",
+            "webqianduan",
+            "qianduan",
+            "wqdkf",
+            "WQDKF",
+            "webqdkaifa",
+            "web前端kf",
+            "ＷＥＢ",
+            "web qian duan",
+        ] {
+            assert_eq!(top(q), Some("web"), "query {q:?}");
+        }
+    }
+
+    #[test]
+    fn loose_initials_skip_a_segment() {
+        let q = Query::text("wqkf");
+        let hits = SearchIndex::new(&catalog()).search(&q);
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].kind, MatchKind::Fuzzy);
+    }
+
+    #[test]
+    fn ranking_prefers_name_then_pinyin_then_org() {
+        let cat = catalog();
+        let idx = SearchIndex::new(&cat);
+        let kind = |t: &str| idx.search(&Query::text(t))[0].kind;
+        assert_eq!(kind("物流"), MatchKind::Name);
+        assert_eq!(kind("wuliu"), MatchKind::Pinyin);
+        assert_eq!(kind("wlgl"), MatchKind::Initials);
+        // "中物联" is only in the organisation's name.
+        let hits = idx.search(&Query::text("中物联"));
+        assert_eq!(hits.len(), 1);
+        assert_eq!(
+            (cat.certificates[hits[0].index].id.as_str(), hits[0].kind),
+            ("wl", MatchKind::Org)
+        );
+        // "shuju" is in the middle of 电子商务数据分析.
+        assert_eq!(top("shuju"), Some("dsj"));
+        // A name match outranks a pinyin match elsewhere.
+        let hits = idx.search(&Query::text("信息"));
+        assert_eq!(cat.certificates[hits[0].index].id, "bim");
+    }
+
+    #[test]
+    fn organisation_pinyin_finds_its_certificates() {
+        let got = ids(&Query::text("zhongwulian"));
+        assert_eq!(got, vec!["wl"]);
+        let got = ids(&Query::text("工业和信息化部"));
+        assert_eq!(got.len(), 5, "{got:?}");
+    }
+
+    #[test]
+    fn polyphonic_characters_match_any_reading() {
+        assert_eq!(top("yinhang"), Some("yh"));
+        assert_eq!(top("yinxing"), Some("yh"));
+        assert_eq!(top("yhxd"), Some("yh"));
+    }
+
+    #[test]
+    fn the_common_suffix_does_not_match_everything_by_pinyin() {
+        assert!(ids(&Query::text("zyjn")).is_empty());
+        // Typed in characters it still matches every name.
+        assert_eq!(ids(&Query::text("职业技能")).len(), 6);
+    }
+
+    #[test]
+    fn filters_combine_with_text() {
+        use XLevel::*;
+        let q = |batch, level, org: Option<&str>| Query {
+            text: String::new(),
+            batch,
+            level,
+            org_id: org.map(Into::into),
+            field: None,
+        };
+        assert_eq!(ids(&q(Some(2), None, None)), vec!["dsj", "wd"]);
+        assert_eq!(
+            ids(&q(None, Some(Advanced), None)),
+            vec!["bim", "web", "wd"]
+        );
+        assert_eq!(ids(&q(None, None, Some("wuliu"))), vec!["wl"]);
+        assert!(ids(&q(None, None, Some("nobody"))).is_empty());
+        let mut both = q(Some(1), Some(Primary), None);
+        both.text = "w".into();
+        assert_eq!(ids(&both), vec!["web", "wl"]);
+    }
+
+    #[test]
+    fn empty_and_junk_queries() {
+        assert_eq!(ids(&Query::text("")).len(), 6);
+        assert_eq!(
+            ids(&Query::text("  （）")).len(),
+            6,
+            "punctuation only is an empty query"
+        );
+        assert!(ids(&Query::text("zzzzqqqq")).is_empty());
+        assert!(ids(&Query::text("不存在的证书")).is_empty());
+        let long = "a".repeat(10_000);
+        assert!(ids(&Query::text(long)).is_empty());
+    }
+}
