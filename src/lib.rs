@@ -1,1 +1,24 @@
-//! Kaozheng app.
+//! Kaozheng: the 1+X certificate catalog, exam plans and (later) registration on a student's phone,
+//! working offline. A Leptos client-side app; domain rules live in `kaozheng-core`.
+
+pub mod api;
+pub mod app;
+pub mod components;
+pub mod format;
+pub mod i18n;
+pub mod pages;
+pub mod perf;
+pub mod prefs;
+pub mod state;
+pub mod storage;
+pub mod sw;
+
+/// Replaces the static app shell in `index.html` with the live app and registers the service worker.
+pub fn start() {
+    if let Some(shell) = leptos::prelude::document().get_element_by_id("shell") {
+        shell.remove();
+    }
+    leptos::mount::mount_to_body(app::App);
+    perf::mark("kz:app-mounted");
+    sw::register();
+}

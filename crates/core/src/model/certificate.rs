@@ -14,10 +14,10 @@ pub struct Certificate {
     /// The evaluation organisation (培训评价组织) that issues it.
     pub org_id: String,
     /// Pilot batch 1–4 where known.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub batch: Option<u8>,
     /// Occupational field where known.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
     /// Levels offered, ascending; empty when the source does not list them.
     #[serde(default)]
@@ -25,7 +25,7 @@ pub struct Certificate {
     /// Pinyin of the name's segments (see [`crate::text::segments`]), space separated; a polyphonic
     /// character lists its readings with `|`. Precomputed so the app needs no dictionary.
     pub pinyin: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
@@ -52,16 +52,16 @@ impl Certificate {
 pub struct LevelInfo {
     pub level: XLevel,
     /// The national platform's id for this certificate level.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub platform_id: Option<String>,
     /// Training hours where published.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hours: Option<u16>,
     /// School levels the standard names as suitable, where published.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suitable_for: Option<Vec<SchoolLevel>>,
     /// Last status change on the national platform.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_on: Option<chrono::NaiveDate>,
 }
 
@@ -83,7 +83,7 @@ pub struct EvaluationOrg {
     pub id: String,
     pub name: String,
     /// Other names the organisation appears under in official lists.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub aliases: Vec<String>,
     /// Pinyin of the name's segments, as for certificates.
     pub pinyin: String,

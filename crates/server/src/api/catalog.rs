@@ -1,0 +1,129 @@
+//! `GET /api/v1/catalog`: the whole catalog document, revalidated by ETag so a phone that has the
+//! current version downloads nothing.
+
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::Response;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+pub async fn get_catalog(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let body = state.catalog.current(&state.db).await?.ok_or_else(|| {
+        ApiError::unavailable("no catalog has been imported yet", "尚未导入证书目录")
+    })?;
+    let not_modified = if_none_match(&headers, &body.etag);
+    let mut res = if not_modified {
+        let mut res = Response::new(Body::empty());
+        *res.status_mut() = StatusCode::NOT_MODIFIED;
+        res
+    } else {
+        let mut res = Response::new(Body::from(body.json.clone()));
+        res.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        res
+    };
+    let h = res.headers_mut();
+    h.insert(header::ETAG, body.etag.clone());
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    // Also on 304, which repeats the headers a 200 would carry.
+    h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    Ok(res)
+}
+
+/// Whether `If-None-Match` names our entity tag: any listed tag equal by weak comparison (the
+/// `W/` prefix ignored), or `*`. Tags may be spread over several header lines.
+pub fn if_none_match(headers: &HeaderMap, etag: &HeaderValue) -> bool {
+    let ours = opaque(etag.as_bytes());
+    headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .any(|v| list_matches(v.as_bytes(), ours))
+}
+
+fn opaque(tag: &[u8]) -> &[u8] {
+    tag.strip_prefix(b"W/").unwrap_or(tag)
+}
+
+/// Parses `#entity-tag` or `*`. Commas may appear inside a quoted tag, so this scans quotes
+/// rather than splitting on commas.
+fn list_matches(list: &[u8], ours: &[u8]) -> bool {
+    let mut i = 0;
+    while i < list.len() {
+        match list[i] {
+            b' ' | b'\t' | b',' => i += 1,
+            b'*' => return true,
+            _ => {
+                if list[i..].starts_with(b"W/") {
+                    i += 2;
+                }
+                if list.get(i) != Some(&b'"') {
+                    // Not an entity tag: skip to the next list element.
+                    while i < list.len() && list[i] != b',' {
+                        i += 1;
+                    }
+                    continue;
+                }
+                let open = i;
+                i += 1;
+                while i < list.len() && list[i] != b'"' {
+                    i += 1;
+                }
+                if i >= list.len() {
+                    return false;
+                }
+                i += 1;
+                if &list[open..i] == ours {
+                    return true;
+                }
+            }
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn matches(value: &str) -> bool {
+        let mut h = HeaderMap::new();
+        h.insert(header::IF_NONE_MATCH, HeaderValue::from_str(value).unwrap());
+        if_none_match(&h, &HeaderValue::from_static("W/\"v2\""))
+    }
+
+    #[test]
+    fn weak_comparison_over_lists() {
+        assert!(matches("W/\"v2\""));
+        assert!(
+            matches("\"v2\""),
+            "strong form of the same tag matches weakly"
+        );
+        assert!(matches("\"v1\", W/\"v2\""));
+        assert!(matches("\"a,b\",W/\"v2\""));
+        assert!(matches("*"));
+        assert!(!matches("W/\"v1\""));
+        assert!(!matches("W/\"v22\""));
+        assert!(!matches("\"v2"));
+        assert!(!matches("v2"));
+        assert!(!matches(""));
+        assert!(!if_none_match(
+            &HeaderMap::new(),
+            &HeaderValue::from_static("W/\"v2\"")
+        ));
+    }
+
+    #[test]
+    fn tags_on_several_lines_are_all_read() {
+        let mut h = HeaderMap::new();
+        h.append(header::IF_NONE_MATCH, HeaderValue::from_static("\"x\""));
+        h.append(header::IF_NONE_MATCH, HeaderValue::from_static("W/\"v2\""));
+        assert!(if_none_match(&h, &HeaderValue::from_static("W/\"v2\"")));
+    }
+}

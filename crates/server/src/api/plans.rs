@@ -1,0 +1,161 @@
+//! `GET /api/v1/plans?certificate=&level=&province=`: exam plans with their state at the server's
+//! now, which the app shows and trusts over its own clock.
+
+use axum::Json;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use chrono::SecondsFormat;
+use kaozheng_core::{ExamPlan, PlanState, XLevel, time};
+use serde::{Deserialize, Serialize};
+
+use crate::db::{self, plans::PlanFilter};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct PlansQuery {
+    pub certificate: Option<String>,
+    pub level: Option<String>,
+    pub province: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PlanList {
+    /// The server's now (UTC+8), at which every `state` was computed.
+    pub as_of: String,
+    pub plans: Vec<PlanView>,
+}
+
+/// A core [`ExamPlan`] plus its state at `as_of`.
+#[derive(Debug, Serialize)]
+pub struct PlanView {
+    #[serde(flatten)]
+    pub plan: ExamPlan,
+    pub state: PlanState,
+}
+
+pub async fn list_plans(
+    State(state): State<AppState>,
+    query: Result<Query<PlansQuery>, QueryRejection>,
+) -> Result<Json<PlanList>, ApiError> {
+    let Query(q) = query.map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_query",
+            format!("the query string could not be read: {}", e.body_text()),
+            "查询参数格式错误",
+        )
+    })?;
+    let filter = filter_of(q)?;
+    let now = state.now();
+    let plans = db::plans::list(&state.db.pool, &filter)
+        .await?
+        .into_iter()
+        .map(|plan| PlanView {
+            state: plan.state_at(now),
+            plan,
+        })
+        .collect();
+    Ok(Json(PlanList {
+        as_of: time::to_china(now).to_rfc3339_opts(SecondsFormat::Secs, false),
+        plans,
+    }))
+}
+
+/// Empty parameters mean "any", so a form can send `level=` for all levels.
+fn filter_of(q: PlansQuery) -> Result<PlanFilter, ApiError> {
+    let present = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    let level = match present(q.level) {
+        None => None,
+        // The JSON names, and the Chinese names and platform codes as people type them.
+        Some(l) => Some(XLevel::parse(&l).ok_or_else(|| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_level",
+                format!(
+                    "level {l:?} is not a certificate level: use primary, intermediate or advanced"
+                ),
+                format!("等级参数无效（{l}）：应为 primary（初级）、intermediate（中级）或 advanced（高级）"),
+            )
+        })?),
+    };
+    Ok(PlanFilter {
+        certificate_id: present(q.certificate),
+        level,
+        province: present(q.province).map(|p| normalize_province(&p)),
+    })
+}
+
+/// Plans store the short province name (河南); accept the full one (河南省) as well.
+fn normalize_province(p: &str) -> String {
+    for suffix in [
+        "维吾尔自治区",
+        "壮族自治区",
+        "回族自治区",
+        "自治区",
+        "省",
+        "市",
+    ] {
+        if let Some(short) = p.strip_suffix(suffix)
+            && short.chars().count() >= 2
+        {
+            return short.to_string();
+        }
+    }
+    p.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn levels_parse_in_every_form_people_use() {
+        for (s, l) in [
+            ("primary", XLevel::Primary),
+            ("Intermediate", XLevel::Intermediate),
+            ("高级", XLevel::Advanced),
+            ("2", XLevel::Intermediate),
+        ] {
+            assert_eq!(XLevel::parse(s), Some(l), "{s}");
+        }
+        assert_eq!(XLevel::parse("expert"), None);
+    }
+
+    #[test]
+    fn empty_parameters_mean_any_and_bad_levels_are_refused() {
+        let f = filter_of(PlansQuery {
+            certificate: Some(" ".into()),
+            level: Some(String::new()),
+            province: Some("河南省".into()),
+        })
+        .unwrap();
+        assert_eq!(
+            f,
+            PlanFilter {
+                certificate_id: None,
+                level: None,
+                province: Some("河南".into()),
+            }
+        );
+        let e = filter_of(PlansQuery {
+            level: Some("expert".into()),
+            ..PlansQuery::default()
+        })
+        .unwrap_err();
+        assert_eq!(
+            (e.status, e.code),
+            (StatusCode::BAD_REQUEST, "invalid_level")
+        );
+    }
+
+    #[test]
+    fn provinces_lose_their_administrative_suffix() {
+        assert_eq!(normalize_province("河南省"), "河南");
+        assert_eq!(normalize_province("天津市"), "天津");
+        assert_eq!(normalize_province("广西壮族自治区"), "广西");
+        assert_eq!(normalize_province("新疆维吾尔自治区"), "新疆");
+        assert_eq!(normalize_province("江苏"), "江苏");
+    }
+}

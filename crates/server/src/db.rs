@@ -1,0 +1,145 @@
+//! The database: one [`AnyPool`] over SQLite (the default, a file in the data dir) or PostgreSQL
+//! (`DATABASE_URL=postgres://…`, for several stateless servers sharing one store).
+//!
+//! Every query is written once for both: portable SQL, `$N` parameters (sqlx-sqlite binds `$N`
+//! to the N-th argument), integers as `i64`, times as epoch seconds. The Any driver cannot bind or
+//! decode chrono types, which is why the conversions live here and not in the schema.
+
+pub mod catalog;
+pub mod meta;
+pub mod plans;
+pub mod sites;
+
+use std::path::Path;
+use std::str::FromStr;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, ConnectOptions, Executor};
+
+/// The SQL migrations, embedded so the binary needs no files beside it.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error(transparent)]
+    Sql(#[from] sqlx::Error),
+    #[error("migrating the database failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("the database holds a value this server cannot read: {0}")]
+    Corrupt(String),
+    #[error("{0}")]
+    Rejected(String),
+}
+
+pub type DbResult<T> = Result<T, DbError>;
+
+/// Which database is behind the pool; only connection set-up differs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn of_url(url: &str) -> Option<Backend> {
+        if url.starts_with("sqlite:") {
+            Some(Backend::Sqlite)
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Some(Backend::Postgres)
+        } else {
+            None
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Db {
+    pub pool: AnyPool,
+    pub backend: Backend,
+}
+
+/// The URL of the default SQLite file inside `data_dir`, created on first connect.
+pub fn sqlite_url(file: &Path) -> anyhow::Result<String> {
+    let path = file.to_str().ok_or_else(|| {
+        anyhow::anyhow!("the database path {} is not valid UTF-8", file.display())
+    })?;
+    // sqlx percent-decodes the path and splits the query at the first `?`.
+    let escaped = path
+        .replace('%', "%25")
+        .replace('?', "%3F")
+        .replace('#', "%23");
+    Ok(format!("sqlite://{escaped}?mode=rwc"))
+}
+
+impl Db {
+    /// Connects, and on SQLite switches the file to WAL so readers never wait for the writer.
+    pub async fn connect(url: &str) -> anyhow::Result<Db> {
+        sqlx::any::install_default_drivers();
+        let backend = Backend::of_url(url).ok_or_else(|| {
+            anyhow::anyhow!("unsupported database URL (expected sqlite:… or postgres://…)")
+        })?;
+        // Statement logging at INFO would drown the request log; slow statements still warn.
+        let options = AnyConnectOptions::from_str(url)?
+            .log_statements(tracing::log::LevelFilter::Debug)
+            .log_slow_statements(
+                tracing::log::LevelFilter::Warn,
+                std::time::Duration::from_millis(500),
+            );
+        let mut pool = AnyPoolOptions::new().max_connections(match backend {
+            Backend::Sqlite => 8,
+            Backend::Postgres => 16,
+        });
+        if backend == Backend::Sqlite {
+            pool = pool.after_connect(|conn, _meta| {
+                Box::pin(async move {
+                    // WAL makes NORMAL durable across crashes of the process (not of the OS), and
+                    // much cheaper than FULL.
+                    conn.execute("PRAGMA synchronous = NORMAL").await?;
+                    Ok(())
+                })
+            });
+        }
+        let pool = pool.connect_with(options).await?;
+        if backend == Backend::Sqlite {
+            // Persistent in the file: set once, every later connection inherits it.
+            pool.execute("PRAGMA journal_mode = WAL").await?;
+        }
+        Ok(Db { pool, backend })
+    }
+
+    /// Applies pending migrations; a database migrated by a newer server is refused by sqlx.
+    pub async fn migrate(&self) -> DbResult<()> {
+        MIGRATOR.run(&self.pool).await?;
+        Ok(())
+    }
+}
+
+/// Converts a stored non-negative count, refusing values that cannot be right.
+pub(crate) fn to_u32(v: i64, what: &str) -> DbResult<u32> {
+    u32::try_from(v).map_err(|_| DbError::Corrupt(format!("{what} = {v}")))
+}
+
+/// Reads an instant stored as epoch seconds.
+pub(crate) fn to_time(v: i64, what: &str) -> DbResult<chrono::DateTime<chrono::Utc>> {
+    chrono::DateTime::from_timestamp(v, 0).ok_or_else(|| DbError::Corrupt(format!("{what} = {v}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_urls_escape_what_sqlx_would_misread() {
+        let url = sqlite_url(Path::new("/tmp/a b/50%?#/kaozheng.sqlite3")).unwrap();
+        assert_eq!(
+            url,
+            "sqlite:///tmp/a b/50%25%3F%23/kaozheng.sqlite3?mode=rwc"
+        );
+        assert_eq!(Backend::of_url(&url), Some(Backend::Sqlite));
+        assert_eq!(
+            Backend::of_url("postgres://u@localhost/k"),
+            Some(Backend::Postgres)
+        );
+        assert_eq!(Backend::of_url("mysql://x"), None);
+    }
+}

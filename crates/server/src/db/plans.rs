@@ -1,0 +1,225 @@
+//! Exam plans (考核计划). The table keeps `seats_taken`; the API's `seats_left` is derived, so the
+//! one number registrations change is updated in a single guarded statement ([`take_seat`]).
+
+use kaozheng_core::{ExamPlan, PlanPhase, XLevel};
+use sqlx::any::AnyRow;
+use sqlx::{Any, Executor, Row};
+
+use super::catalog::level_from_code;
+use super::{DbError, DbResult, to_time, to_u32};
+
+/// Which plans to list; `None` means any.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PlanFilter {
+    pub certificate_id: Option<String>,
+    pub level: Option<XLevel>,
+    pub province: Option<String>,
+}
+
+pub fn phase_name(p: PlanPhase) -> &'static str {
+    match p {
+        PlanPhase::Draft => "draft",
+        PlanPhase::Published => "published",
+        PlanPhase::Scoring => "scoring",
+        PlanPhase::Publicized => "publicized",
+        PlanPhase::Ended => "ended",
+    }
+}
+
+fn phase_from_name(s: &str) -> DbResult<PlanPhase> {
+    [
+        PlanPhase::Draft,
+        PlanPhase::Published,
+        PlanPhase::Scoring,
+        PlanPhase::Publicized,
+        PlanPhase::Ended,
+    ]
+    .into_iter()
+    .find(|p| phase_name(*p) == s)
+    .ok_or_else(|| DbError::Corrupt(format!("phase = {s:?}")))
+}
+
+/// Stores a plan; its `seats_left` becomes `seats_taken = capacity - seats_left`.
+pub async fn insert<'e, E>(db: E, plan: &ExamPlan) -> DbResult<()>
+where
+    E: Executor<'e, Database = Any>,
+{
+    let taken = i64::from(plan.capacity) - i64::from(plan.seats_left);
+    if taken < 0 {
+        return Err(DbError::Rejected(format!(
+            "plan {}: seats_left {} exceeds capacity {}",
+            plan.id, plan.seats_left, plan.capacity
+        )));
+    }
+    sqlx::query(
+        "INSERT INTO exam_plans (id, name, certificate_id, level, province, site_id, phase, \
+         window_opens_at, window_closes_at, exam_starts_at, exam_ends_at, capacity, seats_taken, \
+         fee_fen) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+    )
+    .bind(&plan.id)
+    .bind(&plan.name)
+    .bind(&plan.certificate_id)
+    .bind(i64::from(plan.level.code()))
+    .bind(&plan.province)
+    .bind(&plan.site_id)
+    .bind(phase_name(plan.phase))
+    .bind(plan.window_opens_at.timestamp())
+    .bind(plan.window_closes_at.timestamp())
+    .bind(plan.exam_starts_at.timestamp())
+    .bind(plan.exam_ends_at.timestamp())
+    .bind(i64::from(plan.capacity))
+    .bind(taken)
+    .bind(i64::from(plan.fee_fen))
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+const COLUMNS: &str = "id, name, certificate_id, level, province, site_id, phase, window_opens_at, \
+     window_closes_at, exam_starts_at, exam_ends_at, capacity, seats_taken, fee_fen";
+
+/// Plans matching `filter`, by exam start time, then id (compared here, not by the database's
+/// collation, so SQLite and PostgreSQL agree).
+pub async fn list<'e, E>(db: E, filter: &PlanFilter) -> DbResult<Vec<ExamPlan>>
+where
+    E: Executor<'e, Database = Any>,
+{
+    // Parameters are numbered by hand: sqlx's QueryBuilder writes `?` for Any, which PostgreSQL
+    // rejects.
+    let mut conditions = Vec::new();
+    let mut n = 0;
+    let mut next = || {
+        n += 1;
+        format!("${n}")
+    };
+    if filter.certificate_id.is_some() {
+        conditions.push(format!("certificate_id = {}", next()));
+    }
+    if filter.level.is_some() {
+        conditions.push(format!("level = {}", next()));
+    }
+    if filter.province.is_some() {
+        conditions.push(format!("province = {}", next()));
+    }
+    let mut sql = format!("SELECT {COLUMNS} FROM exam_plans");
+    if !conditions.is_empty() {
+        sql.push_str(" WHERE ");
+        sql.push_str(&conditions.join(" AND "));
+    }
+
+    let mut q = sqlx::query(&sql);
+    if let Some(c) = &filter.certificate_id {
+        q = q.bind(c);
+    }
+    if let Some(l) = filter.level {
+        q = q.bind(i64::from(l.code()));
+    }
+    if let Some(p) = &filter.province {
+        q = q.bind(p);
+    }
+    let mut plans = q
+        .fetch_all(db)
+        .await?
+        .iter()
+        .map(from_row)
+        .collect::<DbResult<Vec<ExamPlan>>>()?;
+    plans.sort_by(|a, b| (a.exam_starts_at, &a.id).cmp(&(b.exam_starts_at, &b.id)));
+    Ok(plans)
+}
+
+pub async fn get<'e, E>(db: E, id: &str) -> DbResult<Option<ExamPlan>>
+where
+    E: Executor<'e, Database = Any>,
+{
+    sqlx::query(&format!("SELECT {COLUMNS} FROM exam_plans WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(db)
+        .await?
+        .as_ref()
+        .map(from_row)
+        .transpose()
+}
+
+/// Takes one seat if any is left; false when the plan is full (or unknown). One statement, so two
+/// servers racing for the last seat cannot both win.
+pub async fn take_seat<'e, E>(db: E, id: &str) -> DbResult<bool>
+where
+    E: Executor<'e, Database = Any>,
+{
+    let done = sqlx::query(
+        "UPDATE exam_plans SET seats_taken = seats_taken + 1 WHERE id = $1 AND seats_taken < capacity",
+    )
+    .bind(id)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Gives a seat back (a cancelled registration); false when none was taken.
+pub async fn release_seat<'e, E>(db: E, id: &str) -> DbResult<bool>
+where
+    E: Executor<'e, Database = Any>,
+{
+    let done = sqlx::query(
+        "UPDATE exam_plans SET seats_taken = seats_taken - 1 WHERE id = $1 AND seats_taken > 0",
+    )
+    .bind(id)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn count<'e, E>(db: E) -> DbResult<i64>
+where
+    E: Executor<'e, Database = Any>,
+{
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM exam_plans")
+        .fetch_one(db)
+        .await?)
+}
+
+fn from_row(r: &AnyRow) -> DbResult<ExamPlan> {
+    let id: String = r.try_get(0)?;
+    let capacity = to_u32(r.try_get(11)?, "capacity")?;
+    let taken = to_u32(r.try_get(12)?, "seats_taken")?;
+    let phase: String = r.try_get(6)?;
+    Ok(ExamPlan {
+        name: r.try_get(1)?,
+        certificate_id: r.try_get(2)?,
+        level: level_from_code(r.try_get(3)?)?,
+        province: r.try_get(4)?,
+        site_id: r.try_get(5)?,
+        phase: phase_from_name(&phase)?,
+        window_opens_at: to_time(r.try_get(7)?, "window_opens_at")?,
+        window_closes_at: to_time(r.try_get(8)?, "window_closes_at")?,
+        exam_starts_at: to_time(r.try_get(9)?, "exam_starts_at")?,
+        exam_ends_at: to_time(r.try_get(10)?, "exam_ends_at")?,
+        seats_left: capacity.saturating_sub(taken),
+        capacity,
+        fee_fen: to_u32(r.try_get(13)?, "fee_fen")?,
+        id,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phase_names_are_the_json_names() {
+        for p in [
+            PlanPhase::Draft,
+            PlanPhase::Published,
+            PlanPhase::Scoring,
+            PlanPhase::Publicized,
+            PlanPhase::Ended,
+        ] {
+            assert_eq!(phase_from_name(phase_name(p)).unwrap(), p);
+            assert_eq!(
+                serde_json::to_value(p).unwrap(),
+                serde_json::Value::from(phase_name(p))
+            );
+        }
+        assert!(phase_from_name("open").is_err());
+    }
+}

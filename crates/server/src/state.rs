@@ -1,0 +1,229 @@
+//! What every request handler shares: the database, the cached catalog body, the built app and the
+//! clock.
+
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use axum::body::Bytes;
+use axum::http::HeaderValue;
+use chrono::{DateTime, Utc};
+use sha2::{Digest, Sha256};
+
+use crate::config::{Clock, Config, redact_url};
+use crate::db::{self, Db, DbResult, meta};
+use crate::seed;
+use crate::static_files::StaticFiles;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub catalog: Arc<CatalogCache>,
+    pub static_files: Arc<StaticFiles>,
+    pub clock: Clock,
+}
+
+impl AppState {
+    /// Opens (or creates) the database, migrates and seeds it, and loads the caches.
+    pub async fn open(config: &Config) -> anyhow::Result<AppState> {
+        config.validate()?;
+        let url = match &config.database_url {
+            Some(url) => {
+                tracing::info!(database = %redact_url(url), "using the configured database");
+                url.clone()
+            }
+            None => {
+                std::fs::create_dir_all(&config.data_dir).with_context(|| {
+                    format!("creating the data directory {}", config.data_dir.display())
+                })?;
+                let path = config.sqlite_path();
+                tracing::info!(database = %path.display(), "using the SQLite file");
+                db::sqlite_url(&path)?
+            }
+        };
+        let db = Db::connect(&url)
+            .await
+            .with_context(|| format!("connecting to {}", redact_url(&url)))?;
+        db.migrate().await?;
+
+        let catalog = match &config.catalog {
+            Some(c) => c.as_ref().clone(),
+            None => seed::default_catalog().context("the built-in catalog is invalid")?,
+        };
+        let now = (config.clock)();
+        let report = seed::seed(&db, &catalog, now, config.demo).await?;
+        match &report.catalog {
+            seed::CatalogSeed::Imported { version } => {
+                tracing::info!(%version, "imported the built-in catalog")
+            }
+            seed::CatalogSeed::Upgraded { from, to } => {
+                tracing::info!(%from, %to, "replaced the stored catalog with the built-in one")
+            }
+            seed::CatalogSeed::Kept { version } => {
+                tracing::info!(%version, "using the stored catalog")
+            }
+            seed::CatalogSeed::KeptStale { version, reason } => tracing::warn!(
+                %version,
+                built_in = %catalog.version,
+                %reason,
+                "kept the stored catalog although the built-in one differs"
+            ),
+        }
+        if report.demo_plans > 0 || report.demo_sites > 0 {
+            tracing::info!(
+                sites = report.demo_sites,
+                plans = report.demo_plans,
+                "seeded demo exam sites and plans"
+            );
+        }
+
+        let cache = CatalogCache::new(config.catalog_recheck);
+        cache.rebuild(&db).await?;
+        Ok(AppState {
+            db,
+            catalog: Arc::new(cache),
+            static_files: Arc::new(StaticFiles::new(&config.dist, &config.frame_ancestors)),
+            clock: config.clock.clone(),
+        })
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        (self.clock)()
+    }
+}
+
+/// The catalog document, serialized once per version.
+#[derive(Debug)]
+pub struct CatalogBody {
+    pub version: String,
+    /// `W/"<version>"`: weak, since compression changes the bytes but not the meaning.
+    pub etag: HeaderValue,
+    pub json: Bytes,
+}
+
+/// Keeps the serialized catalog in memory and notices when another server (or an import) changed
+/// the version in `meta`, at most once per `recheck`.
+pub struct CatalogCache {
+    current: RwLock<Option<Arc<CatalogBody>>>,
+    last_check: Mutex<Option<Instant>>,
+    recheck: Duration,
+    rebuilding: tokio::sync::Mutex<()>,
+}
+
+impl CatalogCache {
+    pub fn new(recheck: Duration) -> CatalogCache {
+        CatalogCache {
+            current: RwLock::new(None),
+            last_check: Mutex::new(None),
+            recheck,
+            rebuilding: tokio::sync::Mutex::new(()),
+        }
+    }
+
+    /// The cached body, without looking at the database.
+    pub fn cached(&self) -> Option<Arc<CatalogBody>> {
+        self.current
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Reads the catalog from the database and replaces the cached body; call after any change.
+    pub async fn rebuild(&self, db: &Db) -> DbResult<Option<Arc<CatalogBody>>> {
+        let _one_at_a_time = self.rebuilding.lock().await;
+        self.rebuild_locked(db).await
+    }
+
+    async fn rebuild_locked(&self, db: &Db) -> DbResult<Option<Arc<CatalogBody>>> {
+        let body = db::catalog::load(&db.pool).await?.map(|c| {
+            Arc::new(CatalogBody {
+                etag: weak_etag(&c.version),
+                json: Bytes::from(c.to_json()),
+                version: c.version,
+            })
+        });
+        *self.current.write().unwrap_or_else(|e| e.into_inner()) = body.clone();
+        *self.last_check.lock().unwrap_or_else(|e| e.into_inner()) = Some(Instant::now());
+        Ok(body)
+    }
+
+    /// The current body, rebuilt first when the stored version moved on. When the database cannot
+    /// be asked, the cached body is still served: a catalog a few seconds old beats an error.
+    pub async fn current(&self, db: &Db) -> DbResult<Option<Arc<CatalogBody>>> {
+        let cached = self.cached();
+        if !self.check_due()
+            && let Some(body) = &cached
+        {
+            return Ok(Some(body.clone()));
+        }
+        let stored = match meta::get(&db.pool, meta::CATALOG_VERSION).await {
+            Ok(v) => v,
+            Err(e) if cached.is_some() => {
+                tracing::warn!(error = %e, "could not check the catalog version; serving the cached one");
+                return Ok(cached);
+            }
+            Err(e) => return Err(e),
+        };
+        *self.last_check.lock().unwrap_or_else(|e| e.into_inner()) = Some(Instant::now());
+        let current = |body: &Option<Arc<CatalogBody>>| match (body, &stored) {
+            (Some(body), Some(v)) => body.version == *v,
+            (None, None) => true,
+            _ => false,
+        };
+        if current(&cached) {
+            return Ok(cached);
+        }
+        let _one_at_a_time = self.rebuilding.lock().await;
+        // Requests that waited for the lock find the work done.
+        let cached = self.cached();
+        if current(&cached) {
+            return Ok(cached);
+        }
+        match self.rebuild_locked(db).await {
+            Ok(body) => Ok(body),
+            Err(e) if cached.is_some() => {
+                tracing::warn!(error = %e, "could not reload the changed catalog; serving the cached one");
+                Ok(cached)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    fn check_due(&self) -> bool {
+        match *self.last_check.lock().unwrap_or_else(|e| e.into_inner()) {
+            Some(t) => t.elapsed() >= self.recheck,
+            None => true,
+        }
+    }
+}
+
+/// `W/"<version>"`, or a digest of the version when it has characters an entity tag cannot hold.
+pub fn weak_etag(version: &str) -> HeaderValue {
+    let fits = !version.is_empty()
+        && version
+            .bytes()
+            .all(|b| b == 0x21 || (0x23..=0x7e).contains(&b));
+    let tag = if fits {
+        version.to_string()
+    } else {
+        let digest = Sha256::digest(version.as_bytes());
+        let hex: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
+        format!("sha256-{hex}")
+    };
+    HeaderValue::from_str(&format!("W/\"{tag}\"")).expect("an entity tag is a valid header value")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn etags_are_weak_and_always_valid() {
+        assert_eq!(weak_etag("2026.11-abc"), "W/\"2026.11-abc\"");
+        let odd = weak_etag("版本 \"2\"");
+        let s = odd.to_str().unwrap();
+        assert!(s.starts_with("W/\"sha256-") && s.ends_with('"'), "{s}");
+        assert_eq!(s.len(), "W/\"sha256-\"".len() + 32);
+        assert_ne!(weak_etag("版本 1"), weak_etag("版本 2"));
+    }
+}

@@ -1,0 +1,464 @@
+//! The built app (Trunk's `dist/`): hashed assets cached for a year, the app shell revalidated on
+//! every visit, SPA routes answered with index.html, precompressed `.br`/`.gz` siblings preferred.
+//!
+//! index.html is kept in memory together with the Content-Security-Policy derived from it (the
+//! hashes of its inline scripts), and both are reloaded when the file changes on disk, so a
+//! `trunk build` next to a running server never leaves a page whose loader script the CSP blocks.
+
+use std::path::{Path, PathBuf};
+use std::sync::RwLock;
+use std::time::SystemTime;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use base64::Engine;
+use sha2::{Digest, Sha256};
+use tower::ServiceExt;
+use tower_http::services::ServeDir;
+
+use crate::state::AppState;
+
+pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+pub const NO_CACHE: &str = "no-cache";
+pub const ONE_HOUR: &str = "public, max-age=3600";
+
+/// Shortest hex run after a `-` that counts as a content hash. Trunk writes seahash digests with
+/// `{:x}`, which drops leading zeros, so a 16-digit hash is sometimes 15 or fewer digits long; 12
+/// still never matches an ordinary word or version number.
+const MIN_HASH_DIGITS: usize = 12;
+
+pub struct StaticFiles {
+    dist: PathBuf,
+    serve_dir: ServeDir,
+    frame_ancestors: Vec<String>,
+    index: RwLock<IndexPage>,
+}
+
+/// index.html as last read, and the CSP that allows exactly its inline scripts.
+#[derive(Clone)]
+struct IndexPage {
+    body: Option<Bytes>,
+    stamp: Option<(SystemTime, u64)>,
+    csp: HeaderValue,
+}
+
+impl StaticFiles {
+    pub fn new(dist: &Path, frame_ancestors: &[String]) -> StaticFiles {
+        let files = StaticFiles {
+            dist: dist.to_path_buf(),
+            serve_dir: ServeDir::new(dist)
+                .precompressed_br()
+                .precompressed_gzip()
+                .append_index_html_on_directories(false),
+            frame_ancestors: frame_ancestors.to_vec(),
+            index: RwLock::new(IndexPage {
+                body: None,
+                stamp: None,
+                csp: csp_header(&content_security_policy(&[], &[], frame_ancestors)),
+            }),
+        };
+        files.reload_index_sync();
+        match files.index_page().body {
+            Some(_) => tracing::info!(dist = %dist.display(), "serving the built app"),
+            None => tracing::warn!(
+                dist = %dist.display(),
+                "no built app (index.html missing): serving the API only; run `trunk build --release`"
+            ),
+        }
+        files
+    }
+
+    /// The Content-Security-Policy for every response.
+    pub fn csp(&self) -> HeaderValue {
+        self.index_page().csp
+    }
+
+    fn index_page(&self) -> IndexPage {
+        self.index.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    fn index_path(&self) -> PathBuf {
+        self.dist.join("index.html")
+    }
+
+    fn reload_index_sync(&self) {
+        let path = self.index_path();
+        let stamp = std::fs::metadata(&path).ok().map(stamp_of);
+        let body = std::fs::read(&path).ok().map(Bytes::from);
+        self.store_index(body, stamp);
+    }
+
+    /// index.html, re-read when its modification time or size changed.
+    async fn current_index(&self) -> Option<Bytes> {
+        let path = self.index_path();
+        let stamp = tokio::fs::metadata(&path).await.ok().map(stamp_of);
+        let page = self.index_page();
+        if page.stamp == stamp {
+            return page.body;
+        }
+        let body = match stamp {
+            Some(_) => tokio::fs::read(&path).await.ok().map(Bytes::from),
+            None => None,
+        };
+        self.store_index(body.clone(), stamp);
+        body
+    }
+
+    fn store_index(&self, body: Option<Bytes>, stamp: Option<(SystemTime, u64)>) {
+        let (scripts, styles) = match &body {
+            Some(html) => inline_hashes(&String::from_utf8_lossy(html)),
+            None => (Vec::new(), Vec::new()),
+        };
+        let csp = csp_header(&content_security_policy(
+            &scripts,
+            &styles,
+            &self.frame_ancestors,
+        ));
+        *self.index.write().unwrap_or_else(|e| e.into_inner()) = IndexPage { body, stamp, csp };
+    }
+}
+
+fn stamp_of(m: std::fs::Metadata) -> (SystemTime, u64) {
+    (m.modified().unwrap_or(SystemTime::UNIX_EPOCH), m.len())
+}
+
+/// Everything that is not `/api/...`: files from dist/, or index.html for app routes.
+pub async fn handler(State(state): State<AppState>, req: Request) -> Response {
+    if req.method() != Method::GET && req.method() != Method::HEAD {
+        return (
+            StatusCode::METHOD_NOT_ALLOWED,
+            [(header::ALLOW, "GET, HEAD")],
+            "method not allowed\n",
+        )
+            .into_response();
+    }
+    let files = &state.static_files;
+    let name = req.uri().path().rsplit('/').next().unwrap_or_default();
+    if name == "index.html" || !has_extension(name) {
+        return app_shell(files).await;
+    }
+    let cache = cache_control_for(name);
+    let res = match files.serve_dir.clone().oneshot(req).await {
+        Ok(res) => res.map(Body::new),
+        Err(infallible) => match infallible {},
+    };
+    match res.status() {
+        StatusCode::NOT_FOUND => (
+            StatusCode::NOT_FOUND,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            "not found\n",
+        )
+            .into_response(),
+        s if s.is_success() || s == StatusCode::NOT_MODIFIED => {
+            let mut res = res;
+            let h = res.headers_mut();
+            h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+            // The bytes depend on Accept-Encoding (a .br sibling, or compression on the fly); a
+            // shared cache must not hand brotli to a client that did not ask for it.
+            h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+            res
+        }
+        _ => res,
+    }
+}
+
+async fn app_shell(files: &StaticFiles) -> Response {
+    match files.current_index().await {
+        Some(html) => (
+            [
+                (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+                (header::CACHE_CONTROL, NO_CACHE),
+            ],
+            html,
+        )
+            .into_response(),
+        None => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [
+                (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            format!(
+                "Kaozheng: the app is not built (no index.html in {}).\n\
+                 Build it with `trunk build --release`, or start the server with --dist pointing \
+                 at a built app.\nThe API is available at /api/v1/ (see /api/v1/openapi.json).\n",
+                files.dist.display()
+            ),
+        )
+            .into_response(),
+    }
+}
+
+/// True for `app.js`, false for `catalog`, `c123` or `.hidden`.
+fn has_extension(name: &str) -> bool {
+    matches!(name.rsplit_once('.'), Some((stem, ext)) if !stem.is_empty() && !ext.is_empty())
+}
+
+/// The Cache-Control for a file of dist/ by its name.
+pub fn cache_control_for(name: &str) -> &'static str {
+    if name == "index.html" || name == "sw.js" {
+        NO_CACHE
+    } else if is_hashed(name) {
+        IMMUTABLE
+    } else {
+        ONE_HOUR
+    }
+}
+
+/// Whether the name carries a content hash (`kaozheng-<hex>_bg.wasm`, `main-<hex>.css`): such a
+/// file never changes under its name, so browsers may keep it for good.
+pub fn is_hashed(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or_default();
+    stem.match_indices('-').any(|(i, _)| {
+        let rest = &stem[i + 1..];
+        let digits = rest.bytes().take_while(u8::is_ascii_hexdigit).count();
+        let tail = &rest[digits..];
+        digits >= MIN_HASH_DIGITS && (tail.is_empty() || tail == "_bg")
+    })
+}
+
+/// The policy: only this origin's scripts, WASM compilation, and the page's own inline scripts by
+/// hash (Trunk's loader is one), never 'unsafe-inline'.
+pub fn content_security_policy(
+    script_hashes: &[String],
+    style_hashes: &[String],
+    frame_ancestors: &[String],
+) -> String {
+    let with = |base: &str, extra: &[String]| {
+        let mut s = base.to_string();
+        for e in extra {
+            s.push(' ');
+            s.push_str(e);
+        }
+        s
+    };
+    [
+        "default-src 'self'".to_string(),
+        with("script-src 'self' 'wasm-unsafe-eval'", script_hashes),
+        with("style-src 'self'", style_hashes),
+        "img-src 'self' data:".to_string(),
+        "connect-src 'self'".to_string(),
+        "manifest-src 'self'".to_string(),
+        "worker-src 'self'".to_string(),
+        with("frame-ancestors 'self'", frame_ancestors),
+        "base-uri 'self'".to_string(),
+        "form-action 'self'".to_string(),
+        "object-src 'none'".to_string(),
+    ]
+    .join("; ")
+}
+
+fn csp_header(policy: &str) -> HeaderValue {
+    HeaderValue::from_str(policy).expect("the policy is built from checked ASCII parts")
+}
+
+/// `'sha256-…'` sources for every inline `<script>` (no `src`) and every `<style>` element.
+pub fn inline_hashes(html: &str) -> (Vec<String>, Vec<String>) {
+    let (mut scripts, mut styles) = (Vec::new(), Vec::new());
+    for (tag, has_src, content) in inline_elements(html) {
+        let source = format!(
+            "'sha256-{}'",
+            base64::engine::general_purpose::STANDARD.encode(Sha256::digest(content.as_bytes()))
+        );
+        let list = if tag == "script" {
+            if has_src {
+                continue;
+            }
+            &mut scripts
+        } else {
+            &mut styles
+        };
+        if !list.contains(&source) {
+            list.push(source);
+        }
+    }
+    (scripts, styles)
+}
+
+/// `(tag, has src attribute, raw content)` for each `<script>` and `<style>` element outside
+/// comments. Their content is raw text up to the matching end tag, as browsers parse it.
+fn inline_elements(html: &str) -> Vec<(&'static str, bool, &str)> {
+    let lower = html.to_ascii_lowercase();
+    let mut out = Vec::new();
+    let mut pos = 0;
+    while let Some(rel) = lower[pos..].find('<') {
+        let at = pos + rel;
+        if lower[at..].starts_with("<!--") {
+            pos = lower[at..].find("-->").map_or(lower.len(), |e| at + e + 3);
+            continue;
+        }
+        let tag = ["script", "style"].into_iter().find(|t| {
+            lower[at + 1..].starts_with(t)
+                && lower[at + 1 + t.len()..]
+                    .bytes()
+                    .next()
+                    .is_some_and(|b| b.is_ascii_whitespace() || b == b'>' || b == b'/')
+        });
+        let Some(tag) = tag else {
+            pos = at + 1;
+            continue;
+        };
+        let Some(open_end) = end_of_tag(&lower, at + 1 + tag.len()) else {
+            break;
+        };
+        let attrs = &lower[at + 1 + tag.len()..open_end];
+        let has_src = attribute_names(attrs).any(|n| n == "src");
+        let content_start = open_end + 1;
+        let close = format!("</{tag}");
+        let content_end = lower[content_start..]
+            .find(&close)
+            .map_or(lower.len(), |e| content_start + e);
+        out.push((tag, has_src, &html[content_start..content_end]));
+        pos = content_end;
+    }
+    out
+}
+
+/// Index of the `>` closing a start tag, skipping quoted attribute values.
+fn end_of_tag(s: &str, from: usize) -> Option<usize> {
+    let mut quote = None;
+    for (i, b) in s.bytes().enumerate().skip(from) {
+        match (quote, b) {
+            (Some(q), _) if b == q => quote = None,
+            (Some(_), _) => {}
+            (None, b'"' | b'\'') => quote = Some(b),
+            (None, b'>') => return Some(i),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Attribute names of a start tag's attribute text (values skipped).
+fn attribute_names(attrs: &str) -> impl Iterator<Item = &str> {
+    let bytes = attrs.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        loop {
+            while i < bytes.len() && (bytes[i].is_ascii_whitespace() || bytes[i] == b'/') {
+                i += 1;
+            }
+            if i >= bytes.len() {
+                return None;
+            }
+            let start = i;
+            while i < bytes.len()
+                && !bytes[i].is_ascii_whitespace()
+                && !matches!(bytes[i], b'=' | b'/')
+            {
+                i += 1;
+            }
+            let name = &attrs[start..i];
+            while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            if i < bytes.len() && bytes[i] == b'=' {
+                i += 1;
+                while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+                    i += 1;
+                }
+                if i < bytes.len() && (bytes[i] == b'"' || bytes[i] == b'\'') {
+                    let q = bytes[i];
+                    i += 1;
+                    while i < bytes.len() && bytes[i] != q {
+                        i += 1;
+                    }
+                    i += 1;
+                } else {
+                    while i < bytes.len() && !bytes[i].is_ascii_whitespace() {
+                        i += 1;
+                    }
+                }
+            }
+            if !name.is_empty() {
+                return Some(name);
+            }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sha(s: &str) -> String {
+        format!(
+            "'sha256-{}'",
+            base64::engine::general_purpose::STANDARD.encode(Sha256::digest(s.as_bytes()))
+        )
+    }
+
+    #[test]
+    fn hashed_names_are_recognised() {
+        for hashed in [
+            "kaozheng-9f8e7d6c5b4a3210_bg.wasm",
+            "kaozheng-9f8e7d6c5b4a3210.js",
+            "main-0123456789abcdef.css",
+            "main-123456789abcdef.css",
+            "kaozheng-7c1f0e5a9b2d4c6e8f0a1b2c3d4e5f6a7c1f0e5a9b2d4c6e8f0a1b2c3d4e5f6a7c1f0e5a9b2d4c6e8f0a1b2c3d4e5f.js",
+        ] {
+            assert!(is_hashed(hashed), "{hashed}");
+            assert_eq!(cache_control_for(hashed), IMMUTABLE);
+        }
+        for plain in [
+            "index.html",
+            "sw.js",
+            "manifest.webmanifest",
+            "icon-192.png",
+            "kaozheng-beef.js",
+            "main-0123456789abcdef-extra.css",
+            "favicon.ico",
+        ] {
+            assert!(!is_hashed(plain), "{plain}");
+        }
+        assert_eq!(cache_control_for("index.html"), NO_CACHE);
+        assert_eq!(cache_control_for("sw.js"), NO_CACHE);
+        assert_eq!(cache_control_for("icon-192.png"), ONE_HOUR);
+    }
+
+    #[test]
+    fn extensions_decide_between_files_and_app_routes() {
+        assert!(has_extension("app.js") && has_extension("a.b.c"));
+        for route in ["", "catalog", "c123", ".hidden", "trailing."] {
+            assert!(!has_extension(route), "{route}");
+        }
+    }
+
+    #[test]
+    fn inline_scripts_and_styles_are_hashed_external_ones_are_not() {
+        let loader =
+            "\nimport init from '/kaozheng-abc.js';\nawait init('/kaozheng-abc_bg.wasm');\n";
+        let html = format!(
+            "<!doctype html><html><head>\
+             <!-- <script>commented()</script> -->\
+             <script src=\"/x.js\"></script>\
+             <SCRIPT type='module' data-x=\"a>b\">{loader}</SCRIPT>\
+             <style>body{{margin:0}}</style>\
+             <scripts>not a script</scripts>\
+             <script>{loader}</script>\
+             </head><body></body></html>"
+        );
+        let (scripts, styles) = inline_hashes(&html);
+        assert_eq!(
+            scripts,
+            vec![sha(loader)],
+            "duplicates collapse, external and commented skipped"
+        );
+        assert_eq!(styles, vec![sha("body{margin:0}")]);
+    }
+
+    #[test]
+    fn policy_lists_hashes_and_never_unsafe_inline() {
+        let p = content_security_policy(
+            &["'sha256-AAA='".into()],
+            &[],
+            &["https://portal.example.edu.cn".into()],
+        );
+        assert!(p.starts_with("default-src 'self'; script-src 'self' 'wasm-unsafe-eval' 'sha256-AAA='; style-src 'self'; img-src 'self' data:;"), "{p}");
+        assert!(p.contains("frame-ancestors 'self' https://portal.example.edu.cn;"));
+        assert!(p.ends_with("object-src 'none'"));
+        assert!(!p.contains("unsafe-inline"));
+    }
+}

@@ -1,0 +1,293 @@
+//! Start-up and restarts: migrations on a fresh directory, idempotent seeding, data kept across
+//! restarts, catalog upgrades from a newer binary, a real port, and the binary's start-up line.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::time::Duration;
+
+use kaozheng_server::seed::{self, CatalogSeed};
+use kaozheng_server::{AppState, Server, db};
+
+use super::support::{TestApp, TestClock, config, fixture_catalog, now};
+
+async fn counts(state: &AppState) -> (i64, i64, i64, i64) {
+    let pool = &state.db.pool;
+    let one = |sql: &'static str| async move {
+        sqlx::query_scalar::<_, i64>(sql)
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    };
+    (
+        one("SELECT COUNT(*) FROM sites").await,
+        one("SELECT COUNT(*) FROM exam_plans").await,
+        one("SELECT COUNT(*) FROM certificates").await,
+        one("SELECT COUNT(*) FROM certificate_levels").await,
+    )
+}
+
+#[tokio::test]
+async fn migrations_run_on_a_directory_that_does_not_exist_yet() {
+    let root = tempfile::tempdir().unwrap();
+    let clock = TestClock::at(now());
+    let mut c = config(root.path(), &clock);
+    c.data_dir = root.path().join("not/yet/there");
+    assert!(!c.data_dir.exists());
+    let state = AppState::open(&c).await.unwrap();
+    assert!(c.data_dir.join("kaozheng.sqlite3").is_file());
+    let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+        .fetch_one(&state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(mode, "wal");
+    let applied: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations")
+        .fetch_one(&state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(applied, db::MIGRATOR.iter().count() as i64);
+    assert_eq!(counts(&state).await, (5, 14, 7, 14));
+}
+
+#[tokio::test]
+async fn seeding_twice_changes_nothing_and_data_survives_a_restart() {
+    let t = TestApp::new().await;
+    let first = counts(&t.state).await;
+    assert!(
+        db::plans::take_seat(&t.state.db.pool, "demo-bim-primary")
+            .await
+            .unwrap()
+    );
+    let plan = db::plans::get(&t.state.db.pool, "demo-bim-primary")
+        .await
+        .unwrap()
+        .unwrap();
+    let catalog = t.get("/api/v1/catalog").await.body;
+
+    // Seeding again directly reports that nothing was written…
+    let report = seed::seed(&t.state.db, &fixture_catalog(), now(), true)
+        .await
+        .unwrap();
+    assert_eq!(
+        report.catalog,
+        CatalogSeed::Kept {
+            version: "fixture-2026-01".into()
+        }
+    );
+    assert_eq!((report.demo_sites, report.demo_plans), (0, 0));
+
+    // …and so does a restart a week later, which must not re-time the demo either.
+    let TestApp { dir, state, .. } = t;
+    state.db.pool.close().await;
+    let clock = TestClock::at(now() + chrono::Duration::days(7));
+    let again = AppState::open(&config(dir.path(), &clock)).await.unwrap();
+    assert_eq!(counts(&again).await, first);
+    let kept = db::plans::get(&again.db.pool, "demo-bim-primary")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(kept, plan, "seat taken before the restart is still taken");
+    let app = kaozheng_server::app(again.clone());
+    let res = tower::ServiceExt::oneshot(
+        app,
+        axum::http::Request::get("/api/v1/catalog")
+            .body(axum::body::Body::empty())
+            .unwrap(),
+    )
+    .await
+    .unwrap();
+    let body = axum::body::to_bytes(res.into_body(), 1 << 20)
+        .await
+        .unwrap();
+    assert_eq!(body, catalog);
+}
+
+#[tokio::test]
+async fn a_newer_built_in_catalog_replaces_the_stored_one() {
+    let t = TestApp::new().await;
+    let TestApp {
+        dir, state, clock, ..
+    } = t;
+    state.db.pool.close().await;
+
+    let mut next = fixture_catalog();
+    next.version = "fixture-2026-02".into();
+    next.certificates[1].name = "物流管理（新版）职业技能等级证书".into();
+    next.certificates[1].pinyin = "wu liu guan li xin ban zhi ye ji neng deng ji zheng shu".into();
+    let mut c = config(dir.path(), &clock);
+    c.catalog = Some(Arc::new(next.clone()));
+    let state = AppState::open(&c).await.unwrap();
+    let stored = db::catalog::load(&state.db.pool).await.unwrap().unwrap();
+    assert_eq!(stored, next);
+    assert_eq!(state.catalog.cached().unwrap().version, "fixture-2026-02");
+    state.db.pool.close().await;
+
+    // One that drops a certificate exam plans use is refused, and the stored one stays.
+    let mut dropped = next.clone();
+    dropped.version = "fixture-2026-03".into();
+    dropped.certificates.retain(|c| c.id != "bim");
+    c.catalog = Some(Arc::new(dropped.clone()));
+    let report = {
+        let db = db::Db::connect(&db::sqlite_url(&c.sqlite_path()).unwrap())
+            .await
+            .unwrap();
+        let r = seed::seed(&db, &dropped, now(), true).await.unwrap();
+        db.pool.close().await;
+        r
+    };
+    match report.catalog {
+        CatalogSeed::KeptStale { version, reason } => {
+            assert_eq!(version, "fixture-2026-02");
+            assert!(reason.contains("bim"), "{reason}");
+        }
+        other => panic!("expected KeptStale, got {other:?}"),
+    }
+    let state = AppState::open(&c).await.unwrap();
+    assert_eq!(state.catalog.cached().unwrap().version, "fixture-2026-02");
+}
+
+#[tokio::test]
+async fn a_catalog_imported_on_purpose_is_not_replaced_by_the_built_in_one() {
+    let t = TestApp::new().await;
+    let mut imported = fixture_catalog();
+    imported.version = "school-import-7".into();
+    let mut tx = t.state.db.pool.begin().await.unwrap();
+    db::catalog::import(&mut tx, &imported, "admin")
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let report = seed::seed(&t.state.db, &fixture_catalog(), now(), true)
+        .await
+        .unwrap();
+    assert_eq!(
+        report.catalog,
+        CatalogSeed::Kept {
+            version: "school-import-7".into()
+        }
+    );
+}
+
+#[tokio::test]
+async fn no_demo_means_no_demo_records() {
+    let root = tempfile::tempdir().unwrap();
+    let clock = TestClock::at(now());
+    let mut c = config(root.path(), &clock);
+    c.demo = false;
+    let state = AppState::open(&c).await.unwrap();
+    assert_eq!(counts(&state).await, (0, 0, 7, 14));
+}
+
+#[tokio::test]
+async fn a_real_port_answers_http() {
+    let root = tempfile::tempdir().unwrap();
+    let clock = TestClock::at(now());
+    super::support::write_dist(&root.path().join("dist"));
+    let server = Server::start(config(root.path(), &clock)).await.unwrap();
+    let port = server.local_addr().port();
+    assert_ne!(port, 0);
+    let url = server.url();
+    assert_eq!(url, format!("http://127.0.0.1:{port}/"));
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(server.run(async {
+        let _ = stopped.await;
+    }));
+
+    let client = reqwest::Client::new();
+    let sites: serde_json::Value = client
+        .get(format!("{url}api/v1/sites"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(sites["sites"].as_array().unwrap().len(), 5);
+    let res = client
+        .get(format!("{url}api/v1/catalog"))
+        .header("if-none-match", "W/\"fixture-2026-01\"")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 304);
+    let page = client
+        .get(format!("{url}certificates/bim"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    assert_eq!(page.headers()["cache-control"], "no-cache");
+
+    stop.send(()).unwrap();
+    tokio::time::timeout(Duration::from_secs(10), task)
+        .await
+        .expect("graceful shutdown")
+        .unwrap()
+        .unwrap();
+}
+
+/// Kills the child on drop, so a failing assertion leaves no server behind.
+struct Child(std::process::Child);
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[tokio::test]
+async fn the_binary_prints_its_url_and_serves_the_built_in_catalog() {
+    let root = tempfile::tempdir().unwrap();
+    let mut child = Child(
+        Command::new(env!("CARGO_BIN_EXE_kaozheng-server"))
+            .args(["serve", "--port", "0", "--data-dir"])
+            .arg(root.path().join("var"))
+            .arg("--dist")
+            .arg(root.path().join("dist"))
+            .env_remove("DATABASE_URL")
+            .env_remove("KAOZHENG_PORT")
+            .env_remove("KAOZHENG_BIND")
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let stdout = child.0.stdout.take().unwrap();
+    let line = tokio::task::spawn_blocking(move || {
+        let mut line = String::new();
+        BufReader::new(stdout).read_line(&mut line).unwrap();
+        line
+    });
+    let line = tokio::time::timeout(Duration::from_secs(60), line)
+        .await
+        .expect("the server printed its URL")
+        .unwrap();
+    let url = line
+        .trim_end()
+        .strip_prefix("Kaozheng serving on ")
+        .unwrap_or_else(|| panic!("unexpected start-up line {line:?}"));
+    assert!(
+        url.starts_with("http://127.0.0.1:") && url.ends_with('/'),
+        "{url}"
+    );
+    let port: u16 = url["http://127.0.0.1:".len()..url.len() - 1]
+        .parse()
+        .unwrap();
+    assert_ne!(port, 0);
+
+    let res = reqwest::get(format!("{url}api/v1/catalog")).await.unwrap();
+    assert_eq!(res.status(), 200);
+    let catalog: kaozheng_core::Catalog = res.json().await.unwrap();
+    assert_eq!(catalog, seed::default_catalog().unwrap());
+    let plans: serde_json::Value = reqwest::get(format!("{url}api/v1/plans"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(plans["plans"].as_array().unwrap().len() >= 8);
+    let home = reqwest::get(url).await.unwrap();
+    assert_eq!(home.status(), 503, "no dist/ in this test");
+    assert!(root.path().join("var/kaozheng.sqlite3").is_file());
+}

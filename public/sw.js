@@ -1,0 +1,102 @@
+// Kaozheng service worker: keeps the app shell (index.html, the hashed JS/WASM/CSS it references,
+// icons) available offline. Data does not go through here: the app keeps it in IndexedDB and asks
+// the API itself, so API requests pass straight to the network.
+'use strict';
+
+const CACHE = 'kz-shell-v1';
+// A navigation waits this long for the network before answering from the cache (weak networks).
+const NAVIGATION_TIMEOUT_MS = 4000;
+const STATIC = ['/manifest.webmanifest', '/icon.svg', '/icon-192.png', '/icon-512.png'];
+
+// Same-origin files index.html references (hashed by Trunk, so a new build means new names).
+function referencedAssets(html) {
+  const urls = new Set();
+  for (const m of html.matchAll(/\b(?:href|src)="(\/[^"]+)"/g)) {
+    if (!m[1].startsWith('//')) urls.add(m[1]);
+  }
+  for (const m of html.matchAll(/from\s+'(\/[^']+)'/g)) urls.add(m[1]);
+  for (const m of html.matchAll(/module_or_path:\s*'(\/[^']+)'/g)) urls.add(m[1]);
+  return [...urls];
+}
+
+// Fetches index.html and everything it references into the cache, then drops what the new
+// index.html no longer references. Throws if index.html cannot be fetched. `fresh` is an index.html
+// response already in hand (a navigation), saving a second request.
+async function cacheShell(fresh) {
+  const cache = await caches.open(CACHE);
+  const res = fresh || (await fetch('/index.html', { cache: 'no-cache' }));
+  if (!res.ok) throw new Error(`index.html: HTTP ${res.status}`);
+  const html = await res.clone().text();
+  const assets = referencedAssets(html).concat(STATIC);
+  await Promise.all(
+    assets.map(async (url) => {
+      if (await cache.match(url)) return;
+      const r = await fetch(url, { cache: 'no-cache' });
+      if (r.ok) await cache.put(url, r);
+    }),
+  );
+  await cache.put('/index.html', res);
+  const keep = new Set(assets.concat('/index.html').map((u) => new URL(u, self.location.origin).href));
+  for (const req of await cache.keys()) {
+    if (!keep.has(req.url)) await cache.delete(req);
+  }
+}
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(cacheShell(null).then(() => self.skipWaiting()));
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(
+    (async () => {
+      for (const name of await caches.keys()) {
+        if (name !== CACHE) await caches.delete(name);
+      }
+      await self.clients.claim();
+    })(),
+  );
+});
+
+function timeout(ms) {
+  return new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), ms));
+}
+
+async function navigate(request) {
+  const cache = await caches.open(CACHE);
+  try {
+    const res = await Promise.race([fetch(request), timeout(NAVIGATION_TIMEOUT_MS)]);
+    // Every app route is index.html; refresh the cached shell in the background when it changed.
+    if (res.ok && (res.headers.get('content-type') || '').includes('text/html')) {
+      cacheShell(res.clone()).catch(() => {});
+      return res;
+    }
+    if (res.status < 500) return res;
+    throw new Error(`HTTP ${res.status}`);
+  } catch (err) {
+    const cached = await cache.match('/index.html');
+    if (cached) return cached;
+    throw err;
+  }
+}
+
+async function asset(request) {
+  const cache = await caches.open(CACHE);
+  const cached = await cache.match(request);
+  if (cached) return cached;
+  const res = await fetch(request);
+  if (res.ok && res.type === 'basic') cache.put(request, res.clone());
+  return res;
+}
+
+self.addEventListener('fetch', (event) => {
+  const { request } = event;
+  if (request.method !== 'GET') return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  if (url.pathname.startsWith('/api/')) return;
+  if (request.mode === 'navigate') {
+    event.respondWith(navigate(request));
+  } else if (url.pathname !== '/sw.js') {
+    event.respondWith(asset(request));
+  }
+});

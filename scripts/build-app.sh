@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Release build of the app into dist/, plus brotli and gzip copies the server sends as they are.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+trunk build --release
+# Precompress once at build time (brotli -q 11 is too slow to do per request).
+find dist -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.css' -o -name '*.html' \
+  -o -name '*.svg' -o -name '*.webmanifest' -o -name '*.json' \) -print0 |
+  while IFS= read -r -d '' f; do
+    brotli -f -q 11 -o "$f.br" "$f"
+    gzip -f -9 -k -n "$f"
+  done

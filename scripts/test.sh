@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Runs every Kaozheng test tier and ends with one summary line "N passed, M failed".
+#   scripts/test.sh            everything (installs what is missing first)
+#   scripts/test.sh --quick    skip the browser tiers (wasm-bindgen-test, release build, Playwright)
+# Logs of each step: target/test-logs/<step>.log
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+export CARGO_TERM_COLOR=never
+
+quick=0
+for a in "$@"; do
+  case "$a" in
+    --quick) quick=1 ;;
+    *) echo "unknown option $a" >&2; exit 2 ;;
+  esac
+done
+
+logs=target/test-logs
+mkdir -p "$logs"
+started=$(date +%s)
+passed=0
+failed=0
+steps_failed=()
+declare -A tier_counts
+
+# step NAME CMD...: runs a step, counts its tests, records a failure without stopping the run.
+step() {
+  local name=$1; shift
+  local log="$logs/$name.log" t0 rc p f
+  t0=$(date +%s)
+  printf '\n\033[1m== %s\033[0m\n' "$name"
+  "$@" >"$log" 2>&1
+  rc=$?
+  tail -n 25 "$log"
+  p=0; f=0
+  # cargo test / wasm-bindgen-test: "test result: ok. 12 passed; 0 failed; ..."
+  while read -r a b; do p=$((p + a)); f=$((f + b)); done < <(
+    grep -E '^test result: ' "$log" | sed -E 's/.* ([0-9]+) passed; ([0-9]+) failed.*/\1 \2/')
+  # Playwright list reporter: "  12 passed (30s)" / "  1 failed"
+  if grep -qE '^\s+[0-9]+ (passed|failed)' "$log" && ! grep -q '^test result: ' "$log"; then
+    p=$(grep -oE '^\s+[0-9]+ passed' "$log" | grep -oE '[0-9]+' | tail -1); p=${p:-0}
+    f=$(grep -oE '^\s+[0-9]+ failed' "$log" | grep -oE '[0-9]+' | tail -1); f=${f:-0}
+  fi
+  # A step with no test counts (fmt, clippy, budgets) counts as one check.
+  if [ "$p" = 0 ] && [ "$f" = 0 ]; then
+    if [ $rc = 0 ]; then p=1; else f=1; fi
+  elif [ $rc != 0 ] && [ "$f" = 0 ]; then
+    f=1
+  fi
+  passed=$((passed + p)); failed=$((failed + f))
+  tier_counts[$name]="$p passed, $f failed, $(( $(date +%s) - t0 ))s"
+  if [ $rc != 0 ]; then
+    steps_failed+=("$name")
+    printf '\033[31m-- %s FAILED (exit %s); full log: %s\033[0m\n' "$name" "$rc" "$log"
+  else
+    printf '\033[32m-- %s ok: %s\033[0m\n' "$name" "${tier_counts[$name]}"
+  fi
+}
+
+core_is_pure() {
+  local bad
+  bad=$(cargo tree -p kaozheng-core -e normal --target all --prefix none --format '{p}' |
+    grep -E -o '^(leptos[a-z_]*|web-sys|js-sys|wasm-bindgen[a-z-]*|gloo[a-z-]*|tokio|sqlx[a-z-]*|axum|hyper|reqwest|indexed_db_futures) ' | sort -u)
+  if [ -n "$bad" ]; then
+    echo "kaozheng-core must stay free of web and I/O crates, but depends on: $bad"
+    return 1
+  fi
+  echo "kaozheng-core depends on no web or I/O crate"
+}
+
+wasm_budget() {
+  local wasm raw br gz budget
+  budget=$(cat scripts/wasm-budget.txt)
+  wasm=$(ls dist/*.wasm)
+  raw=$(stat -c %s "$wasm")
+  br=$(brotli -q 11 -c "$wasm" | wc -c)
+  gz=$(gzip -9 -c "$wasm" | wc -c)
+  echo "release wasm: $raw B raw, $gz B gzip -9, $br B brotli -q 11 (budget $budget B brotli)"
+  [ "$br" -le "$budget" ] || { echo "over budget by $((br - budget)) B"; return 1; }
+}
+
+wasm_tests() {
+  CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=180 \
+    cargo test -p kaozheng --target wasm32-unknown-unknown --test indexeddb
+}
+
+e2e() {
+  cargo build --release -p kaozheng-server && npx playwright test
+}
+
+step setup scripts/setup.sh --test
+step fmt cargo fmt --all -- --check
+step clippy-native cargo clippy --workspace --all-targets -- -D warnings
+clippy_wasm() {
+  # The core's property tests need an OS random source, so its wasm check covers the library only.
+  cargo clippy -p kaozheng --target wasm32-unknown-unknown --all-targets -- -D warnings &&
+    cargo clippy -p kaozheng-core --target wasm32-unknown-unknown --lib -- -D warnings
+}
+step clippy-wasm clippy_wasm
+step core-purity core_is_pure
+step native-tests cargo test --workspace
+if [ $quick = 0 ]; then
+  step wasm-indexeddb wasm_tests
+  step release-build scripts/build-app.sh
+  step wasm-budget wasm_budget
+  step e2e-playwright e2e
+fi
+
+elapsed=$(( $(date +%s) - started ))
+printf '\n\033[1m== summary\033[0m (%dm%02ds)\n' $((elapsed / 60)) $((elapsed % 60))
+for k in setup fmt clippy-native clippy-wasm core-purity native-tests wasm-indexeddb release-build wasm-budget e2e-playwright; do
+  [ -n "${tier_counts[$k]:-}" ] && printf '  %-16s %s\n' "$k" "${tier_counts[$k]}"
+done
+[ ${#steps_failed[@]} -gt 0 ] && echo "  failed steps: ${steps_failed[*]}"
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]

@@ -1,0 +1,53 @@
+//! The root component: preferences, state providers and routes.
+
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+use crate::components::app_footer::AppFooter;
+use crate::components::app_header::AppHeader;
+use crate::components::sync_status::SyncStatus;
+use crate::i18n::I18n;
+use crate::pages::catalog::CatalogPage;
+use crate::pages::certificate::CertificatePage;
+use crate::pages::home::HomePage;
+use crate::pages::not_found::NotFoundPage;
+use crate::prefs;
+use crate::state::catalog::provide_catalog_state;
+use crate::state::clock::provide_clock;
+use crate::state::network::provide_network;
+
+#[component]
+pub fn App() -> impl IntoView {
+    let locale = RwSignal::new(prefs::initial_locale());
+    provide_context(I18n { locale });
+    Effect::new(move |_| {
+        let l = locale.get();
+        prefs::apply_locale(l);
+        prefs::save_locale(l);
+    });
+    let theme = RwSignal::new(prefs::initial_theme());
+    provide_context(theme);
+    Effect::new(move |_| prefs::apply_theme(theme.get()));
+
+    provide_clock();
+    let network = provide_network();
+    provide_catalog_state(network);
+    let t = move || locale.get().texts();
+
+    view! {
+        <Router>
+            <a class="skip-link" href="#main">{move || t().skip_to_content}</a>
+            <AppHeader/>
+            <SyncStatus/>
+            <main id="main" tabindex="-1">
+                <Routes fallback=NotFoundPage>
+                    <Route path=path!("/") view=HomePage/>
+                    <Route path=path!("/catalog") view=CatalogPage/>
+                    <Route path=path!("/certificates/:id") view=CertificatePage/>
+                </Routes>
+            </main>
+            <AppFooter/>
+        </Router>
+    }
+}

@@ -1,0 +1,98 @@
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::format;
+use crate::i18n::use_i18n;
+use crate::state::catalog::{SyncProblem, use_catalog};
+use crate::state::clock::use_now;
+use crate::state::network::use_network;
+
+/// Online/offline, when the data was last updated, and any problem with syncing or storage.
+///
+/// Problems are shown, never swallowed: a failed refresh keeps the saved data and says so.
+#[component]
+pub fn SyncStatus() -> impl IntoView {
+    let i18n = use_i18n();
+    let t = move || i18n.t();
+    let st = use_catalog();
+    let net = use_network();
+    let now = use_now();
+
+    let offline = move || !net.online.get() || st.problem.get() == Some(SyncProblem::Unreachable);
+    let updated = move || match st.synced_at.get() {
+        Some(at) => view! {
+            <span>
+                {t().updated_at} " "
+                <time datetime=at.to_rfc3339() title=format::minute(at)>
+                    {format::age(i18n.locale.get(), at, now.get())}
+                </time>
+            </span>
+        }
+        .into_any(),
+        None => view! { <span>{t().never_synced}</span> }.into_any(),
+    };
+    let problem = move || {
+        let p = st.problem.get()?;
+        let text = match p {
+            SyncProblem::Unreachable => t().offline_note.to_string(),
+            SyncProblem::Server(m) => format!("{} ({m})", t().sync_failed),
+            SyncProblem::Rejected(m) => format!("{}{m}", t().catalog_rejected),
+        };
+        Some(view! {
+            <p class="status-problem" data-testid="sync-problem">
+                <span class="problem-text">{text}</span>
+                <button
+                    type="button"
+                    class="link-button"
+                    disabled=move || st.syncing.get()
+                    on:click=move |_| spawn_local(st.refresh())
+                >
+                    {move || t().retry}
+                </button>
+            </p>
+        })
+    };
+    let storage = move || {
+        st.storage_error.get().map(|e| {
+            view! {
+                <p class="status-problem" role="alert" data-testid="storage-error">
+                    {t().storage_failed}
+                    {e}
+                </p>
+            }
+        })
+    };
+    let skipped = move || {
+        let n = st.skipped.get();
+        (n > 0).then(|| {
+            view! {
+                <p class="status-note" data-testid="skipped-records">
+                    {(t().skipped_records)(n)}
+                    <button type="button" class="link-button" on:click=move |_| st.skipped.set(0)>
+                        {move || t().dismiss}
+                    </button>
+                </p>
+            }
+        })
+    };
+
+    view! {
+        <section class="sync-status" role="status" aria-live="polite" data-testid="sync-status">
+            <p class="status-line">
+                <span class="net" class:net-offline=offline data-testid="network-state">
+                    <span class="dot" aria-hidden="true"></span>
+                    {move || if offline() { t().offline } else { t().online }}
+                </span>
+                <span class="status-sep" aria-hidden="true">"·"</span>
+                {updated}
+                <Show when=move || st.syncing.get()>
+                    <span class="status-sep" aria-hidden="true">"·"</span>
+                    <span class="syncing">{move || t().syncing}</span>
+                </Show>
+            </p>
+            {problem}
+            {storage}
+            {skipped}
+        </section>
+    }
+}

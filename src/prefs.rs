@@ -1,0 +1,125 @@
+//! The student's display preferences (language, theme), kept in `localStorage` so they survive
+//! reloads and apply before data arrives.
+
+use crate::i18n::Locale;
+
+const LOCALE_KEY: &str = "kz.locale";
+const THEME_KEY: &str = "kz.theme";
+
+/// Colour scheme: follow the system unless the student picked one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Theme {
+    System,
+    Light,
+    Dark,
+}
+
+impl Theme {
+    /// The next choice on the toggle: system → light → dark → system.
+    pub fn next(self) -> Self {
+        match self {
+            Theme::System => Theme::Light,
+            Theme::Light => Theme::Dark,
+            Theme::Dark => Theme::System,
+        }
+    }
+
+    fn key(self) -> &'static str {
+        match self {
+            Theme::System => "system",
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+        }
+    }
+
+    fn from_key(s: &str) -> Option<Self> {
+        [Theme::System, Theme::Light, Theme::Dark]
+            .into_iter()
+            .find(|t| t.key() == s)
+    }
+}
+
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+fn read(key: &str) -> Option<String> {
+    local_storage()?.get_item(key).ok().flatten()
+}
+
+/// Preferences are a convenience: if storage is unavailable (private mode) they just don't persist.
+fn write(key: &str, value: &str) {
+    if let Some(s) = local_storage() {
+        let _ = s.set_item(key, value);
+    }
+}
+
+/// The saved language, else `?lang=` in the URL, else Chinese (the product's default).
+pub fn initial_locale() -> Locale {
+    let from_url = web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .and_then(|s| {
+            s.trim_start_matches('?')
+                .split('&')
+                .find_map(|kv| kv.strip_prefix("lang=").map(str::to_string))
+        })
+        .and_then(|tag| Locale::from_tag(&tag));
+    from_url
+        .or_else(|| read(LOCALE_KEY).and_then(|t| Locale::from_tag(&t)))
+        .unwrap_or(Locale::Zh)
+}
+
+pub fn save_locale(locale: Locale) {
+    write(LOCALE_KEY, locale.tag());
+}
+
+pub fn initial_theme() -> Theme {
+    read(THEME_KEY)
+        .and_then(|t| Theme::from_key(&t))
+        .unwrap_or(Theme::System)
+}
+
+pub fn save_theme(theme: Theme) {
+    write(THEME_KEY, theme.key());
+}
+
+fn root() -> Option<web_sys::Element> {
+    web_sys::window()?.document()?.document_element()
+}
+
+/// Sets `<html lang>` so screen readers and fonts follow the language.
+pub fn apply_locale(locale: Locale) {
+    if let Some(r) = root() {
+        let _ = r.set_attribute("lang", locale.tag());
+    }
+}
+
+/// Sets `<html data-theme>`; the stylesheet follows the system when it is absent.
+pub fn apply_theme(theme: Theme) {
+    if let Some(r) = root() {
+        let _ = match theme {
+            Theme::System => r.remove_attribute("data-theme"),
+            t => r.set_attribute("data-theme", t.key()),
+        };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn theme_cycles_through_all_three() {
+        let mut t = Theme::System;
+        let mut seen = vec![];
+        for _ in 0..3 {
+            seen.push(t);
+            t = t.next();
+        }
+        assert_eq!(t, Theme::System);
+        assert_eq!(seen, vec![Theme::System, Theme::Light, Theme::Dark]);
+        for t in seen {
+            assert_eq!(Theme::from_key(t.key()), Some(t));
+        }
+    }
+}

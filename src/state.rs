@@ -1,0 +1,5 @@
+//! App-wide reactive state, provided at the root (`provide_*`) and read by pages (`use_*`).
+
+pub mod catalog;
+pub mod clock;
+pub mod network;

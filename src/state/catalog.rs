@@ -1,0 +1,237 @@
+//! The catalog, exam plans and sites the app shows, with where they came from and how fresh they are.
+//!
+//! Start-up paints from IndexedDB first (instant, and the only source offline), then refreshes from
+//! the API with the stored ETag. A refresh that fails keeps what is on screen and says so; a catalog
+//! that fails validation is never stored.
+
+use std::rc::Rc;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use kaozheng_core::{Catalog, ExamPlan, SearchIndex, Site};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::{self, ApiError, Fetched};
+use crate::perf;
+use crate::state::network::Network;
+use crate::storage::{Db, StorageError};
+
+/// Why the last refresh did not bring fresh data.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SyncProblem {
+    /// The server could not be reached (offline, timeout, DNS…).
+    Unreachable,
+    /// The server answered with an error.
+    Server(String),
+    /// The server sent data that failed validation; the last good copy is kept.
+    Rejected(String),
+}
+
+/// A catalog with its search index, swapped together so they never disagree.
+pub struct LoadedCatalog {
+    pub catalog: Catalog,
+    pub index: SearchIndex,
+}
+
+impl LoadedCatalog {
+    pub fn new(catalog: Catalog) -> Arc<Self> {
+        let index = SearchIndex::new(&catalog);
+        Arc::new(LoadedCatalog { catalog, index })
+    }
+}
+
+#[derive(Clone, Copy)]
+pub struct CatalogState {
+    pub catalog: RwSignal<Option<Arc<LoadedCatalog>>>,
+    pub plans: RwSignal<Arc<Vec<ExamPlan>>>,
+    pub sites: RwSignal<Arc<Vec<Site>>>,
+    /// Whether plans have ever been synced (an empty list then means "none", not "unknown").
+    pub plans_known: RwSignal<bool>,
+    /// The first read from IndexedDB has finished (so "nothing saved" can be told from "loading").
+    pub local_read_done: RwSignal<bool>,
+    pub syncing: RwSignal<bool>,
+    pub synced_at: RwSignal<Option<DateTime<Utc>>>,
+    pub problem: RwSignal<Option<SyncProblem>>,
+    pub storage_error: RwSignal<Option<String>>,
+    /// Local records that could not be read and were skipped.
+    pub skipped: RwSignal<usize>,
+    etag: RwSignal<Option<String>>,
+    db: StoredValue<Option<Rc<Db>>, LocalStorage>,
+}
+
+pub fn use_catalog() -> CatalogState {
+    expect_context::<CatalogState>()
+}
+
+/// Creates the state, paints from IndexedDB and starts the first refresh.
+pub fn provide_catalog_state(network: Network) -> CatalogState {
+    let st = CatalogState {
+        catalog: RwSignal::new(None),
+        plans: RwSignal::new(Arc::new(Vec::new())),
+        sites: RwSignal::new(Arc::new(Vec::new())),
+        plans_known: RwSignal::new(false),
+        local_read_done: RwSignal::new(false),
+        syncing: RwSignal::new(false),
+        synced_at: RwSignal::new(None),
+        problem: RwSignal::new(None),
+        storage_error: RwSignal::new(None),
+        skipped: RwSignal::new(0),
+        etag: RwSignal::new(None),
+        db: StoredValue::new_local(None),
+    };
+    provide_context(st);
+
+    spawn_local(async move {
+        st.load_local().await;
+        st.refresh().await;
+    });
+
+    // Coming back online, or back to the tab after a while, is the moment to catch up.
+    Effect::new(move |prev: Option<bool>| {
+        let online = network.online.get();
+        if prev == Some(false) && online {
+            spawn_local(st.refresh());
+        }
+        online
+    });
+    let visible = window_event_listener(leptos::ev::visibilitychange, move |_| {
+        let hidden = document().hidden();
+        let stale = st
+            .synced_at
+            .get_untracked()
+            .is_none_or(|t| Utc::now() - t > chrono::Duration::minutes(5));
+        if !hidden && stale {
+            spawn_local(st.refresh());
+        }
+    });
+    std::mem::forget(visible);
+    st
+}
+
+impl CatalogState {
+    fn db(&self) -> Option<Rc<Db>> {
+        self.db.get_value()
+    }
+
+    fn storage_failed(&self, e: StorageError) {
+        self.storage_error.set(Some(e.to_string()));
+    }
+
+    async fn load_local(self) {
+        let db = match Db::open().await {
+            Ok(db) => Rc::new(db),
+            Err(e) => {
+                self.storage_failed(e);
+                self.local_read_done.set(true);
+                return;
+            }
+        };
+        self.db.set_value(Some(db.clone()));
+        let mut skipped = 0;
+        match db.load_catalog().await {
+            Ok(Some(stored)) => {
+                skipped += stored.skipped.len();
+                self.etag.set(stored.meta.etag.clone());
+                self.synced_at.set(stored.meta.synced_at);
+                self.catalog.set(Some(LoadedCatalog::new(stored.value)));
+                perf::mark("kz:catalog-painted-local");
+            }
+            Ok(None) => {}
+            Err(e) => self.storage_failed(e),
+        }
+        match db.load_plans().await {
+            Ok(Some(stored)) => {
+                skipped += stored.skipped.len();
+                self.plans.set(Arc::new(stored.value));
+                self.plans_known.set(true);
+            }
+            Ok(None) => {}
+            Err(e) => self.storage_failed(e),
+        }
+        match db.load_sites().await {
+            Ok(Some(stored)) => {
+                skipped += stored.skipped.len();
+                self.sites.set(Arc::new(stored.value));
+            }
+            Ok(None) => {}
+            Err(e) => self.storage_failed(e),
+        }
+        self.skipped.set(skipped);
+        self.local_read_done.set(true);
+    }
+
+    /// Fetches what changed and stores it. Safe to call any time; overlapping calls are dropped.
+    pub async fn refresh(self) {
+        if self.syncing.get_untracked() {
+            return;
+        }
+        self.syncing.set(true);
+        let mut problem = None;
+        let mut note = |e: ApiError| {
+            let p = match e {
+                ApiError::Network(_) => SyncProblem::Unreachable,
+                ApiError::Status { status, message } => {
+                    SyncProblem::Server(format!("{status} {message}"))
+                }
+                ApiError::Invalid(m) => SyncProblem::Rejected(m),
+            };
+            // The first problem is the one worth showing; later ones usually repeat it.
+            problem.get_or_insert(p);
+        };
+        let now = Utc::now();
+
+        let etag = self.etag.get_untracked();
+        let have_catalog = self.catalog.with_untracked(Option::is_some);
+        match api::fetch_catalog(etag.as_deref().filter(|_| have_catalog)).await {
+            Ok(Fetched::NotModified) => {
+                if let Some(db) = self.db()
+                    && let Err(e) = db.touch_catalog(now).await
+                {
+                    self.storage_failed(e);
+                }
+            }
+            Ok(Fetched::Fresh { value, etag }) => {
+                if let Some(db) = self.db()
+                    && let Err(e) = db.save_catalog(&value, etag.as_deref(), now).await
+                {
+                    self.storage_failed(e);
+                }
+                self.etag.set(etag);
+                self.catalog.set(Some(LoadedCatalog::new(value)));
+                perf::mark("kz:catalog-painted-network");
+            }
+            Err(e) => note(e),
+        }
+
+        match api::fetch_plans().await {
+            Ok(res) => {
+                if let Some(db) = self.db()
+                    && let Err(e) = db.save_plans(&res.plans, res.as_of, now).await
+                {
+                    self.storage_failed(e);
+                }
+                self.plans.set(Arc::new(res.plans));
+                self.plans_known.set(true);
+            }
+            Err(e) => note(e),
+        }
+        match api::fetch_sites().await {
+            Ok(sites) => {
+                if let Some(db) = self.db()
+                    && let Err(e) = db.save_sites(&sites, now).await
+                {
+                    self.storage_failed(e);
+                }
+                self.sites.set(Arc::new(sites));
+            }
+            Err(e) => note(e),
+        }
+
+        if problem.is_none() {
+            self.synced_at.set(Some(now));
+        }
+        self.problem.set(problem);
+        self.syncing.set(false);
+    }
+}
