@@ -99,7 +99,11 @@ clippy_wasm() {
 }
 step clippy-wasm clippy_wasm
 step core-purity core_is_pure
-step native-tests cargo test --workspace
+native_tests() {
+  # The app builds the core without the `error-paths` feature; test that configuration too.
+  cargo test --workspace && cargo test -p kaozheng-core --no-default-features --lib
+}
+step native-tests native_tests
 if [ $quick = 0 ]; then
   step wasm-indexeddb wasm_tests
   step release-build scripts/build-app.sh

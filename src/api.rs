@@ -141,5 +141,7 @@ pub fn js_text(v: &wasm_bindgen::JsValue) -> String {
     if let Some(e) = v.dyn_ref::<js_sys::Error>() {
         return String::from(e.message());
     }
-    v.as_string().unwrap_or_else(|| format!("{v:?}"))
+    v.as_string()
+        .or_else(|| js_sys::JSON::stringify(v).ok().and_then(|s| s.as_string()))
+        .unwrap_or_else(|| "unknown error".into())
 }

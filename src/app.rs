@@ -7,7 +7,7 @@ use leptos_router::path;
 use crate::components::app_footer::AppFooter;
 use crate::components::app_header::AppHeader;
 use crate::components::sync_status::SyncStatus;
-use crate::i18n::I18n;
+use crate::i18n::{I18n, tr};
 use crate::pages::catalog::CatalogPage;
 use crate::pages::certificate::CertificatePage;
 use crate::pages::home::HomePage;
@@ -33,11 +33,10 @@ pub fn App() -> impl IntoView {
     provide_clock();
     let network = provide_network();
     provide_catalog_state(network);
-    let t = move || locale.get().texts();
 
     view! {
         <Router>
-            <a class="skip-link" href="#main">{move || t().skip_to_content}</a>
+            <a class="skip-link" href="#main">{tr(|t| t.skip_to_content)}</a>
             <AppHeader/>
             <SyncStatus/>
             <main id="main" tabindex="-1">

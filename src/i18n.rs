@@ -372,6 +372,16 @@ pub fn use_i18n() -> I18n {
     expect_context::<I18n>()
 }
 
+/// One interface string as a signal that follows the language.
+///
+/// `pick` is a plain function pointer, so every call site shares one signal type and one rendering
+/// path: a closure per string would make the compiler emit rendering code per string (tens of KB of
+/// WASM over the app).
+pub fn tr(pick: fn(&'static Texts) -> &'static str) -> Signal<&'static str> {
+    let locale = use_i18n().locale;
+    Signal::derive(move || pick(locale.get().texts()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

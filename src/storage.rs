@@ -74,18 +74,22 @@ pub struct CatalogMeta {
     /// The API's `ETag`, for `If-None-Match` on the next refresh.
     pub etag: Option<String>,
     /// When the server last confirmed this catalog (a 200 or a 304).
+    #[serde(with = "kaozheng_core::time::cst::option")]
     pub synced_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlansMeta {
     /// The server's "as of" time for seats left.
+    #[serde(with = "kaozheng_core::time::cst")]
     pub as_of: DateTime<Utc>,
+    #[serde(with = "kaozheng_core::time::cst")]
     pub synced_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SitesMeta {
+    #[serde(with = "kaozheng_core::time::cst")]
     pub synced_at: DateTime<Utc>,
 }
 
@@ -664,15 +668,21 @@ impl<R: Record> RecordsRequest<R> {
                 }),
             }
         }
-        rows.sort_by_key(|(order, _)| *order);
+        rows.sort_unstable_by_key(|(order, _)| *order);
         Ok(rows.into_iter().map(|(_, record)| record).collect())
     }
 }
 
 fn key_text(key: &JsValue) -> String {
     key.as_string()
-        .or_else(|| key.as_f64().map(|n| n.to_string()))
-        .unwrap_or_else(|| format!("{key:?}"))
+        // Keys here are strings or integers; integer text avoids float formatting code in the WASM.
+        .or_else(|| key.as_f64().map(|n| (n as i64).to_string()))
+        .or_else(|| {
+            js_sys::JSON::stringify(key)
+                .ok()
+                .and_then(|s| s.as_string())
+        })
+        .unwrap_or_default()
 }
 
 /// Maps a failed open: the upgrade's own error first, then the upgrade transaction's cause.

@@ -1,9 +1,8 @@
 use leptos::prelude::*;
 
-use crate::i18n::use_i18n;
+use crate::i18n::tr;
 
 #[component]
 pub fn AppFooter() -> impl IntoView {
-    let i18n = use_i18n();
-    view! { <footer class="app-footer">{move || i18n.t().footer}</footer> }
+    view! { <footer class="app-footer">{tr(|t| t.footer)}</footer> }
 }

@@ -3,29 +3,27 @@ use leptos_router::components::A;
 
 use crate::components::language_toggle::LanguageToggle;
 use crate::components::theme_toggle::ThemeToggle;
-use crate::i18n::use_i18n;
+use crate::i18n::tr;
 
 /// The top bar: brand, main navigation and display preferences.
 #[component]
 pub fn AppHeader() -> impl IntoView {
-    let i18n = use_i18n();
-    let t = move || i18n.t();
     view! {
         <header class="app-header">
             <A href="/" attr:class="brand">
                 <span class="brand-mark" aria-hidden="true">"考"</span>
                 <span class="brand-text">
-                    <span class="brand-name">{move || t().app_name}</span>
-                    <span class="brand-tagline">{move || t().tagline}</span>
+                    <span class="brand-name">{tr(|t| t.app_name)}</span>
+                    <span class="brand-tagline">{tr(|t| t.tagline)}</span>
                 </span>
             </A>
             <div class="header-tools">
                 <LanguageToggle/>
                 <ThemeToggle/>
             </div>
-            <nav class="main-nav" aria-label=move || t().nav_label>
-                <A href="/" exact=true>{move || t().nav_home}</A>
-                <A href="/catalog">{move || t().nav_catalog}</A>
+            <nav class="main-nav" aria-label=tr(|t| t.nav_label)>
+                <A href="/" exact=true>{tr(|t| t.nav_home)}</A>
+                <A href="/catalog">{tr(|t| t.nav_catalog)}</A>
             </nav>
         </header>
     }

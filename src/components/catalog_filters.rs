@@ -3,7 +3,7 @@ use std::sync::Arc;
 use kaozheng_core::XLevel;
 use leptos::prelude::*;
 
-use crate::i18n::use_i18n;
+use crate::i18n::{tr, use_i18n};
 use crate::state::catalog::LoadedCatalog;
 
 /// The filter state of the catalog page; `None` means "any".
@@ -74,15 +74,15 @@ pub fn CatalogFilters(
 
     view! {
         <fieldset class="filters">
-            <legend class="visually-hidden">{move || t().filters}</legend>
+            <legend class="visually-hidden">{tr(|t| t.filters)}</legend>
             <label class="filter">
-                <span>{move || t().filter_batch}</span>
+                <span>{tr(|t| t.filter_batch)}</span>
                 <select
                     data-testid="filter-batch"
                     prop:value=move || filters.batch.get().map(|b| b.to_string()).unwrap_or_default()
                     on:change=move |ev| filters.batch.set(event_target_value(&ev).parse().ok())
                 >
-                    <option value="">{move || t().any_batch}</option>
+                    <option value="">{tr(|t| t.any_batch)}</option>
                     {move || {
                         batches()
                             .into_iter()
@@ -101,7 +101,7 @@ pub fn CatalogFilters(
                 </select>
             </label>
             <label class="filter">
-                <span>{move || t().filter_level}</span>
+                <span>{tr(|t| t.filter_level)}</span>
                 <select
                     data-testid="filter-level"
                     prop:value=move || {
@@ -113,7 +113,7 @@ pub fn CatalogFilters(
                             .set(event_target_value(&ev).parse().ok().and_then(XLevel::from_code))
                     }
                 >
-                    <option value="">{move || t().any_level}</option>
+                    <option value="">{tr(|t| t.any_level)}</option>
                     {XLevel::ALL
                         .into_iter()
                         .map(|l| {
@@ -130,13 +130,13 @@ pub fn CatalogFilters(
                 </select>
             </label>
             <label class="filter filter-wide">
-                <span>{move || t().filter_org}</span>
+                <span>{tr(|t| t.filter_org)}</span>
                 <select
                     data-testid="filter-org"
                     prop:value=move || filters.org.get().unwrap_or_default()
                     on:change=move |ev| filters.org.set(non_empty(event_target_value(&ev)))
                 >
-                    <option value="">{move || t().any_org}</option>
+                    <option value="">{tr(|t| t.any_org)}</option>
                     {move || {
                         orgs()
                             .into_iter()
@@ -157,13 +157,13 @@ pub fn CatalogFilters(
             </label>
             <Show when=move || !fields().is_empty()>
                 <label class="filter">
-                    <span>{move || t().filter_field}</span>
+                    <span>{tr(|t| t.filter_field)}</span>
                     <select
                         data-testid="filter-field"
                         prop:value=move || filters.field.get().unwrap_or_default()
                         on:change=move |ev| filters.field.set(non_empty(event_target_value(&ev)))
                     >
-                        <option value="">{move || t().any_field}</option>
+                        <option value="">{tr(|t| t.any_field)}</option>
                         {move || {
                             fields()
                                 .into_iter()
@@ -188,7 +188,7 @@ pub fn CatalogFilters(
             </Show>
             <Show when=move || filters.any_set()>
                 <button type="button" class="link-button" on:click=move |_| filters.clear()>
-                    {move || t().clear_filters}
+                    {tr(|t| t.clear_filters)}
                 </button>
             </Show>
         </fieldset>

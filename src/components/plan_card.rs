@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::format;
-use crate::i18n::use_i18n;
+use crate::i18n::{tr, use_i18n};
 
 /// An exam plan: its state now, window, exam time, site, fee and seats left as of the last sync.
 #[component]
@@ -34,7 +34,7 @@ pub fn PlanCard(
     let exam = format!(
         "{} – {}",
         format::minute(plan.exam_starts_at),
-        kaozheng_core::time::to_china(plan.exam_ends_at).format("%H:%M")
+        kaozheng_core::time::format_hm(plan.exam_ends_at)
     );
     let (left, cap) = (plan.seats_left, plan.capacity);
     let seats = move || {
@@ -49,7 +49,7 @@ pub fn PlanCard(
         .unwrap_or_else(|| plan.site_id.clone());
     let fee = format::yuan(plan.fee_fen);
     view! {
-        <article class="plan-card" data-state=move || format!("{:?}", state.get()).to_lowercase()>
+        <article class="plan-card" data-state=move || state.get().as_str()>
             <header class="plan-head">
                 {certificate
                     .map(|(id, name)| {
@@ -69,16 +69,16 @@ pub fn PlanCard(
             </header>
             <h3 class="plan-name">{plan.name.clone()}</h3>
             <dl class="plan-facts">
-                <dt>{move || t().registration_window}</dt>
+                <dt>{tr(|t| t.registration_window)}</dt>
                 <dd>{window}</dd>
-                <dt>{move || t().exam_time}</dt>
+                <dt>{tr(|t| t.exam_time)}</dt>
                 <dd>{exam}</dd>
-                <dt>{move || t().site}</dt>
+                <dt>{tr(|t| t.site)}</dt>
                 <dd>{site_text}</dd>
-                <dt>{move || t().fee}</dt>
+                <dt>{tr(|t| t.fee)}</dt>
                 <dd>{fee}</dd>
             </dl>
-            <p class="seats" class:seats-full=left == 0 title=move || t().seats_as_of>
+            <p class="seats" class:seats-full=left == 0 title=tr(|t| t.seats_as_of)>
                 {seats}
             </p>
         </article>

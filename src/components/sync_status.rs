@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::format;
-use crate::i18n::use_i18n;
+use crate::i18n::{tr, use_i18n};
 use crate::state::catalog::{SyncProblem, use_catalog};
 use crate::state::clock::use_now;
 use crate::state::network::use_network;
@@ -23,7 +23,7 @@ pub fn SyncStatus() -> impl IntoView {
         Some(at) => view! {
             <span>
                 {t().updated_at} " "
-                <time datetime=at.to_rfc3339() title=format::minute(at)>
+                <time datetime=kaozheng_core::time::rfc3339_china(at) title=format::minute(at)>
                     {format::age(i18n.locale.get(), at, now.get())}
                 </time>
             </span>
@@ -47,7 +47,7 @@ pub fn SyncStatus() -> impl IntoView {
                     disabled=move || st.syncing.get()
                     on:click=move |_| spawn_local(st.refresh())
                 >
-                    {move || t().retry}
+                    {tr(|t| t.retry)}
                 </button>
             </p>
         })
@@ -69,7 +69,7 @@ pub fn SyncStatus() -> impl IntoView {
                 <p class="status-note" data-testid="skipped-records">
                     {(t().skipped_records)(n)}
                     <button type="button" class="link-button" on:click=move |_| st.skipped.set(0)>
-                        {move || t().dismiss}
+                        {tr(|t| t.dismiss)}
                     </button>
                 </p>
             }
@@ -87,7 +87,7 @@ pub fn SyncStatus() -> impl IntoView {
                 {updated}
                 <Show when=move || st.syncing.get()>
                     <span class="status-sep" aria-hidden="true">"·"</span>
-                    <span class="syncing">{move || t().syncing}</span>
+                    <span class="syncing">{tr(|t| t.syncing)}</span>
                 </Show>
             </p>
             {problem}

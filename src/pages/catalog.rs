@@ -8,7 +8,7 @@ use leptos_router::params::ParamsMap;
 
 use crate::components::catalog_filters::{CatalogFilters, Filters};
 use crate::components::certificate_card::CertificateCard;
-use crate::i18n::use_i18n;
+use crate::i18n::{tr, use_i18n};
 use crate::state::catalog::{LoadedCatalog, use_catalog};
 
 /// How many results render at first and per "show more": keeps each keystroke cheap on phones.
@@ -71,10 +71,7 @@ pub fn CatalogPage() -> impl IntoView {
         };
         push("q", Some(text.get()));
         push("batch", filters.batch.get().map(|b| b.to_string()));
-        push(
-            "level",
-            filters.level.get().map(|l| format!("{l:?}").to_lowercase()),
-        );
+        push("level", filters.level.get().map(|l| l.as_str().to_string()));
         push("org", filters.org.get());
         push("field", filters.field.get());
         let url = if parts.is_empty() {
@@ -135,9 +132,9 @@ pub fn CatalogPage() -> impl IntoView {
 
     view! {
         <section class="page catalog-page">
-            <h1>{move || t().catalog_title}</h1>
+            <h1>{tr(|t| t.catalog_title)}</h1>
             <div class="search-box" role="search">
-                <label for="catalog-search">{move || t().search_label}</label>
+                <label for="catalog-search">{tr(|t| t.search_label)}</label>
                 <input
                     id="catalog-search"
                     type="search"
@@ -145,7 +142,7 @@ pub fn CatalogPage() -> impl IntoView {
                     autocapitalize="off"
                     spellcheck="false"
                     enterkeyhint="search"
-                    placeholder=move || t().search_placeholder
+                    placeholder=tr(|t| t.search_placeholder)
                     prop:value=move || text.get()
                     on:input=move |ev| text.set(event_target_value(&ev))
                 />
@@ -165,7 +162,7 @@ pub fn CatalogPage() -> impl IntoView {
                         {move || (t().results_count)(total())}
                     </p>
                     <Show when=move || total() == 0>
-                        <p class="empty">{move || t().no_results}</p>
+                        <p class="empty">{tr(|t| t.no_results)}</p>
                     </Show>
                     <ul class="cert-list" data-testid="results">
                         <For
@@ -195,12 +192,12 @@ pub fn CatalogPage() -> impl IntoView {
                             <footer class="data-note">
                                 <p>{cov}</p>
                                 <p>
-                                    <span>{move || t().data_source} "："</span>
+                                    <span>{tr(|t| t.data_source)} "："</span>
                                     {source}
                                 </p>
                                 {synthetic
                                     .then(|| {
-                                        view! { <p class="warning">{move || t().synthetic_data}</p> }
+                                        view! { <p class="warning">{tr(|t| t.synthetic_data)}</p> }
                                     })}
                             </footer>
                         }

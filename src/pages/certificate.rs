@@ -5,7 +5,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::components::level_badges::LevelBadges;
 use crate::components::plan_card::PlanCard;
-use crate::i18n::use_i18n;
+use crate::i18n::{tr, use_i18n};
 use crate::state::catalog::use_catalog;
 use crate::state::clock::use_now;
 
@@ -38,45 +38,46 @@ pub fn CertificatePage() -> impl IntoView {
             .filter(|p| p.certificate_id == id)
             .cloned()
             .collect();
-        v.sort_by_key(|p| (p.exam_starts_at, p.level));
+        v.sort_unstable_by(|a, b| {
+            (a.exam_starts_at, a.level, &a.id).cmp(&(b.exam_starts_at, b.level, &b.id))
+        });
         v
     });
 
     let level_row = move |l: LevelInfo| {
-        let not_published = move || t().not_published;
         let level = l.level;
+        let hours = match l.hours {
+            Some(h) => h.to_string().into_any(),
+            None => tr(|t| t.not_published).into_any(),
+        };
+        let suitable = match l.suitable_for {
+            Some(v) => (move || {
+                v.iter()
+                    .map(|s| i18n.locale.get().pick(s.zh(), s.en()))
+                    .collect::<Vec<_>>()
+                    .join("、")
+            })
+            .into_any(),
+            None => tr(|t| t.not_published).into_any(),
+        };
         view! {
             <li class="level-row">
                 <h3>{move || i18n.locale.get().pick(level.zh(), level.en())}</h3>
                 <dl class="facts">
-                    <dt>{move || t().hours}</dt>
-                    <dd>{l.hours.map(|h| h.to_string()).unwrap_or_else(|| not_published().into())}</dd>
-                    <dt>{move || t().suitable_for}</dt>
-                    <dd>
-                        {match l.suitable_for {
-                            Some(v) => {
-                                let v2 = v.clone();
-                                (move || {
-                                    v2.iter()
-                                        .map(|s| i18n.locale.get().pick(s.zh(), s.en()))
-                                        .collect::<Vec<_>>()
-                                        .join("、")
-                                })
-                                    .into_any()
-                            }
-                            None => not_published.into_any(),
-                        }}
-                    </dd>
+                    <dt>{tr(|t| t.hours)}</dt>
+                    <dd>{hours}</dd>
+                    <dt>{tr(|t| t.suitable_for)}</dt>
+                    <dd>{suitable}</dd>
                     {l.platform_id.map(|p| {
                         view! {
-                            <dt>{move || t().platform_id}</dt>
+                            <dt>{tr(|t| t.platform_id)}</dt>
                             <dd class="mono">{p}</dd>
                         }
                     })}
                     {l.updated_on.map(|d| {
                         view! {
-                            <dt>{move || t().updated_on_platform}</dt>
-                            <dd>{d.to_string()}</dd>
+                            <dt>{tr(|t| t.updated_on_platform)}</dt>
+                            <dd>{kaozheng_core::time::date_text(d)}</dd>
                         }
                     })}
                 </dl>
@@ -92,7 +93,7 @@ pub fn CertificatePage() -> impl IntoView {
                 t().certificate_not_found
             };
             return view! {
-                <h1>{move || t().catalog_title}</h1>
+                <h1>{tr(|t| t.catalog_title)}</h1>
                 <p class="empty" data-testid="certificate-missing">{msg}</p>
             }
             .into_any();
@@ -103,11 +104,11 @@ pub fn CertificatePage() -> impl IntoView {
             <h1 data-testid="certificate-name">{c.name.clone()}</h1>
             <LevelBadges levels=levels/>
             <dl class="facts cert-facts">
-                <dt>{move || t().org}</dt>
+                <dt>{tr(|t| t.org)}</dt>
                 <dd data-testid="certificate-org">
                     {org.as_ref().map(|o| o.name.clone()).unwrap_or_else(|| c.org_id.clone())}
                 </dd>
-                <dt>{move || t().batch}</dt>
+                <dt>{tr(|t| t.batch)}</dt>
                 <dd>
                     {move || match batch {
                         Some(b) => (t().batch_n)(b),
@@ -116,16 +117,16 @@ pub fn CertificatePage() -> impl IntoView {
                 </dd>
                 {c.field.clone().map(|f| {
                     view! {
-                        <dt>{move || t().field}</dt>
+                        <dt>{tr(|t| t.field)}</dt>
                         <dd>{f}</dd>
                     }
                 })}
             </dl>
             {c.description.clone().map(|d| view! { <p class="description">{d}</p> })}
             <section aria-labelledby="levels-title">
-                <h2 id="levels-title">{move || t().levels}</h2>
+                <h2 id="levels-title">{tr(|t| t.levels)}</h2>
                 {if c.levels.is_empty() {
-                    view! { <p class="empty">{move || t().levels_unknown}</p> }.into_any()
+                    view! { <p class="empty">{tr(|t| t.levels_unknown)}</p> }.into_any()
                 } else {
                     view! {
                         <ul class="level-list">
@@ -136,7 +137,7 @@ pub fn CertificatePage() -> impl IntoView {
                 }}
             </section>
             <section aria-labelledby="plans-title" data-testid="certificate-plans">
-                <h2 id="plans-title">{move || t().exam_plans}</h2>
+                <h2 id="plans-title">{tr(|t| t.exam_plans)}</h2>
                 {move || {
                     let plans = plans.get();
                     if plans.is_empty() {
@@ -165,7 +166,7 @@ pub fn CertificatePage() -> impl IntoView {
     view! {
         <article class="page certificate-page">
             <p class="back">
-                <A href="/catalog">{move || t().back_to_catalog}</A>
+                <A href="/catalog">{tr(|t| t.back_to_catalog)}</A>
             </p>
             {body}
         </article>

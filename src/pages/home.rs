@@ -4,7 +4,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
 use crate::components::plan_card::PlanCard;
-use crate::i18n::use_i18n;
+use crate::i18n::{tr, use_i18n};
 use crate::state::catalog::use_catalog;
 use crate::state::clock::use_now;
 
@@ -31,13 +31,19 @@ pub fn HomePage() -> impl IntoView {
             .filter(|p| states.contains(&p.state_at(now)))
             .cloned()
             .collect();
-        v.sort_by_key(|p| (p.window_closes_at, p.exam_starts_at));
+        v.sort_unstable_by(|a, b| {
+            (a.window_closes_at, a.exam_starts_at, &a.id).cmp(&(
+                b.window_closes_at,
+                b.exam_starts_at,
+                &b.id,
+            ))
+        });
         v
     };
     let open = Memo::new(move |_| pick(&[PlanState::Open]));
     let upcoming = Memo::new(move |_| {
         let mut v = pick(&[PlanState::Announced, PlanState::Closed]);
-        v.sort_by_key(|p| p.exam_starts_at);
+        v.sort_unstable_by(|a, b| (a.exam_starts_at, &a.id).cmp(&(b.exam_starts_at, &b.id)));
         v.truncate(UPCOMING);
         v
     });
@@ -79,7 +85,7 @@ pub fn HomePage() -> impl IntoView {
 
     view! {
         <section class="page home-page">
-            <h1>{move || t().home_title}</h1>
+            <h1>{tr(|t| t.home_title)}</h1>
             <form
                 class="search-box home-search"
                 role="search"
@@ -94,31 +100,31 @@ pub fn HomePage() -> impl IntoView {
                     navigate(&url, Default::default());
                 }
             >
-                <label for="home-search">{move || t().home_search_label}</label>
+                <label for="home-search">{tr(|t| t.home_search_label)}</label>
                 <div class="search-row">
                     <input
                         id="home-search"
                         type="search"
                         autocomplete="off"
                         enterkeyhint="search"
-                        placeholder=move || t().search_placeholder
+                        placeholder=tr(|t| t.search_placeholder)
                         prop:value=move || search.get()
                         on:input=move |ev| search.set(event_target_value(&ev))
                     />
-                    <button type="submit" class="button">{move || t().home_search_button}</button>
+                    <button type="submit" class="button">{tr(|t| t.home_search_button)}</button>
                 </div>
             </form>
             <section aria-labelledby="open-title" data-testid="open-windows">
-                <h2 id="open-title">{move || t().open_windows}</h2>
+                <h2 id="open-title">{tr(|t| t.open_windows)}</h2>
                 {list(open, || use_i18n().t().no_open_windows)}
             </section>
             <section aria-labelledby="upcoming-title" data-testid="upcoming-exams">
-                <h2 id="upcoming-title">{move || t().upcoming_exams}</h2>
+                <h2 id="upcoming-title">{tr(|t| t.upcoming_exams)}</h2>
                 {list(upcoming, || use_i18n().t().no_upcoming_exams)}
             </section>
             <p>
                 <A href="/catalog" attr:class="button button-secondary">
-                    {move || t().browse_all}
+                    {tr(|t| t.browse_all)}
                 </A>
             </p>
         </section>

@@ -1,18 +1,16 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::i18n::use_i18n;
+use crate::i18n::tr;
 
 #[component]
 pub fn NotFoundPage() -> impl IntoView {
-    let i18n = use_i18n();
-    let t = move || i18n.t();
     view! {
         <section class="page">
-            <h1>{move || t().not_found_title}</h1>
-            <p>{move || t().not_found_body}</p>
+            <h1>{tr(|t| t.not_found_title)}</h1>
+            <p>{tr(|t| t.not_found_body)}</p>
             <p>
-                <A href="/">{move || t().go_home}</A>
+                <A href="/">{tr(|t| t.go_home)}</A>
             </p>
         </section>
     }

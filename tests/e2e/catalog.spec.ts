@@ -66,8 +66,14 @@ test('certificate detail shows levels, organisation and exam plans; deep link su
   await expect(page).toHaveURL(/\/certificates\/c[0-9a-f]{12}$/);
   await expect(page.getByTestId('certificate-name')).toHaveText('云计算平台运维与开发职业技能等级证书');
   await expect(page.getByTestId('certificate-org')).toHaveText('南京第五十五所技术开发有限公司');
-  await expect(page.getByRole('heading', { name: '初级' })).toBeVisible();
-  await expect(page.getByRole('heading', { name: '高级' })).toBeVisible();
+  for (const level of ['初级', '中级', '高级']) {
+    await expect(page.getByRole('heading', { name: level, exact: true })).toBeVisible();
+  }
+  // Its demo exam plans, with window, site, fee and seats.
+  const plans = page.getByTestId('certificate-plans').locator('.plan-card');
+  await expect(plans.first()).toContainText('云计算平台运维与开发职业技能等级证书');
+  await expect(plans.first()).toContainText('示例');
+  await expect(plans.first()).toContainText('¥');
   await page.reload();
   await expect(page.getByTestId('certificate-name')).toHaveText('云计算平台运维与开发职业技能等级证书');
 });

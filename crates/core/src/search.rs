@@ -253,7 +253,8 @@ impl SearchIndex {
                 });
             }
         }
-        hits.sort_by(|a, b| b.score.cmp(&a.score).then(a.index.cmp(&b.index)));
+        // Ties are broken by catalog position, so an unstable sort is deterministic (and smaller in WASM).
+        hits.sort_unstable_by(|a, b| b.score.cmp(&a.score).then(a.index.cmp(&b.index)));
         hits
     }
 

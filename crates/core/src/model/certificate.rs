@@ -61,7 +61,11 @@ pub struct LevelInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suitable_for: Option<Vec<SchoolLevel>>,
     /// Last status change on the national platform.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::time::date_opt"
+    )]
     pub updated_on: Option<chrono::NaiveDate>,
 }
 

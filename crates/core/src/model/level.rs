@@ -12,6 +12,15 @@ pub enum XLevel {
 impl XLevel {
     pub const ALL: [XLevel; 3] = [XLevel::Primary, XLevel::Intermediate, XLevel::Advanced];
 
+    /// The JSON name (`"primary"` …), also used in URLs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            XLevel::Primary => "primary",
+            XLevel::Intermediate => "intermediate",
+            XLevel::Advanced => "advanced",
+        }
+    }
+
     /// The national platform's `certificateGrade.code`.
     pub fn code(self) -> u8 {
         match self {
@@ -44,9 +53,12 @@ impl XLevel {
     /// Parses the platform's Chinese label, the English label or the JSON name.
     pub fn parse(s: &str) -> Option<Self> {
         let s = s.trim();
-        Self::ALL
-            .into_iter()
-            .find(|l| s == l.zh() || s.eq_ignore_ascii_case(l.en()) || s == l.code().to_string())
+        Self::ALL.into_iter().find(|l| {
+            s == l.zh()
+                || s.eq_ignore_ascii_case(l.en())
+                || s == l.as_str()
+                || s == l.code().to_string()
+        })
     }
 
     /// Bit used in level masks (search filters).
@@ -76,6 +88,16 @@ impl SchoolLevel {
         SchoolLevel::Undergraduate,
         SchoolLevel::Social,
     ];
+
+    /// The JSON name (`"secondary"` …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SchoolLevel::Secondary => "secondary",
+            SchoolLevel::Higher => "higher",
+            SchoolLevel::Undergraduate => "undergraduate",
+            SchoolLevel::Social => "social",
+        }
+    }
 
     pub fn zh(self) -> &'static str {
         match self {
@@ -203,6 +225,19 @@ mod tests {
             "\"higher\""
         );
         assert_eq!(serde_json::to_string(&SkillGrade::G3).unwrap(), "\"g3\"");
+        for l in XLevel::ALL {
+            assert_eq!(
+                serde_json::to_string(&l).unwrap(),
+                format!("\"{}\"", l.as_str())
+            );
+            assert_eq!(XLevel::parse(l.as_str()), Some(l));
+        }
+        for l in SchoolLevel::ALL {
+            assert_eq!(
+                serde_json::to_string(&l).unwrap(),
+                format!("\"{}\"", l.as_str())
+            );
+        }
         assert_eq!(
             serde_json::to_string(&Module::Practical).unwrap(),
             "\"practical\""

@@ -34,7 +34,46 @@ pub enum PlanState {
     Ended,
 }
 
+impl PlanPhase {
+    pub const ALL: [PlanPhase; 5] = [
+        PlanPhase::Draft,
+        PlanPhase::Published,
+        PlanPhase::Scoring,
+        PlanPhase::Publicized,
+        PlanPhase::Ended,
+    ];
+
+    /// The JSON name (`"published"` …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PlanPhase::Draft => "draft",
+            PlanPhase::Published => "published",
+            PlanPhase::Scoring => "scoring",
+            PlanPhase::Publicized => "publicized",
+            PlanPhase::Ended => "ended",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+}
+
 impl PlanState {
+    /// The JSON name (`"open"` …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PlanState::Draft => "draft",
+            PlanState::Announced => "announced",
+            PlanState::Open => "open",
+            PlanState::Closed => "closed",
+            PlanState::Examining => "examining",
+            PlanState::Scoring => "scoring",
+            PlanState::Publicized => "publicized",
+            PlanState::Ended => "ended",
+        }
+    }
+
     /// The national platform's `examState` code, where it has one.
     pub fn platform_code(self) -> Option<u8> {
         match self {
@@ -210,6 +249,18 @@ mod tests {
             assert_eq!(state.platform_code(), code);
         }
         assert!(PlanState::Publicized.results_visible() && !PlanState::Scoring.results_visible());
+        for phase in PlanPhase::ALL {
+            assert_eq!(
+                serde_json::to_string(&phase).unwrap(),
+                format!("\"{}\"", phase.as_str())
+            );
+            assert_eq!(PlanPhase::parse(phase.as_str()), Some(phase));
+        }
+        assert_eq!(
+            serde_json::to_string(&PlanState::Announced).unwrap(),
+            "\"announced\""
+        );
+        assert_eq!(PlanState::Announced.as_str(), "announced");
     }
 
     #[test]
