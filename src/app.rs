@@ -6,6 +6,7 @@ use leptos_router::path;
 
 use crate::components::app_footer::AppFooter;
 use crate::components::app_header::AppHeader;
+use crate::components::route_focus::RouteFocus;
 use crate::components::sync_status::SyncStatus;
 use crate::i18n::{I18n, tr};
 use crate::pages::catalog::CatalogPage;
@@ -37,6 +38,7 @@ pub fn App() -> impl IntoView {
     view! {
         <Router>
             <a class="skip-link" href="#main">{tr(|t| t.skip_to_content)}</a>
+            <RouteFocus/>
             <AppHeader/>
             <SyncStatus/>
             <main id="main" tabindex="-1">
