@@ -3,9 +3,15 @@
 mod certificate;
 mod level;
 mod plan;
+mod registration;
+mod result;
 mod site;
+mod student;
 
 pub use certificate::{CERTIFICATE_SUFFIX, Certificate, EvaluationOrg, LevelInfo};
 pub use level::{Module, SchoolLevel, SkillGrade, XLevel};
 pub use plan::{ExamPlan, PlanPhase, PlanState};
+pub use registration::{FeeDecision, FeeReason, Payer, Registration, RegistrationStatus};
+pub use result::{ExamResult, ModuleResult, Score, all_modules_passed};
 pub use site::Site;
+pub use student::Student;

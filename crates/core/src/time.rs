@@ -176,6 +176,23 @@ pub mod cst {
     }
 }
 
+/// Serde for `NaiveDate` as `YYYY-MM-DD`.
+pub mod date {
+    use chrono::NaiveDate;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(d: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&super::date_text(*d))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        super::parse_date(&s).ok_or_else(|| {
+            serde::de::Error::custom(format!("expected a YYYY-MM-DD date, got {s:?}"))
+        })
+    }
+}
+
 /// Serde for `Option<NaiveDate>` as `YYYY-MM-DD`.
 pub mod date_opt {
     use chrono::NaiveDate;

@@ -1,0 +1,27 @@
+use serde::{Deserialize, Serialize};
+
+use super::SchoolLevel;
+
+/// A student's profile (`GET /api/v1/me`): what the rules need to decide eligibility and fees.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Student {
+    pub student_no: String,
+    pub name: String,
+    pub school: String,
+    pub school_level: SchoolLevel,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub major: Option<String>,
+    /// Province of the school, which selects fee and grade rules.
+    pub province: String,
+    /// 建档立卡 (registered poverty household): assessment fees are waived (seed 004).
+    #[serde(default)]
+    pub hardship: bool,
+}
+
+impl Student {
+    /// In-school students (not social learners) are covered by school-funded exams and by Henan's
+    /// ban on charging in-school students.
+    pub fn in_school(&self) -> bool {
+        self.school_level != SchoolLevel::Social
+    }
+}

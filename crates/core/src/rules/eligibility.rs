@@ -1,0 +1,559 @@
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::model::{ExamPlan, LevelInfo, PlanState, Registration, SchoolLevel, Student, XLevel};
+use crate::time;
+
+/// Which certificate levels suit which school level when a certificate's standard says nothing:
+/// 中职 → 初级 and 中级; 高职, 本科 and social learners → every level. A level's own
+/// `suitable_for` (from its standard) overrides this.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SuitabilityPolicy {
+    pub levels: Vec<(SchoolLevel, Vec<XLevel>)>,
+}
+
+impl Default for SuitabilityPolicy {
+    fn default() -> Self {
+        use XLevel::*;
+        SuitabilityPolicy {
+            levels: vec![
+                (SchoolLevel::Secondary, vec![Primary, Intermediate]),
+                (SchoolLevel::Higher, XLevel::ALL.to_vec()),
+                (SchoolLevel::Undergraduate, XLevel::ALL.to_vec()),
+                (SchoolLevel::Social, XLevel::ALL.to_vec()),
+            ],
+        }
+    }
+}
+
+impl SuitabilityPolicy {
+    pub fn suits(&self, school: SchoolLevel, level: XLevel, info: Option<&LevelInfo>) -> bool {
+        if let Some(list) = info.and_then(|i| i.suitable_for.as_ref()) {
+            return list.contains(&school);
+        }
+        self.levels
+            .iter()
+            .find(|(s, _)| *s == school)
+            .is_none_or(|(_, levels)| levels.contains(&level))
+    }
+}
+
+/// How a refusal maps onto the API: a conflict with other registrations or seats (409), a rule the
+/// student does not meet (422), or the registration window (403).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefusalKind {
+    Conflict,
+    Ineligible,
+    Window,
+}
+
+/// Why a registration cannot be made. Each has a stable code and a message in both languages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum Refusal {
+    /// The plan is not open for registration (draft, or already past its exam).
+    PlanNotOpen { state: PlanState },
+    /// The window has not opened yet.
+    WindowNotOpen {
+        #[serde(with = "crate::time::cst")]
+        opens_at: DateTime<Utc>,
+    },
+    WindowClosed {
+        #[serde(with = "crate::time::cst")]
+        closed_at: DateTime<Utc>,
+    },
+    /// No seats left (decided by the server at the moment of registering).
+    Full,
+    /// An active registration for the same certificate and level exists.
+    Duplicate { registration_id: String },
+    /// The student already holds this certificate at this level or higher.
+    AlreadyCertified { held: XLevel },
+    /// The exam overlaps another confirmed exam of the student.
+    Clash { plan_id: String },
+    /// The level does not suit the student's school level.
+    LevelNotSuitable {
+        school_level: SchoolLevel,
+        level: XLevel,
+    },
+}
+
+impl Refusal {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Refusal::PlanNotOpen { .. } => "plan_not_open",
+            Refusal::WindowNotOpen { .. } => "window_not_open",
+            Refusal::WindowClosed { .. } => "window_closed",
+            Refusal::Full => "full",
+            Refusal::Duplicate { .. } => "duplicate",
+            Refusal::AlreadyCertified { .. } => "already_certified",
+            Refusal::Clash { .. } => "clash",
+            Refusal::LevelNotSuitable { .. } => "level_not_suitable",
+        }
+    }
+
+    pub fn kind(&self) -> RefusalKind {
+        match self {
+            Refusal::Full | Refusal::Duplicate { .. } | Refusal::Clash { .. } => {
+                RefusalKind::Conflict
+            }
+            Refusal::AlreadyCertified { .. } | Refusal::LevelNotSuitable { .. } => {
+                RefusalKind::Ineligible
+            }
+            Refusal::PlanNotOpen { .. }
+            | Refusal::WindowNotOpen { .. }
+            | Refusal::WindowClosed { .. } => RefusalKind::Window,
+        }
+    }
+
+    pub fn message_zh(&self) -> String {
+        match self {
+            Refusal::PlanNotOpen { state } => format!("该考核计划当前不可报名（{}）", state.zh()),
+            Refusal::WindowNotOpen { opens_at } => {
+                format!("报名尚未开始，将于 {} 开始", time::format_minute(*opens_at))
+            }
+            Refusal::WindowClosed { closed_at } => {
+                format!("报名已于 {} 截止", time::format_minute(*closed_at))
+            }
+            Refusal::Full => "该考核计划名额已满".into(),
+            Refusal::Duplicate { .. } => "你已报名该证书的同一等级，不能重复报名".into(),
+            Refusal::AlreadyCertified { held } => {
+                format!("你已取得该证书{}，无需报考同级或更低等级", held.zh())
+            }
+            Refusal::Clash { .. } => "考试时间与你已报名的另一场考试冲突".into(),
+            Refusal::LevelNotSuitable {
+                school_level,
+                level,
+            } => {
+                format!("{}学生不适合报考{}", school_level.zh(), level.zh())
+            }
+        }
+    }
+
+    pub fn message_en(&self) -> String {
+        match self {
+            Refusal::PlanNotOpen { state } => {
+                format!(
+                    "This exam plan is not open for registration ({})",
+                    state.en()
+                )
+            }
+            Refusal::WindowNotOpen { opens_at } => format!(
+                "Registration has not opened yet; it opens at {} (UTC+8)",
+                time::format_minute(*opens_at)
+            ),
+            Refusal::WindowClosed { closed_at } => format!(
+                "Registration closed at {} (UTC+8)",
+                time::format_minute(*closed_at)
+            ),
+            Refusal::Full => "This exam plan has no seats left".into(),
+            Refusal::Duplicate { .. } => {
+                "You are already registered for this certificate at this level".into()
+            }
+            Refusal::AlreadyCertified { held } => format!(
+                "You already hold this certificate at {} level, which covers this one",
+                held.en().to_lowercase()
+            ),
+            Refusal::Clash { .. } => "The exam overlaps another exam you are registered for".into(),
+            Refusal::LevelNotSuitable {
+                school_level,
+                level,
+            } => format!(
+                "{} level is not open to {} students",
+                level.en(),
+                school_level.en().to_lowercase()
+            ),
+        }
+    }
+}
+
+/// What the rules know about a student when deciding a registration.
+pub struct Eligibility<'a> {
+    pub student: &'a Student,
+    /// The student's registrations, in any state.
+    pub registrations: &'a [Registration],
+    /// Certificate levels the student holds (passed results): `(certificate_id, level)`.
+    pub certified: &'a [(String, XLevel)],
+    pub suitability: &'a SuitabilityPolicy,
+}
+
+/// Every reason `plan` at `level_info` cannot be registered for at `now`; empty means eligible
+/// (seats permitting, which only the server can say). All reasons are returned, not just the first,
+/// so a student sees everything to fix at once.
+pub fn check_registration(
+    now: DateTime<Utc>,
+    plan: &ExamPlan,
+    level_info: Option<&LevelInfo>,
+    who: &Eligibility<'_>,
+) -> Vec<Refusal> {
+    let mut out = Vec::new();
+    match plan.state_at(now) {
+        PlanState::Open => {}
+        PlanState::Announced => out.push(Refusal::WindowNotOpen {
+            opens_at: plan.window_opens_at,
+        }),
+        PlanState::Closed => out.push(Refusal::WindowClosed {
+            closed_at: plan.window_closes_at,
+        }),
+        state => out.push(Refusal::PlanNotOpen { state }),
+    }
+    if let Some(r) = who.registrations.iter().find(|r| {
+        r.is_active(now) && r.certificate_id == plan.certificate_id && r.level == plan.level
+    }) {
+        out.push(Refusal::Duplicate {
+            registration_id: r.id.clone(),
+        });
+    }
+    if let Some(held) = who
+        .certified
+        .iter()
+        .filter(|(c, l)| *c == plan.certificate_id && *l >= plan.level)
+        .map(|(_, l)| *l)
+        .max()
+    {
+        out.push(Refusal::AlreadyCertified { held });
+    }
+    if let Some(r) = who.registrations.iter().find(|r| {
+        r.is_confirmed()
+            && r.plan_id != plan.id
+            && r.exam_starts_at < plan.exam_ends_at
+            && plan.exam_starts_at < r.exam_ends_at
+    }) {
+        out.push(Refusal::Clash {
+            plan_id: r.plan_id.clone(),
+        });
+    }
+    if !who
+        .suitability
+        .suits(who.student.school_level, plan.level, level_info)
+    {
+        out.push(Refusal::LevelNotSuitable {
+            school_level: who.student.school_level,
+            level: plan.level,
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{Duration, TimeZone};
+
+    use super::*;
+    use crate::model::{FeeDecision, FeeReason, Payer, PlanPhase, RegistrationStatus};
+
+    fn at(day: u32, hour: u32) -> DateTime<Utc> {
+        time::china()
+            .with_ymd_and_hms(2026, 12, day, hour, 0, 0)
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    fn plan(id: &str, cert: &str, level: XLevel, exam_day: u32) -> ExamPlan {
+        ExamPlan {
+            id: id.into(),
+            name: format!("{id} plan"),
+            certificate_id: cert.into(),
+            level,
+            province: "天津".into(),
+            site_id: "s".into(),
+            phase: PlanPhase::Published,
+            window_opens_at: at(1, 9),
+            window_closes_at: at(10, 17),
+            exam_starts_at: at(exam_day, 9),
+            exam_ends_at: at(exam_day, 11),
+            capacity: 50,
+            seats_left: 10,
+            fee_fen: 30_000,
+        }
+    }
+
+    fn registration(id: &str, p: &ExamPlan, status: RegistrationStatus) -> Registration {
+        Registration {
+            id: id.into(),
+            client_id: format!("client-{id}"),
+            plan_id: p.id.clone(),
+            certificate_id: p.certificate_id.clone(),
+            level: p.level,
+            status,
+            ticket_no: "T1".into(),
+            fee: FeeDecision {
+                fee_fen: p.fee_fen,
+                student_pays_fen: 0,
+                payer: Payer::School,
+                reason: FeeReason::SchoolPaidFirstExam,
+            },
+            exam_starts_at: p.exam_starts_at,
+            exam_ends_at: p.exam_ends_at,
+            created_at: at(2, 9),
+            cancelled_at: None,
+        }
+    }
+
+    fn student(level: SchoolLevel) -> Student {
+        Student {
+            student_no: "2024001".into(),
+            name: "张三".into(),
+            school: "示例职业技术学院".into(),
+            school_level: level,
+            major: None,
+            province: "天津".into(),
+            hardship: false,
+        }
+    }
+
+    fn codes(
+        now: DateTime<Utc>,
+        p: &ExamPlan,
+        info: Option<&LevelInfo>,
+        s: &Student,
+        regs: &[Registration],
+        certified: &[(String, XLevel)],
+    ) -> Vec<&'static str> {
+        let policy = SuitabilityPolicy::default();
+        let who = Eligibility {
+            student: s,
+            registrations: regs,
+            certified,
+            suitability: &policy,
+        };
+        check_registration(now, p, info, &who)
+            .iter()
+            .map(Refusal::code)
+            .collect()
+    }
+
+    #[test]
+    fn an_open_plan_with_nothing_in_the_way_is_eligible() {
+        let p = plan("p1", "web", XLevel::Intermediate, 20);
+        assert!(codes(at(5, 12), &p, None, &student(SchoolLevel::Higher), &[], &[]).is_empty());
+    }
+
+    #[test]
+    fn the_window_is_checked_against_now() {
+        let p = plan("p1", "web", XLevel::Primary, 20);
+        let s = student(SchoolLevel::Higher);
+        assert_eq!(
+            codes(at(1, 8), &p, None, &s, &[], &[]),
+            vec!["window_not_open"]
+        );
+        assert_eq!(
+            codes(at(10, 17), &p, None, &s, &[], &[]),
+            vec!["window_closed"]
+        );
+        let mut draft = p.clone();
+        draft.phase = PlanPhase::Draft;
+        assert_eq!(
+            codes(at(5, 12), &draft, None, &s, &[], &[]),
+            vec!["plan_not_open"]
+        );
+        assert_eq!(
+            codes(at(25, 12), &p, None, &s, &[], &[]),
+            vec!["plan_not_open"]
+        );
+    }
+
+    #[test]
+    fn an_active_registration_for_the_same_level_is_a_duplicate_but_not_once_cancelled_or_over() {
+        let p = plan("p1", "web", XLevel::Primary, 20);
+        let other_plan_same_level = plan("p2", "web", XLevel::Primary, 25);
+        let s = student(SchoolLevel::Higher);
+        let active = registration("r1", &other_plan_same_level, RegistrationStatus::Confirmed);
+        assert_eq!(
+            codes(at(5, 12), &p, None, &s, std::slice::from_ref(&active), &[]),
+            vec!["duplicate"]
+        );
+        let cancelled = registration("r1", &other_plan_same_level, RegistrationStatus::Cancelled);
+        assert!(codes(at(5, 12), &p, None, &s, &[cancelled], &[]).is_empty());
+        // An exam already over (failed, say) does not block registering again.
+        let mut past = active;
+        past.exam_starts_at = at(2, 9) - Duration::days(60);
+        past.exam_ends_at = past.exam_starts_at + Duration::hours(2);
+        assert!(codes(at(5, 12), &p, None, &s, &[past], &[]).is_empty());
+    }
+
+    #[test]
+    fn a_held_level_or_higher_blocks_the_same_or_lower_level() {
+        let p = plan("p1", "web", XLevel::Intermediate, 20);
+        let s = student(SchoolLevel::Higher);
+        let held = |l| vec![("web".to_string(), l)];
+        assert_eq!(
+            codes(at(5, 12), &p, None, &s, &[], &held(XLevel::Advanced)),
+            vec!["already_certified"]
+        );
+        assert_eq!(
+            codes(at(5, 12), &p, None, &s, &[], &held(XLevel::Intermediate)),
+            vec!["already_certified"]
+        );
+        assert!(codes(at(5, 12), &p, None, &s, &[], &held(XLevel::Primary)).is_empty());
+        assert!(
+            codes(
+                at(5, 12),
+                &p,
+                None,
+                &s,
+                &[],
+                &[("bim".into(), XLevel::Advanced)]
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn overlapping_confirmed_exams_clash_touching_ones_do_not() {
+        let p = plan("p1", "web", XLevel::Primary, 20);
+        let s = student(SchoolLevel::Higher);
+        let mut other = plan("p9", "bim", XLevel::Primary, 20);
+        other.exam_starts_at = at(20, 10);
+        other.exam_ends_at = at(20, 12);
+        let r = registration("r9", &other, RegistrationStatus::Confirmed);
+        assert_eq!(
+            codes(at(5, 12), &p, None, &s, std::slice::from_ref(&r), &[]),
+            vec!["clash"]
+        );
+        let mut after = r.clone();
+        after.exam_starts_at = p.exam_ends_at;
+        after.exam_ends_at = p.exam_ends_at + Duration::hours(2);
+        assert!(codes(at(5, 12), &p, None, &s, &[after], &[]).is_empty());
+        let cancelled = Registration {
+            status: RegistrationStatus::Cancelled,
+            ..r
+        };
+        assert!(codes(at(5, 12), &p, None, &s, &[cancelled], &[]).is_empty());
+    }
+
+    #[test]
+    fn default_suitability_keeps_secondary_students_below_advanced_unless_the_standard_says_so() {
+        let adv = plan("p1", "web", XLevel::Advanced, 20);
+        assert_eq!(
+            codes(
+                at(5, 12),
+                &adv,
+                None,
+                &student(SchoolLevel::Secondary),
+                &[],
+                &[]
+            ),
+            vec!["level_not_suitable"]
+        );
+        for s in [
+            SchoolLevel::Higher,
+            SchoolLevel::Undergraduate,
+            SchoolLevel::Social,
+        ] {
+            assert!(
+                codes(at(5, 12), &adv, None, &student(s), &[], &[]).is_empty(),
+                "{s:?}"
+            );
+        }
+        let mut info = LevelInfo::new(XLevel::Advanced);
+        info.suitable_for = Some(vec![SchoolLevel::Secondary]);
+        assert!(
+            codes(
+                at(5, 12),
+                &adv,
+                Some(&info),
+                &student(SchoolLevel::Secondary),
+                &[],
+                &[]
+            )
+            .is_empty()
+        );
+        assert_eq!(
+            codes(
+                at(5, 12),
+                &adv,
+                Some(&info),
+                &student(SchoolLevel::Higher),
+                &[],
+                &[]
+            ),
+            vec!["level_not_suitable"]
+        );
+    }
+
+    #[test]
+    fn every_reason_is_reported_at_once_with_messages_in_both_languages() {
+        let p = plan("p1", "web", XLevel::Advanced, 20);
+        let clashing = registration(
+            "r2",
+            &plan("p2", "bim", XLevel::Primary, 20),
+            RegistrationStatus::Confirmed,
+        );
+        let dup = registration(
+            "r3",
+            &plan("p3", "web", XLevel::Advanced, 28),
+            RegistrationStatus::Confirmed,
+        );
+        let got = codes(
+            at(11, 9),
+            &p,
+            None,
+            &student(SchoolLevel::Secondary),
+            &[clashing, dup],
+            &[("web".into(), XLevel::Advanced)],
+        );
+        assert_eq!(
+            got,
+            vec![
+                "window_closed",
+                "duplicate",
+                "already_certified",
+                "clash",
+                "level_not_suitable"
+            ]
+        );
+        let all = [
+            Refusal::PlanNotOpen {
+                state: PlanState::Scoring,
+            },
+            Refusal::WindowNotOpen { opens_at: at(1, 9) },
+            Refusal::WindowClosed {
+                closed_at: at(10, 17),
+            },
+            Refusal::Full,
+            Refusal::Duplicate {
+                registration_id: "r".into(),
+            },
+            Refusal::AlreadyCertified {
+                held: XLevel::Advanced,
+            },
+            Refusal::Clash {
+                plan_id: "p".into(),
+            },
+            Refusal::LevelNotSuitable {
+                school_level: SchoolLevel::Secondary,
+                level: XLevel::Advanced,
+            },
+        ];
+        for r in &all {
+            assert!(
+                !r.message_zh().is_empty() && r.message_zh().chars().any(crate::text::is_hanzi)
+            );
+            assert!(r.message_en().is_ascii() || r.message_en().contains("UTC+8"));
+            let json = serde_json::to_value(r).unwrap();
+            assert_eq!(json["code"], r.code());
+        }
+        assert_eq!(Refusal::Full.kind(), RefusalKind::Conflict);
+        assert_eq!(
+            Refusal::AlreadyCertified {
+                held: XLevel::Primary
+            }
+            .kind(),
+            RefusalKind::Ineligible
+        );
+        assert_eq!(
+            Refusal::WindowClosed {
+                closed_at: at(1, 1)
+            }
+            .kind(),
+            RefusalKind::Window
+        );
+        assert_eq!(
+            Refusal::WindowClosed {
+                closed_at: at(10, 17)
+            }
+            .message_zh(),
+            "报名已于 2026-12-10 17:00 截止"
+        );
+    }
+}
