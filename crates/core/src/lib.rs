@@ -5,6 +5,7 @@
 
 pub mod catalog;
 pub mod model;
+pub mod outbox;
 pub mod rules;
 pub mod search;
 pub mod text;

@@ -1,0 +1,359 @@
+//! The outbox: changes a student made (register, cancel) waiting to reach the server.
+//!
+//! The app writes an entry in the same IndexedDB transaction as the change it carries, then sends
+//! entries whenever it can. This module is the pure part: what an attempt's answer means, when to try
+//! again, and what the student sees. The entry id is the idempotency key the server deduplicates on,
+//! so sending an entry twice (a lost answer, two tabs) can never register twice.
+
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::model::{FeeDecision, Registration, XLevel};
+use crate::rules::Refusal;
+use crate::time::cst;
+
+/// First retry delay; doubles per failed attempt up to [`MAX_DELAY_SECONDS`].
+pub const BASE_DELAY_SECONDS: i64 = 2;
+pub const MAX_DELAY_SECONDS: i64 = 300;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Action {
+    /// `POST /registrations {client_id: entry.id, plan_id}`.
+    Register { plan_id: String },
+    /// `DELETE /registrations/{registration_id}`; `client_id` names the local registration.
+    Cancel {
+        client_id: String,
+        registration_id: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxEntry {
+    /// A UUID made when the student confirmed; for `Register` it is the registration's `client_id`.
+    pub id: String,
+    pub action: Action,
+    #[serde(default)]
+    pub attempts: u32,
+    #[serde(with = "cst")]
+    pub created_at: DateTime<Utc>,
+    /// Not before this time (backoff); `None` means now.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "cst::option")]
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    /// The last transient failure, shown next to "will retry".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_error: Option<String>,
+}
+
+/// What one attempt's answer means for the entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// 2xx: done; the answer is the server's record.
+    Done,
+    /// A definite "no" that will not change by retrying (409, 422, 403, 404, 400): the change is
+    /// rejected and shown with the server's reason.
+    Rejected,
+    /// 401: the session ended. Keep the entry; send it after the student signs in again.
+    NeedsSignIn,
+    /// Network failure, timeout, 5xx, 429: try again later.
+    Retry,
+}
+
+/// Classifies an HTTP status; `None` is a failure before any answer (offline, timeout, reset).
+pub fn classify(status: Option<u16>) -> Outcome {
+    match status {
+        None => Outcome::Retry,
+        Some(200..=299) => Outcome::Done,
+        Some(401) => Outcome::NeedsSignIn,
+        Some(408 | 425 | 429) => Outcome::Retry,
+        Some(400..=499) => Outcome::Rejected,
+        Some(_) => Outcome::Retry,
+    }
+}
+
+/// Delay before attempt `attempts + 1`: 2 s, 4 s, 8 s … capped at 5 minutes. `jitter` in `[0, 1)`
+/// spreads retries of many phones so a recovering server is not hit all at once (up to +50 %).
+pub fn backoff(attempts: u32, jitter: f64) -> Duration {
+    let base = BASE_DELAY_SECONDS
+        .saturating_mul(1i64 << attempts.min(20))
+        .min(MAX_DELAY_SECONDS);
+    let extra = (base as f64 * 0.5 * jitter.clamp(0.0, 1.0)) as i64;
+    Duration::seconds(base + extra)
+}
+
+impl OutboxEntry {
+    pub fn new(id: String, action: Action, now: DateTime<Utc>) -> Self {
+        OutboxEntry {
+            id,
+            action,
+            attempts: 0,
+            created_at: now,
+            next_attempt_at: None,
+            last_error: None,
+        }
+    }
+
+    /// Whether to send it at `now`. A manual "retry now" ignores this.
+    pub fn is_due(&self, now: DateTime<Utc>) -> bool {
+        self.next_attempt_at.is_none_or(|t| t <= now)
+    }
+
+    /// Records a transient failure and schedules the next attempt.
+    pub fn failed(&mut self, now: DateTime<Utc>, error: String, jitter: f64) {
+        self.next_attempt_at = Some(now + backoff(self.attempts, jitter));
+        self.attempts += 1;
+        self.last_error = Some(error);
+    }
+}
+
+/// Where a student's registration stands on the phone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LocalState {
+    /// Saved on the phone, waiting to be sent.
+    Queued,
+    /// Confirmed by the server; the registration carries the ticket number.
+    Confirmed,
+    /// Refused by the server; `refusals` says why.
+    Rejected,
+    /// A cancel is waiting to be sent.
+    CancelQueued,
+    Cancelled,
+}
+
+impl LocalState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LocalState::Queued => "queued",
+            LocalState::Confirmed => "confirmed",
+            LocalState::Rejected => "rejected",
+            LocalState::CancelQueued => "cancel_queued",
+            LocalState::Cancelled => "cancelled",
+        }
+    }
+
+    /// Still holds (or may hold) a seat: blocks registering the same plan again on this phone.
+    pub fn is_live(self) -> bool {
+        matches!(
+            self,
+            LocalState::Queued | LocalState::Confirmed | LocalState::CancelQueued
+        )
+    }
+}
+
+/// A registration as the phone knows it: what the student asked for, and what the server said.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LocalRegistration {
+    /// The idempotency key sent to the server (the outbox entry id of the `Register`).
+    pub client_id: String,
+    pub plan_id: String,
+    pub certificate_id: String,
+    pub level: XLevel,
+    pub state: LocalState,
+    /// The server's record once confirmed (ticket number, fee decided by the server).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registration: Option<Registration>,
+    /// Why the server refused it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub refusals: Vec<Refusal>,
+    /// A refusal the server gave without a structured reason (text only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refusal_text: Option<String>,
+    /// The fee as computed on the phone when the student confirmed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fee_preview: Option<FeeDecision>,
+    #[serde(with = "cst")]
+    pub created_at: DateTime<Utc>,
+    #[serde(with = "cst")]
+    pub updated_at: DateTime<Utc>,
+}
+
+impl LocalRegistration {
+    /// A new registration request, queued.
+    pub fn queued(
+        client_id: String,
+        plan: &crate::model::ExamPlan,
+        fee_preview: Option<FeeDecision>,
+        now: DateTime<Utc>,
+    ) -> Self {
+        LocalRegistration {
+            client_id,
+            plan_id: plan.id.clone(),
+            certificate_id: plan.certificate_id.clone(),
+            level: plan.level,
+            state: LocalState::Queued,
+            registration: None,
+            refusals: Vec::new(),
+            refusal_text: None,
+            fee_preview,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+
+    /// The server's record arrived (a 200/201 to the register request, or a later list sync).
+    pub fn confirm(&mut self, r: Registration, now: DateTime<Utc>) {
+        self.state = match r.status {
+            crate::model::RegistrationStatus::Confirmed
+                if self.state == LocalState::CancelQueued =>
+            {
+                LocalState::CancelQueued
+            }
+            crate::model::RegistrationStatus::Confirmed => LocalState::Confirmed,
+            crate::model::RegistrationStatus::Cancelled => LocalState::Cancelled,
+        };
+        self.registration = Some(r);
+        self.updated_at = now;
+    }
+
+    /// The server refused the request for good.
+    pub fn reject(&mut self, refusals: Vec<Refusal>, text: Option<String>, now: DateTime<Utc>) {
+        self.state = LocalState::Rejected;
+        self.refusals = refusals;
+        self.refusal_text = text;
+        self.updated_at = now;
+    }
+}
+
+/// Sending order: oldest first, so a cancel never overtakes the registration it cancels.
+pub fn send_order(entries: &mut [OutboxEntry]) {
+    entries.sort_unstable_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 12, 1, 1, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn answers_are_classified_for_retry_or_rejection() {
+        assert_eq!(classify(None), Outcome::Retry);
+        for s in [200, 201] {
+            assert_eq!(classify(Some(s)), Outcome::Done);
+        }
+        for s in [400, 403, 404, 409, 422] {
+            assert_eq!(classify(Some(s)), Outcome::Rejected, "{s}");
+        }
+        assert_eq!(classify(Some(401)), Outcome::NeedsSignIn);
+        for s in [408, 429, 500, 502, 503, 504] {
+            assert_eq!(classify(Some(s)), Outcome::Retry, "{s}");
+        }
+    }
+
+    #[test]
+    fn backoff_doubles_and_caps() {
+        let secs: Vec<i64> = (0..10).map(|a| backoff(a, 0.0).num_seconds()).collect();
+        assert_eq!(secs, vec![2, 4, 8, 16, 32, 64, 128, 256, 300, 300]);
+        assert_eq!(backoff(2, 0.999).num_seconds(), 11);
+        assert_eq!(backoff(u32::MAX, 1.0).num_seconds(), 450);
+    }
+
+    #[test]
+    fn a_failed_entry_waits_then_is_due() {
+        let mut e = OutboxEntry::new(
+            "u1".into(),
+            Action::Register {
+                plan_id: "p".into(),
+            },
+            now(),
+        );
+        assert!(e.is_due(now()));
+        e.failed(now(), "offline".into(), 0.0);
+        assert_eq!(e.attempts, 1);
+        assert!(!e.is_due(now() + Duration::seconds(1)));
+        assert!(e.is_due(now() + Duration::seconds(2)));
+        e.failed(now(), "503".into(), 0.0);
+        assert_eq!(e.next_attempt_at, Some(now() + Duration::seconds(4)));
+        assert_eq!(e.last_error.as_deref(), Some("503"));
+    }
+
+    #[test]
+    fn local_registrations_move_through_their_states() {
+        use crate::model::{FeeReason, Payer, PlanPhase, RegistrationStatus};
+        let plan = crate::model::ExamPlan {
+            id: "p1".into(),
+            name: "n".into(),
+            certificate_id: "c1".into(),
+            level: XLevel::Primary,
+            province: "天津".into(),
+            site_id: "s".into(),
+            phase: PlanPhase::Published,
+            window_opens_at: now(),
+            window_closes_at: now() + Duration::days(5),
+            exam_starts_at: now() + Duration::days(10),
+            exam_ends_at: now() + Duration::days(10) + Duration::hours(2),
+            capacity: 10,
+            seats_left: 3,
+            fee_fen: 100,
+        };
+        let mut l = LocalRegistration::queued("u1".into(), &plan, None, now());
+        assert_eq!(l.state, LocalState::Queued);
+        assert!(l.state.is_live());
+        let server = Registration {
+            id: "r1".into(),
+            client_id: "u1".into(),
+            plan_id: "p1".into(),
+            certificate_id: "c1".into(),
+            level: XLevel::Primary,
+            status: RegistrationStatus::Confirmed,
+            ticket_no: "2026000100001".into(),
+            fee: FeeDecision {
+                fee_fen: 100,
+                student_pays_fen: 0,
+                payer: Payer::School,
+                reason: FeeReason::SchoolPaidFirstExam,
+            },
+            exam_starts_at: plan.exam_starts_at,
+            exam_ends_at: plan.exam_ends_at,
+            created_at: now(),
+            cancelled_at: None,
+        };
+        l.confirm(server.clone(), now());
+        assert_eq!(l.state, LocalState::Confirmed);
+        // A cancel queued offline stays queued when a sync re-confirms the registration.
+        l.state = LocalState::CancelQueued;
+        l.confirm(server.clone(), now());
+        assert_eq!(l.state, LocalState::CancelQueued);
+        let cancelled = Registration {
+            status: RegistrationStatus::Cancelled,
+            ..server
+        };
+        l.confirm(cancelled, now());
+        assert_eq!(l.state, LocalState::Cancelled);
+        assert!(!l.state.is_live());
+        let mut r = LocalRegistration::queued("u2".into(), &plan, None, now());
+        r.reject(vec![Refusal::Full], None, now());
+        assert_eq!((r.state, r.refusals.len()), (LocalState::Rejected, 1));
+        let json = serde_json::to_string(&r).unwrap();
+        assert_eq!(serde_json::from_str::<LocalRegistration>(&json).unwrap(), r);
+    }
+
+    #[test]
+    fn older_entries_go_first_and_json_is_stable() {
+        let a = OutboxEntry::new(
+            "b".into(),
+            Action::Register {
+                plan_id: "p".into(),
+            },
+            now(),
+        );
+        let c = OutboxEntry::new(
+            "a".into(),
+            Action::Cancel {
+                client_id: "b".into(),
+                registration_id: "r1".into(),
+            },
+            now() + Duration::seconds(5),
+        );
+        let mut v = vec![c.clone(), a.clone()];
+        send_order(&mut v);
+        assert_eq!(v, vec![a.clone(), c]);
+        let json = serde_json::to_value(&a).unwrap();
+        assert_eq!(json["action"]["kind"], "register");
+        assert_eq!(serde_json::from_value::<OutboxEntry>(json).unwrap(), a);
+    }
+}
