@@ -5,9 +5,22 @@
 //! by importing a file instead of changing code.
 
 mod citation;
+mod credits;
 mod eligibility;
 mod fees;
+mod grades;
 
 pub use citation::Citation;
+pub use credits::{
+    AppliedConversion, CertificateCredits, ConversionKind, ConversionRule, Course, CourseCategory,
+    CreditAccount, CreditCaps, CreditRuleError, CreditRules, Credits, ExemptionRule,
+    GrantedExemption, LevelScope, ModuleExemption, RefusalWhy, RefusedConversion,
+    SchoolCreditPolicy, WhatIf, credit_account, exempted_modules, exemptions_for, what_if,
+};
 pub use eligibility::{Eligibility, Refusal, RefusalKind, SuitabilityPolicy, check_registration};
 pub use fees::{FeePolicy, FeeRules, decide_fee};
+pub use grades::{
+    Bilingual, CORRESPONDING_OCCUPATION_ZH, GeneralConditions, GradeAnswer, GradeBasis,
+    GradeConditions, GradeOutcome, GradeRule, GradeRuleError, GradeRuleSet, GradeRules,
+    NoRuleReason, SourceRef, grade_for,
+};

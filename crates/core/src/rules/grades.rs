@@ -1,0 +1,844 @@
+//! "What national skill grade does my 1+X level give me?" Provinces decide that, so the answer comes
+//! from versioned, cited rule sets per province (`data/rules/grades.json`), never from a guess: where
+//! no rule is known the answer says so and shows the national ladder and the general application
+//! conditions instead.
+
+use std::collections::HashSet;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::Citation;
+use crate::model::{SchoolLevel, SkillGrade, XLevel};
+use crate::time;
+
+/// How a student obtains a skill grade: Henan's four ways (seed 001).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GradeBasis {
+    /// 直接认定: the school recognises a grade for a 1+X certificate.
+    DirectRecognition,
+    /// 过程化考核: course exams and skill assessment are held together (课证融通).
+    ProcessAssessment,
+    /// 考试考核: a theory exam and a practical assessment after training.
+    Exam,
+    /// 竞赛取证: certificates for in-school competition results.
+    Competition,
+}
+
+impl GradeBasis {
+    pub const ALL: [GradeBasis; 4] = [
+        GradeBasis::DirectRecognition,
+        GradeBasis::ProcessAssessment,
+        GradeBasis::Exam,
+        GradeBasis::Competition,
+    ];
+
+    /// The JSON name (`"direct_recognition"` …), also used in URLs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GradeBasis::DirectRecognition => "direct_recognition",
+            GradeBasis::ProcessAssessment => "process_assessment",
+            GradeBasis::Exam => "exam",
+            GradeBasis::Competition => "competition",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        let s = s.trim();
+        Self::ALL
+            .into_iter()
+            .find(|b| s == b.as_str() || s == b.zh())
+    }
+
+    pub fn zh(self) -> &'static str {
+        match self {
+            GradeBasis::DirectRecognition => "直接认定",
+            GradeBasis::ProcessAssessment => "过程化考核",
+            GradeBasis::Exam => "考试考核",
+            GradeBasis::Competition => "竞赛取证",
+        }
+    }
+
+    pub fn en(self) -> &'static str {
+        match self {
+            GradeBasis::DirectRecognition => "Direct recognition",
+            GradeBasis::ProcessAssessment => "Process assessment",
+            GradeBasis::Exam => "Exam",
+            GradeBasis::Competition => "Competition",
+        }
+    }
+}
+
+/// A sentence for students in both languages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Bilingual {
+    pub zh: String,
+    pub en: String,
+}
+
+/// What a rule gives: a fixed grade, or a description where the rule fixes none (the exam route
+/// leads to whichever grade was examined, so no grade can be computed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum GradeOutcome {
+    Grade { grade: SkillGrade },
+    Described { text_zh: String, text_en: String },
+}
+
+/// One rule of a province: who it covers (route, 1+X levels, school levels, certificates) and what
+/// it gives, with the sentence that says so.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GradeRule {
+    /// Unique in the whole document; answers name it.
+    pub id: String,
+    pub basis: GradeBasis,
+    /// 1+X levels covered; empty covers every level (routes that need no 1+X certificate).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub x_levels: Vec<XLevel>,
+    /// School levels covered; empty covers every school level.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub school_levels: Vec<SchoolLevel>,
+    /// Certificates covered; empty covers every 1+X certificate.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub certificate_ids: Vec<String>,
+    pub outcome: GradeOutcome,
+    /// The occupation (职业/工种) recognised, when the rule names one. 1+X certificates do not map
+    /// to an occupation by themselves: Henan leaves it to each school ("相应职业（工种）").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub occupation: Option<String>,
+    /// What the student must also meet, as the source states it.
+    #[serde(default)]
+    pub conditions: Vec<Bilingual>,
+    pub citation: Citation,
+}
+
+impl GradeRule {
+    /// Whether the rule speaks about this student and certificate. A rule limited to certain
+    /// certificates does not cover an unnamed one.
+    pub fn covers(
+        &self,
+        certificate_id: Option<&str>,
+        level: XLevel,
+        school_level: SchoolLevel,
+    ) -> bool {
+        (self.x_levels.is_empty() || self.x_levels.contains(&level))
+            && (self.school_levels.is_empty() || self.school_levels.contains(&school_level))
+            && (self.certificate_ids.is_empty()
+                || certificate_id.is_some_and(|c| self.certificate_ids.iter().any(|r| r == c)))
+    }
+
+    /// Two rules of one route that could both answer the same question make the answer depend on
+    /// their order, so [`GradeRules::validate`] rejects them.
+    fn overlaps(&self, other: &GradeRule) -> bool {
+        fn meet<T: PartialEq>(a: &[T], b: &[T]) -> bool {
+            a.is_empty() || b.is_empty() || a.iter().any(|x| b.contains(x))
+        }
+        self.basis == other.basis
+            && meet(&self.x_levels, &other.x_levels)
+            && meet(&self.school_levels, &other.school_levels)
+            && meet(&self.certificate_ids, &other.certificate_ids)
+    }
+}
+
+/// A province's rules from one date on; a later set of the same province replaces it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GradeRuleSet {
+    pub id: String,
+    /// As in exam plans and student profiles (`河南`).
+    pub province: String,
+    #[serde(with = "crate::time::date")]
+    pub effective_from: NaiveDate,
+    /// The notice as a whole: who it applies to, and where it comes from.
+    pub citations: Vec<Citation>,
+    pub rules: Vec<GradeRule>,
+}
+
+/// Where a general condition was published.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceRef {
+    pub url: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publisher: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::time::date_opt"
+    )]
+    pub published_on: Option<NaiveDate>,
+    /// What the page itself relies on, or how old its wording is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// Published application conditions for one grade, verbatim.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GradeConditions {
+    pub grade: SkillGrade,
+    /// Any one of them qualifies.
+    pub conditions_zh: Vec<String>,
+    pub source: SourceRef,
+}
+
+/// What can be said without a provincial rule: example application conditions per grade. Each
+/// occupation's national standard has the binding ones, which `note` says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GeneralConditions {
+    pub note: Bilingual,
+    pub grades: Vec<GradeConditions>,
+}
+
+/// Every grade rule set, as served by `/api/v1/rules/grades` and imported by administrators.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GradeRules {
+    pub version: String,
+    pub rule_sets: Vec<GradeRuleSet>,
+    pub general: GeneralConditions,
+}
+
+/// Why no rule answers, so the student is told exactly that instead of a guess.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum NoRuleReason {
+    /// No rule set is known for the province.
+    NoProvinceRules,
+    /// The province's first rule set starts later than the date asked about.
+    NotYetInForce {
+        #[serde(with = "crate::time::date")]
+        effective_from: NaiveDate,
+    },
+    /// The set in force has no rule for this route, school level, 1+X level or certificate.
+    NotCovered { rule_set_id: String },
+}
+
+/// The answer to "what grade does this give me?".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum GradeAnswer {
+    /// The rule fixes a grade.
+    Grade {
+        grade: SkillGrade,
+        /// `None`: the corresponding occupation (相应职业（工种）), which the school decides.
+        occupation: Option<String>,
+        route: GradeBasis,
+        rule_set_id: String,
+        rule_id: String,
+        citation: Citation,
+        conditions: Vec<Bilingual>,
+    },
+    /// The rule describes the way but fixes no grade.
+    Described {
+        route: GradeBasis,
+        rule_set_id: String,
+        rule_id: String,
+        text_zh: String,
+        text_en: String,
+        citation: Citation,
+        conditions: Vec<Bilingual>,
+    },
+    /// No rule applies: the national ladder and general conditions, with their sources.
+    NoRule {
+        province: String,
+        route: GradeBasis,
+        reason: NoRuleReason,
+        ladder: [SkillGrade; 5],
+        general_conditions: GeneralConditions,
+    },
+}
+
+/// What the occupation is called when a rule names none.
+pub const CORRESPONDING_OCCUPATION_ZH: &str = "相应职业（工种）";
+const CORRESPONDING_OCCUPATION_EN: &str = "the corresponding occupation (type of work)";
+
+impl GradeAnswer {
+    pub fn route(&self) -> GradeBasis {
+        match self {
+            GradeAnswer::Grade { route, .. }
+            | GradeAnswer::Described { route, .. }
+            | GradeAnswer::NoRule { route, .. } => *route,
+        }
+    }
+
+    /// The grade, when a rule fixes one.
+    pub fn grade(&self) -> Option<SkillGrade> {
+        match self {
+            GradeAnswer::Grade { grade, .. } => Some(*grade),
+            _ => None,
+        }
+    }
+
+    /// One line for the student, e.g. "直接认定：可认定相应职业（工种）的三级/高级工".
+    pub fn summary_zh(&self) -> String {
+        match self {
+            GradeAnswer::Grade {
+                grade,
+                occupation,
+                route,
+                ..
+            } => format!(
+                "{}：可认定{}的{}/{}",
+                route.zh(),
+                occupation.as_deref().unwrap_or(CORRESPONDING_OCCUPATION_ZH),
+                grade.grade_zh(),
+                grade.title_zh()
+            ),
+            GradeAnswer::Described { route, text_zh, .. } => format!("{}：{text_zh}", route.zh()),
+            GradeAnswer::NoRule {
+                province,
+                route,
+                reason,
+                ..
+            } => match reason {
+                NoRuleReason::NoProvinceRules => format!(
+                    "暂无{province}关于{}的已知规定，无法给出对应等级；以下为国家五级职业技能等级和常见申报条件，仅供参考",
+                    route.zh()
+                ),
+                NoRuleReason::NotYetInForce { effective_from } => format!(
+                    "{province}的规定自{}起施行，此前没有对应规定",
+                    time::date_text(*effective_from)
+                ),
+                NoRuleReason::NotCovered { .. } => format!(
+                    "{province}现行规定中没有适用于你的{}规则，无法给出对应等级",
+                    route.zh()
+                ),
+            },
+        }
+    }
+
+    pub fn summary_en(&self) -> String {
+        match self {
+            GradeAnswer::Grade {
+                grade,
+                occupation,
+                route,
+                ..
+            } => format!(
+                "{}: you can be recognised at grade {} ({}) in {}",
+                route.en(),
+                grade_number(*grade),
+                grade.title_en().to_lowercase(),
+                occupation.as_deref().unwrap_or(CORRESPONDING_OCCUPATION_EN)
+            ),
+            GradeAnswer::Described { route, text_en, .. } => format!("{}: {text_en}", route.en()),
+            GradeAnswer::NoRule {
+                province,
+                route,
+                reason,
+                ..
+            } => match reason {
+                NoRuleReason::NoProvinceRules => format!(
+                    "No {} rule is known for {province}, so no grade can be given; the national \
+                     five grades and typical application conditions are shown for reference",
+                    route.en().to_lowercase()
+                ),
+                NoRuleReason::NotYetInForce { effective_from } => format!(
+                    "The rules of {province} apply from {}; there was no rule before",
+                    time::date_text(*effective_from)
+                ),
+                NoRuleReason::NotCovered { .. } => format!(
+                    "The rules in force in {province} have no {} rule that covers you, so no grade \
+                     can be given",
+                    route.en().to_lowercase()
+                ),
+            },
+        }
+    }
+}
+
+/// 5 for 五级 … 1 for 一级.
+fn grade_number(g: SkillGrade) -> u8 {
+    match g {
+        SkillGrade::G5 => 5,
+        SkillGrade::G4 => 4,
+        SkillGrade::G3 => 3,
+        SkillGrade::G2 => 2,
+        SkillGrade::G1 => 1,
+    }
+}
+
+/// A problem that makes grade rules unusable, with the path of the offending field.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum GradeRuleError {
+    #[error("{path}: empty")]
+    Empty { path: String },
+    #[error("{path}: {id:?} is used more than once")]
+    Repeated { path: String, id: String },
+    #[error(
+        "{path}: grade rules are per province and no national rule is known, so `*` is not allowed"
+    )]
+    Wildcard { path: String },
+    #[error("{path}: another rule set for {province} also starts on {effective_from}")]
+    SameStart {
+        path: String,
+        province: String,
+        effective_from: String,
+    },
+    #[error("{path}: a rule needs its source")]
+    NoCitation { path: String },
+    #[error("{path}: direct recognition must name the 1+X levels it recognises")]
+    NoLevels { path: String },
+    #[error("{path}: covers the same students as rule {other:?} on the same route")]
+    Overlap { path: String, other: String },
+}
+
+impl GradeRules {
+    /// The rule set in force for `province` on `on`: the province's latest that has started.
+    pub fn rule_set_for(&self, province: &str, on: NaiveDate) -> Option<&GradeRuleSet> {
+        let province = province.trim();
+        self.rule_sets
+            .iter()
+            .filter(|s| s.province == province && s.effective_from <= on)
+            .max_by_key(|s| s.effective_from)
+    }
+
+    /// The document restricted to one province (`/api/v1/rules/grades?province=`); the general
+    /// conditions stay, since they are what a province without rules is shown.
+    pub fn for_province(&self, province: &str) -> GradeRules {
+        let province = province.trim();
+        GradeRules {
+            version: self.version.clone(),
+            rule_sets: self
+                .rule_sets
+                .iter()
+                .filter(|s| s.province == province)
+                .cloned()
+                .collect(),
+            general: self.general.clone(),
+        }
+    }
+
+    /// Every problem at once: empty or repeated ids, missing sources, a `*` province, two sets of a
+    /// province starting the same day, direct recognition without levels, overlapping rules, and
+    /// general conditions without text or source.
+    pub fn validate(&self) -> Result<(), Vec<GradeRuleError>> {
+        let mut errs = Vec::new();
+        if self.version.trim().is_empty() {
+            errs.push(GradeRuleError::Empty {
+                path: "version".into(),
+            });
+        }
+        let mut set_ids = HashSet::new();
+        let mut rule_ids = HashSet::new();
+        let mut starts = HashSet::new();
+        for (i, set) in self.rule_sets.iter().enumerate() {
+            let at = format!("rule_sets[{i}]");
+            check_id(&mut errs, &mut set_ids, format!("{at}.id"), &set.id);
+            let province = set.province.trim();
+            if province.is_empty() {
+                errs.push(GradeRuleError::Empty {
+                    path: format!("{at}.province"),
+                });
+            } else if province == "*" {
+                errs.push(GradeRuleError::Wildcard {
+                    path: format!("{at}.province"),
+                });
+            } else if !starts.insert((province, set.effective_from)) {
+                errs.push(GradeRuleError::SameStart {
+                    path: format!("{at}.effective_from"),
+                    province: province.into(),
+                    effective_from: time::date_text(set.effective_from),
+                });
+            }
+            if set.citations.is_empty() {
+                errs.push(GradeRuleError::NoCitation {
+                    path: format!("{at}.citations"),
+                });
+            }
+            for (c, cite) in set.citations.iter().enumerate() {
+                check_citation(&mut errs, &format!("{at}.citations[{c}]"), cite);
+            }
+            if set.rules.is_empty() {
+                errs.push(GradeRuleError::Empty {
+                    path: format!("{at}.rules"),
+                });
+            }
+            for (r, rule) in set.rules.iter().enumerate() {
+                let at = format!("{at}.rules[{r}]");
+                check_id(&mut errs, &mut rule_ids, format!("{at}.id"), &rule.id);
+                if rule.basis == GradeBasis::DirectRecognition && rule.x_levels.is_empty() {
+                    errs.push(GradeRuleError::NoLevels {
+                        path: format!("{at}.x_levels"),
+                    });
+                }
+                if rule.certificate_ids.iter().any(|c| c.trim().is_empty()) {
+                    errs.push(GradeRuleError::Empty {
+                        path: format!("{at}.certificate_ids"),
+                    });
+                }
+                if rule
+                    .occupation
+                    .as_deref()
+                    .is_some_and(|o| o.trim().is_empty())
+                {
+                    errs.push(GradeRuleError::Empty {
+                        path: format!("{at}.occupation"),
+                    });
+                }
+                if let GradeOutcome::Described { text_zh, text_en } = &rule.outcome {
+                    for (field, text) in [("text_zh", text_zh), ("text_en", text_en)] {
+                        if text.trim().is_empty() {
+                            errs.push(GradeRuleError::Empty {
+                                path: format!("{at}.outcome.{field}"),
+                            });
+                        }
+                    }
+                }
+                for (k, cond) in rule.conditions.iter().enumerate() {
+                    check_bilingual(&mut errs, &format!("{at}.conditions[{k}]"), cond);
+                }
+                check_citation(&mut errs, &format!("{at}.citation"), &rule.citation);
+                if let Some(other) = set.rules[..r].iter().find(|o| o.overlaps(rule)) {
+                    errs.push(GradeRuleError::Overlap {
+                        path: at.clone(),
+                        other: other.id.clone(),
+                    });
+                }
+            }
+        }
+        check_bilingual(&mut errs, "general.note", &self.general.note);
+        let mut grades = HashSet::new();
+        for (g, entry) in self.general.grades.iter().enumerate() {
+            let at = format!("general.grades[{g}]");
+            if !grades.insert(entry.grade) {
+                errs.push(GradeRuleError::Repeated {
+                    path: format!("{at}.grade"),
+                    id: entry.grade.grade_zh().into(),
+                });
+            }
+            if entry.conditions_zh.is_empty()
+                || entry.conditions_zh.iter().any(|c| c.trim().is_empty())
+            {
+                errs.push(GradeRuleError::Empty {
+                    path: format!("{at}.conditions_zh"),
+                });
+            }
+            if entry.source.url.trim().is_empty() {
+                errs.push(GradeRuleError::NoCitation {
+                    path: format!("{at}.source.url"),
+                });
+            }
+        }
+        if errs.is_empty() { Ok(()) } else { Err(errs) }
+    }
+}
+
+fn check_id<'a>(
+    errs: &mut Vec<GradeRuleError>,
+    seen: &mut HashSet<&'a str>,
+    path: String,
+    id: &'a str,
+) {
+    if id.trim().is_empty() {
+        errs.push(GradeRuleError::Empty { path });
+    } else if !seen.insert(id) {
+        errs.push(GradeRuleError::Repeated {
+            path,
+            id: id.into(),
+        });
+    }
+}
+
+fn check_citation(errs: &mut Vec<GradeRuleError>, at: &str, c: &Citation) {
+    for (field, text) in [
+        ("title", &c.title),
+        ("issuer", &c.issuer),
+        ("quote", &c.quote),
+    ] {
+        if text.trim().is_empty() {
+            errs.push(GradeRuleError::NoCitation {
+                path: format!("{at}.{field}"),
+            });
+        }
+    }
+}
+
+fn check_bilingual(errs: &mut Vec<GradeRuleError>, at: &str, b: &Bilingual) {
+    for (field, text) in [("zh", &b.zh), ("en", &b.en)] {
+        if text.trim().is_empty() {
+            errs.push(GradeRuleError::Empty {
+                path: format!("{at}.{field}"),
+            });
+        }
+    }
+}
+
+/// The skill grade `route` gives a student of `school_level` in `province` on `on`, holding the 1+X
+/// `certificate_id` (when known) at `level`. Routes that need no 1+X certificate ignore `level`.
+///
+/// Only the province's rule set in force is consulted; another province's rule or a national
+/// default is never borrowed, because grade recognition is a provincial decision. Without a rule the
+/// answer is [`GradeAnswer::NoRule`] with the reason, the national ladder and the general conditions.
+pub fn grade_for(
+    rules: &GradeRules,
+    certificate_id: Option<&str>,
+    level: XLevel,
+    school_level: SchoolLevel,
+    province: &str,
+    route: GradeBasis,
+    on: NaiveDate,
+) -> GradeAnswer {
+    let province = province.trim();
+    let no_rule = |reason| GradeAnswer::NoRule {
+        province: province.to_string(),
+        route,
+        reason,
+        ladder: SkillGrade::ALL,
+        general_conditions: rules.general.clone(),
+    };
+    let Some(set) = rules.rule_set_for(province, on) else {
+        let first = rules
+            .rule_sets
+            .iter()
+            .filter(|s| s.province == province)
+            .map(|s| s.effective_from)
+            .min();
+        return no_rule(match first {
+            Some(effective_from) => NoRuleReason::NotYetInForce { effective_from },
+            None => NoRuleReason::NoProvinceRules,
+        });
+    };
+    // Validated sets have at most one covering rule per route; the smallest id keeps an
+    // unvalidated document deterministic.
+    let rule = set
+        .rules
+        .iter()
+        .filter(|r| r.basis == route && r.covers(certificate_id, level, school_level))
+        .min_by(|a, b| a.id.cmp(&b.id));
+    let Some(rule) = rule else {
+        return no_rule(NoRuleReason::NotCovered {
+            rule_set_id: set.id.clone(),
+        });
+    };
+    match &rule.outcome {
+        GradeOutcome::Grade { grade } => GradeAnswer::Grade {
+            grade: *grade,
+            occupation: rule.occupation.clone(),
+            route,
+            rule_set_id: set.id.clone(),
+            rule_id: rule.id.clone(),
+            citation: rule.citation.clone(),
+            conditions: rule.conditions.clone(),
+        },
+        GradeOutcome::Described { text_zh, text_en } => GradeAnswer::Described {
+            route,
+            rule_set_id: set.id.clone(),
+            rule_id: rule.id.clone(),
+            text_zh: text_zh.clone(),
+            text_en: text_en.clone(),
+            citation: rule.citation.clone(),
+            conditions: rule.conditions.clone(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cite() -> Citation {
+        Citation {
+            title: "t".into(),
+            issuer: "i".into(),
+            document_no: None,
+            issued_on: None,
+            url: None,
+            quote: "q".into(),
+        }
+    }
+
+    fn rule(id: &str, basis: GradeBasis, levels: &[XLevel], grade: SkillGrade) -> GradeRule {
+        GradeRule {
+            id: id.into(),
+            basis,
+            x_levels: levels.to_vec(),
+            school_levels: vec![],
+            certificate_ids: vec![],
+            outcome: GradeOutcome::Grade { grade },
+            occupation: None,
+            conditions: vec![],
+            citation: cite(),
+        }
+    }
+
+    fn rules(sets: Vec<GradeRuleSet>) -> GradeRules {
+        GradeRules {
+            version: "t".into(),
+            rule_sets: sets,
+            general: GeneralConditions {
+                note: Bilingual {
+                    zh: "示例".into(),
+                    en: "examples".into(),
+                },
+                grades: vec![],
+            },
+        }
+    }
+
+    fn set(id: &str, province: &str, from: (i32, u32, u32), r: Vec<GradeRule>) -> GradeRuleSet {
+        GradeRuleSet {
+            id: id.into(),
+            province: province.into(),
+            effective_from: NaiveDate::from_ymd_opt(from.0, from.1, from.2).unwrap(),
+            citations: vec![cite()],
+            rules: r,
+        }
+    }
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn the_latest_started_set_of_the_province_answers() {
+        use GradeBasis::DirectRecognition as D;
+        let r = rules(vec![
+            set(
+                "a1",
+                "甲",
+                (2020, 1, 1),
+                vec![rule("r1", D, &[XLevel::Primary], SkillGrade::G5)],
+            ),
+            set(
+                "a2",
+                "甲",
+                (2023, 1, 1),
+                vec![rule("r2", D, &[XLevel::Primary], SkillGrade::G4)],
+            ),
+        ]);
+        let ask = |on| {
+            grade_for(
+                &r,
+                None,
+                XLevel::Primary,
+                SchoolLevel::Higher,
+                " 甲 ",
+                D,
+                on,
+            )
+        };
+        assert_eq!(ask(day(2022, 6, 1)).grade(), Some(SkillGrade::G5));
+        assert_eq!(ask(day(2023, 1, 1)).grade(), Some(SkillGrade::G4));
+        match ask(day(2019, 12, 31)) {
+            GradeAnswer::NoRule { reason, .. } => assert_eq!(
+                reason,
+                NoRuleReason::NotYetInForce {
+                    effective_from: day(2020, 1, 1)
+                }
+            ),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(r.for_province("甲").rule_sets.len(), 2);
+        assert!(r.for_province("乙").rule_sets.is_empty());
+    }
+
+    #[test]
+    fn a_rule_limited_to_certificates_does_not_cover_others() {
+        let mut only = rule(
+            "r",
+            GradeBasis::DirectRecognition,
+            &[XLevel::Advanced],
+            SkillGrade::G3,
+        );
+        only.certificate_ids = vec!["c1".into()];
+        assert!(only.covers(Some("c1"), XLevel::Advanced, SchoolLevel::Higher));
+        assert!(!only.covers(Some("c2"), XLevel::Advanced, SchoolLevel::Higher));
+        assert!(!only.covers(None, XLevel::Advanced, SchoolLevel::Higher));
+        assert!(!only.covers(Some("c1"), XLevel::Primary, SchoolLevel::Higher));
+    }
+
+    #[test]
+    fn validation_names_each_problem_with_its_path() {
+        use GradeBasis::*;
+        let mut no_levels = rule("r2", DirectRecognition, &[], SkillGrade::G3);
+        no_levels.citation.quote = " ".into();
+        let r = rules(vec![
+            set(
+                "s",
+                "甲",
+                (2020, 1, 1),
+                vec![
+                    rule("r1", DirectRecognition, &[XLevel::Primary], SkillGrade::G4),
+                    no_levels,
+                ],
+            ),
+            set("s", "*", (2020, 1, 1), vec![]),
+            set(
+                "t",
+                "甲",
+                (2020, 1, 1),
+                vec![rule("r1", Exam, &[], SkillGrade::G5)],
+            ),
+        ]);
+        let errs = r.validate().unwrap_err();
+        let want = [
+            GradeRuleError::NoLevels {
+                path: "rule_sets[0].rules[1].x_levels".into(),
+            },
+            GradeRuleError::NoCitation {
+                path: "rule_sets[0].rules[1].citation.quote".into(),
+            },
+            GradeRuleError::Overlap {
+                path: "rule_sets[0].rules[1]".into(),
+                other: "r1".into(),
+            },
+            GradeRuleError::Repeated {
+                path: "rule_sets[1].id".into(),
+                id: "s".into(),
+            },
+            GradeRuleError::Wildcard {
+                path: "rule_sets[1].province".into(),
+            },
+            GradeRuleError::Empty {
+                path: "rule_sets[1].rules".into(),
+            },
+            GradeRuleError::SameStart {
+                path: "rule_sets[2].effective_from".into(),
+                province: "甲".into(),
+                effective_from: "2020-01-01".into(),
+            },
+            GradeRuleError::Repeated {
+                path: "rule_sets[2].rules[0].id".into(),
+                id: "r1".into(),
+            },
+        ];
+        assert_eq!(errs, want);
+        assert_eq!(
+            errs[6].to_string(),
+            "rule_sets[2].effective_from: another rule set for 甲 also starts on 2020-01-01"
+        );
+    }
+
+    #[test]
+    fn json_names_are_stable() {
+        assert_eq!(
+            serde_json::to_string(&GradeBasis::DirectRecognition).unwrap(),
+            "\"direct_recognition\""
+        );
+        for b in GradeBasis::ALL {
+            assert_eq!(
+                serde_json::to_string(&b).unwrap(),
+                format!("\"{}\"", b.as_str())
+            );
+            assert_eq!(GradeBasis::parse(b.as_str()), Some(b));
+            assert_eq!(GradeBasis::parse(b.zh()), Some(b));
+        }
+        let answer = GradeAnswer::NoRule {
+            province: "乙".into(),
+            route: GradeBasis::Exam,
+            reason: NoRuleReason::NotCovered {
+                rule_set_id: "s".into(),
+            },
+            ladder: SkillGrade::ALL,
+            general_conditions: rules(vec![]).general,
+        };
+        let v = serde_json::to_value(&answer).unwrap();
+        assert_eq!(v["kind"], "no_rule");
+        assert_eq!(v["reason"]["code"], "not_covered");
+        assert_eq!(
+            v["ladder"],
+            serde_json::json!(["g5", "g4", "g3", "g2", "g1"])
+        );
+        let back: GradeAnswer = serde_json::from_value(v).unwrap();
+        assert_eq!(back, answer);
+    }
+}
