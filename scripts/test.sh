@@ -82,7 +82,7 @@ wasm_budget() {
 
 wasm_tests() {
   CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=180 \
-    cargo test -p kaozheng --target wasm32-unknown-unknown --test indexeddb
+    cargo test -p kaozheng --target wasm32-unknown-unknown --test indexeddb --test indexeddb_personal
 }
 
 e2e() {

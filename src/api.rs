@@ -4,9 +4,10 @@
 //! rejected here with a precise message and the last good catalog stays on screen.
 
 use chrono::{DateTime, Utc};
-use gloo_net::http::{Request, Response};
-use kaozheng_core::{Catalog, ExamPlan, Site};
-use serde::Deserialize;
+use gloo_net::http::{Request, RequestBuilder, Response};
+use kaozheng_core::rules::{CreditRules, FeeRules, GradeRules, Refusal};
+use kaozheng_core::{Catalog, ExamPlan, ExamResult, Registration, Site, Student};
+use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsCast;
 
 /// Where the API lives; same origin as the app.
@@ -54,38 +55,101 @@ struct ErrorBody {
     error: ErrorDetail,
 }
 
-#[derive(Debug, Deserialize)]
-struct ErrorDetail {
-    message: String,
+/// The contract's error shape; registration refusals carry every reason.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ErrorDetail {
+    pub code: String,
+    pub message: String,
+    #[serde(default)]
+    pub message_zh: String,
+    #[serde(default)]
+    pub refusals: Vec<Refusal>,
 }
 
-async fn get(path: &str, etag: Option<&str>) -> Result<Response, ApiError> {
+/// Parses an error body, if it is one.
+pub fn error_detail(body: &str) -> Option<ErrorDetail> {
+    serde_json::from_str::<ErrorBody>(body)
+        .ok()
+        .map(|b| b.error)
+}
+
+/// Sends a request with a timeout; only a failure to get any answer is an error here.
+async fn send(req: RequestBuilder, body: Option<String>) -> Result<Response, ApiError> {
     let controller = web_sys::AbortController::new().map_err(|e| ApiError::Network(js_text(&e)))?;
     let signal = controller.signal();
     let timer = gloo_timers::callback::Timeout::new(TIMEOUT_MS, move || controller.abort());
-    let mut req = Request::get(&format!("{API_BASE}{path}"))
+    let req = req
         .header("Accept", "application/json")
         // Revalidation is ours (ETag in IndexedDB); the HTTP cache would only hide 304s.
         .cache(web_sys::RequestCache::NoStore)
         .abort_signal(Some(&signal));
-    if let Some(tag) = etag {
-        req = req.header("If-None-Match", tag);
+    let res = match body {
+        Some(b) => {
+            req.header("Content-Type", "application/json")
+                .body(b)
+                .map_err(|e| ApiError::Network(e.to_string()))?
+                .send()
+                .await
+        }
+        None => req.send().await,
     }
-    let res = req
-        .send()
-        .await
-        .map_err(|e| ApiError::Network(e.to_string()));
+    .map_err(|e| ApiError::Network(e.to_string()));
     drop(timer);
     res
 }
 
+fn with_token(req: RequestBuilder, token: Option<&str>) -> RequestBuilder {
+    match token {
+        Some(t) => req.header("Authorization", &format!("Bearer {t}")),
+        None => req,
+    }
+}
+
+async fn get(path: &str, etag: Option<&str>) -> Result<Response, ApiError> {
+    let mut req = Request::get(&format!("{API_BASE}{path}"));
+    if let Some(tag) = etag {
+        req = req.header("If-None-Match", tag);
+    }
+    send(req, None).await
+}
+
+async fn get_auth(path: &str, token: &str) -> Result<Response, ApiError> {
+    send(
+        with_token(Request::get(&format!("{API_BASE}{path}")), Some(token)),
+        None,
+    )
+    .await
+}
+
 async fn error_for(res: Response) -> ApiError {
     let status = res.status();
-    let message = match res.json::<ErrorBody>().await {
-        Ok(b) => b.error.message,
-        Err(_) => res.status_text(),
-    };
+    let text = res.text().await.unwrap_or_default();
+    let message = error_detail(&text)
+        .map(|d| d.message)
+        .unwrap_or_else(|| res.status_text());
     ApiError::Status { status, message }
+}
+
+async fn json<T: serde::de::DeserializeOwned>(res: Response, what: &str) -> Result<T, ApiError> {
+    if !(200..300).contains(&res.status()) {
+        return Err(error_for(res).await);
+    }
+    let text = body(res).await?;
+    serde_json::from_str(&text).map_err(|e| ApiError::Invalid(format!("{what}: {e}")))
+}
+
+/// Any HTTP answer, kept whole so the outbox can classify it.
+pub struct Answer {
+    pub status: u16,
+    pub body: String,
+}
+
+async fn answer(res: Response) -> Result<Answer, ApiError> {
+    let status = res.status();
+    Ok(Answer {
+        status,
+        body: body(res).await?,
+    })
 }
 
 async fn body(res: Response) -> Result<String, ApiError> {
@@ -144,4 +208,156 @@ pub fn js_text(v: &wasm_bindgen::JsValue) -> String {
     v.as_string()
         .or_else(|| js_sys::JSON::stringify(v).ok().and_then(|s| s.as_string()))
         .unwrap_or_else(|| "unknown error".into())
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct SignedIn {
+    pub token: String,
+    #[serde(with = "kaozheng_core::time::cst")]
+    pub expires_at: DateTime<Utc>,
+    pub student: Student,
+}
+
+#[derive(Serialize)]
+struct Login<'a> {
+    student_no: &'a str,
+    password: &'a str,
+}
+
+/// `POST /auth/login`. A wrong number or password is an `ApiError::Status` with the server's message.
+pub async fn login(student_no: &str, password: &str) -> Result<SignedIn, ApiError> {
+    let body = serde_json::to_string(&Login {
+        student_no,
+        password,
+    })
+    .map_err(|e| ApiError::Invalid(e.to_string()))?;
+    json(
+        send(Request::post(&format!("{API_BASE}/auth/login")), Some(body)).await?,
+        "sign-in",
+    )
+    .await
+}
+
+#[derive(Serialize)]
+struct Embed<'a> {
+    assertion: &'a str,
+}
+
+/// `POST /auth/embed`: a portal's signed assertion becomes a session.
+pub async fn embed(assertion: &str) -> Result<SignedIn, ApiError> {
+    let body = serde_json::to_string(&Embed { assertion })
+        .map_err(|e| ApiError::Invalid(e.to_string()))?;
+    json(
+        send(Request::post(&format!("{API_BASE}/auth/embed")), Some(body)).await?,
+        "sign-in",
+    )
+    .await
+}
+
+/// `POST /auth/logout`: revokes the token on the server (best effort: sign-out works offline too).
+pub async fn logout(token: &str) -> Result<(), ApiError> {
+    let res = send(
+        with_token(
+            Request::post(&format!("{API_BASE}/auth/logout")),
+            Some(token),
+        ),
+        None,
+    )
+    .await?;
+    if (200..300).contains(&res.status()) {
+        Ok(())
+    } else {
+        Err(error_for(res).await)
+    }
+}
+
+pub async fn me(token: &str) -> Result<Student, ApiError> {
+    json(get_auth("/me", token).await?, "profile").await
+}
+
+#[derive(Serialize)]
+struct NewRegistration<'a> {
+    client_id: &'a str,
+    plan_id: &'a str,
+}
+
+/// `POST /registrations`, answered whole for the outbox to classify.
+pub async fn register(token: &str, client_id: &str, plan_id: &str) -> Result<Answer, ApiError> {
+    let body = serde_json::to_string(&NewRegistration { client_id, plan_id })
+        .map_err(|e| ApiError::Invalid(e.to_string()))?;
+    let req = with_token(
+        Request::post(&format!("{API_BASE}/registrations")),
+        Some(token),
+    );
+    answer(send(req, Some(body)).await?).await
+}
+
+/// `DELETE /registrations/{id}`, answered whole for the outbox to classify.
+pub async fn cancel(token: &str, registration_id: &str) -> Result<Answer, ApiError> {
+    let path = format!(
+        "{API_BASE}/registrations/{}",
+        js_sys::encode_uri_component(registration_id)
+    );
+    answer(send(with_token(Request::delete(&path), Some(token)), None).await?).await
+}
+
+#[derive(Deserialize)]
+struct RegistrationList {
+    registrations: Vec<Registration>,
+}
+
+pub async fn registrations(token: &str) -> Result<Vec<Registration>, ApiError> {
+    json::<RegistrationList>(get_auth("/registrations", token).await?, "registrations")
+        .await
+        .map(|l| l.registrations)
+}
+
+#[derive(Deserialize)]
+struct ResultList {
+    results: Vec<ExamResult>,
+}
+
+pub async fn results(token: &str) -> Result<Vec<ExamResult>, ApiError> {
+    json::<ResultList>(get_auth("/results", token).await?, "results")
+        .await
+        .map(|l| l.results)
+}
+
+/// A rule document (`/rules/fees`, `/rules/grades`, `/rules/credits`) with its JSON text, for
+/// storing as served. `check` is the document's own validation.
+pub async fn rules<T: serde::de::DeserializeOwned>(
+    kind: &str,
+    check: impl Fn(&T) -> Result<(), String>,
+) -> Result<(T, String), ApiError> {
+    let res = get(&format!("/rules/{kind}"), None).await?;
+    if res.status() != 200 {
+        return Err(error_for(res).await);
+    }
+    let text = body(res).await?;
+    let rules: T =
+        serde_json::from_str(&text).map_err(|e| ApiError::Invalid(format!("{kind} rules: {e}")))?;
+    check(&rules).map_err(|e| ApiError::Invalid(format!("{kind} rules: {e}")))?;
+    Ok((rules, text))
+}
+
+pub fn check_fees(r: &FeeRules) -> Result<(), String> {
+    r.validate().map_err(|e| e.join("; "))
+}
+
+pub fn check_grades(r: &GradeRules) -> Result<(), String> {
+    r.validate().map_err(|e| {
+        e.iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("; ")
+    })
+}
+
+pub fn check_credits(r: &CreditRules) -> Result<(), String> {
+    r.validate().map_err(|e| {
+        e.iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("; ")
+    })
 }

@@ -9,11 +9,20 @@ use crate::components::app_header::AppHeader;
 use crate::components::route_focus::RouteFocus;
 use crate::components::sync_status::SyncStatus;
 use crate::i18n::{I18n, tr};
+use crate::pages::account::AccountPage;
 use crate::pages::catalog::CatalogPage;
 use crate::pages::certificate::CertificatePage;
+use crate::pages::grades::GradeCheckerPage;
 use crate::pages::home::HomePage;
 use crate::pages::not_found::NotFoundPage;
+use crate::pages::register::RegisterPage;
+use crate::pages::registrations::MyRegistrationsPage;
+use crate::pages::result::ResultPage;
+use crate::pages::results::ResultsPage;
+use crate::pages::sign_in::SignInPage;
+use crate::pages::ticket::TicketPage;
 use crate::prefs;
+use crate::state::account::provide_account;
 use crate::state::catalog::provide_catalog_state;
 use crate::state::clock::provide_clock;
 use crate::state::network::provide_network;
@@ -33,7 +42,8 @@ pub fn App() -> impl IntoView {
 
     provide_clock();
     let network = provide_network();
-    provide_catalog_state(network);
+    let catalog = provide_catalog_state(network);
+    provide_account(catalog, network);
 
     view! {
         <Router>
@@ -46,6 +56,14 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=HomePage/>
                     <Route path=path!("/catalog") view=CatalogPage/>
                     <Route path=path!("/certificates/:id") view=CertificatePage/>
+                    <Route path=path!("/grades") view=GradeCheckerPage/>
+                    <Route path=path!("/signin") view=SignInPage/>
+                    <Route path=path!("/me") view=AccountPage/>
+                    <Route path=path!("/me/registrations") view=MyRegistrationsPage/>
+                    <Route path=path!("/register/:plan_id") view=RegisterPage/>
+                    <Route path=path!("/tickets/:client_id") view=TicketPage/>
+                    <Route path=path!("/results") view=ResultsPage/>
+                    <Route path=path!("/results/:id") view=ResultPage/>
                 </Routes>
             </main>
             <AppFooter/>

@@ -3,12 +3,15 @@
 
 pub mod api;
 pub mod app;
+pub mod calendar;
 pub mod components;
 pub mod format;
 pub mod i18n;
+pub mod notify;
 pub mod pages;
 pub mod perf;
 pub mod prefs;
+pub mod qr;
 pub mod state;
 pub mod storage;
 pub mod sw;

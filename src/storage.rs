@@ -1,8 +1,11 @@
-//! The offline copy of the catalog, exam plans and sites, in IndexedDB (database `kaozheng`).
+//! The offline copy in IndexedDB (database `kaozheng`): the public catalog, exam plans, sites and
+//! rule documents (this file); the signed-in student's session and results (`personal.rs`); their
+//! registrations and the outbox that carries them to the server (`outbox.rs`).
 //!
 //! The app paints from here first, then refreshes from the API. Three rules shape this module:
 //! - a save replaces a whole data set in one transaction (clear, put every record, header), so a
-//!   crash or a closed tab leaves the old set or the new one, never half of each;
+//!   crash or a closed tab leaves the old set or the new one, never half of each; a change that
+//!   spans stores (a registration and its outbox entry) is one transaction too;
 //! - a record that no longer decodes is skipped and reported ([`Loaded::skipped`]), never fatal:
 //!   one bad row must not blank the catalog on a phone that is offline;
 //! - when another tab upgrades the schema, this tab closes its connection at once so the upgrade
@@ -12,6 +15,8 @@
 
 mod codec;
 mod error;
+mod outbox;
+mod personal;
 mod schema;
 
 use std::cell::RefCell;
@@ -27,6 +32,7 @@ use indexed_db_futures::object_store::ObjectStore;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::{Transaction, TransactionMode};
 use kaozheng_core::{Catalog, Certificate, EvaluationOrg, ExamPlan, Site};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;
 use wasm_bindgen::closure::Closure;
@@ -34,9 +40,10 @@ use wasm_bindgen::prelude::JsCast;
 
 use codec::{Codec, Record};
 pub use error::StorageError;
+pub use personal::{ResultsMeta, Session};
 pub use schema::{
-    BY_CERTIFICATE, CERTIFICATES, CURRENT_VERSION, META, MIGRATIONS, Migration, ORGS, PLANS,
-    RECORD_STORES, SITES,
+    BY_CERTIFICATE, BY_PLAN, CERTIFICATES, CURRENT_VERSION, META, MIGRATIONS, Migration, ORGS,
+    OUTBOX, PERSONAL_STORES, PLANS, RECORD_STORES, REGISTRATIONS, RESULTS, RULES, SESSION, SITES,
 };
 
 /// The app's database.
@@ -46,6 +53,9 @@ pub const DB_NAME: &str = "kaozheng";
 const CATALOG_KEY: &str = "catalog";
 const PLANS_KEY: &str = "plans";
 const SITES_KEY: &str = "sites";
+const RESULTS_KEY: &str = "results";
+/// The outbox flush lease (see [`Db::try_lease`]).
+const LEASE_KEY: &str = "outbox_lease";
 
 /// What a load returns: the value, its header, and the records that could not be read.
 #[derive(Debug, Clone, PartialEq)]
@@ -91,6 +101,15 @@ pub struct PlansMeta {
 pub struct SitesMeta {
     #[serde(with = "kaozheng_core::time::cst")]
     pub synced_at: DateTime<Utc>,
+}
+
+/// A stored rule document: the API's JSON text as received, so it is parsed by the same code
+/// (`serde_json` into e.g. `FeeRules`) whether it came from the network or from here.
+#[derive(Serialize, Deserialize)]
+struct StoredRules {
+    json: String,
+    #[serde(with = "kaozheng_core::time::cst")]
+    synced_at: DateTime<Utc>,
 }
 
 /// An open connection. Dropping it closes the connection.
@@ -323,11 +342,11 @@ impl Db {
     /// The stored catalog, or `None` if none was ever saved.
     pub async fn load_catalog(&self) -> Result<Option<Loaded<Catalog, CatalogMeta>>, StorageError> {
         let tx = self.transaction(&[CERTIFICATES, ORGS, META], TransactionMode::Readonly)?;
-        let header = self.request_header(&tx, CATALOG_KEY)?;
+        let header = self.request_text(&tx, META, CATALOG_KEY)?;
         let orgs = RecordsRequest::<EvaluationOrg>::start(&tx)?;
         let certificates = RecordsRequest::<Certificate>::start(&tx)?;
         let Some(meta) = self
-            .finish_header::<CatalogMeta>(header, CATALOG_KEY)
+            .finish_text::<CatalogMeta>(header, META, CATALOG_KEY)
             .await?
         else {
             return Ok(None);
@@ -378,7 +397,7 @@ impl Db {
         let codec = self.codec();
         self.replace_all(&tx, &codec, &catalog.orgs)?;
         self.replace_all(&tx, &codec, &catalog.certificates)?;
-        self.put_header(&tx, CATALOG_KEY, &meta)?;
+        self.put_text(&tx, META, CATALOG_KEY, &meta)?;
         self.commit(tx).await
     }
 
@@ -386,15 +405,14 @@ impl Db {
     /// Returns `false` if there is no stored catalog to confirm.
     pub async fn touch_catalog(&self, synced_at: DateTime<Utc>) -> Result<bool, StorageError> {
         let tx = self.transaction(&[META], TransactionMode::Readwrite)?;
-        let header = self.request_header(&tx, CATALOG_KEY)?;
         let Some(mut meta) = self
-            .finish_header::<CatalogMeta>(header, CATALOG_KEY)
+            .read_text::<CatalogMeta>(&tx, META, CATALOG_KEY)
             .await?
         else {
             return Ok(false);
         };
         meta.synced_at = Some(synced_at);
-        self.put_header(&tx, CATALOG_KEY, &meta)?;
+        self.put_text(&tx, META, CATALOG_KEY, &meta)?;
         self.commit(tx).await?;
         Ok(true)
     }
@@ -439,7 +457,7 @@ impl Db {
         certificate_id: &str,
     ) -> Result<Loaded<Vec<ExamPlan>>, StorageError> {
         let tx = self.transaction(&[PLANS], TransactionMode::Readonly)?;
-        let store = tx.object_store(PLANS).map_err(|e| self.fail(e.into()))?;
+        let store = self.store(&tx, PLANS)?;
         let codec = self.codec();
         let mut skipped = Vec::new();
         let value = if self.version < 2 {
@@ -451,20 +469,8 @@ impl Db {
             plans.retain(|p| p.certificate_id == certificate_id);
             plans
         } else {
-            let index = store
-                .index(BY_CERTIFICATE)
-                .map_err(|e| self.fail(e.into()))?;
-            let keys = index
-                .get_all_keys::<JsValue>()
-                .with_query(certificate_id)
-                .primitive()
-                .map_err(|e| self.fail(e.into()))?;
-            let values = index
-                .get_all::<JsValue>()
-                .with_query(certificate_id)
-                .primitive()
-                .map_err(|e| self.fail(e.into()))?;
-            RecordsRequest::<ExamPlan>::from_parts(keys, values)
+            RecordsRequest::<ExamPlan>::start_where(&store, BY_CERTIFICATE, certificate_id)
+                .map_err(|e| self.fail(e))?
                 .finish(&codec, &mut skipped)
                 .await
                 .map_err(|e| self.fail(e))?
@@ -476,14 +482,42 @@ impl Db {
         })
     }
 
-    async fn load_set<R: Record, M: for<'de> Deserialize<'de>>(
+    /// Stores a rule document's JSON text as received, replacing the previous one of that `kind`
+    /// (the API path's last segment: `fees`, `grades`, `credits`; a province-specific document can
+    /// add it, as in `grades:河南`).
+    pub async fn save_rules(
+        &self,
+        kind: &str,
+        json: &str,
+        synced_at: DateTime<Utc>,
+    ) -> Result<(), StorageError> {
+        let rules = StoredRules {
+            json: json.to_owned(),
+            synced_at,
+        };
+        let tx = self.transaction_v3(&[RULES], TransactionMode::Readwrite)?;
+        self.put_text(&tx, RULES, kind, &rules)?;
+        self.commit(tx).await
+    }
+
+    /// The stored rule document of `kind` and when it was synced, or `None` if never saved.
+    pub async fn load_rules(
+        &self,
+        kind: &str,
+    ) -> Result<Option<(String, DateTime<Utc>)>, StorageError> {
+        let tx = self.transaction_v3(&[RULES], TransactionMode::Readonly)?;
+        let rules = self.read_text::<StoredRules>(&tx, RULES, kind).await?;
+        Ok(rules.map(|r| (r.json, r.synced_at)))
+    }
+
+    async fn load_set<R: Record, M: DeserializeOwned>(
         &self,
         key: &str,
     ) -> Result<Option<Loaded<Vec<R>, M>>, StorageError> {
         let tx = self.transaction(&[R::STORE, META], TransactionMode::Readonly)?;
-        let header = self.request_header(&tx, key)?;
+        let header = self.request_text(&tx, META, key)?;
         let records = RecordsRequest::<R>::start(&tx)?;
-        let Some(meta) = self.finish_header::<M>(header, key).await? else {
+        let Some(meta) = self.finish_text::<M>(header, META, key).await? else {
             return Ok(None);
         };
         let mut skipped = Vec::new();
@@ -506,7 +540,7 @@ impl Db {
     ) -> Result<(), StorageError> {
         let tx = self.transaction(&[R::STORE, META], TransactionMode::Readwrite)?;
         self.replace_all(&tx, &self.codec(), records)?;
-        self.put_header(&tx, key, meta)?;
+        self.put_text(&tx, META, key, meta)?;
         self.commit(tx).await
     }
 
@@ -534,6 +568,36 @@ impl Db {
             .map_err(|e| self.fail(e.into()))
     }
 
+    /// On an older connection (tests open one with [`Db::open_at`]), says that the stores schema v3
+    /// added are missing, instead of the browser's NotFoundError.
+    fn require_v3(&self, stores: &[&str]) -> Result<(), StorageError> {
+        if self.version < 3 {
+            return Err(StorageError::Other(format!(
+                "schema v{} has no {} store (added in v3)",
+                self.version,
+                stores.join(", ")
+            )));
+        }
+        Ok(())
+    }
+
+    fn transaction_v3(
+        &self,
+        stores: &[&str],
+        mode: TransactionMode,
+    ) -> Result<Transaction<'_>, StorageError> {
+        self.require_v3(stores)?;
+        self.transaction(stores, mode)
+    }
+
+    fn store<'t>(
+        &self,
+        tx: &'t Transaction<'_>,
+        name: &str,
+    ) -> Result<ObjectStore<'t>, StorageError> {
+        tx.object_store(name).map_err(|e| self.fail(e.into()))
+    }
+
     /// Clears `R`'s store and puts every record. The requests are queued, not awaited one by one:
     /// the commit waits for all of them, and any failure aborts the whole transaction.
     fn replace_all<R: Record>(
@@ -542,7 +606,7 @@ impl Db {
         codec: &Codec,
         records: &[R],
     ) -> Result<(), StorageError> {
-        let store = tx.object_store(R::STORE).map_err(|e| self.fail(e.into()))?;
+        let store = self.store(tx, R::STORE)?;
         let _cleared = store.clear().map_err(|e| self.fail(e.into()))?;
         for (order, record) in records.iter().enumerate() {
             let order = u32::try_from(order)
@@ -553,37 +617,88 @@ impl Db {
         Ok(())
     }
 
-    fn put_header<M: Serialize>(
+    /// Queues a put of a JSON-text record (header, session, rule document, lease).
+    fn put_text<T: Serialize>(
         &self,
         tx: &Transaction<'_>,
+        store: &str,
         key: &str,
-        meta: &M,
+        value: &T,
     ) -> Result<(), StorageError> {
-        let store = tx.object_store(META).map_err(|e| self.fail(e.into()))?;
-        put(&store, codec::encode_header(meta)?, key).map_err(|e| self.fail(e))
+        let os = self.store(tx, store)?;
+        put(&os, codec::encode_text(value)?, key).map_err(|e| self.fail(e))
     }
 
-    fn request_header(
+    fn request_text(
         &self,
         tx: &Transaction<'_>,
+        store: &str,
         key: &str,
     ) -> Result<indexed_db_futures::future::BasicRequest<Option<JsValue>>, StorageError> {
-        let store = tx.object_store(META).map_err(|e| self.fail(e.into()))?;
-        store
+        self.store(tx, store)?
             .get::<JsValue, _, _>(key)
             .primitive()
             .map_err(|e| self.fail(e.into()))
     }
 
-    async fn finish_header<M: for<'de> Deserialize<'de>>(
+    async fn finish_text<T: DeserializeOwned>(
         &self,
         request: indexed_db_futures::future::BasicRequest<Option<JsValue>>,
+        store: &str,
         key: &str,
-    ) -> Result<Option<M>, StorageError> {
+    ) -> Result<Option<T>, StorageError> {
         match request.await.map_err(|e| self.fail(e.into()))? {
             None => Ok(None),
-            Some(value) => codec::decode_header(key, &value).map(Some),
+            Some(value) => codec::decode_text(store, key, &value).map(Some),
         }
+    }
+
+    /// Reads one JSON-text record; one that does not decode is [`StorageError::Corrupt`].
+    async fn read_text<T: DeserializeOwned>(
+        &self,
+        tx: &Transaction<'_>,
+        store: &str,
+        key: &str,
+    ) -> Result<Option<T>, StorageError> {
+        let request = self.request_text(tx, store, key)?;
+        self.finish_text(request, store, key).await
+    }
+
+    /// Reads one record by key with its saved position; one that does not decode is
+    /// [`StorageError::Corrupt`] (a single record the caller asked for cannot be skipped).
+    async fn read_record<R: Record>(
+        &self,
+        store: &ObjectStore<'_>,
+        codec: &Codec,
+        key: &str,
+    ) -> Result<Option<(u32, R)>, StorageError> {
+        let value = store
+            .get::<JsValue, _, _>(key)
+            .primitive()
+            .map_err(|e| self.fail(e.into()))?
+            .await
+            .map_err(|e| self.fail(e.into()))?;
+        value
+            .map(|v| {
+                codec.decode(&v).map_err(|reason| StorageError::Corrupt {
+                    store: R::STORE.into(),
+                    key: key.into(),
+                    reason,
+                })
+            })
+            .transpose()
+    }
+
+    /// How many records `store` holds, or whether it holds `key` (0 or 1).
+    async fn count(&self, store: &ObjectStore<'_>, key: Option<&str>) -> Result<u32, StorageError> {
+        let request = match key {
+            Some(key) => store.count().with_query(key).primitive(),
+            None => store.count().primitive(),
+        };
+        request
+            .map_err(|e| self.fail(e.into()))?
+            .await
+            .map_err(|e| self.fail(e.into()))
     }
 
     async fn commit(&self, tx: Transaction<'_>) -> Result<(), StorageError> {
@@ -608,12 +723,28 @@ impl Drop for Db {
     }
 }
 
+/// Queues a put; like every queued write, a failure surfaces at the commit and aborts it.
 fn put(store: &ObjectStore<'_>, value: JsValue, key: &str) -> Result<(), StorageError> {
     let _queued = store
         .put(value)
         .with_key(key)
         .without_key_type()
         .primitive()?;
+    Ok(())
+}
+
+/// Queues an insert that fails (and so aborts the transaction) if `key` already exists.
+fn add(store: &ObjectStore<'_>, value: JsValue, key: &str) -> Result<(), StorageError> {
+    let _queued = store
+        .add(value)
+        .with_key(key)
+        .without_key_type()
+        .primitive()?;
+    Ok(())
+}
+
+fn delete(store: &ObjectStore<'_>, key: &str) -> Result<(), StorageError> {
+    let _queued = store.delete(key).primitive()?;
     Ok(())
 }
 
@@ -637,6 +768,22 @@ impl<R: Record> RecordsRequest<R> {
         ))
     }
 
+    /// The records whose `index` key is `value`.
+    fn start_where(
+        store: &ObjectStore<'_>,
+        index: &str,
+        value: &str,
+    ) -> Result<Self, StorageError> {
+        let index = store.index(index)?;
+        Ok(Self::from_parts(
+            index
+                .get_all_keys::<JsValue>()
+                .with_query(value)
+                .primitive()?,
+            index.get_all::<JsValue>().with_query(value).primitive()?,
+        ))
+    }
+
     fn from_parts(
         keys: GetAllPrimitiveRequest<JsValue>,
         values: GetAllPrimitiveRequest<JsValue>,
@@ -654,6 +801,16 @@ impl<R: Record> RecordsRequest<R> {
         codec: &Codec,
         skipped: &mut Vec<SkippedRecord>,
     ) -> Result<Vec<R>, StorageError> {
+        let rows = self.finish_ordered(codec, skipped).await?;
+        Ok(rows.into_iter().map(|(_, record)| record).collect())
+    }
+
+    /// [`Self::finish`] keeping each record's saved position, for writing it back in place.
+    async fn finish_ordered(
+        self,
+        codec: &Codec,
+        skipped: &mut Vec<SkippedRecord>,
+    ) -> Result<Vec<(u32, R)>, StorageError> {
         let keys = self.keys.await?;
         let values = self.values.await?;
         let mut rows = Vec::with_capacity(values.len());
@@ -669,7 +826,7 @@ impl<R: Record> RecordsRequest<R> {
             }
         }
         rows.sort_unstable_by_key(|(order, _)| *order);
-        Ok(rows.into_iter().map(|(_, record)| record).collect())
+        Ok(rows)
     }
 }
 

@@ -16,7 +16,8 @@ use indexed_db_futures::internals::SystemRepr;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
 use kaozheng::storage::{
-    BY_CERTIFICATE, CERTIFICATES, CURRENT_VERSION, Db, META, PLANS, StorageError,
+    BY_CERTIFICATE, BY_PLAN, CERTIFICATES, CURRENT_VERSION, Db, META, PLANS, REGISTRATIONS,
+    StorageError,
 };
 use kaozheng_core::{
     Catalog, Certificate, EvaluationOrg, ExamPlan, LevelInfo, PlanPhase, SchoolLevel, Site, XLevel,
@@ -199,6 +200,27 @@ async fn raw_get(name: &str, store: &str, key: &str) -> Option<JsValue> {
     value
 }
 
+/// Every store of schema v3, sorted.
+const ALL_STORES: [&str; 10] = [
+    "certificates",
+    "meta",
+    "orgs",
+    "outbox",
+    "plans",
+    "registrations",
+    "results",
+    "rules",
+    "session",
+    "sites",
+];
+
+fn assert_index(raw: &Database, store: &str, index: &str, key_path: &str) {
+    let tx = raw.transaction(store).build().unwrap();
+    let os = tx.object_store(store).unwrap();
+    let found = os.index(index).unwrap();
+    assert_eq!(found.as_sys().key_path().unwrap(), key_path);
+}
+
 fn now_ms() -> f64 {
     web_sys::window().unwrap().performance().unwrap().now()
 }
@@ -229,14 +251,9 @@ async fn fresh_database_has_the_current_schema_and_nothing_saved() {
     assert_eq!(raw.version() as u32, CURRENT_VERSION);
     let mut stores: Vec<String> = raw.object_store_names().collect();
     stores.sort();
-    assert_eq!(stores, ["certificates", "meta", "orgs", "plans", "sites"]);
-    let tx = raw.transaction(PLANS).build().unwrap();
-    let plans = tx.object_store(PLANS).unwrap();
-    let index = plans.index(BY_CERTIFICATE).unwrap();
-    assert_eq!(index.as_sys().key_path().unwrap(), "certificate_id");
-    drop(index);
-    drop(plans);
-    drop(tx);
+    assert_eq!(stores, ALL_STORES);
+    assert_index(&raw, PLANS, BY_CERTIFICATE, "certificate_id");
+    assert_index(&raw, REGISTRATIONS, BY_PLAN, "plan_id");
     raw.close();
 
     assert!(matches!(
@@ -507,6 +524,94 @@ async fn data_written_at_v1_survives_the_migration() {
     assert!(stored.is_object(), "v2 stores envelope objects");
     let promoted = js_sys::Reflect::get(&stored, &"certificate_id".into()).unwrap();
     assert_eq!(promoted, "web-frontend");
+    // Both steps ran: the v3 stores exist too.
+    let db = Db::open_named(&name).await.unwrap();
+    assert_eq!(db.pending_count().await.unwrap(), 0);
+    drop(db);
+    Db::delete_database(&name).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn data_written_at_v2_survives_the_v3_migration() {
+    let name = unique_name("migrate-v3");
+    let old = Db::open_at(&name, 2).await.unwrap();
+    assert_eq!(old.version(), 2);
+    let catalog = sample_catalog();
+    old.save_catalog(&catalog, Some("v2-etag"), at(1, 0))
+        .await
+        .unwrap();
+    old.save_plans(&sample_plans(), at(1, 1), at(1, 2))
+        .await
+        .unwrap();
+    old.save_sites(&sample_sites(), at(1, 3)).await.unwrap();
+    // A v2 connection has no personal stores, and says so rather than failing obscurely.
+    for error in [
+        old.load_session().await.map(|_| ()).unwrap_err(),
+        old.pending_count().await.map(|_| ()).unwrap_err(),
+        old.wipe_personal().await.map(|_| ()).unwrap_err(),
+        old.load_rules("fees").await.map(|_| ()).unwrap_err(),
+        old.try_lease("tab", at(1, 0), chrono::Duration::seconds(30))
+            .await
+            .map(|_| ())
+            .unwrap_err(),
+    ] {
+        match error {
+            StorageError::Other(why) => assert!(why.contains("v3"), "{why}"),
+            other => panic!("expected Other, got {other:?}"),
+        }
+    }
+    drop(old);
+    let check = raw(&name).await;
+    assert_eq!(check.version() as u32, 2);
+    assert_eq!(check.object_store_names().count(), 5);
+    check.close();
+
+    let db = Db::open_named(&name).await.unwrap();
+    assert_eq!(db.version(), 3);
+    let loaded = db.load_catalog().await.unwrap().unwrap();
+    assert_eq!(loaded.value, catalog);
+    assert!(loaded.skipped.is_empty());
+    assert_eq!(loaded.meta.etag.as_deref(), Some("v2-etag"));
+    let plans = db.load_plans().await.unwrap().unwrap();
+    assert_eq!(plans.value, sample_plans());
+    assert_eq!(
+        (plans.meta.as_of, plans.meta.synced_at),
+        (at(1, 1), at(1, 2))
+    );
+    assert_eq!(
+        db.load_sites().await.unwrap().unwrap().value,
+        sample_sites()
+    );
+    let web = db
+        .plans_for_certificate("web-frontend")
+        .await
+        .unwrap()
+        .value;
+    let ids: Vec<&str> = web.iter().map(|p| p.id.as_str()).collect();
+    assert_eq!(ids, ["p-3", "p-2"], "the v2 index still answers");
+    // The new stores are there, empty and usable.
+    assert_eq!(db.load_session().await.unwrap(), None);
+    assert!(db.local_registrations().await.unwrap().value.is_empty());
+    assert!(db.outbox().await.unwrap().value.is_empty());
+    assert_eq!(db.load_results().await.unwrap().meta, None);
+    assert_eq!(db.load_rules("fees").await.unwrap(), None);
+    db.save_rules("fees", "{}", at(2, 0)).await.unwrap();
+    assert_eq!(
+        db.load_rules("fees").await.unwrap(),
+        Some(("{}".to_string(), at(2, 0)))
+    );
+    drop(db);
+
+    let check = raw(&name).await;
+    assert_eq!(check.version() as u32, CURRENT_VERSION);
+    let mut stores: Vec<String> = check.object_store_names().collect();
+    stores.sort();
+    assert_eq!(stores, ALL_STORES);
+    assert_index(&check, PLANS, BY_CERTIFICATE, "certificate_id");
+    assert_index(&check, REGISTRATIONS, BY_PLAN, "plan_id");
+    check.close();
+    let stored = raw_get(&name, PLANS, "p-2").await.unwrap();
+    assert!(stored.is_object(), "v2 envelopes are kept as they are");
     Db::delete_database(&name).await.unwrap();
 }
 

@@ -4,10 +4,12 @@ use leptos_router::components::A;
 use crate::components::language_toggle::LanguageToggle;
 use crate::components::theme_toggle::ThemeToggle;
 use crate::i18n::tr;
+use crate::state::account::use_account;
 
 /// The top bar: brand, main navigation and display preferences.
 #[component]
 pub fn AppHeader() -> impl IntoView {
+    let acc = use_account();
     view! {
         <header class="app-header">
             <A href="/" attr:class="brand">
@@ -24,6 +26,13 @@ pub fn AppHeader() -> impl IntoView {
             <nav class="main-nav" aria-label=tr(|t| t.nav_label)>
                 <A href="/" exact=true>{tr(|t| t.nav_home)}</A>
                 <A href="/catalog">{tr(|t| t.nav_catalog)}</A>
+                <A href="/grades">{tr(|t| t.nav_grades)}</A>
+                <Show
+                    when=move || acc.session.with(Option::is_some)
+                    fallback=|| view! { <A href="/signin">{tr(|t| t.nav_sign_in)}</A> }
+                >
+                    <A href="/me">{tr(|t| t.nav_me)}</A>
+                </Show>
             </nav>
         </header>
     }

@@ -48,6 +48,7 @@ pub fn PlanCard(
         .map(|s| format!("{} · {}{} {}", s.name, s.province, s.city, s.address))
         .unwrap_or_else(|| plan.site_id.clone());
     let fee = format::yuan(plan.fee_fen);
+    let register_href = format!("/register/{}", plan.id);
     view! {
         <article class="plan-card" data-state=move || state.get().as_str()>
             <header class="plan-head">
@@ -81,6 +82,11 @@ pub fn PlanCard(
             <p class="seats" class:seats-full=left == 0 title=tr(|t| t.seats_as_of)>
                 {seats}
             </p>
+            <Show when=move || state.get() == PlanState::Open>
+                <A href=register_href.clone() attr:class="button plan-register" attr:data-testid="plan-register">
+                    {tr(|t| t.register)}
+                </A>
+            </Show>
         </article>
     }
 }

@@ -8,6 +8,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
+use kaozheng_core::rules::{CreditRules, FeeRules, GradeRules};
 use kaozheng_core::{Catalog, ExamPlan, SearchIndex, Site};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -56,6 +57,11 @@ pub struct CatalogState {
     pub storage_error: RwSignal<Option<String>>,
     /// Local records that could not be read and were skipped.
     pub skipped: RwSignal<usize>,
+    pub fee_rules: RwSignal<Option<Arc<FeeRules>>>,
+    pub grade_rules: RwSignal<Option<Arc<GradeRules>>>,
+    pub credit_rules: RwSignal<Option<Arc<CreditRules>>>,
+    /// IndexedDB is open (or failed to open): personal data can load now.
+    pub db_ready: RwSignal<bool>,
     etag: RwSignal<Option<String>>,
     db: StoredValue<Option<Rc<Db>>, LocalStorage>,
 }
@@ -77,6 +83,10 @@ pub fn provide_catalog_state(network: Network) -> CatalogState {
         problem: RwSignal::new(None),
         storage_error: RwSignal::new(None),
         skipped: RwSignal::new(0),
+        fee_rules: RwSignal::new(None),
+        grade_rules: RwSignal::new(None),
+        credit_rules: RwSignal::new(None),
+        db_ready: RwSignal::new(false),
         etag: RwSignal::new(None),
         db: StoredValue::new_local(None),
     };
@@ -109,8 +119,44 @@ pub fn provide_catalog_state(network: Network) -> CatalogState {
     st
 }
 
+/// Rules saved on the phone; a stored document that no longer parses is ignored (the next refresh
+/// replaces it).
+async fn load_rules<T>(db: &Db, kind: &str, into: RwSignal<Option<Arc<T>>>)
+where
+    T: serde::de::DeserializeOwned + Send + Sync + 'static,
+{
+    if let Ok(Some((json, _))) = db.load_rules(kind).await
+        && let Ok(rules) = serde_json::from_str::<T>(&json)
+    {
+        into.set(Some(Arc::new(rules)));
+    }
+}
+
 impl CatalogState {
-    fn db(&self) -> Option<Rc<Db>> {
+    async fn refresh_rules<T>(
+        &self,
+        kind: &str,
+        into: RwSignal<Option<Arc<T>>>,
+        check: fn(&T) -> Result<(), String>,
+        note: &mut impl FnMut(ApiError),
+    ) where
+        T: serde::de::DeserializeOwned + Send + Sync + 'static,
+    {
+        match api::rules::<T>(kind, check).await {
+            Ok((rules, json)) => {
+                if let Some(db) = self.db()
+                    && let Err(e) = db.save_rules(kind, &json, Utc::now()).await
+                {
+                    self.storage_failed(e);
+                }
+                into.set(Some(Arc::new(rules)));
+            }
+            Err(e) => note(e),
+        }
+    }
+
+    /// The open database, shared with the account state.
+    pub fn db(&self) -> Option<Rc<Db>> {
         self.db.get_value()
     }
 
@@ -124,10 +170,12 @@ impl CatalogState {
             Err(e) => {
                 self.storage_failed(e);
                 self.local_read_done.set(true);
+                self.db_ready.set(true);
                 return;
             }
         };
         self.db.set_value(Some(db.clone()));
+        self.db_ready.set(true);
         let mut skipped = 0;
         match db.load_catalog().await {
             Ok(Some(stored)) => {
@@ -157,6 +205,9 @@ impl CatalogState {
             Ok(None) => {}
             Err(e) => self.storage_failed(e),
         }
+        load_rules(&db, "fees", self.fee_rules).await;
+        load_rules(&db, "grades", self.grade_rules).await;
+        load_rules(&db, "credits", self.credit_rules).await;
         self.skipped.set(skipped);
         self.local_read_done.set(true);
     }
@@ -227,6 +278,13 @@ impl CatalogState {
             }
             Err(e) => note(e),
         }
+
+        self.refresh_rules("fees", self.fee_rules, api::check_fees, &mut note)
+            .await;
+        self.refresh_rules("grades", self.grade_rules, api::check_grades, &mut note)
+            .await;
+        self.refresh_rules("credits", self.credit_rules, api::check_credits, &mut note)
+            .await;
 
         if problem.is_none() {
             self.synced_at.set(Some(now));

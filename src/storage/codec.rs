@@ -2,8 +2,11 @@
 //!
 //! - **v1** stored each record as one JS string, the JSON text `{"o": order, "r": record}`.
 //!   IndexedDB cannot see inside a string, so v1 could not index plans by certificate.
-//! - **v2** (current) stores an envelope object `{order, json, certificate_id?}`: the fields an
-//!   index or the loader needs are real properties, and the record itself stays serde_json text.
+//! - **v2** stores an envelope object `{order, json, certificate_id?}`: the fields an index or the
+//!   loader needs are real properties, and the record itself stays serde_json text.
+//! - **v3** (current) keeps the v2 envelope and adds stores; a registration's envelope promotes
+//!   `plan_id` for the `by_plan` index. Single records (session, rules, headers, the outbox lease)
+//!   are JSON text, as the `meta` headers always were.
 //!
 //! Why JSON text inside the envelope rather than the record as a fully structured JS object: start-up
 //! reads every record, and rebuilding a structured record in Rust costs one JS↔WASM call per field
@@ -16,25 +19,36 @@
 //! Given up: records are opaque text in devtools, and only promoted fields can be indexed.
 
 use js_sys::Reflect;
+use kaozheng_core::model::ExamResult;
+use kaozheng_core::outbox::{LocalRegistration, OutboxEntry};
 use kaozheng_core::{Certificate, EvaluationOrg, ExamPlan, Site};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;
 
 use super::StorageError;
-use super::schema::{CERTIFICATES, ORGS, PLANS, SITES};
+use super::schema::{CERTIFICATES, ORGS, OUTBOX, PLANS, REGISTRATIONS, RESULTS, SITES};
 
-/// Envelope property names (v2). `certificate_id` is the `by_certificate` index's key path.
+/// Envelope property names (v2). `certificate_id` is the `by_certificate` index's key path,
+/// `plan_id` the `by_plan` one (v3).
 pub(crate) const ORDER: &str = "order";
 pub(crate) const JSON: &str = "json";
 pub(crate) const CERTIFICATE_ID: &str = "certificate_id";
+pub(crate) const PLAN_ID: &str = "plan_id";
+
+/// An envelope property that copies a field of the record, so an index can see it.
+#[derive(Clone, Copy)]
+pub(crate) enum Promoted {
+    CertificateId,
+    PlanId,
+}
 
 /// A model stored one record per key in its own object store.
 pub(crate) trait Record: Serialize + DeserializeOwned {
     const STORE: &'static str;
     fn key(&self) -> &str;
-    /// Promoted into the envelope for the `by_certificate` index.
-    fn certificate_id(&self) -> Option<&str> {
+    /// The field promoted into the envelope for the store's index, if the store has one.
+    fn promoted(&self) -> Option<(Promoted, &str)> {
         None
     }
 }
@@ -58,8 +72,8 @@ impl Record for ExamPlan {
     fn key(&self) -> &str {
         &self.id
     }
-    fn certificate_id(&self) -> Option<&str> {
-        Some(&self.certificate_id)
+    fn promoted(&self) -> Option<(Promoted, &str)> {
+        Some((Promoted::CertificateId, &self.certificate_id))
     }
 }
 
@@ -67,6 +81,38 @@ impl Record for Site {
     const STORE: &'static str = SITES;
     fn key(&self) -> &str {
         &self.id
+    }
+}
+
+impl Record for LocalRegistration {
+    const STORE: &'static str = REGISTRATIONS;
+    fn key(&self) -> &str {
+        &self.client_id
+    }
+    fn promoted(&self) -> Option<(Promoted, &str)> {
+        Some((Promoted::PlanId, &self.plan_id))
+    }
+}
+
+impl Record for OutboxEntry {
+    const STORE: &'static str = OUTBOX;
+    fn key(&self) -> &str {
+        &self.id
+    }
+}
+
+/// A stored result: the server's record and whether the student has looked at it since it
+/// arrived. The flag lives in the record so replacing the set can carry it over in one pass.
+#[derive(Serialize, Deserialize)]
+pub(crate) struct ResultRecord {
+    pub seen: bool,
+    pub result: ExamResult,
+}
+
+impl Record for ResultRecord {
+    const STORE: &'static str = RESULTS;
+    fn key(&self) -> &str {
+        &self.result.registration_id
     }
 }
 
@@ -84,6 +130,7 @@ pub(crate) struct Codec {
     order: JsValue,
     json: JsValue,
     certificate_id: JsValue,
+    plan_id: JsValue,
 }
 
 impl Codec {
@@ -93,6 +140,7 @@ impl Codec {
             order: JsValue::from_str(ORDER),
             json: JsValue::from_str(JSON),
             certificate_id: JsValue::from_str(CERTIFICATE_ID),
+            plan_id: JsValue::from_str(PLAN_ID),
         }
     }
 
@@ -105,7 +153,7 @@ impl Codec {
             return Ok(JsValue::from_str(&v1_text(order, record)?));
         }
         let json = serde_json::to_string(record).map_err(encode_error)?;
-        self.envelope(order, &json, record.certificate_id())
+        self.envelope(order, &json, record.promoted())
     }
 
     /// Returns the record and its position, or why it cannot be read (for [`super::SkippedRecord`]).
@@ -141,20 +189,27 @@ impl Codec {
     /// loader then reports it as skipped instead of the upgrade failing for everyone.
     pub(crate) fn upgrade_v1(&self, value: &JsValue) -> Option<JsValue> {
         let (order, json, certificate_id) = v1_parts(&value.as_string()?)?;
-        self.envelope(order, &json, certificate_id.as_deref()).ok()
+        let promoted = certificate_id
+            .as_deref()
+            .map(|id| (Promoted::CertificateId, id));
+        self.envelope(order, &json, promoted).ok()
     }
 
     fn envelope(
         &self,
         order: u32,
         json: &str,
-        certificate_id: Option<&str>,
+        promoted: Option<(Promoted, &str)>,
     ) -> Result<JsValue, StorageError> {
         let object = js_sys::Object::new();
         Reflect::set(&object, &self.order, &JsValue::from(order))?;
         Reflect::set(&object, &self.json, &JsValue::from_str(json))?;
-        if let Some(id) = certificate_id {
-            Reflect::set(&object, &self.certificate_id, &JsValue::from_str(id))?;
+        if let Some((field, value)) = promoted {
+            let name = match field {
+                Promoted::CertificateId => &self.certificate_id,
+                Promoted::PlanId => &self.plan_id,
+            };
+            Reflect::set(&object, name, &JsValue::from_str(value))?;
         }
         Ok(object.into())
     }
@@ -196,13 +251,15 @@ fn js_type(value: &JsValue) -> String {
     }
 }
 
-/// Reads a header stored in `meta` as JSON text (the same in every version).
-pub(crate) fn decode_header<H: DeserializeOwned>(
+/// Reads a single record stored as JSON text: a `meta` header (the same in every version), the
+/// session, a rule document, the outbox lease.
+pub(crate) fn decode_text<H: DeserializeOwned>(
+    store: &str,
     key: &str,
     value: &JsValue,
 ) -> Result<H, StorageError> {
     let corrupt = |reason: String| StorageError::Corrupt {
-        store: super::schema::META.into(),
+        store: store.into(),
         key: key.into(),
         reason,
     };
@@ -212,8 +269,8 @@ pub(crate) fn decode_header<H: DeserializeOwned>(
     serde_json::from_str(&text).map_err(|e| corrupt(e.to_string()))
 }
 
-pub(crate) fn encode_header<H: Serialize>(header: &H) -> Result<JsValue, StorageError> {
-    serde_json::to_string(header)
+pub(crate) fn encode_text<H: Serialize>(record: &H) -> Result<JsValue, StorageError> {
+    serde_json::to_string(record)
         .map(|t| JsValue::from_str(&t))
         .map_err(encode_error)
 }

@@ -14,7 +14,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{IdbDatabase, IdbRequest, IdbTransaction};
 
 use super::StorageError;
-use super::codec::{CERTIFICATE_ID, Codec};
+use super::codec::{CERTIFICATE_ID, Codec, PLAN_ID};
 
 pub const CERTIFICATES: &str = "certificates";
 pub const ORGS: &str = "orgs";
@@ -22,10 +22,28 @@ pub const PLANS: &str = "plans";
 pub const SITES: &str = "sites";
 /// Headers (catalog version, ETag, sync times) as JSON text, keyed by data set.
 pub const META: &str = "meta";
-/// The stores holding one record per model value, keyed by the value's id.
+/// The v1 stores holding one record per model value, keyed by the value's id: the ones the v2
+/// step rewrites as envelopes.
 pub const RECORD_STORES: [&str; 4] = [CERTIFICATES, ORGS, PLANS, SITES];
 /// Index on `plans` by the plan's certificate id (v2).
 pub const BY_CERTIFICATE: &str = "by_certificate";
+
+/// The signed-in student's session: one record (key `current`), JSON text (v3).
+pub const SESSION: &str = "session";
+/// The student's registrations as the phone knows them (`LocalRegistration`), keyed by client id,
+/// envelopes with `plan_id` promoted (v3).
+pub const REGISTRATIONS: &str = "registrations";
+/// Index on `registrations` by plan id, for the "one live registration per plan" check (v3).
+pub const BY_PLAN: &str = "by_plan";
+/// Changes waiting to reach the server (`OutboxEntry`), keyed by entry id, envelopes (v3).
+pub const OUTBOX: &str = "outbox";
+/// Published results with a "seen" flag, keyed by registration id, envelopes (v3).
+pub const RESULTS: &str = "results";
+/// Rule documents (fees, grades, credits) as the API's JSON text, keyed by kind (v3).
+pub const RULES: &str = "rules";
+/// The stores holding the signed-in student's data, emptied at sign-out in one transaction with
+/// the results header and the outbox lease, which live in `meta` (v3).
+pub const PERSONAL_STORES: [&str; 4] = [SESSION, REGISTRATIONS, OUTBOX, RESULTS];
 
 /// One schema step.
 pub struct Migration {
@@ -58,6 +76,11 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 2,
         summary: "records become envelope objects; plans indexed by certificate",
         run: envelopes_and_certificate_index,
+    },
+    Migration {
+        version: 3,
+        summary: "stores for the session, registrations (indexed by plan), outbox, results and rules",
+        run: personal_stores,
     },
 ];
 
@@ -118,6 +141,19 @@ fn envelopes_and_certificate_index(up: &Upgrade) -> StepFuture<'_> {
     })
 }
 
+/// Only creates stores: nothing written at v2 changes layout, so no record is rewritten.
+fn personal_stores(up: &Upgrade) -> StepFuture<'_> {
+    Box::pin(async move {
+        for name in [SESSION, REGISTRATIONS, OUTBOX, RESULTS, RULES] {
+            up.db.create_object_store(name)?;
+        }
+        up.tx
+            .object_store(REGISTRATIONS)?
+            .create_index_with_str(BY_PLAN, PLAN_ID)?;
+        Ok(())
+    })
+}
+
 /// Awaits a raw request. indexed_db_futures 0.6 gives no handle on the `versionchange` transaction's
 /// existing stores, so steps use web_sys. The promise settles inside the request's event, and the
 /// step continues in the same microtask checkpoint, while the transaction is still active.
@@ -147,6 +183,6 @@ mod tests {
         for (i, m) in MIGRATIONS.iter().enumerate() {
             assert_eq!(m.version as usize, i + 1, "{}", m.summary);
         }
-        assert_eq!(CURRENT_VERSION, 2);
+        assert_eq!(CURRENT_VERSION, 3);
     }
 }

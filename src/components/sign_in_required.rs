@@ -1,0 +1,48 @@
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_location;
+
+use crate::i18n::tr;
+use crate::state::account::use_account;
+
+/// Shows `children` for a student with a session on this phone (even expired: their saved data
+/// stays readable offline), else a link to sign in that comes back here.
+#[component]
+pub fn SignInRequired(children: ChildrenFn) -> impl IntoView {
+    let acc = use_account();
+    let location = use_location();
+    let next = move || {
+        format!(
+            "/signin?next={}",
+            js_sys::encode_uri_component(&format!(
+                "{}{}",
+                location.pathname.get(),
+                location.search.get()
+            ))
+        )
+    };
+    view! {
+        <Show
+            when=move || acc.session.with(Option::is_some)
+            fallback=move || {
+                view! {
+                    <Show
+                        when=move || acc.loaded.get()
+                        fallback=|| view! { <p class="empty">{tr(|t| t.loading)}</p> }
+                    >
+                        <p class="empty">
+                            <A href=next>{tr(|t| t.sign_in_needed)}</A>
+                        </p>
+                    </Show>
+                }
+            }
+        >
+            <Show when=move || acc.expired.get()>
+                <p class="status-problem" role="alert">
+                    {tr(|t| t.session_expired)} " " <A href=next>{tr(|t| t.nav_sign_in)}</A>
+                </p>
+            </Show>
+            {children()}
+        </Show>
+    }
+}

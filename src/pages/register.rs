@@ -1,0 +1,170 @@
+use chrono::Utc;
+use kaozheng_core::rules::{Eligibility, Refusal, SuitabilityPolicy, check_registration};
+use kaozheng_core::{PlanState, Registration};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_params_map};
+
+use crate::components::fee_note::FeeNote;
+use crate::components::plan_card::PlanCard;
+use crate::components::sign_in_required::SignInRequired;
+use crate::i18n::{tr, use_i18n};
+use crate::state::account::{phone_registrations, use_account};
+use crate::state::catalog::use_catalog;
+use crate::state::clock::use_now;
+
+/// Registering for one exam plan: the plan, the eligibility verdict and the fee, both worked out on
+/// the phone by the same core rules the server applies, then "confirm" queues it (offline too).
+#[component]
+pub fn RegisterPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let st = use_catalog();
+    let acc = use_account();
+    let now = use_now();
+    let params = use_params_map();
+    let navigate = use_navigate();
+    let plan_id = move || params.read().get("plan_id").unwrap_or_default();
+    let plan = Memo::new(move |_| {
+        let id = plan_id();
+        st.plans.with(|p| p.iter().find(|p| p.id == id).cloned())
+    });
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+
+    let refusals = Memo::new(move |_| {
+        let plan = plan.get()?;
+        let student = acc.student()?;
+        let regs: Vec<Registration> = acc
+            .registrations
+            .with(|r| st.plans.with(|plans| phone_registrations(r, plans)));
+        let certified = acc.certified();
+        let info = st.catalog.with(|c| {
+            c.as_ref()
+                .and_then(|l| l.catalog.certificate(&plan.certificate_id))
+                .and_then(|c| c.level(plan.level).cloned())
+        });
+        let policy = SuitabilityPolicy::default();
+        let who = Eligibility {
+            student: &student,
+            registrations: &regs,
+            certified: &certified,
+            suitability: &policy,
+        };
+        Some(check_registration(now.get(), &plan, info.as_ref(), &who))
+    });
+    let existing = move || plan.get().and_then(|p| acc.live_for_plan(&p.id));
+
+    let confirm = move |_| {
+        let Some(p) = plan.get_untracked() else {
+            return;
+        };
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            match acc.register(&p).await {
+                Ok(_) => navigate("/me/registrations", Default::default()),
+                Err(e) => error.set(Some(e.to_string())),
+            }
+            busy.set(false);
+        });
+    };
+
+    let body = move || {
+        let Some(p) = plan.get() else {
+            let msg = if st.plans_known.get() {
+                i18n.t().plan_not_found
+            } else {
+                i18n.t().loading
+            };
+            return view! { <p class="empty">{msg}</p> }.into_any();
+        };
+        let site = st
+            .sites
+            .with(|s| s.iter().find(|s| s.id == p.site_id).cloned());
+        let cert = st.catalog.with(|c| {
+            c.as_ref()
+                .and_then(|l| l.catalog.certificate(&p.certificate_id))
+                .map(|c| (c.id.clone(), c.short_name().to_string()))
+        });
+        let fee = acc.fee_preview(&p);
+        let full = p.seats_left == 0 && p.state_at(Utc::now()) == PlanState::Open;
+        view! {
+            {match cert {
+                Some(c) => view! { <PlanCard plan=p.clone() site=site now=Signal::from(now) certificate=c/> }.into_any(),
+                None => view! { <PlanCard plan=p.clone() site=site now=Signal::from(now)/> }.into_any(),
+            }}
+            <section aria-labelledby="elig-title" class="panel">
+                <h2 id="elig-title">{tr(|t| t.eligibility)}</h2>
+                {move || match (existing(), refusals.get()) {
+                    (Some(_), _) => view! {
+                        <p class="status-note" data-testid="already-registered">
+                            {tr(|t| t.state_queued)} " / " {tr(|t| t.state_confirmed)} " · "
+                            <A href="/me/registrations">{tr(|t| t.my_registrations)}</A>
+                        </p>
+                    }
+                        .into_any(),
+                    (None, Some(r)) if r.is_empty() => view! {
+                        <p class="verdict verdict-ok" data-testid="eligibility-ok">{tr(|t| t.eligible)}</p>
+                    }
+                        .into_any(),
+                    (None, Some(r)) => view! {
+                        <div class="verdict verdict-no" data-testid="eligibility-refusals">
+                            <p>{tr(|t| t.not_eligible)}</p>
+                            <ul>
+                                {r.into_iter()
+                                    .map(|x: Refusal| {
+                                        let code = x.code();
+                                        view! {
+                                            <li data-code=code>
+                                                {move || match i18n.locale.get() {
+                                                    crate::i18n::Locale::Zh => x.message_zh(),
+                                                    crate::i18n::Locale::En => x.message_en(),
+                                                }}
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        </div>
+                    }
+                        .into_any(),
+                    (None, None) => ().into_any(),
+                }}
+                <p class="hint">{tr(|t| t.checked_offline)}</p>
+            </section>
+            {fee.map(|f| view! {
+                <section aria-labelledby="fee-title" class="panel">
+                    <h2 id="fee-title">{tr(|t| t.who_pays)}</h2>
+                    <FeeNote fee=f/>
+                </section>
+            })}
+            {full.then(|| view! { <p class="status-problem">{tr(|t| t.full)}</p> })}
+            {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+            <button
+                type="button"
+                class="button button-wide"
+                data-testid="confirm-register"
+                disabled=move || {
+                    busy.get() || existing().is_some()
+                        || refusals.get().is_none_or(|r| !r.is_empty())
+                }
+                on:click=confirm.clone()
+            >
+                {tr(|t| t.confirm_register)}
+            </button>
+            <p class="hint">{tr(|t| t.queued_note)}</p>
+        }
+        .into_any()
+    };
+
+    view! {
+        <section class="page register-page">
+            <h1>{tr(|t| t.register_title)}</h1>
+            <SignInRequired>{body.clone()}</SignInRequired>
+        </section>
+    }
+}

@@ -1,0 +1,94 @@
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+use crate::components::sign_in_required::SignInRequired;
+use crate::i18n::{tr, use_i18n};
+use crate::state::account::use_account;
+use crate::state::catalog::use_catalog;
+
+/// One result: each module's score against its pass mark, pass or not, certificate number and date.
+#[component]
+pub fn ResultPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let st = use_catalog();
+    let acc = use_account();
+    let params = use_params_map();
+    let body = move || {
+        let id = params.read().get("id").unwrap_or_default();
+        let Some((r, _)) = acc
+            .results
+            .with(|v| v.iter().find(|(r, _)| r.registration_id == id).cloned())
+        else {
+            return view! { <p class="empty">{tr(|t| t.result_not_found)}</p> }.into_any();
+        };
+        let name = st.catalog.with(|c| {
+            c.as_ref()
+                .and_then(|l| l.catalog.certificate(&r.certificate_id))
+                .map(|c| c.name.clone())
+                .unwrap_or_else(|| r.plan_name.clone())
+        });
+        let level = r.level;
+        let state = r.state;
+        let passed = r.passed;
+        view! {
+            <h1 data-testid="result-title">{name} "（" {move || i18n.locale.get().pick(level.zh(), level.en())} "）"</h1>
+            <p class="cert-meta">
+                <span class=if passed { "badge badge-pass" } else { "badge badge-fail" } data-testid="result-verdict">
+                    {if passed { tr(|t| t.passed) } else { tr(|t| t.failed) }}
+                </span>
+                <span class="chip">{move || i18n.locale.get().pick(state.zh(), state.en())}</span>
+            </p>
+            <p class="plan-name">{r.plan_name.clone()}</p>
+            <table class="scores" data-testid="scores">
+                <thead>
+                    <tr>
+                        <th scope="col">{tr(|t| t.modules)}</th>
+                        <th scope="col">{tr(|t| t.score)}</th>
+                        <th scope="col">{tr(|t| t.pass_mark)}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {r.modules
+                        .iter()
+                        .map(|m| {
+                            let module = m.module;
+                            let score = if m.exempted {
+                                tr(|t| t.exempted).into_any()
+                            } else {
+                                match m.score {
+                                    Some(s) => s.to_string().into_any(),
+                                    None => tr(|t| t.not_scored).into_any(),
+                                }
+                            };
+                            view! {
+                                <tr class:below=!m.passed()>
+                                    <th scope="row">{move || i18n.locale.get().pick(module.zh(), module.en())}</th>
+                                    <td>{score}</td>
+                                    <td>{m.pass_mark.to_string()}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+            <dl class="facts">
+                {r.certificate_no.clone().map(|n| view! {
+                    <dt>{tr(|t| t.certificate_no)}</dt>
+                    <dd class="mono" data-testid="certificate-no">{n}</dd>
+                })}
+                {r.issued_on.map(|d| view! {
+                    <dt>{tr(|t| t.issued_on)}</dt>
+                    <dd>{kaozheng_core::time::date_text(d)}</dd>
+                })}
+            </dl>
+        }
+        .into_any()
+    };
+    view! {
+        <section class="page result-page">
+            <p class="back"><A href="/results">{tr(|t| t.results_title)}</A></p>
+            <SignInRequired>{body}</SignInRequired>
+        </section>
+    }
+}

@@ -1,0 +1,601 @@
+//! The signed-in student's own data: session, registrations (with the outbox that carries offline
+//! changes to the server) and results.
+//!
+//! Every change is written to IndexedDB together with its outbox entry before the screen calls it
+//! "queued", and the outbox entry's id is the idempotency key the server deduplicates on, so nothing
+//! a student did is lost or done twice: not by reloads, lost answers, double clicks or two tabs.
+
+use std::rc::Rc;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use kaozheng_core::outbox::{self, Action, LocalRegistration, LocalState, OutboxEntry, Outcome};
+use kaozheng_core::rules::Refusal;
+use kaozheng_core::{ExamPlan, ExamResult, Registration, Student};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::{self, ApiError};
+use crate::notify;
+use crate::state::catalog::CatalogState;
+use crate::state::network::Network;
+use crate::storage::{Db, Session, StorageError};
+
+/// How long one tab may hold the right to send the outbox before another may take over.
+const LEASE_SECONDS: i64 = 30;
+
+#[derive(Clone, Copy)]
+pub struct Account {
+    /// The signed-in student, if any (kept after expiry so queued work stays visible).
+    pub session: RwSignal<Option<Arc<Session>>>,
+    /// The server said the session is no longer valid; the student must sign in again.
+    pub expired: RwSignal<bool>,
+    pub registrations: RwSignal<Arc<Vec<LocalRegistration>>>,
+    pub outbox: RwSignal<Arc<Vec<OutboxEntry>>>,
+    /// The entry being sent right now.
+    pub sending: RwSignal<Option<String>>,
+    pub results: RwSignal<Arc<Vec<(ExamResult, bool)>>>,
+    /// The last problem reaching the server for personal data, shown on the account pages.
+    pub problem: RwSignal<Option<String>>,
+    pub loaded: RwSignal<bool>,
+    catalog: CatalogState,
+    tab_id: StoredValue<String>,
+    flushing: StoredValue<bool>,
+    timer: StoredValue<Option<gloo_timers::callback::Timeout>, LocalStorage>,
+}
+
+/// The registrations the phone believes in, as core records for the eligibility rules: the server's
+/// record where there is one, else the queued request shaped like one (so a queued registration
+/// already blocks a duplicate or a clash).
+pub fn phone_registrations(locals: &[LocalRegistration], plans: &[ExamPlan]) -> Vec<Registration> {
+    locals
+        .iter()
+        .filter(|l| l.state.is_live())
+        .filter_map(|l| {
+            if let Some(r) = &l.registration {
+                return Some(r.clone());
+            }
+            let plan = plans.iter().find(|p| p.id == l.plan_id)?;
+            Some(Registration {
+                id: l.client_id.clone(),
+                client_id: l.client_id.clone(),
+                plan_id: l.plan_id.clone(),
+                certificate_id: l.certificate_id.clone(),
+                level: l.level,
+                status: kaozheng_core::RegistrationStatus::Confirmed,
+                ticket_no: String::new(),
+                fee: l.fee_preview.unwrap_or(kaozheng_core::FeeDecision {
+                    fee_fen: plan.fee_fen,
+                    student_pays_fen: plan.fee_fen,
+                    payer: kaozheng_core::Payer::Student,
+                    reason: kaozheng_core::FeeReason::Standard,
+                }),
+                exam_starts_at: plan.exam_starts_at,
+                exam_ends_at: plan.exam_ends_at,
+                created_at: l.created_at,
+                cancelled_at: None,
+            })
+        })
+        .collect()
+}
+
+pub fn use_account() -> Account {
+    expect_context::<Account>()
+}
+
+fn new_uuid() -> String {
+    web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .map(|c| c.random_uuid())
+        .unwrap_or_else(|| format!("t{}", js_sys::Date::now() as u64))
+}
+
+pub fn provide_account(catalog: CatalogState, network: Network) -> Account {
+    let acc = Account {
+        session: RwSignal::new(None),
+        expired: RwSignal::new(false),
+        registrations: RwSignal::new(Arc::new(Vec::new())),
+        outbox: RwSignal::new(Arc::new(Vec::new())),
+        sending: RwSignal::new(None),
+        results: RwSignal::new(Arc::new(Vec::new())),
+        problem: RwSignal::new(None),
+        loaded: RwSignal::new(false),
+        catalog,
+        tab_id: StoredValue::new(new_uuid()),
+        flushing: StoredValue::new(false),
+        timer: StoredValue::new_local(None),
+    };
+    provide_context(acc);
+
+    // Once the database is open: load, then send what is waiting and catch up.
+    Effect::new(move |done: Option<bool>| {
+        if done == Some(true) || !catalog.db_ready.get() {
+            return done.unwrap_or(false);
+        }
+        spawn_local(async move {
+            acc.load().await;
+            acc.sync(false).await;
+        });
+        true
+    });
+    Effect::new(move |prev: Option<bool>| {
+        let online = network.online.get();
+        if prev == Some(false) && online {
+            spawn_local(acc.sync(false));
+        }
+        online
+    });
+    let visible = window_event_listener(leptos::ev::visibilitychange, move |_| {
+        if !document().hidden() {
+            spawn_local(acc.sync(false));
+        }
+    });
+    std::mem::forget(visible);
+    acc
+}
+
+impl Account {
+    fn db(&self) -> Option<Rc<Db>> {
+        self.catalog.db()
+    }
+
+    /// The open database, for pages that update personal records directly.
+    pub fn db_handle(&self) -> Option<Rc<Db>> {
+        self.db()
+    }
+
+    fn storage_failed(&self, e: StorageError) {
+        self.catalog.storage_error.set(Some(e.to_string()));
+    }
+
+    pub fn student(&self) -> Option<Student> {
+        self.session.with(|s| s.as_ref().map(|s| s.student.clone()))
+    }
+
+    pub fn token(&self) -> Option<String> {
+        self.session
+            .with_untracked(|s| s.as_ref().map(|s| s.token.clone()))
+    }
+
+    /// Signed in with a session the server has not refused.
+    pub fn signed_in(&self) -> bool {
+        self.session.with(Option::is_some) && !self.expired.get()
+    }
+
+    /// Reads everything personal from IndexedDB into the signals.
+    async fn load(self) {
+        let Some(db) = self.db() else {
+            self.loaded.set(true);
+            return;
+        };
+        match db.load_session().await {
+            Ok(s) => {
+                let now = Utc::now();
+                if let Some(s) = &s {
+                    self.expired.set(s.expires_at <= now);
+                }
+                self.session.set(s.map(Arc::new));
+            }
+            Err(e) => self.storage_failed(e),
+        }
+        self.reload_local(&db).await;
+        self.loaded.set(true);
+    }
+
+    async fn reload_local(&self, db: &Db) {
+        match db.local_registrations().await {
+            Ok(l) => {
+                self.catalog.skipped.update(|n| *n += l.skipped.len());
+                self.registrations.set(Arc::new(l.value));
+            }
+            Err(e) => self.storage_failed(e),
+        }
+        match db.outbox().await {
+            Ok(o) => {
+                self.catalog.skipped.update(|n| *n += o.skipped.len());
+                self.outbox.set(Arc::new(o.value));
+            }
+            Err(e) => self.storage_failed(e),
+        }
+        match db.load_results().await {
+            Ok(r) => {
+                self.catalog.skipped.update(|n| *n += r.skipped.len());
+                self.results.set(Arc::new(r.value));
+            }
+            Err(e) => self.storage_failed(e),
+        }
+    }
+
+    /// Signs in and keeps the session on the phone.
+    pub async fn sign_in(self, signed: api::SignedIn) -> Result<(), StorageError> {
+        let session = Session {
+            token: signed.token,
+            expires_at: signed.expires_at,
+            student: signed.student,
+        };
+        if let Some(db) = self.db() {
+            db.save_session(&session).await?;
+        }
+        self.session.set(Some(Arc::new(session)));
+        self.expired.set(false);
+        spawn_local(self.sync(false));
+        Ok(())
+    }
+
+    /// Removes every personal record from the phone (it may be shared), and revokes the token.
+    pub async fn sign_out(self) -> Result<usize, StorageError> {
+        let token = self.token();
+        let dropped = match self.db() {
+            Some(db) => db.wipe_personal().await?,
+            None => 0,
+        };
+        self.session.set(None);
+        self.expired.set(false);
+        self.registrations.set(Arc::new(Vec::new()));
+        self.outbox.set(Arc::new(Vec::new()));
+        self.results.set(Arc::new(Vec::new()));
+        if let Some(t) = token {
+            // Revoking is a courtesy to the server; the phone is already clean.
+            let _ = api::logout(&t).await;
+        }
+        Ok(dropped)
+    }
+
+    /// Queues a registration for `plan`. Returns the local record, or `None` when this plan already
+    /// has a live registration on the phone (a double click, another tab).
+    pub async fn register(
+        self,
+        plan: &ExamPlan,
+    ) -> Result<Option<LocalRegistration>, StorageError> {
+        let db = self.db().ok_or(StorageError::Closed)?;
+        let now = Utc::now();
+        let id = new_uuid();
+        let preview = self.fee_preview(plan);
+        let local = LocalRegistration::queued(id.clone(), plan, preview, now);
+        let entry = OutboxEntry::new(
+            id,
+            Action::Register {
+                plan_id: plan.id.clone(),
+            },
+            now,
+        );
+        let queued = db.enqueue(&local, &entry).await?;
+        self.reload_local(&db).await;
+        if queued {
+            spawn_local(self.sync(false));
+        }
+        Ok(queued.then_some(local))
+    }
+
+    /// Queues cancelling a registration.
+    pub async fn cancel(self, client_id: &str) -> Result<(), StorageError> {
+        let db = self.db().ok_or(StorageError::Closed)?;
+        let Some(local) = self
+            .registrations
+            .with_untracked(|r| r.iter().find(|r| r.client_id == client_id).cloned())
+        else {
+            return Ok(());
+        };
+        match &local.registration {
+            Some(server) => {
+                let entry = OutboxEntry::new(
+                    new_uuid(),
+                    Action::Cancel {
+                        client_id: client_id.to_string(),
+                        registration_id: server.id.clone(),
+                    },
+                    Utc::now(),
+                );
+                db.enqueue_cancel(client_id, &entry).await?;
+            }
+            // Never reached the server: withdrawing it locally is enough, but the register entry may
+            // be in flight, so it is cancelled after it lands (see `settle_register`).
+            None => {
+                let entry = OutboxEntry::new(
+                    new_uuid(),
+                    Action::Cancel {
+                        client_id: client_id.to_string(),
+                        registration_id: String::new(),
+                    },
+                    Utc::now(),
+                );
+                db.enqueue_cancel(client_id, &entry).await?;
+            }
+        }
+        self.reload_local(&db).await;
+        spawn_local(self.sync(false));
+        Ok(())
+    }
+
+    /// The fee as the rules on the phone decide it.
+    pub fn fee_preview(&self, plan: &ExamPlan) -> Option<kaozheng_core::FeeDecision> {
+        let student = self
+            .session
+            .with_untracked(|s| s.as_ref().map(|s| s.student.clone()))?;
+        let rules = self.catalog.fee_rules.get_untracked();
+        let today = kaozheng_core::time::to_china(Utc::now()).date_naive();
+        let policy = rules
+            .as_ref()
+            .and_then(|r| r.policy_for(&plan.province, today));
+        let used = self.registrations.with_untracked(|regs| {
+            regs.iter().any(|r| {
+                r.state.is_live()
+                    && r.plan_id != plan.id
+                    && r.registration
+                        .as_ref()
+                        .map(|s| s.fee.reason)
+                        .or(r.fee_preview.map(|f| f.reason))
+                        == Some(kaozheng_core::FeeReason::SchoolPaidFirstExam)
+            })
+        });
+        Some(kaozheng_core::rules::decide_fee(
+            plan.fee_fen,
+            &student,
+            policy,
+            used,
+        ))
+    }
+
+    /// Sends what is waiting (all of it when `manual`), then refreshes registrations, results and
+    /// fee rules from the server. Only one tab sends at a time.
+    pub async fn sync(self, manual: bool) {
+        if self.flushing.get_value() {
+            return;
+        }
+        let Some(db) = self.db() else { return };
+        self.flushing.set_value(true);
+        let tab = self.tab_id.get_value();
+        let now = Utc::now();
+        match db
+            .try_lease(&tab, now, chrono::Duration::seconds(LEASE_SECONDS))
+            .await
+        {
+            Ok(true) => {
+                self.flush(&db, manual).await;
+                if let Err(e) = db.release_lease(&tab).await {
+                    self.storage_failed(e);
+                }
+            }
+            Ok(false) => {}
+            Err(e) => self.storage_failed(e),
+        }
+        self.pull(&db).await;
+        self.reload_local(&db).await;
+        self.flushing.set_value(false);
+        self.schedule_next();
+    }
+
+    async fn flush(&self, db: &Db, manual: bool) {
+        let entries = match db.outbox().await {
+            Ok(e) => e.value,
+            Err(e) => return self.storage_failed(e),
+        };
+        for mut entry in entries {
+            let now = Utc::now();
+            if !manual && !entry.is_due(now) {
+                continue;
+            }
+            let Some(token) = self.token().filter(|_| !self.expired.get_untracked()) else {
+                return;
+            };
+            self.sending.set(Some(entry.id.clone()));
+            let answer = match &entry.action {
+                Action::Register { plan_id } => api::register(&token, &entry.id, plan_id).await,
+                Action::Cancel {
+                    registration_id, ..
+                } if registration_id.is_empty() => self.late_cancel(db, &entry, &token).await,
+                Action::Cancel {
+                    registration_id, ..
+                } => api::cancel(&token, registration_id).await,
+            };
+            self.sending.set(None);
+            let (status, body) = match answer {
+                Ok(a) => (Some(a.status), a.body),
+                Err(e) => (None, e.to_string()),
+            };
+            match outbox::classify(status) {
+                Outcome::Done | Outcome::Rejected => {
+                    let done = status.is_some_and(|s| (200..300).contains(&s));
+                    if let Err(e) = self.settle(db, &entry, done, &body).await {
+                        return self.storage_failed(e);
+                    }
+                }
+                Outcome::NeedsSignIn => {
+                    self.expired.set(true);
+                    return;
+                }
+                Outcome::Retry => {
+                    let why = status.map_or(body, |s| format!("HTTP {s}"));
+                    entry.failed(Utc::now(), why, js_sys::Math::random());
+                    if let Err(e) = db.reschedule(&entry).await {
+                        return self.storage_failed(e);
+                    }
+                    // The network is down or the server unwell: later entries would fail the same way.
+                    return;
+                }
+            }
+        }
+    }
+
+    /// A cancel queued before its registration reached the server: if the registration has since
+    /// been confirmed, cancel it on the server; if it never will be, the local withdrawal is enough.
+    async fn late_cancel(
+        &self,
+        db: &Db,
+        entry: &OutboxEntry,
+        token: &str,
+    ) -> Result<api::Answer, ApiError> {
+        let Action::Cancel { client_id, .. } = &entry.action else {
+            unreachable!("late_cancel is only called for cancels")
+        };
+        let server_id = self.registrations.with_untracked(|r| {
+            r.iter()
+                .find(|r| &r.client_id == client_id)
+                .and_then(|r| r.registration.as_ref().map(|s| s.id.clone()))
+        });
+        match server_id {
+            Some(id) => api::cancel(token, &id).await,
+            None => {
+                let _ = (db, entry);
+                Ok(api::Answer {
+                    status: 200,
+                    body: String::new(),
+                })
+            }
+        }
+    }
+
+    async fn settle(
+        &self,
+        db: &Db,
+        entry: &OutboxEntry,
+        done: bool,
+        body: &str,
+    ) -> Result<(), StorageError> {
+        let now = Utc::now();
+        let client_id = match &entry.action {
+            Action::Register { .. } => entry.id.clone(),
+            Action::Cancel { client_id, .. } => client_id.clone(),
+        };
+        let Some(mut local) = self
+            .registrations
+            .with_untracked(|r| r.iter().find(|r| r.client_id == client_id).cloned())
+        else {
+            return db.settle_orphan(&entry.id).await.map(|_| ());
+        };
+        let server: Option<Registration> = if done {
+            serde_json::from_str(body).ok()
+        } else {
+            None
+        };
+        match (&entry.action, done) {
+            (Action::Register { .. }, true) => match server {
+                Some(r) => local.confirm(r, now),
+                None => local.reject(Vec::new(), Some("unreadable answer".into()), now),
+            },
+            (Action::Register { .. }, false) => {
+                let detail = api::error_detail(body);
+                let refusals: Vec<Refusal> = detail
+                    .as_ref()
+                    .map(|d| d.refusals.clone())
+                    .unwrap_or_default();
+                let text = detail.map(|d| format!("{} / {}", d.message_zh, d.message));
+                local.reject(refusals, text, now);
+            }
+            (Action::Cancel { .. }, true) => match server {
+                Some(r) => local.confirm(r, now),
+                None => {
+                    local.state = LocalState::Cancelled;
+                    local.updated_at = now;
+                }
+            },
+            (Action::Cancel { .. }, false) => {
+                // The cancel was refused (e.g. the window closed): the registration still stands.
+                local.state = if local.registration.is_some() {
+                    LocalState::Confirmed
+                } else {
+                    LocalState::Queued
+                };
+                local.refusal_text =
+                    api::error_detail(body).map(|d| format!("{} / {}", d.message_zh, d.message));
+                local.updated_at = now;
+            }
+        }
+        if !db.settle(&entry.id, &local).await? {
+            // Another tab settled this entry first; its result is already stored.
+            return Ok(());
+        }
+        // Later entries of this flush (a cancel after its registration) must see the new state.
+        self.registrations.update(|regs| {
+            let regs = Arc::make_mut(regs);
+            match regs.iter_mut().find(|r| r.client_id == local.client_id) {
+                Some(r) => *r = local,
+                None => regs.push(local),
+            }
+        });
+        Ok(())
+    }
+
+    /// Pulls the student's registrations, results and the fee rules.
+    async fn pull(&self, db: &Db) {
+        let Some(token) = self.token().filter(|_| !self.expired.get_untracked()) else {
+            return;
+        };
+        match api::registrations(&token).await {
+            Ok(list) => {
+                if let Err(e) = db.merge_server_registrations(&list, Utc::now()).await {
+                    self.storage_failed(e);
+                }
+                self.problem.set(None);
+            }
+            Err(ApiError::Status { status: 401, .. }) => {
+                self.expired.set(true);
+                return;
+            }
+            Err(e) => {
+                self.problem.set(Some(e.to_string()));
+                return;
+            }
+        }
+        match api::results(&token).await {
+            Ok(list) => match db.save_results(&list, Utc::now()).await {
+                Ok(new_ids) => self.announce(&list, &new_ids),
+                Err(e) => self.storage_failed(e),
+            },
+            Err(e) => self.problem.set(Some(e.to_string())),
+        }
+    }
+
+    /// A browser notification per newly published result, if the student allowed them.
+    fn announce(&self, results: &[ExamResult], new_ids: &[String]) {
+        let names = self.catalog.catalog.with_untracked(|c| {
+            results
+                .iter()
+                .filter(|r| new_ids.contains(&r.registration_id))
+                .map(|r| {
+                    let cert = c
+                        .as_ref()
+                        .and_then(|l| l.catalog.certificate(&r.certificate_id))
+                        .map(|c| c.short_name().to_string())
+                        .unwrap_or_else(|| r.plan_name.clone());
+                    format!("{cert}（{}）", r.level.zh())
+                })
+                .collect::<Vec<_>>()
+        });
+        for name in names {
+            notify::result_published(&name);
+        }
+    }
+
+    /// Wakes up when the next backed-off entry is due.
+    fn schedule_next(self) {
+        let now = Utc::now();
+        let next: Option<DateTime<Utc>> = self
+            .outbox
+            .with_untracked(|o| o.iter().filter_map(|e| e.next_attempt_at).min());
+        let timer = next.map(|at| {
+            let ms = (at - now).num_milliseconds().clamp(500, 300_000) as u32;
+            gloo_timers::callback::Timeout::new(ms, move || spawn_local(self.sync(false)))
+        });
+        self.timer.set_value(timer);
+    }
+
+    /// The local registration for a plan that still holds (or may hold) a seat.
+    pub fn live_for_plan(&self, plan_id: &str) -> Option<LocalRegistration> {
+        self.registrations.with(|r| {
+            r.iter()
+                .find(|r| r.plan_id == plan_id && r.state.is_live())
+                .cloned()
+        })
+    }
+
+    /// `(certificate_id, level)` the student holds: passed results.
+    pub fn certified(&self) -> Vec<(String, kaozheng_core::XLevel)> {
+        self.results.with(|r| {
+            r.iter()
+                .filter(|(r, _)| r.passed)
+                .map(|(r, _)| (r.certificate_id.clone(), r.level))
+                .collect()
+        })
+    }
+}
