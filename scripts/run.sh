@@ -6,4 +6,4 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 scripts/build-app.sh
 cargo build --release -p kaozheng-server
-exec target/release/kaozheng-server serve --data-dir "${KAOZHENG_DATA_DIR:-var}" --dist dist "$@"
+exec target/release/kaozheng-server serve --demo --data-dir "${KAOZHENG_DATA_DIR:-var}" --dist dist "$@"

@@ -104,16 +104,20 @@ native_tests() {
   cargo test --workspace && cargo test -p kaozheng-core --no-default-features --lib
 }
 step native-tests native_tests
+# The server's PostgreSQL variants (#[ignore]d without a server) on a throwaway PostgreSQL; the
+# SQLite variants ran in native-tests.
+step postgres-tests scripts/with-postgres.sh cargo test -p kaozheng-server -- --ignored
 if [ $quick = 0 ]; then
   step wasm-indexeddb wasm_tests
   step release-build scripts/build-app.sh
+  step schemathesis crates/server/tests/schemathesis.sh
   step wasm-budget wasm_budget
   step e2e-playwright e2e
 fi
 
 elapsed=$(( $(date +%s) - started ))
 printf '\n\033[1m== summary\033[0m (%dm%02ds)\n' $((elapsed / 60)) $((elapsed % 60))
-for k in setup fmt clippy-native clippy-wasm core-purity native-tests wasm-indexeddb release-build wasm-budget e2e-playwright; do
+for k in setup fmt clippy-native clippy-wasm core-purity native-tests postgres-tests wasm-indexeddb release-build schemathesis wasm-budget e2e-playwright; do
   [ -n "${tier_counts[$k]:-}" ] && printf '  %-16s %s\n' "$k" "${tier_counts[$k]}"
 done
 [ ${#steps_failed[@]} -gt 0 ] && echo "  failed steps: ${steps_failed[*]}"

@@ -17,7 +17,7 @@ export class Server {
     const dist = process.env.KZ_DIST || join(root, 'dist');
     // Restarts reuse the data dir and port, as a real restart would.
     const port = this.url ? new URL(this.url).port : '0';
-    this.proc = spawn(bin, ['serve', '--port', port, '--data-dir', this.dataDir, '--dist', dist], {
+    this.proc = spawn(bin, ['serve', '--demo', '--port', port, '--data-dir', this.dataDir, '--dist', dist], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, RUST_LOG: process.env.RUST_LOG || 'warn,kaozheng_server=info' },
     });

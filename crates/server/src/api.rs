@@ -1,25 +1,81 @@
 //! `/api/v1`: the JSON API. [`routes`] is the single list the router is built from and the OpenAPI
 //! test compares against, so a route cannot exist undocumented.
 
+pub mod admin;
+pub mod auth;
 pub mod catalog;
+pub mod json;
+pub mod me;
 pub mod openapi;
 pub mod plans;
+pub mod registrations;
+pub mod results;
+pub mod rules;
 pub mod sites;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, Method, Uri, header};
-use axum::routing::{MethodRouter, any, get};
+use axum::routing::{MethodRouter, any, delete, get, post};
+use kaozheng_core::rules::FeeRules;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::error::ApiError;
 use crate::state::AppState;
 
+/// Request body limits: small for the student API, large for administrators' import files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BodyLimits {
+    pub api: usize,
+    pub import: usize,
+}
+
+impl Default for BodyLimits {
+    fn default() -> Self {
+        BodyLimits {
+            api: 64 * 1024,
+            import: 16 * 1024 * 1024,
+        }
+    }
+}
+
 /// Every API route: method, path (as in the OpenAPI document) and handler.
-pub fn routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
+pub fn routes(limits: BodyLimits) -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
     vec![
         (Method::GET, "/api/v1/catalog", get(catalog::get_catalog)),
         (Method::GET, "/api/v1/plans", get(plans::list_plans)),
         (Method::GET, "/api/v1/sites", get(sites::list_sites)),
+        (
+            Method::GET,
+            "/api/v1/rules/fees",
+            get(rules::get_rules::<FeeRules>),
+        ),
+        (Method::POST, "/api/v1/auth/login", post(auth::login)),
+        (Method::POST, "/api/v1/auth/embed", post(auth::embed)),
+        (Method::POST, "/api/v1/auth/logout", post(auth::logout)),
+        (Method::GET, "/api/v1/me", get(me::get_me)),
+        (
+            Method::GET,
+            "/api/v1/registrations",
+            get(registrations::list),
+        ),
+        (
+            Method::POST,
+            "/api/v1/registrations",
+            post(registrations::create),
+        ),
+        (
+            Method::DELETE,
+            "/api/v1/registrations/{id}",
+            delete(registrations::cancel),
+        ),
+        (Method::GET, "/api/v1/results", get(results::list)),
+        (
+            Method::POST,
+            "/api/v1/admin/import/{kind}",
+            post(admin::import).layer(DefaultBodyLimit::max(limits.import)),
+        ),
         (
             Method::GET,
             "/api/v1/openapi.json",
@@ -30,25 +86,49 @@ pub fn routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
 
 /// `(method, path)` of every route, for checks against the OpenAPI document.
 pub fn endpoints() -> Vec<(Method, &'static str)> {
-    routes().into_iter().map(|(m, p, _)| (m, p)).collect()
+    routes(BodyLimits::default())
+        .into_iter()
+        .map(|(m, p, _)| (m, p))
+        .collect()
 }
 
 /// The API router, including JSON 404s for every other `/api` path so a wrong URL never gets the
-/// app's index.html.
-pub fn router() -> Router<AppState> {
+/// app's index.html. `cors_origins` may call it from browsers; no others (same origin only).
+pub fn router(limits: BodyLimits, cors_origins: &[String]) -> Router<AppState> {
     let mut r = Router::new();
-    for (_, path, handler) in routes() {
+    for (_, path, handler) in routes(limits) {
         r = r.route(path, handler);
     }
-    r.route("/api", any(not_found))
+    let r = r
+        .route("/api", any(not_found))
         .route("/api/", any(not_found))
         .route("/api/{*rest}", any(not_found))
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(limits.api))
         // Clients revalidate every time; the catalog answers that cheaply with its ETag.
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-cache"),
-        ))
+        ));
+    if cors_origins.is_empty() {
+        return r;
+    }
+    let origins: Vec<HeaderValue> = cors_origins
+        .iter()
+        .map(|o| HeaderValue::from_str(o).expect("origins are checked when the config is"))
+        .collect();
+    r.layer(
+        CorsLayer::new()
+            .allow_origin(AllowOrigin::list(origins))
+            .allow_methods([Method::GET, Method::POST, Method::DELETE])
+            .allow_headers([
+                header::AUTHORIZATION,
+                header::CONTENT_TYPE,
+                header::IF_NONE_MATCH,
+            ])
+            .expose_headers([header::ETAG, header::RETRY_AFTER])
+            .max_age(std::time::Duration::from_secs(600)),
+    )
 }
 
 async fn not_found(uri: Uri) -> ApiError {

@@ -10,6 +10,9 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use kaozheng_core::Catalog;
 
+use crate::auth::embed::Portal;
+use crate::auth::rate_limit::LoginLimits;
+
 /// The server's notion of now. Everything time-dependent (plan states, demo plans) takes its time
 /// from here, so tests can stand at any moment.
 pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
@@ -33,11 +36,29 @@ pub struct Config {
     pub dist: PathBuf,
     /// `sqlite:…` or `postgres://…`; `None` uses `<data_dir>/kaozheng.sqlite3`.
     pub database_url: Option<String>,
-    /// Write demo sites and exam plans into an empty database.
+    /// Seed (and keep current) the demo school: sites, plans, students, registrations, results.
     pub demo: bool,
     /// Origins allowed to frame the app besides itself (a school portal embedding it), as CSP
     /// source expressions such as `https://portal.example.edu.cn`.
     pub frame_ancestors: Vec<String>,
+    /// Origins whose pages may call the API from a browser (CORS), e.g. `https://m.example.edu.cn`.
+    pub cors_origins: Vec<String>,
+    /// Portals that may exchange signed assertions for sessions (`POST /api/v1/auth/embed`). Their
+    /// origins are added to the CORS origins and the frame ancestors.
+    pub portals: Vec<Portal>,
+    /// How long a student session lasts.
+    pub session_ttl: Duration,
+    /// argon2id cost for new password hashes (argon2's defaults: 19456 KiB, 2 iterations).
+    pub argon2_memory_kib: u32,
+    pub argon2_iterations: u32,
+    pub login_limits: LoginLimits,
+    /// Take the client address from the last `X-Forwarded-For` entry (behind a load balancer that
+    /// sets it); otherwise the TCP peer address.
+    pub trust_forwarded_for: bool,
+    /// Largest request body of the student API.
+    pub api_body_limit: usize,
+    /// Largest admin import file.
+    pub import_body_limit: usize,
     /// The catalog an empty database starts with; `None` means the one built into the binary.
     pub catalog: Option<Arc<Catalog>>,
     pub clock: Clock,
@@ -54,8 +75,17 @@ impl Config {
             data_dir: data_dir.into(),
             dist: dist.into(),
             database_url: None,
-            demo: true,
+            demo: false,
             frame_ancestors: Vec::new(),
+            cors_origins: Vec::new(),
+            portals: Vec::new(),
+            session_ttl: Duration::from_secs(30 * 24 * 3600),
+            argon2_memory_kib: argon2::Params::DEFAULT_M_COST,
+            argon2_iterations: argon2::Params::DEFAULT_T_COST,
+            login_limits: LoginLimits::default(),
+            trust_forwarded_for: false,
+            api_body_limit: 64 * 1024,
+            import_body_limit: 16 * 1024 * 1024,
             catalog: None,
             clock: system_clock(),
             catalog_recheck: Duration::from_secs(2),
@@ -69,10 +99,58 @@ impl Config {
 
     /// Checks what can be checked before touching the network or the disk.
     pub fn validate(&self) -> anyhow::Result<()> {
-        for origin in &self.frame_ancestors {
-            check_source_expression(origin)?;
+        for origin in self.all_frame_ancestors() {
+            check_source_expression(&origin)?;
         }
+        for origin in self.all_cors_origins() {
+            check_origin(&origin)?;
+        }
+        anyhow::ensure!(
+            self.session_ttl >= Duration::from_secs(60),
+            "sessions must last at least a minute"
+        );
         Ok(())
+    }
+
+    /// `--frame-ancestor` origins and every portal's origins.
+    pub fn all_frame_ancestors(&self) -> Vec<String> {
+        let mut out = self.frame_ancestors.clone();
+        for p in &self.portals {
+            out.extend(p.origins.iter().cloned());
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// `--cors-origin` origins and every portal's origins.
+    pub fn all_cors_origins(&self) -> Vec<String> {
+        let mut out = self.cors_origins.clone();
+        for p in &self.portals {
+            out.extend(p.origins.iter().cloned());
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+}
+
+/// A CORS origin is exactly `scheme://host[:port]`, compared byte for byte with the browser's
+/// `Origin` header, so anything else could never match.
+fn check_origin(s: &str) -> anyhow::Result<()> {
+    let rest = s
+        .strip_prefix("https://")
+        .or_else(|| s.strip_prefix("http://"));
+    let ok = rest.is_some_and(|host| {
+        !host.is_empty()
+            && host
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'))
+    });
+    if ok {
+        Ok(())
+    } else {
+        anyhow::bail!("CORS origin {s:?} is not an origin like https://m.example.edu.cn")
     }
 }
 
@@ -103,6 +181,10 @@ impl fmt::Debug for Config {
             )
             .field("demo", &self.demo)
             .field("frame_ancestors", &self.frame_ancestors)
+            .field("cors_origins", &self.cors_origins)
+            .field("portals", &self.portals)
+            .field("session_ttl", &self.session_ttl)
+            .field("login_limits", &self.login_limits)
             .field("catalog", &self.catalog.as_ref().map(|c| &c.version))
             .field("catalog_recheck", &self.catalog_recheck)
             .finish_non_exhaustive()
@@ -146,5 +228,39 @@ mod tests {
             c.frame_ancestors = vec![bad.into()];
             assert!(c.validate().is_err(), "{bad:?} accepted");
         }
+    }
+
+    #[test]
+    fn cors_origins_are_bare_origins_and_portals_add_theirs() {
+        let mut c = Config::new("/tmp/d", "/tmp/dist");
+        c.cors_origins = vec![
+            "https://m.example.edu.cn".into(),
+            "http://127.0.0.1:3000".into(),
+        ];
+        assert!(c.validate().is_ok());
+        for bad in [
+            "https://m.example.edu.cn/",
+            "*",
+            "m.example.edu.cn",
+            "https://a b",
+        ] {
+            c.cors_origins = vec![bad.into()];
+            assert!(c.validate().is_err(), "{bad:?} accepted");
+        }
+        c.cors_origins = vec!["https://m.example.edu.cn".into()];
+        c.portals = crate::auth::embed::parse_portals(
+            r#"[{"iss": "p", "secret": "0123456789abcdef0123456789abcdef", "aud": "k",
+                 "origins": ["https://portal.example.edu.cn"]}]"#,
+        )
+        .unwrap();
+        assert_eq!(
+            c.all_cors_origins(),
+            vec!["https://m.example.edu.cn", "https://portal.example.edu.cn"]
+        );
+        assert_eq!(
+            c.all_frame_ancestors(),
+            vec!["https://portal.example.edu.cn"]
+        );
+        assert!(!format!("{c:?}").contains("0123456789abcdef"));
     }
 }

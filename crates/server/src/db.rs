@@ -5,16 +5,24 @@
 //! to the N-th argument), integers as `i64`, times as epoch seconds. The Any driver cannot bind or
 //! decode chrono types, which is why the conversions live here and not in the schema.
 
+pub mod admin_tokens;
 pub mod catalog;
+pub mod embed;
 pub mod meta;
 pub mod plans;
+pub mod rate_limits;
+pub mod registrations;
+pub mod results;
+pub mod rules;
+pub mod sessions;
 pub mod sites;
+pub mod students;
 
 use std::path::Path;
 use std::str::FromStr;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{AnyPool, ConnectOptions, Executor};
+use sqlx::{Any, AnyPool, ConnectOptions, Executor, Transaction};
 
 /// The SQL migrations, embedded so the binary needs no files beside it.
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
@@ -95,6 +103,10 @@ impl Db {
                     // WAL makes NORMAL durable across crashes of the process (not of the OS), and
                     // much cheaper than FULL.
                     conn.execute("PRAGMA synchronous = NORMAL").await?;
+                    // Writers queue for the single write lock instead of failing at once; a
+                    // registration holds it for about a millisecond.
+                    conn.execute("PRAGMA busy_timeout = 30000").await?;
+                    conn.execute("PRAGMA foreign_keys = ON").await?;
                     Ok(())
                 })
             });
@@ -107,10 +119,35 @@ impl Db {
         Ok(Db { pool, backend })
     }
 
+    /// A transaction that will write. On SQLite it is `BEGIN IMMEDIATE`: the write lock is taken
+    /// up front, so a transaction that reads before it writes never fails to upgrade its snapshot
+    /// when another writer committed in between (SQLITE_BUSY that no busy timeout can wait out).
+    /// PostgreSQL keeps read committed; the registration code takes row locks in a fixed order.
+    pub async fn begin_write(&self) -> DbResult<Transaction<'static, Any>> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
+    }
+
     /// Applies pending migrations; a database migrated by a newer server is refused by sqlx.
     pub async fn migrate(&self) -> DbResult<()> {
         MIGRATOR.run(&self.pool).await?;
         Ok(())
+    }
+}
+
+/// Whether `e` is a unique-constraint violation (a racing duplicate insert).
+pub fn is_unique_violation(e: &DbError) -> bool {
+    matches!(e, DbError::Sql(sqlx::Error::Database(d)) if d.is_unique_violation())
+}
+
+/// Reads a 0/1 flag column.
+pub(crate) fn to_bool(v: i64, what: &str) -> DbResult<bool> {
+    match v {
+        0 => Ok(false),
+        1 => Ok(true),
+        _ => Err(DbError::Corrupt(format!("{what} = {v}"))),
     }
 }
 

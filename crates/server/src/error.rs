@@ -2,10 +2,14 @@
 //!
 //! Codes are stable identifiers the app switches on; the two messages are for people (the app shows
 //! `message_zh`, logs and API users read `message`).
+//!
+//! A refused registration also carries `refusals`: every reason from the core rules, so the app can
+//! show all of them at once; `code` is then the first refusal's code.
 
 use axum::Json;
-use axum::http::StatusCode;
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use kaozheng_core::rules::Refusal;
 use serde::Serialize;
 
 use crate::db::DbError;
@@ -16,6 +20,10 @@ pub struct ApiError {
     pub code: &'static str,
     pub message: String,
     pub message_zh: String,
+    /// Every reason a registration was refused; empty for other errors (and then not rendered).
+    pub refusals: Vec<Refusal>,
+    /// Headers the status calls for: `WWW-Authenticate` on 401, `Retry-After` on 429.
+    pub headers: Vec<(HeaderName, HeaderValue)>,
 }
 
 #[derive(Serialize)]
@@ -28,6 +36,8 @@ struct Inner<'a> {
     code: &'a str,
     message: &'a str,
     message_zh: &'a str,
+    #[serde(skip_serializing_if = "<[Refusal]>::is_empty")]
+    refusals: &'a [Refusal],
 }
 
 impl ApiError {
@@ -42,7 +52,100 @@ impl ApiError {
             code,
             message: message.into(),
             message_zh: message_zh.into(),
+            refusals: Vec::new(),
+            headers: Vec::new(),
         }
+    }
+
+    /// A refused registration: the status follows the first refusal's kind (409 conflict, 422
+    /// ineligible, 403 window), the messages join every refusal's.
+    pub fn refused(refusals: Vec<Refusal>) -> Self {
+        use kaozheng_core::rules::RefusalKind;
+        let first = refusals
+            .first()
+            .expect("a refusal needs at least one reason");
+        let status = match first.kind() {
+            RefusalKind::Conflict => StatusCode::CONFLICT,
+            RefusalKind::Ineligible => StatusCode::UNPROCESSABLE_ENTITY,
+            RefusalKind::Window => StatusCode::FORBIDDEN,
+        };
+        let message = refusals
+            .iter()
+            .map(Refusal::message_en)
+            .collect::<Vec<_>>()
+            .join("; ");
+        let message_zh = refusals
+            .iter()
+            .map(Refusal::message_zh)
+            .collect::<Vec<_>>()
+            .join("；");
+        let mut e = ApiError::new(status, first.code(), message, message_zh);
+        e.refusals = refusals;
+        e
+    }
+
+    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.headers.push((name, value));
+        self
+    }
+
+    /// No valid credentials: a missing, unknown, revoked or expired token.
+    pub fn unauthorized(
+        code: &'static str,
+        message: impl Into<String>,
+        message_zh: impl Into<String>,
+    ) -> Self {
+        ApiError::new(StatusCode::UNAUTHORIZED, code, message, message_zh).with_header(
+            header::WWW_AUTHENTICATE,
+            HeaderValue::from_static("Bearer realm=\"kaozheng\""),
+        )
+    }
+
+    pub fn forbidden(
+        code: &'static str,
+        message: impl Into<String>,
+        message_zh: impl Into<String>,
+    ) -> Self {
+        ApiError::new(StatusCode::FORBIDDEN, code, message, message_zh)
+    }
+
+    pub fn not_found(
+        code: &'static str,
+        message: impl Into<String>,
+        message_zh: impl Into<String>,
+    ) -> Self {
+        ApiError::new(StatusCode::NOT_FOUND, code, message, message_zh)
+    }
+
+    pub fn bad_request(
+        code: &'static str,
+        message: impl Into<String>,
+        message_zh: impl Into<String>,
+    ) -> Self {
+        ApiError::new(StatusCode::BAD_REQUEST, code, message, message_zh)
+    }
+
+    pub fn unprocessable(
+        code: &'static str,
+        message: impl Into<String>,
+        message_zh: impl Into<String>,
+    ) -> Self {
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message, message_zh)
+    }
+
+    /// Too many attempts; try again after `retry_after_secs`.
+    pub fn too_many_attempts(retry_after_secs: i64) -> Self {
+        let secs = retry_after_secs.max(1);
+        ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_attempts",
+            format!("too many login attempts; try again in {secs} seconds"),
+            format!("尝试次数过多，请 {secs} 秒后再试"),
+        )
+        .with_header(
+            header::RETRY_AFTER,
+            HeaderValue::from_str(&secs.to_string()).expect("digits are a valid header value"),
+        )
     }
 
     /// An `/api/...` path that no route serves. Never answered with the app's index.html, so a
@@ -92,6 +195,12 @@ impl From<DbError> for ApiError {
     }
 }
 
+impl From<sqlx::Error> for ApiError {
+    fn from(e: sqlx::Error) -> Self {
+        DbError::from(e).into()
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = Body {
@@ -99,9 +208,14 @@ impl IntoResponse for ApiError {
                 code: self.code,
                 message: &self.message,
                 message_zh: &self.message_zh,
+                refusals: &self.refusals,
             },
         };
-        (self.status, Json(body)).into_response()
+        let mut res = (self.status, Json(body)).into_response();
+        for (name, value) in self.headers {
+            res.headers_mut().insert(name, value);
+        }
+        res
     }
 }
 
@@ -121,5 +235,41 @@ mod tests {
         assert_eq!(v["error"]["message"], "no API endpoint at /api/v1/nope");
         assert_eq!(v["error"]["message_zh"], "接口不存在：/api/v1/nope");
         assert_eq!(v.as_object().unwrap().len(), 1);
+        assert_eq!(
+            v["error"].as_object().unwrap().len(),
+            3,
+            "no empty refusals"
+        );
+    }
+
+    #[tokio::test]
+    async fn refusals_pick_the_status_of_the_first_and_list_every_one() {
+        let e = ApiError::refused(vec![
+            Refusal::Full,
+            Refusal::LevelNotSuitable {
+                school_level: kaozheng_core::SchoolLevel::Secondary,
+                level: kaozheng_core::XLevel::Advanced,
+            },
+        ]);
+        assert_eq!((e.status, e.code), (StatusCode::CONFLICT, "full"));
+        let res = e.into_response();
+        let bytes = axum::body::to_bytes(res.into_body(), 1 << 16)
+            .await
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(v["error"]["refusals"][0]["code"], "full");
+        assert_eq!(v["error"]["refusals"][1]["code"], "level_not_suitable");
+        assert!(v["error"]["message_zh"].as_str().unwrap().contains("；"));
+        let window = ApiError::refused(vec![Refusal::PlanNotOpen {
+            state: kaozheng_core::PlanState::Draft,
+        }]);
+        assert_eq!(window.status, StatusCode::FORBIDDEN);
+    }
+
+    #[test]
+    fn rate_limits_say_when_to_retry() {
+        let res = ApiError::too_many_attempts(0).into_response();
+        assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(res.headers()[header::RETRY_AFTER], "1");
     }
 }

@@ -5,10 +5,16 @@
 //! [`serve`] is what the CLI runs.
 
 pub mod api;
+pub mod auth;
+pub mod cli;
 pub mod config;
 pub mod db;
+pub mod demo;
 pub mod error;
 pub mod headers;
+pub mod import;
+pub mod registrations;
+pub mod rules;
 pub mod seed;
 pub mod state;
 pub mod static_files;
@@ -18,10 +24,12 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
 use anyhow::Context;
 use axum::Router;
+use axum::http::header;
 use axum::middleware::from_fn_with_state;
 use tokio::net::TcpListener;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
+use tower_http::sensitive_headers::SetSensitiveRequestHeadersLayer;
 use tower_http::trace::TraceLayer;
 
 pub use config::Config;
@@ -29,7 +37,7 @@ pub use state::AppState;
 
 /// The whole HTTP surface: API routes, then the built app for everything else.
 pub fn app(state: AppState) -> Router {
-    api::router()
+    api::router(state.http.body_limits, &state.http.cors_origins)
         .fallback(static_files::handler)
         // Compresses API JSON and files without a precompressed sibling (br, else gzip). A
         // response that already has a Content-Encoding (ServeDir's .br/.gz) is left alone.
@@ -39,6 +47,11 @@ pub fn app(state: AppState) -> Router {
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(from_fn_with_state(state.clone(), headers::security))
         .layer(TraceLayer::new_for_http())
+        // Outside the trace layer: whatever logs request headers sees `Authorization` redacted.
+        .layer(SetSensitiveRequestHeadersLayer::new([
+            header::AUTHORIZATION,
+            header::COOKIE,
+        ]))
         .with_state(state)
 }
 
@@ -95,26 +108,80 @@ impl Server {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let app = app(self.state.clone());
-        axum::serve(self.listener, app)
-            .with_graceful_shutdown(shutdown)
-            .await
-            .context("serving HTTP")?;
+        let housekeeping = tokio::spawn(housekeeping(self.state.clone()));
+        let served = axum::serve(
+            self.listener,
+            // The peer address feeds the per-address login limit.
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await
+        .context("serving HTTP");
+        housekeeping.abort();
         self.state.db.pool.close().await;
-        Ok(())
+        served
     }
 }
 
+/// Every ten minutes, forgets expired sessions, used-up assertion ids and old rate-limit windows.
+async fn housekeeping(state: AppState) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+    loop {
+        tick.tick().await;
+        let now = state.now().timestamp();
+        let pool = &state.db.pool;
+        let day = 24 * 3600;
+        let done = async {
+            let sessions = db::sessions::delete_expired(pool, now).await?;
+            let assertions = db::embed::delete_expired(pool, now).await?;
+            let windows = db::rate_limits::delete_older(pool, now - day).await?;
+            db::DbResult::Ok((sessions, assertions, windows))
+        };
+        match done.await {
+            Ok((sessions, assertions, windows)) => {
+                tracing::debug!(sessions, assertions, windows, "housekeeping")
+            }
+            Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
+        }
+    }
+}
+
+/// The block printed at start-up in demo mode: every demo account and its password.
+pub fn demo_credentials() -> String {
+    let mut out =
+        String::from("\n== Demo accounts (serve --demo only; every password is the same) ==\n");
+    for a in &demo::people::ACCOUNTS {
+        out.push_str(&format!(
+            "  {:<10} {}  {} / {}{}\n",
+            a.student_no,
+            a.name,
+            a.school,
+            a.school_level.zh(),
+            if a.hardship { " / 建档立卡" } else { "" }
+        ));
+    }
+    out.push_str(&format!("  password:  {}\n", demo::PASSWORD));
+    out
+}
+
 /// Starts the server and prints `Kaozheng serving on http://HOST:PORT/` on stdout (scripts wait
-/// for that line; with `--port 0` it carries the port the OS picked), then serves until Ctrl-C or
-/// SIGTERM.
+/// for that line; with `--port 0` it carries the port the OS picked), then in demo mode the demo
+/// accounts, then serves until Ctrl-C or SIGTERM.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
+    let demo = config.demo;
     let server = Server::start(config).await?;
     tracing::info!(addr = %server.local_addr(), "listening");
     {
+        // One write: a reader that stops after the first line must not make a later write fail.
         use std::io::Write;
+        let mut text = format!("Kaozheng serving on {}\n", server.url());
+        if demo {
+            text.push_str(&demo_credentials());
+        }
         let mut out = std::io::stdout().lock();
-        writeln!(out, "Kaozheng serving on {}", server.url())?;
-        out.flush()?;
+        if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+            tracing::warn!(error = %e, "could not print the start-up line");
+        }
     }
     server.run(shutdown_signal()).await?;
     tracing::info!("stopped");

@@ -1,11 +1,15 @@
-//! `kaozheng-server serve`: the command line around [`kaozheng_server::serve`].
+//! `kaozheng-server`: `serve`, `import`, `admin-token` and `student-password`, around the library.
 
-use std::io::IsTerminal;
+use std::io::{BufRead, IsTerminal};
 use std::net::IpAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
-use kaozheng_server::Config;
+use kaozheng_server::auth::embed;
+use kaozheng_server::auth::password::Passwords;
+use kaozheng_server::import::Kind;
+use kaozheng_server::{Config, cli};
 use tracing_subscriber::EnvFilter;
 
 #[derive(Debug, Parser)]
@@ -23,6 +27,59 @@ struct Cli {
 enum Command {
     /// Migrate and seed the database, then serve the API and the built app.
     Serve(ServeArgs),
+    /// Import a CSV or JSON file (catalog, sites, plans, students, results or rules): validated as a
+    /// whole, applied all-or-nothing; prints the report as JSON, exits 1 when rows were rejected.
+    Import(ImportArgs),
+    /// Create, revoke or list administrator tokens for the admin API.
+    #[command(subcommand)]
+    AdminToken(AdminTokenCommand),
+    /// Set a student's password, read from the first line of stdin; signs them out everywhere.
+    StudentPassword(StudentPasswordArgs),
+}
+
+/// Where the database is (every command).
+#[derive(Debug, Args)]
+struct DbArgs {
+    /// Directory for the default SQLite database (created when missing).
+    #[arg(long, env = "KAOZHENG_DATA_DIR", default_value = "./var")]
+    data_dir: PathBuf,
+    /// sqlite:PATH or postgres://USER:PASSWORD@HOST/DB; default <data-dir>/kaozheng.sqlite3.
+    #[arg(long, env = "DATABASE_URL")]
+    database_url: Option<String>,
+}
+
+impl DbArgs {
+    /// An empty DATABASE_URL (common in .env files) means "not set".
+    fn url(&self) -> Option<&str> {
+        self.database_url
+            .as_deref()
+            .filter(|u| !u.trim().is_empty())
+    }
+}
+
+/// The argon2id cost of new password hashes.
+#[derive(Debug, Args)]
+struct PasswordArgs {
+    /// argon2id memory in KiB (lower only for tests or very small machines).
+    #[arg(long, env = "KAOZHENG_ARGON2_MEMORY_KIB", default_value_t = argon2_default_m())]
+    argon2_memory_kib: u32,
+    /// argon2id iterations.
+    #[arg(long, env = "KAOZHENG_ARGON2_ITERATIONS", default_value_t = argon2_default_t())]
+    argon2_iterations: u32,
+}
+
+fn argon2_default_m() -> u32 {
+    Config::new("", "").argon2_memory_kib
+}
+
+fn argon2_default_t() -> u32 {
+    Config::new("", "").argon2_iterations
+}
+
+impl PasswordArgs {
+    fn passwords(&self) -> anyhow::Result<Passwords> {
+        Passwords::new(self.argon2_memory_kib, self.argon2_iterations)
+    }
 }
 
 #[derive(Debug, Args)]
@@ -33,39 +90,109 @@ struct ServeArgs {
     /// Address to listen on; 0.0.0.0 for every interface.
     #[arg(long, env = "KAOZHENG_BIND", default_value = "127.0.0.1")]
     bind: IpAddr,
-    /// Directory for the default SQLite database (created when missing).
-    #[arg(long, env = "KAOZHENG_DATA_DIR", default_value = "./var")]
-    data_dir: PathBuf,
+    #[command(flatten)]
+    db: DbArgs,
     /// The built app (output of `trunk build --release`).
     #[arg(long, env = "KAOZHENG_DIST", default_value = "./dist")]
     dist: PathBuf,
-    /// sqlite:PATH or postgres://USER:PASSWORD@HOST/DB; default <data-dir>/kaozheng.sqlite3.
-    #[arg(long, env = "DATABASE_URL")]
-    database_url: Option<String>,
-    /// Do not write demo exam sites and plans into an empty database.
+    /// Seed the demo school (sites, plans, students, registrations, results), keep it current, and
+    /// print the demo accounts at start. Without it only the catalog and the rules are seeded.
     #[arg(long)]
-    no_demo: bool,
+    demo: bool,
     /// An origin allowed to embed the app in a frame (a school portal); repeatable.
     #[arg(long = "frame-ancestor", value_name = "ORIGIN")]
     frame_ancestors: Vec<String>,
+    /// An origin whose pages may call the API (CORS), e.g. https://m.example.edu.cn; repeatable.
+    #[arg(long = "cors-origin", value_name = "ORIGIN")]
+    cors_origins: Vec<String>,
+    /// JSON file of portals allowed to sign embed assertions:
+    /// [{"iss", "secret", "aud", "origins": [...]}]. Their origins may also call the API and frame
+    /// the app.
+    #[arg(long, env = "KAOZHENG_PORTALS_FILE", value_name = "FILE")]
+    portals: Option<PathBuf>,
+    /// How long a student session lasts, in days.
+    #[arg(long, env = "KAOZHENG_SESSION_DAYS", default_value_t = 30)]
+    session_days: u64,
+    /// Take client addresses from the last X-Forwarded-For entry (behind a load balancer).
+    #[arg(long)]
+    trust_forwarded_for: bool,
+    #[command(flatten)]
+    password: PasswordArgs,
 }
 
 impl ServeArgs {
-    fn into_config(self) -> Config {
-        let mut c = Config::new(self.data_dir, self.dist);
+    fn into_config(self) -> anyhow::Result<Config> {
+        let mut c = Config::new(self.db.data_dir.clone(), self.dist);
         c.bind = self.bind;
         c.port = self.port;
-        // An empty DATABASE_URL (common in .env files) means "not set".
-        c.database_url = self.database_url.filter(|u| !u.trim().is_empty());
-        c.demo = !self.no_demo;
+        c.database_url = self.db.url().map(str::to_string);
+        c.demo = self.demo;
         c.frame_ancestors = self.frame_ancestors;
-        c
+        c.cors_origins = self.cors_origins;
+        if let Some(path) = &self.portals {
+            c.portals = embed::load_portals(path)?;
+        }
+        c.session_ttl = Duration::from_secs(self.session_days.max(1) * 24 * 3600);
+        c.trust_forwarded_for = self.trust_forwarded_for;
+        c.argon2_memory_kib = self.password.argon2_memory_kib;
+        c.argon2_iterations = self.password.argon2_iterations;
+        c.validate()?;
+        Ok(c)
     }
+}
+
+#[derive(Debug, Args)]
+struct ImportArgs {
+    /// What the file holds.
+    #[arg(value_parser = ["catalog", "sites", "plans", "students", "results", "rules"])]
+    kind: String,
+    /// The file: .csv or .json (other names are read by their content).
+    file: PathBuf,
+    /// For `rules`: which rules (fees), when the document does not say.
+    #[arg(long = "kind", value_name = "RULE_KIND")]
+    rules_kind: Option<String>,
+    #[command(flatten)]
+    db: DbArgs,
+    #[command(flatten)]
+    password: PasswordArgs,
+}
+
+#[derive(Debug, Subcommand)]
+enum AdminTokenCommand {
+    /// Make a token and print it once (only its hash is stored).
+    Create {
+        #[arg(long)]
+        name: String,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Revoke every token with this name.
+    Revoke {
+        #[arg(long)]
+        name: String,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// List tokens (names and dates, never the tokens).
+    List {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[derive(Debug, Args)]
+struct StudentPasswordArgs {
+    student_no: String,
+    #[command(flatten)]
+    db: DbArgs,
+    #[command(flatten)]
+    password: PasswordArgs,
 }
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    // Logs go to stderr; stdout carries only the start-up line scripts wait for.
+    // Logs go to stderr; stdout carries only what scripts read (the start-up line, reports,
+    // tokens).
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_default_env()
@@ -74,13 +201,78 @@ fn main() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())
         .init();
-    match cli.command {
-        Command::Serve(args) => {
-            let config = args.into_config();
-            tokio::runtime::Builder::new_multi_thread()
-                .enable_all()
-                .build()?
-                .block_on(kaozheng_server::serve(config))
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(run(cli.command))
+}
+
+async fn run(command: Command) -> anyhow::Result<()> {
+    let now = chrono::Utc::now();
+    match command {
+        Command::Serve(args) => kaozheng_server::serve(args.into_config()?).await,
+        Command::Import(args) => {
+            let kind = Kind::parse(&args.kind).expect("clap checked the kind");
+            let db = cli::open_db(&args.db.data_dir, args.db.url(), now).await?;
+            let passwords = args.password.passwords()?;
+            let report =
+                cli::import_file(&db, &passwords, kind, &args.file, args.rules_kind, now).await?;
+            println!("{}", serde_json::to_string_pretty(&report)?);
+            db.pool.close().await;
+            if !report.ok() {
+                std::process::exit(1);
+            }
+            Ok(())
+        }
+        Command::AdminToken(AdminTokenCommand::Create { name, db }) => {
+            let conn = cli::open_db(&db.data_dir, db.url(), now).await?;
+            let token = cli::admin_token_create(&conn, &name, now).await?;
+            println!("{token}");
+            eprintln!(
+                "Admin token {name:?} created. It is shown only this once; send it as \
+                 Authorization: Bearer <token> to /api/v1/admin/…"
+            );
+            conn.pool.close().await;
+            Ok(())
+        }
+        Command::AdminToken(AdminTokenCommand::Revoke { name, db }) => {
+            let conn = cli::open_db(&db.data_dir, db.url(), now).await?;
+            let n = cli::admin_token_revoke(&conn, &name, now).await?;
+            println!("revoked {n} token(s) named {name:?}");
+            conn.pool.close().await;
+            anyhow::ensure!(n > 0, "no active token is named {name:?}");
+            Ok(())
+        }
+        Command::AdminToken(AdminTokenCommand::List { db }) => {
+            let conn = cli::open_db(&db.data_dir, db.url(), now).await?;
+            for t in kaozheng_server::db::admin_tokens::list(&conn.pool).await? {
+                let at = |s: i64| {
+                    chrono::DateTime::from_timestamp(s, 0)
+                        .map(kaozheng_core::time::rfc3339_china)
+                        .unwrap_or_default()
+                };
+                println!(
+                    "{}\t{}\tcreated {}\t{}",
+                    t.id,
+                    t.name,
+                    at(t.created_at),
+                    t.revoked_at
+                        .map_or("active".to_string(), |r| format!("revoked {}", at(r)))
+                );
+            }
+            conn.pool.close().await;
+            Ok(())
+        }
+        Command::StudentPassword(args) => {
+            let mut line = String::new();
+            std::io::stdin().lock().read_line(&mut line)?;
+            let new_password = line.trim_end_matches(['\r', '\n']);
+            let db = cli::open_db(&args.db.data_dir, args.db.url(), now).await?;
+            let passwords = args.password.passwords()?;
+            cli::set_student_password(&db, &passwords, &args.student_no, new_password, now).await?;
+            println!("password of {} set", args.student_no);
+            db.pool.close().await;
+            Ok(())
         }
     }
 }
@@ -106,17 +298,61 @@ mod tests {
             "/tmp/kz",
             "--database-url",
             " ",
-            "--no-demo",
+            "--demo",
             "--frame-ancestor",
             "https://portal.example.edu.cn",
+            "--cors-origin",
+            "https://m.example.edu.cn",
+            "--session-days",
+            "7",
+            "--argon2-memory-kib",
+            "64",
+            "--argon2-iterations",
+            "1",
         ])
         .unwrap();
-        let Command::Serve(args) = cli.command;
-        let c = args.into_config();
+        let Command::Serve(args) = cli.command else {
+            panic!("not serve")
+        };
+        let c = args.into_config().unwrap();
         assert_eq!(c.port, 0);
         assert_eq!(c.data_dir, PathBuf::from("/tmp/kz"));
         assert_eq!(c.database_url, None);
-        assert!(!c.demo);
+        assert!(c.demo);
         assert_eq!(c.frame_ancestors, vec!["https://portal.example.edu.cn"]);
+        assert_eq!(c.cors_origins, vec!["https://m.example.edu.cn"]);
+        assert_eq!(c.session_ttl, Duration::from_secs(7 * 24 * 3600));
+        assert_eq!((c.argon2_memory_kib, c.argon2_iterations), (64, 1));
+
+        let plain = Cli::try_parse_from(["kaozheng-server", "serve"]).unwrap();
+        let Command::Serve(args) = plain.command else {
+            panic!("not serve")
+        };
+        assert!(!args.into_config().unwrap().demo, "no demo unless asked");
+    }
+
+    #[test]
+    fn imports_and_tokens_parse() {
+        let cli = Cli::try_parse_from([
+            "kaozheng-server",
+            "import",
+            "rules",
+            "fees.csv",
+            "--kind",
+            "fees",
+        ])
+        .unwrap();
+        let Command::Import(args) = cli.command else {
+            panic!("not import")
+        };
+        assert_eq!(
+            (args.kind.as_str(), args.rules_kind.as_deref()),
+            ("rules", Some("fees"))
+        );
+        assert!(Cli::try_parse_from(["kaozheng-server", "import", "grades", "x.json"]).is_err());
+        assert!(
+            Cli::try_parse_from(["kaozheng-server", "admin-token", "create", "--name", "ops"])
+                .is_ok()
+        );
     }
 }

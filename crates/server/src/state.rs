@@ -1,5 +1,5 @@
-//! What every request handler shares: the database, the cached catalog body, the built app and the
-//! clock.
+//! What every request handler shares: the database, the cached catalog body, the built app, the
+//! authentication settings and the clock.
 
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
@@ -10,6 +10,10 @@ use axum::http::HeaderValue;
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
+use crate::api::BodyLimits;
+use crate::auth::embed::Portal;
+use crate::auth::password::Passwords;
+use crate::auth::rate_limit::LoginLimits;
 use crate::config::{Clock, Config, redact_url};
 use crate::db::{self, Db, DbResult, meta};
 use crate::seed;
@@ -20,7 +24,24 @@ pub struct AppState {
     pub db: Db,
     pub catalog: Arc<CatalogCache>,
     pub static_files: Arc<StaticFiles>,
+    pub auth: Arc<AuthSettings>,
+    pub http: Arc<HttpSettings>,
     pub clock: Clock,
+}
+
+/// How students and portals sign in.
+pub struct AuthSettings {
+    pub passwords: Passwords,
+    pub session_ttl: chrono::Duration,
+    pub login_limits: LoginLimits,
+    pub portals: Vec<Portal>,
+    pub trust_forwarded_for: bool,
+}
+
+/// What the router is built with.
+pub struct HttpSettings {
+    pub body_limits: BodyLimits,
+    pub cors_origins: Vec<String>,
 }
 
 impl AppState {
@@ -50,8 +71,9 @@ impl AppState {
             Some(c) => c.as_ref().clone(),
             None => seed::default_catalog().context("the built-in catalog is invalid")?,
         };
+        let passwords = Passwords::new(config.argon2_memory_kib, config.argon2_iterations)?;
         let now = (config.clock)();
-        let report = seed::seed(&db, &catalog, now, config.demo).await?;
+        let report = seed::seed(&db, &catalog, now, config.demo.then_some(&passwords)).await?;
         match &report.catalog {
             seed::CatalogSeed::Imported { version } => {
                 tracing::info!(%version, "imported the built-in catalog")
@@ -69,11 +91,28 @@ impl AppState {
                 "kept the stored catalog although the built-in one differs"
             ),
         }
-        if report.demo_plans > 0 || report.demo_sites > 0 {
+        for r in &report.rules {
+            match r {
+                crate::rules::RuleSeed::Imported { kind, version } => {
+                    tracing::info!(%kind, %version, "imported the shipped rules")
+                }
+                crate::rules::RuleSeed::Upgraded { kind, from, to } => {
+                    tracing::info!(%kind, %from, %to, "replaced the stored rules with the shipped ones")
+                }
+                crate::rules::RuleSeed::Kept { kind, version } => {
+                    tracing::info!(%kind, %version, "using the stored rules")
+                }
+            }
+        }
+        if let Some(d) = &report.demo {
             tracing::info!(
-                sites = report.demo_sites,
-                plans = report.demo_plans,
-                "seeded demo exam sites and plans"
+                sites = d.sites,
+                plans = d.plans,
+                students = d.students,
+                registrations = d.registrations,
+                results = d.results,
+                shifted_days = d.shifted_days,
+                "demo school ready"
             );
         }
 
@@ -82,7 +121,25 @@ impl AppState {
         Ok(AppState {
             db,
             catalog: Arc::new(cache),
-            static_files: Arc::new(StaticFiles::new(&config.dist, &config.frame_ancestors)),
+            static_files: Arc::new(StaticFiles::new(
+                &config.dist,
+                &config.all_frame_ancestors(),
+            )),
+            auth: Arc::new(AuthSettings {
+                passwords,
+                session_ttl: chrono::Duration::from_std(config.session_ttl)
+                    .context("the session lifetime is too long")?,
+                login_limits: config.login_limits,
+                portals: config.portals.clone(),
+                trust_forwarded_for: config.trust_forwarded_for,
+            }),
+            http: Arc::new(HttpSettings {
+                body_limits: BodyLimits {
+                    api: config.api_body_limit,
+                    import: config.import_body_limit,
+                },
+                cors_origins: config.all_cors_origins(),
+            }),
             clock: config.clock.clone(),
         })
     }

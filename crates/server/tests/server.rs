@@ -1,10 +1,16 @@
-//! Integration tests: the real router over a real SQLite file in a temporary directory.
+//! Integration tests: the real router over a real database in a temporary directory. Tests that
+//! touch the database run twice, on SQLite and on PostgreSQL (see `on_both!` in support.rs).
 
 mod server {
+    pub mod admin;
     pub mod api;
+    pub mod auth;
+    pub mod concurrency;
     pub mod lifecycle;
     pub mod openapi;
-    pub mod postgres;
+    pub mod registrations;
+    pub mod results;
+    pub mod security;
     pub mod static_files;
     pub mod support;
 }

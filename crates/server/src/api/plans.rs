@@ -1,12 +1,12 @@
-//! `GET /api/v1/plans?certificate=&level=&province=`: exam plans with their state at the server's
-//! now, which the app shows and trusts over its own clock.
+//! `GET /api/v1/plans?certificate=&level=&province=`: published exam plans with their state at the
+//! server's now, which the app shows and trusts over its own clock. Drafts are not listed.
 
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use chrono::SecondsFormat;
-use kaozheng_core::{ExamPlan, PlanState, XLevel, time};
+use kaozheng_core::{ExamPlan, PlanPhase, PlanState, XLevel, time};
 use serde::{Deserialize, Serialize};
 
 use crate::db::{self, plans::PlanFilter};
@@ -52,6 +52,7 @@ pub async fn list_plans(
     let plans = db::plans::list(&state.db.pool, &filter)
         .await?
         .into_iter()
+        .filter(|plan| plan.phase != PlanPhase::Draft)
         .map(|plan| PlanView {
             state: plan.state_at(now),
             plan,

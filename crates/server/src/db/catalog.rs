@@ -290,6 +290,43 @@ async fn load_version(conn: &mut AnyConnection, version: String) -> DbResult<Cat
     })
 }
 
+/// What the catalog says about one level of a certificate (its `suitable_for` decides eligibility),
+/// `None` when the certificate does not offer it.
+pub async fn level_info(
+    conn: &mut AnyConnection,
+    certificate_id: &str,
+    level: XLevel,
+) -> DbResult<Option<LevelInfo>> {
+    let row = sqlx::query(
+        "SELECT platform_id, hours, suitable_for, updated_on FROM certificate_levels \
+         WHERE certificate_id = $1 AND level = $2",
+    )
+    .bind(certificate_id)
+    .bind(i64::from(level.code()))
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(r) = row else { return Ok(None) };
+    Ok(Some(LevelInfo {
+        level,
+        platform_id: r.try_get(0)?,
+        hours: r
+            .try_get::<Option<i64>, _>(1)?
+            .map(|h| u16::try_from(h).map_err(|_| DbError::Corrupt(format!("hours = {h}"))))
+            .transpose()?,
+        suitable_for: r
+            .try_get::<Option<String>, _>(2)?
+            .map(|s| decode_school_levels(&s))
+            .transpose()?,
+        updated_on: r
+            .try_get::<Option<String>, _>(3)?
+            .map(|d| {
+                d.parse::<NaiveDate>()
+                    .map_err(|_| DbError::Corrupt(format!("updated_on = {d:?}")))
+            })
+            .transpose()?,
+    }))
+}
+
 pub(crate) fn level_from_code(code: i64) -> DbResult<XLevel> {
     u8::try_from(code)
         .ok()

@@ -39,7 +39,11 @@ fn phase_from_name(s: &str) -> DbResult<PlanPhase> {
     .ok_or_else(|| DbError::Corrupt(format!("phase = {s:?}")))
 }
 
-/// Stores a plan; its `seats_left` becomes `seats_taken = capacity - seats_left`.
+/// The most seats a plan may have: ticket numbers give the per-plan sequence six digits.
+pub const MAX_CAPACITY: u32 = 999_999;
+
+/// Stores a new plan with the next free plan number; its `seats_left` becomes
+/// `seats_taken = capacity - seats_left` (demo plans start partly booked by other schools).
 pub async fn insert<'e, E>(db: E, plan: &ExamPlan) -> DbResult<()>
 where
     E: Executor<'e, Database = Any>,
@@ -54,7 +58,8 @@ where
     sqlx::query(
         "INSERT INTO exam_plans (id, name, certificate_id, level, province, site_id, phase, \
          window_opens_at, window_closes_at, exam_starts_at, exam_ends_at, capacity, seats_taken, \
-         fee_fen) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+         fee_fen, plan_no) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, \
+         (SELECT COALESCE(MAX(plan_no), 0) + 1 FROM exam_plans))",
     )
     .bind(&plan.id)
     .bind(&plan.name)
@@ -69,6 +74,35 @@ where
     .bind(plan.exam_ends_at.timestamp())
     .bind(i64::from(plan.capacity))
     .bind(taken)
+    .bind(i64::from(plan.fee_fen))
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Rewrites what an administrator sets on a stored plan; seats taken, the plan number and the
+/// ticket sequence stay (they are the server's).
+pub async fn update<'e, E>(db: E, plan: &ExamPlan) -> DbResult<()>
+where
+    E: Executor<'e, Database = Any>,
+{
+    sqlx::query(
+        "UPDATE exam_plans SET name = $2, certificate_id = $3, level = $4, province = $5, \
+         site_id = $6, phase = $7, window_opens_at = $8, window_closes_at = $9, \
+         exam_starts_at = $10, exam_ends_at = $11, capacity = $12, fee_fen = $13 WHERE id = $1",
+    )
+    .bind(&plan.id)
+    .bind(&plan.name)
+    .bind(&plan.certificate_id)
+    .bind(i64::from(plan.level.code()))
+    .bind(&plan.province)
+    .bind(&plan.site_id)
+    .bind(phase_name(plan.phase))
+    .bind(plan.window_opens_at.timestamp())
+    .bind(plan.window_closes_at.timestamp())
+    .bind(plan.exam_starts_at.timestamp())
+    .bind(plan.exam_ends_at.timestamp())
+    .bind(i64::from(plan.capacity))
     .bind(i64::from(plan.fee_fen))
     .execute(db)
     .await?;
@@ -140,19 +174,36 @@ where
         .transpose()
 }
 
-/// Takes one seat if any is left; false when the plan is full (or unknown). One statement, so two
-/// servers racing for the last seat cannot both win.
-pub async fn take_seat<'e, E>(db: E, id: &str) -> DbResult<bool>
+/// A seat taken by [`take_seat`]: the plan's number and the ticket sequence number it got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Seat {
+    pub plan_no: i64,
+    pub seq: i64,
+}
+
+/// Takes one seat if any is left and draws the next ticket sequence number; `None` when the plan
+/// is full (or unknown). One guarded statement, so two servers racing for the last seat cannot
+/// both win, and the sequence never goes back (a cancelled ticket number is never reused).
+pub async fn take_seat<'e, E>(db: E, id: &str) -> DbResult<Option<Seat>>
 where
     E: Executor<'e, Database = Any>,
 {
-    let done = sqlx::query(
-        "UPDATE exam_plans SET seats_taken = seats_taken + 1 WHERE id = $1 AND seats_taken < capacity",
+    let row = sqlx::query(
+        "UPDATE exam_plans SET seats_taken = seats_taken + 1, tickets_issued = tickets_issued + 1 \
+         WHERE id = $1 AND seats_taken < capacity RETURNING plan_no, tickets_issued",
     )
     .bind(id)
-    .execute(db)
+    .fetch_optional(db)
     .await?;
-    Ok(done.rows_affected() == 1)
+    match row {
+        Some(r) => Ok(Some(Seat {
+            plan_no: r
+                .try_get::<Option<i64>, _>(0)?
+                .ok_or_else(|| DbError::Corrupt(format!("plan {id} has no plan_no")))?,
+            seq: r.try_get(1)?,
+        })),
+        None => Ok(None),
+    }
 }
 
 /// Gives a seat back (a cancelled registration); false when none was taken.
@@ -176,6 +227,19 @@ where
     Ok(sqlx::query_scalar("SELECT COUNT(*) FROM exam_plans")
         .fetch_one(db)
         .await?)
+}
+
+/// How many registrations (any status) refer to the plan.
+pub async fn registration_count<'e, E>(db: E, id: &str) -> DbResult<i64>
+where
+    E: Executor<'e, Database = Any>,
+{
+    Ok(
+        sqlx::query_scalar("SELECT COUNT(*) FROM registrations WHERE plan_id = $1")
+            .bind(id)
+            .fetch_one(db)
+            .await?,
+    )
 }
 
 fn from_row(r: &AnyRow) -> DbResult<ExamPlan> {

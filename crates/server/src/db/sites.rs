@@ -22,6 +22,21 @@ where
     Ok(())
 }
 
+pub async fn update<'e, E>(db: E, site: &Site) -> DbResult<()>
+where
+    E: Executor<'e, Database = Any>,
+{
+    sqlx::query("UPDATE sites SET name = $2, province = $3, city = $4, address = $5 WHERE id = $1")
+        .bind(&site.id)
+        .bind(&site.name)
+        .bind(&site.province)
+        .bind(&site.city)
+        .bind(&site.address)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
 /// Every site, by province, then city, then id, so lists group naturally. Sorted here, not in
 /// SQL: text order follows the database's collation, which differs between SQLite and PostgreSQL.
 pub async fn list<'e, E>(db: E) -> DbResult<Vec<Site>>

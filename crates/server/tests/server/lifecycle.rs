@@ -6,10 +6,13 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 
+use kaozheng_server::auth::password::Passwords;
+use kaozheng_server::demo::DemoReport;
 use kaozheng_server::seed::{self, CatalogSeed};
 use kaozheng_server::{AppState, Server, db};
 
 use super::support::{TestApp, TestClock, config, fixture_catalog, now};
+use crate::on_both;
 
 async fn counts(state: &AppState) -> (i64, i64, i64, i64) {
     let pool = &state.db.pool;
@@ -49,57 +52,73 @@ async fn migrations_run_on_a_directory_that_does_not_exist_yet() {
     assert_eq!(counts(&state).await, (5, 14, 7, 14));
 }
 
-#[tokio::test]
-async fn seeding_twice_changes_nothing_and_data_survives_a_restart() {
-    let t = TestApp::new().await;
-    let first = counts(&t.state).await;
-    assert!(
-        db::plans::take_seat(&t.state.db.pool, "demo-bim-primary")
+on_both! {
+    /// Seeding again changes nothing; a restart a week later keeps every record and moves the demo
+    /// a week on, so its plans are still in the states they were made for.
+    async fn seeding_twice_changes_nothing_and_data_survives_a_restart(b) {
+        let t = TestApp::on(b).await;
+        let first = counts(&t.state).await;
+        assert!(
+            db::plans::take_seat(&t.state.db.pool, "demo-bim-primary")
+                .await
+                .unwrap()
+                .is_some()
+        );
+        let plan = db::plans::get(&t.state.db.pool, "demo-bim-primary")
             .await
             .unwrap()
-    );
-    let plan = db::plans::get(&t.state.db.pool, "demo-bim-primary")
-        .await
-        .unwrap()
-        .unwrap();
-    let catalog = t.get("/api/v1/catalog").await.body;
+            .unwrap();
+        let catalog = t.get("/api/v1/catalog").await.body;
+        let passwords = Passwords::new(64, 1).unwrap();
 
-    // Seeding again directly reports that nothing was written…
-    let report = seed::seed(&t.state.db, &fixture_catalog(), now(), true)
-        .await
-        .unwrap();
-    assert_eq!(
-        report.catalog,
-        CatalogSeed::Kept {
-            version: "fixture-2026-01".into()
-        }
-    );
-    assert_eq!((report.demo_sites, report.demo_plans), (0, 0));
+        // Seeding again directly reports that nothing was written…
+        let report = seed::seed(&t.state.db, &fixture_catalog(), now(), Some(&passwords))
+            .await
+            .unwrap();
+        assert_eq!(
+            report.catalog,
+            CatalogSeed::Kept {
+                version: "fixture-2026-01".into()
+            }
+        );
+        assert_eq!(report.demo, Some(DemoReport::default()));
 
-    // …and so does a restart a week later, which must not re-time the demo either.
-    let TestApp { dir, state, .. } = t;
-    state.db.pool.close().await;
-    let clock = TestClock::at(now() + chrono::Duration::days(7));
-    let again = AppState::open(&config(dir.path(), &clock)).await.unwrap();
-    assert_eq!(counts(&again).await, first);
-    let kept = db::plans::get(&again.db.pool, "demo-bim-primary")
+        // …and a restart a week later writes nothing new but moves the demo by seven days.
+        let TestApp { dir, state, config, pg, .. } = t;
+        state.db.pool.close().await;
+        let clock = TestClock::at(now() + chrono::Duration::days(7));
+        let mut c = config.clone();
+        c.clock = clock.clock();
+        let again = AppState::open(&c).await.unwrap();
+        assert_eq!(counts(&again).await, first);
+        let moved = db::plans::get(&again.db.pool, "demo-bim-primary")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(moved.seats_left, plan.seats_left, "the seat taken before stays taken");
+        assert_eq!(moved.exam_starts_at - plan.exam_starts_at, chrono::Duration::days(7));
+        assert_eq!(moved.state_at(clock.now()), plan.state_at(now()));
+        let app = kaozheng_server::app(again.clone());
+        let res = tower::ServiceExt::oneshot(
+            app,
+            axum::http::Request::get("/api/v1/catalog")
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
         .await
-        .unwrap()
         .unwrap();
-    assert_eq!(kept, plan, "seat taken before the restart is still taken");
-    let app = kaozheng_server::app(again.clone());
-    let res = tower::ServiceExt::oneshot(
-        app,
-        axum::http::Request::get("/api/v1/catalog")
-            .body(axum::body::Body::empty())
-            .unwrap(),
-    )
-    .await
-    .unwrap();
-    let body = axum::body::to_bytes(res.into_body(), 1 << 20)
-        .await
-        .unwrap();
-    assert_eq!(body, catalog);
+        let body = axum::body::to_bytes(res.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        assert_eq!(body, catalog);
+        // Starting again the same day moves nothing.
+        let report = seed::seed(&again.db, &fixture_catalog(), clock.now(), Some(&passwords))
+            .await
+            .unwrap();
+        assert_eq!(report.demo.unwrap().shifted_days, 0);
+        again.db.pool.close().await;
+        drop((dir, pg));
+    }
 }
 
 #[tokio::test]
@@ -131,7 +150,7 @@ async fn a_newer_built_in_catalog_replaces_the_stored_one() {
         let db = db::Db::connect(&db::sqlite_url(&c.sqlite_path()).unwrap())
             .await
             .unwrap();
-        let r = seed::seed(&db, &dropped, now(), true).await.unwrap();
+        let r = seed::seed(&db, &dropped, now(), None).await.unwrap();
         db.pool.close().await;
         r
     };
@@ -146,9 +165,9 @@ async fn a_newer_built_in_catalog_replaces_the_stored_one() {
     assert_eq!(state.catalog.cached().unwrap().version, "fixture-2026-02");
 }
 
-#[tokio::test]
-async fn a_catalog_imported_on_purpose_is_not_replaced_by_the_built_in_one() {
-    let t = TestApp::new().await;
+on_both! {
+    async fn a_catalog_imported_on_purpose_is_not_replaced_by_the_built_in_one(b) {
+    let t = TestApp::on(b).await;
     let mut imported = fixture_catalog();
     imported.version = "school-import-7".into();
     let mut tx = t.state.db.pool.begin().await.unwrap();
@@ -156,7 +175,7 @@ async fn a_catalog_imported_on_purpose_is_not_replaced_by_the_built_in_one() {
         .await
         .unwrap();
     tx.commit().await.unwrap();
-    let report = seed::seed(&t.state.db, &fixture_catalog(), now(), true)
+    let report = seed::seed(&t.state.db, &fixture_catalog(), now(), None)
         .await
         .unwrap();
     assert_eq!(
@@ -165,6 +184,7 @@ async fn a_catalog_imported_on_purpose_is_not_replaced_by_the_built_in_one() {
             version: "school-import-7".into()
         }
     );
+    }
 }
 
 #[tokio::test]
@@ -240,7 +260,15 @@ async fn the_binary_prints_its_url_and_serves_the_built_in_catalog() {
     let root = tempfile::tempdir().unwrap();
     let mut child = Child(
         Command::new(env!("CARGO_BIN_EXE_kaozheng-server"))
-            .args(["serve", "--port", "0", "--data-dir"])
+            .args([
+                "serve",
+                "--demo",
+                "--port",
+                "0",
+                "--argon2-memory-kib",
+                "64",
+            ])
+            .args(["--argon2-iterations", "1", "--data-dir"])
             .arg(root.path().join("var"))
             .arg("--dist")
             .arg(root.path().join("dist"))

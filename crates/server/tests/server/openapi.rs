@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use super::support::TestApp;
@@ -93,12 +93,271 @@ async fn documented_paths_are_exactly_the_routed_ones() {
         .collect();
     assert_eq!(documented, routed);
 
-    // And each documented path really answers (not the unknown-route 404).
+    // And each documented path really answers (not the unknown-route 404 or a 405), with a
+    // documented status.
     for (method, path) in &documented {
-        assert_eq!(method, "GET");
-        let res = t.get(path).await;
-        assert_eq!(res.status, StatusCode::OK, "{path}");
+        let uri = path.replace("{id}", "reg-x").replace("{kind}", "sites");
+        let method: Method = method.parse().unwrap();
+        let res = t.call(method.clone(), &uri, None, None).await;
+        assert_ne!(
+            res.status,
+            StatusCode::METHOD_NOT_ALLOWED,
+            "{method} {path}"
+        );
+        if res.status == StatusCode::NOT_FOUND {
+            assert_ne!(res.code(), "not_found", "{method} {path}");
+        }
+        assert_documented(&doc, &method, path, &res);
     }
+}
+
+/// The documented schema of `method path` answering `status`; `None` for a response without a
+/// body. Panics when the status is not documented for the operation.
+fn response_schema(doc: &Value, method: &Method, path: &str, status: StatusCode) -> Option<Value> {
+    let op = &doc["paths"][path][method.as_str().to_ascii_lowercase()];
+    assert!(op.is_object(), "{method} {path} is not documented");
+    let mut r = op["responses"][status.as_str()].clone();
+    assert!(
+        r.is_object(),
+        "{method} {path}: status {status} is not documented"
+    );
+    if let Some(pointer) = r["$ref"].as_str() {
+        r = doc.pointer(&pointer[1..]).unwrap().clone();
+    }
+    r["content"]
+        .get("application/json")
+        .map(|c| c["schema"].clone())
+}
+
+/// Checks a real response against what the document says of its operation and status.
+fn assert_documented(doc: &Value, method: &Method, path: &str, res: &super::support::Res) {
+    match response_schema(doc, method, path, res.status) {
+        None => assert!(
+            res.body.is_empty(),
+            "{method} {path} {}: a body",
+            res.status
+        ),
+        Some(schema) => {
+            let schema = json!({
+                "$schema": "https://json-schema.org/draft/2020-12/schema",
+                "allOf": [schema],
+                "components": doc["components"],
+            });
+            let v = jsonschema::options()
+                .should_validate_formats(true)
+                .build(&schema)
+                .unwrap();
+            let body = res.json();
+            let errors: Vec<String> = v.iter_errors(&body).map(|e| e.to_string()).collect();
+            assert!(
+                errors.is_empty(),
+                "{method} {path} {}: {errors:#?}\n{body}",
+                res.status
+            );
+        }
+    }
+}
+
+/// Every endpoint through its main outcomes, each response checked against its operation's
+/// documented status and schema.
+#[tokio::test]
+async fn every_operation_answers_as_documented() {
+    let t = TestApp::new().await;
+    let doc = document();
+    let check = |method: Method, path: &'static str, res: super::support::Res| {
+        assert_documented(&doc, &method, path, &res);
+        res
+    };
+    let login = |no: &str, pw: &str| {
+        t.call(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"student_no": no, "password": pw})),
+        )
+    };
+    let pw = kaozheng_server::demo::PASSWORD;
+    let session = check(
+        Method::POST,
+        "/api/v1/auth/login",
+        login("TJ2024001", pw).await,
+    );
+    let token = session.json()["token"].as_str().unwrap().to_string();
+    check(
+        Method::POST,
+        "/api/v1/auth/login",
+        login("TJ2024001", "wrong-password").await,
+    );
+    for _ in 0..5 {
+        login("TJ2024005", "wrong-password").await;
+    }
+    let limited = check(
+        Method::POST,
+        "/api/v1/auth/login",
+        login("TJ2024005", "x").await,
+    );
+    assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
+    check(
+        Method::POST,
+        "/api/v1/auth/embed",
+        t.call(
+            Method::POST,
+            "/api/v1/auth/embed",
+            None,
+            Some(json!({"assertion": "x.y.z"})),
+        )
+        .await,
+    );
+    check(
+        Method::GET,
+        "/api/v1/me",
+        t.get_as("/api/v1/me", &token).await,
+    );
+    check(
+        Method::GET,
+        "/api/v1/rules/fees",
+        t.get("/api/v1/rules/fees").await,
+    );
+
+    let reg = |client: &str, plan: &str| {
+        t.post_as(
+            "/api/v1/registrations",
+            &token,
+            json!({"client_id": client, "plan_id": plan}),
+        )
+    };
+    let path = "/api/v1/registrations";
+    let created = check(Method::POST, path, reg("c1", "demo-bim-primary").await);
+    assert_eq!(created.status, StatusCode::CREATED);
+    assert_eq!(
+        check(Method::POST, path, reg("c1", "demo-bim-primary").await).status,
+        StatusCode::OK
+    );
+    for (client, plan, status) in [
+        ("c1", "demo-bim-advanced", StatusCode::UNPROCESSABLE_ENTITY),
+        ("c2", "demo-bim-advanced", StatusCode::CONFLICT),
+        (
+            "c3",
+            "demo-web-frontend-primary",
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            "c4",
+            "demo-web-frontend-advanced",
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        ("c5", "demo-bim-intermediate", StatusCode::FORBIDDEN),
+        ("c6", "demo-logistics-advanced", StatusCode::FORBIDDEN),
+        ("c7", "demo-logistics-intermediate", StatusCode::FORBIDDEN),
+        ("c8", "no-such-plan", StatusCode::NOT_FOUND),
+    ] {
+        let res = check(Method::POST, path, reg(client, plan).await);
+        assert_eq!(res.status, status, "{plan}: {}", res.text());
+    }
+    check(
+        Method::POST,
+        path,
+        t.post_as(path, &token, json!({"client_id": "", "plan_id": "x"}))
+            .await,
+    );
+    // A clash on its own (李静 has no certificate in the way).
+    let li = t.login("TJ2024002").await;
+    let ok = t
+        .post_as(
+            path,
+            &li,
+            json!({"client_id": "l1", "plan_id": "demo-web-frontend-primary"}),
+        )
+        .await;
+    assert_eq!(check(Method::POST, path, ok).status, StatusCode::CREATED);
+    let clash = t
+        .post_as(
+            path,
+            &li,
+            json!({"client_id": "l2", "plan_id": "demo-sensor-network-primary"}),
+        )
+        .await;
+    assert_eq!(
+        check(Method::POST, path, clash).status,
+        StatusCode::CONFLICT
+    );
+    check(Method::GET, path, t.get_as(path, &token).await);
+    let id = created.json()["id"].as_str().unwrap().to_string();
+    let del = "/api/v1/registrations/{id}";
+    check(
+        Method::DELETE,
+        del,
+        t.delete_as(&format!("/api/v1/registrations/{id}"), &token)
+            .await,
+    );
+    check(
+        Method::DELETE,
+        del,
+        t.delete_as("/api/v1/registrations/demo-reg-wang-ended", &token)
+            .await,
+    );
+    check(
+        Method::DELETE,
+        del,
+        t.delete_as("/api/v1/registrations/nope", &token).await,
+    );
+    check(
+        Method::GET,
+        "/api/v1/results",
+        t.get_as("/api/v1/results", &token).await,
+    );
+
+    let admin = t.admin_token().await;
+    let import = "/api/v1/admin/import/{kind}";
+    check(
+        Method::POST,
+        import,
+        t.import(
+            &admin,
+            "sites",
+            "text/csv",
+            "id,name,province,city,address\ns1,考点,河南,郑州,某路\n",
+        )
+        .await,
+    );
+    check(
+        Method::POST,
+        import,
+        t.import(&admin, "sites", "text/csv", "id,name\n").await,
+    );
+    check(
+        Method::POST,
+        import,
+        t.import(&admin, "grades", "text/csv", "a\n").await,
+    );
+    check(
+        Method::POST,
+        import,
+        t.import(&admin, "sites", "text/plain", "a\n").await,
+    );
+    check(
+        Method::POST,
+        import,
+        t.import(&token, "sites", "text/csv", "a\n").await,
+    );
+    check(
+        Method::GET,
+        "/api/v1/me",
+        t.get_as("/api/v1/me", &admin).await,
+    );
+
+    let out = check(
+        Method::POST,
+        "/api/v1/auth/logout",
+        t.call(Method::POST, "/api/v1/auth/logout", Some(&token), None)
+            .await,
+    );
+    assert_eq!(out.status, StatusCode::NO_CONTENT);
+    check(
+        Method::GET,
+        "/api/v1/me",
+        t.get_as("/api/v1/me", &token).await,
+    );
 }
 
 #[tokio::test]
@@ -188,4 +447,30 @@ async fn the_schemas_are_strict_enough_to_catch_drift() {
         !validator(&doc, "Error").is_valid(&err),
         "error without message_zh accepted"
     );
+
+    let token = t.login("TJ2024002").await;
+    let reg = t
+        .post_as(
+            "/api/v1/registrations",
+            &token,
+            json!({"client_id": "c1", "plan_id": "demo-bim-primary"}),
+        )
+        .await
+        .json();
+    assert!(validator(&doc, "Registration").is_valid(&reg));
+    let mut extra = reg.clone();
+    extra["seat"] = json!(3);
+    assert!(
+        !validator(&doc, "Registration").is_valid(&extra),
+        "extra registration field accepted"
+    );
+    let mut bad_ticket = reg.clone();
+    bad_ticket["ticket_no"] = json!("A-12");
+    assert!(!validator(&doc, "Registration").is_valid(&bad_ticket));
+    let mut bad_payer = reg;
+    bad_payer["fee"]["payer"] = json!("parents");
+    assert!(!validator(&doc, "Registration").is_valid(&bad_payer));
+    assert!(validator(&doc, "Refusal").is_valid(&json!({"code": "full"})));
+    assert!(!validator(&doc, "Refusal").is_valid(&json!({"code": "sold_out"})));
+    assert!(!validator(&doc, "Refusal").is_valid(&json!({"code": "clash"})));
 }

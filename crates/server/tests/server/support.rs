@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::body::{Body, Bytes};
-use axum::http::{HeaderMap, Request, StatusCode};
+use axum::http::{HeaderMap, Method, Request, StatusCode};
 use chrono::{DateTime, TimeZone, Utc};
 use kaozheng_core::Catalog;
 use kaozheng_server::{AppState, Config};
@@ -45,14 +45,121 @@ impl TestClock {
     }
 }
 
-/// A config over `root/var` and `root/dist` with the fixture catalog and a test clock.
+/// A config over `root/var` and `root/dist` with the fixture catalog, a test clock, the demo school
+/// and a cheap password hash (argon2 at its lowest cost keeps the tests fast).
 pub fn config(root: &Path, clock: &TestClock) -> Config {
     let mut c = Config::new(root.join("var"), root.join("dist"));
     c.port = 0;
+    c.demo = true;
     c.catalog = Some(Arc::new(fixture_catalog()));
     c.clock = clock.clock();
     c.catalog_recheck = Duration::ZERO;
+    c.argon2_memory_kib = 64;
+    c.argon2_iterations = 1;
     c
+}
+
+/// Which database a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The PostgreSQL server the PostgreSQL variants use (scripts/with-postgres.sh sets it).
+pub const POSTGRES_URL_VAR: &str = "KAOZHENG_TEST_POSTGRES_URL";
+
+/// Runs a test body once on SQLite and once on PostgreSQL. The PostgreSQL variant is `#[ignore]`d
+/// with its reason, so a plain `cargo test` says it did not run; scripts/test.sh runs it with
+/// `--include-ignored` inside scripts/with-postgres.sh. Each variant gets its own database.
+#[macro_export]
+macro_rules! on_both {
+    ($(#[$meta:meta])* async fn $name:ident($b:ident) $body:block) => {
+        $(#[$meta])*
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            async fn run($b: $crate::server::support::Backend) $body
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                run($crate::server::support::Backend::Sqlite).await
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            #[ignore = "PostgreSQL variant: needs KAOZHENG_TEST_POSTGRES_URL (scripts/with-postgres.sh sets it); run with --include-ignored"]
+            async fn postgres() {
+                run($crate::server::support::Backend::Postgres).await
+            }
+        }
+    };
+}
+
+/// A throwaway PostgreSQL database, dropped (with its connections) when the test ends.
+pub struct PgDatabase {
+    admin_url: String,
+    name: String,
+    pub url: String,
+}
+
+impl PgDatabase {
+    pub async fn create() -> PgDatabase {
+        use sqlx::{Connection, Executor};
+        let admin_url = std::env::var(POSTGRES_URL_VAR).unwrap_or_else(|_| {
+            panic!("set {POSTGRES_URL_VAR} to a PostgreSQL server (scripts/with-postgres.sh does)")
+        });
+        sqlx::any::install_default_drivers();
+        let name = format!("kz_test_{}", kaozheng_server::auth::tokens::random_id(""));
+        let mut conn = sqlx::AnyConnection::connect(&admin_url).await.unwrap();
+        conn.execute(format!("CREATE DATABASE {name}").as_str())
+            .await
+            .unwrap();
+        conn.close().await.unwrap();
+        let url = database_url(&admin_url, &name);
+        PgDatabase {
+            admin_url,
+            name,
+            url,
+        }
+    }
+}
+
+/// `admin_url` with its database replaced by `name`.
+fn database_url(admin_url: &str, name: &str) -> String {
+    let scheme_end = admin_url.find("://").map_or(0, |i| i + 3);
+    let (base, query) = match admin_url.find('?') {
+        Some(q) => (&admin_url[..q], &admin_url[q..]),
+        None => (admin_url, ""),
+    };
+    let host_end = base[scheme_end..]
+        .find('/')
+        .map_or(base.len(), |i| scheme_end + i);
+    format!("{}/{name}{query}", &base[..host_end])
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        let admin_url = self.admin_url.clone();
+        let name = self.name.clone();
+        // Drop runs inside the test's runtime; a fresh thread with its own runtime may block.
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async {
+                use sqlx::{Connection, Executor};
+                if let Ok(mut conn) = sqlx::AnyConnection::connect(&admin_url).await {
+                    let _ = conn
+                        .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
+                        .await;
+                    let _ = conn.close().await;
+                }
+            });
+        })
+        .join();
+    }
 }
 
 pub struct TestApp {
@@ -60,14 +167,35 @@ pub struct TestApp {
     pub clock: TestClock,
     pub state: AppState,
     pub app: Router,
+    pub config: Config,
+    pub pg: Option<PgDatabase>,
 }
 
 impl TestApp {
-    /// A seeded server at [`now`] with a built app in dist/.
+    /// A seeded server on SQLite at [`now`] with a built app in dist/.
     pub async fn new() -> TestApp {
+        TestApp::on(Backend::Sqlite).await
+    }
+
+    pub async fn on(backend: Backend) -> TestApp {
+        TestApp::on_with(backend, |_| {}).await
+    }
+
+    /// A seeded server on `backend` whose config `adjust` may change first.
+    pub async fn on_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
         write_dist(&dir.path().join("dist"));
-        TestApp::in_dir(dir).await
+        let clock = TestClock::at(now());
+        let mut c = config(dir.path(), &clock);
+        let pg = match backend {
+            Backend::Sqlite => None,
+            Backend::Postgres => Some(PgDatabase::create().await),
+        };
+        c.database_url = pg.as_ref().map(|p| p.url.clone());
+        adjust(&mut c);
+        let mut t = TestApp::with_config(dir, clock, c).await;
+        t.pg = pg;
+        t
     }
 
     pub async fn in_dir(dir: TempDir) -> TestApp {
@@ -83,6 +211,8 @@ impl TestApp {
             dir,
             clock,
             state,
+            config,
+            pg: None,
         }
     }
 
@@ -99,6 +229,98 @@ impl TestApp {
         self.send(req.body(Body::empty()).unwrap()).await
     }
 
+    /// A request with an optional bearer token and an optional JSON body.
+    pub async fn call(
+        &self,
+        method: Method,
+        uri: &str,
+        token: Option<&str>,
+        body: Option<serde_json::Value>,
+    ) -> Res {
+        let mut req = Request::builder().method(method).uri(uri);
+        if let Some(t) = token {
+            req = req.header("authorization", format!("Bearer {t}"));
+        }
+        let body = match body {
+            Some(v) => {
+                req = req.header("content-type", "application/json");
+                Body::from(serde_json::to_vec(&v).unwrap())
+            }
+            None => Body::empty(),
+        };
+        self.send(req.body(body).unwrap()).await
+    }
+
+    pub async fn get_as(&self, uri: &str, token: &str) -> Res {
+        self.call(Method::GET, uri, Some(token), None).await
+    }
+
+    pub async fn post_as(&self, uri: &str, token: &str, body: serde_json::Value) -> Res {
+        self.call(Method::POST, uri, Some(token), Some(body)).await
+    }
+
+    pub async fn delete_as(&self, uri: &str, token: &str) -> Res {
+        self.call(Method::DELETE, uri, Some(token), None).await
+    }
+
+    /// Logs a demo student in with the demo password and returns the session token.
+    pub async fn login(&self, student_no: &str) -> String {
+        let res = self
+            .call(
+                Method::POST,
+                "/api/v1/auth/login",
+                None,
+                Some(serde_json::json!({
+                    "student_no": student_no,
+                    "password": kaozheng_server::demo::PASSWORD,
+                })),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+        res.json()["token"].as_str().unwrap().to_string()
+    }
+
+    /// A session for `student_no` written straight to the database (no login, no rate limit).
+    pub async fn session_for(&self, student_no: &str) -> String {
+        use kaozheng_server::auth::tokens;
+        let token = tokens::new_token();
+        let now = self.clock.now().timestamp();
+        kaozheng_server::db::sessions::insert(
+            &self.state.db.pool,
+            &tokens::token_hash(&token),
+            student_no,
+            "password",
+            now,
+            now + 3600 * 24 * 30,
+        )
+        .await
+        .unwrap();
+        token
+    }
+
+    /// A new admin token, as `kaozheng-server admin-token create` makes one.
+    pub async fn admin_token(&self) -> String {
+        kaozheng_server::cli::admin_token_create(&self.state.db, "tests", self.clock.now())
+            .await
+            .unwrap()
+    }
+
+    /// Posts a file to the admin import endpoint.
+    pub async fn import(
+        &self,
+        token: &str,
+        kind: &str,
+        content_type: &str,
+        body: impl Into<Vec<u8>>,
+    ) -> Res {
+        let req = Request::post(format!("/api/v1/admin/import/{kind}"))
+            .header("authorization", format!("Bearer {token}"))
+            .header("content-type", content_type)
+            .body(Body::from(body.into()))
+            .unwrap();
+        self.send(req).await
+    }
+
     pub async fn send(&self, req: Request<Body>) -> Res {
         let res = self.app.clone().oneshot(req).await.unwrap();
         let status = res.status();
@@ -111,6 +333,12 @@ impl TestApp {
             headers,
             body,
         }
+    }
+}
+
+impl TestClock {
+    pub fn now(&self) -> DateTime<Utc> {
+        DateTime::from_timestamp(self.0.load(Ordering::SeqCst), 0).unwrap()
     }
 }
 
@@ -135,6 +363,14 @@ impl Res {
 
     pub fn text(&self) -> String {
         String::from_utf8(self.body.to_vec()).unwrap()
+    }
+
+    /// The error code of an error response.
+    pub fn code(&self) -> String {
+        self.json()["error"]["code"]
+            .as_str()
+            .unwrap_or_else(|| panic!("not an error: {}", self.text()))
+            .to_string()
     }
 }
 

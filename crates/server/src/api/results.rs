@@ -1,0 +1,62 @@
+//! `GET /api/v1/results`: the signed-in student's results whose plan is publicized or ended now.
+
+use std::collections::HashMap;
+
+use axum::Json;
+use axum::extract::State;
+use kaozheng_core::ExamPlan;
+use kaozheng_core::model::ExamResult;
+use serde::Serialize;
+
+use crate::auth::StudentSession;
+use crate::db;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+#[derive(Debug, Serialize)]
+pub struct ResultList {
+    pub results: Vec<ExamResult>,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    session: StudentSession,
+) -> Result<Json<ResultList>, ApiError> {
+    let now = state.now();
+    let pool = &state.db.pool;
+    let mut plans: HashMap<String, ExamPlan> = HashMap::new();
+    let mut results = Vec::new();
+    for r in db::results::for_student(pool, &session.student_no).await? {
+        if !plans.contains_key(&r.plan_id) {
+            let plan = db::plans::get(pool, &r.plan_id)
+                .await?
+                .ok_or_else(ApiError::internal)?;
+            plans.insert(r.plan_id.clone(), plan);
+        }
+        let plan = &plans[&r.plan_id];
+        let plan_state = plan.state_at(now);
+        // Results in registration (成绩登记中) stay hidden until they are publicized.
+        if !plan_state.results_visible() {
+            continue;
+        }
+        results.push(ExamResult {
+            registration_id: r.result.registration_id.clone(),
+            plan_id: plan.id.clone(),
+            plan_name: plan.name.clone(),
+            certificate_id: plan.certificate_id.clone(),
+            level: plan.level,
+            state: plan_state,
+            passed: r.result.passed(),
+            modules: r.result.modules,
+            certificate_no: r.result.certificate_no,
+            issued_on: r.result.issued_on,
+        });
+    }
+    results.sort_by(|a, b| {
+        let start = |x: &ExamResult| plans[&x.plan_id].exam_starts_at;
+        start(b)
+            .cmp(&start(a))
+            .then_with(|| a.registration_id.cmp(&b.registration_id))
+    });
+    Ok(Json(ResultList { results }))
+}

@@ -1,0 +1,177 @@
+//! Registrations (报名). Certificate, level and exam times come from the plan by a join, so a plan
+//! moved by its administrator moves its registrations' times too (and the clash rule sees them).
+
+use kaozheng_core::model::{FeeDecision, FeeReason, Payer, Registration, RegistrationStatus};
+use sqlx::any::AnyRow;
+use sqlx::{Any, Executor, Row};
+
+use super::catalog::level_from_code;
+use super::{DbError, DbResult, to_time, to_u32};
+
+const SELECT: &str = "SELECT r.id, r.client_id, r.plan_id, p.certificate_id, p.level, r.status, \
+     r.ticket_no, r.fee_fen, r.student_pays_fen, r.payer, r.fee_reason, p.exam_starts_at, \
+     p.exam_ends_at, r.created_at, r.cancelled_at, r.student_no \
+     FROM registrations r JOIN exam_plans p ON p.id = r.plan_id";
+
+fn from_row(r: &AnyRow) -> DbResult<Registration> {
+    let status: String = r.try_get(5)?;
+    let payer: String = r.try_get(9)?;
+    let reason: String = r.try_get(10)?;
+    Ok(Registration {
+        id: r.try_get(0)?,
+        client_id: r.try_get(1)?,
+        plan_id: r.try_get(2)?,
+        certificate_id: r.try_get(3)?,
+        level: level_from_code(r.try_get(4)?)?,
+        status: RegistrationStatus::parse(&status)
+            .ok_or_else(|| DbError::Corrupt(format!("status = {status:?}")))?,
+        ticket_no: r.try_get(6)?,
+        fee: FeeDecision {
+            fee_fen: to_u32(r.try_get(7)?, "fee_fen")?,
+            student_pays_fen: to_u32(r.try_get(8)?, "student_pays_fen")?,
+            payer: Payer::parse(&payer)
+                .ok_or_else(|| DbError::Corrupt(format!("payer = {payer:?}")))?,
+            reason: FeeReason::parse(&reason)
+                .ok_or_else(|| DbError::Corrupt(format!("fee_reason = {reason:?}")))?,
+        },
+        exam_starts_at: to_time(r.try_get(11)?, "exam_starts_at")?,
+        exam_ends_at: to_time(r.try_get(12)?, "exam_ends_at")?,
+        created_at: to_time(r.try_get(13)?, "created_at")?,
+        cancelled_at: r
+            .try_get::<Option<i64>, _>(14)?
+            .map(|t| to_time(t, "cancelled_at"))
+            .transpose()?,
+    })
+}
+
+/// The student's registration made with `client_id`, if any.
+pub async fn by_client_id<'e, E>(
+    db: E,
+    student_no: &str,
+    client_id: &str,
+) -> DbResult<Option<Registration>>
+where
+    E: Executor<'e, Database = Any>,
+{
+    sqlx::query(&format!(
+        "{SELECT} WHERE r.student_no = $1 AND r.client_id = $2"
+    ))
+    .bind(student_no)
+    .bind(client_id)
+    .fetch_optional(db)
+    .await?
+    .as_ref()
+    .map(from_row)
+    .transpose()
+}
+
+/// Every registration of the student, oldest first.
+pub async fn for_student<'e, E>(db: E, student_no: &str) -> DbResult<Vec<Registration>>
+where
+    E: Executor<'e, Database = Any>,
+{
+    let mut regs = sqlx::query(&format!("{SELECT} WHERE r.student_no = $1"))
+        .bind(student_no)
+        .fetch_all(db)
+        .await?
+        .iter()
+        .map(from_row)
+        .collect::<DbResult<Vec<_>>>()?;
+    regs.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
+    Ok(regs)
+}
+
+/// The registration `id` if it belongs to the student; another student's is `None`, exactly like
+/// one that does not exist.
+pub async fn get_for_student<'e, E>(
+    db: E,
+    id: &str,
+    student_no: &str,
+) -> DbResult<Option<Registration>>
+where
+    E: Executor<'e, Database = Any>,
+{
+    sqlx::query(&format!("{SELECT} WHERE r.id = $1 AND r.student_no = $2"))
+        .bind(id)
+        .bind(student_no)
+        .fetch_optional(db)
+        .await?
+        .as_ref()
+        .map(from_row)
+        .transpose()
+}
+
+/// The registration holding a ticket number, with its student.
+pub async fn by_ticket<'e, E>(db: E, ticket_no: &str) -> DbResult<Option<(Registration, String)>>
+where
+    E: Executor<'e, Database = Any>,
+{
+    let row = sqlx::query(&format!("{SELECT} WHERE r.ticket_no = $1"))
+        .bind(ticket_no)
+        .fetch_optional(db)
+        .await?;
+    match row {
+        Some(r) => Ok(Some((from_row(&r)?, r.try_get(15)?))),
+        None => Ok(None),
+    }
+}
+
+/// Stores a new registration of `student_no`.
+pub async fn insert<'e, E>(db: E, student_no: &str, reg: &Registration) -> DbResult<()>
+where
+    E: Executor<'e, Database = Any>,
+{
+    sqlx::query(
+        "INSERT INTO registrations (id, student_no, client_id, plan_id, status, ticket_no, \
+         fee_fen, student_pays_fen, payer, fee_reason, created_at, cancelled_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+    )
+    .bind(&reg.id)
+    .bind(student_no)
+    .bind(&reg.client_id)
+    .bind(&reg.plan_id)
+    .bind(reg.status.as_str())
+    .bind(&reg.ticket_no)
+    .bind(i64::from(reg.fee.fee_fen))
+    .bind(i64::from(reg.fee.student_pays_fen))
+    .bind(reg.fee.payer.as_str())
+    .bind(reg.fee.reason.as_str())
+    .bind(reg.created_at.timestamp())
+    .bind(reg.cancelled_at.map(|t| t.timestamp()))
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Marks a confirmed registration cancelled; false when it was not confirmed.
+pub async fn cancel<'e, E>(db: E, id: &str, now: i64) -> DbResult<bool>
+where
+    E: Executor<'e, Database = Any>,
+{
+    let done = sqlx::query(
+        "UPDATE registrations SET status = 'cancelled', cancelled_at = $2 \
+         WHERE id = $1 AND status = 'confirmed'",
+    )
+    .bind(id)
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Moves the creation and cancellation times of registrations on plans matching the LIKE
+/// `plan_pattern` by `seconds` (demo re-timing, together with their plans).
+pub async fn shift_times<'e, E>(db: E, plan_pattern: &str, seconds: i64) -> DbResult<u64>
+where
+    E: Executor<'e, Database = Any>,
+{
+    Ok(sqlx::query(
+        "UPDATE registrations SET created_at = created_at + $2, \
+         cancelled_at = cancelled_at + $2 WHERE plan_id LIKE $1",
+    )
+    .bind(plan_pattern)
+    .bind(seconds)
+    .execute(db)
+    .await?
+    .rows_affected())
+}

@@ -1,0 +1,181 @@
+//! Results (成绩), one per registration. The modules are stored as core's JSON; `passed` is derived
+//! on write so the "already certified" rule is one query.
+
+use chrono::NaiveDate;
+use kaozheng_core::XLevel;
+use kaozheng_core::model::{ModuleResult, all_modules_passed};
+use kaozheng_core::time;
+use sqlx::any::AnyRow;
+use sqlx::{Any, Executor, Row};
+
+use super::catalog::level_from_code;
+use super::{DbError, DbResult, to_bool};
+
+/// A result as stored, before the plan's state decides whether the student may see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredResult {
+    pub registration_id: String,
+    pub modules: Vec<ModuleResult>,
+    pub certificate_no: Option<String>,
+    pub issued_on: Option<NaiveDate>,
+}
+
+impl StoredResult {
+    pub fn passed(&self) -> bool {
+        all_modules_passed(&self.modules)
+    }
+}
+
+/// A student's result with the plan it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StudentResult {
+    pub result: StoredResult,
+    pub plan_id: String,
+}
+
+fn from_row(r: &AnyRow) -> DbResult<StoredResult> {
+    let modules: String = r.try_get(1)?;
+    let issued_on = r
+        .try_get::<Option<String>, _>(3)?
+        .map(|d| time::parse_date(&d).ok_or_else(|| DbError::Corrupt(format!("issued_on = {d:?}"))))
+        .transpose()?;
+    Ok(StoredResult {
+        registration_id: r.try_get(0)?,
+        modules: serde_json::from_str(&modules)
+            .map_err(|e| DbError::Corrupt(format!("result modules: {e}")))?,
+        certificate_no: r.try_get(2)?,
+        issued_on,
+    })
+}
+
+pub async fn get<'e, E>(db: E, registration_id: &str) -> DbResult<Option<StoredResult>>
+where
+    E: Executor<'e, Database = Any>,
+{
+    sqlx::query(
+        "SELECT registration_id, modules, certificate_no, issued_on FROM results \
+         WHERE registration_id = $1",
+    )
+    .bind(registration_id)
+    .fetch_optional(db)
+    .await?
+    .as_ref()
+    .map(from_row)
+    .transpose()
+}
+
+/// Inserts or replaces the result of a registration.
+pub async fn upsert<'e, E>(db: E, result: &StoredResult, now: i64) -> DbResult<()>
+where
+    E: Executor<'e, Database = Any>,
+{
+    let modules = serde_json::to_string(&result.modules).expect("modules always serialize");
+    sqlx::query(
+        "INSERT INTO results (registration_id, modules, passed, certificate_no, issued_on, \
+         imported_at) VALUES ($1, $2, $3, $4, $5, $6) \
+         ON CONFLICT (registration_id) DO UPDATE SET modules = excluded.modules, \
+         passed = excluded.passed, certificate_no = excluded.certificate_no, \
+         issued_on = excluded.issued_on, imported_at = excluded.imported_at",
+    )
+    .bind(&result.registration_id)
+    .bind(modules)
+    .bind(i64::from(result.passed()))
+    .bind(result.certificate_no.as_deref())
+    .bind(result.issued_on.map(time::date_text))
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Certificate levels the student holds: `(certificate_id, level)` of every passed result.
+pub async fn certified<'e, E>(db: E, student_no: &str) -> DbResult<Vec<(String, XLevel)>>
+where
+    E: Executor<'e, Database = Any>,
+{
+    let rows = sqlx::query(
+        "SELECT p.certificate_id, p.level, res.passed FROM results res \
+         JOIN registrations r ON r.id = res.registration_id \
+         JOIN exam_plans p ON p.id = r.plan_id WHERE r.student_no = $1",
+    )
+    .bind(student_no)
+    .fetch_all(db)
+    .await?;
+    let mut out = Vec::new();
+    for r in &rows {
+        if to_bool(r.try_get(2)?, "passed")? {
+            out.push((r.try_get(0)?, level_from_code(r.try_get(1)?)?));
+        }
+    }
+    Ok(out)
+}
+
+/// Every result of the student with its plan id, whatever the plan's state.
+pub async fn for_student<'e, E>(db: E, student_no: &str) -> DbResult<Vec<StudentResult>>
+where
+    E: Executor<'e, Database = Any>,
+{
+    let rows = sqlx::query(
+        "SELECT res.registration_id, res.modules, res.certificate_no, res.issued_on, r.plan_id \
+         FROM results res JOIN registrations r ON r.id = res.registration_id \
+         WHERE r.student_no = $1",
+    )
+    .bind(student_no)
+    .fetch_all(db)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(StudentResult {
+                result: from_row(r)?,
+                plan_id: r.try_get(4)?,
+            })
+        })
+        .collect()
+}
+
+/// The registration holding a certificate number, if any.
+pub async fn certificate_no_holder<'e, E>(db: E, certificate_no: &str) -> DbResult<Option<String>>
+where
+    E: Executor<'e, Database = Any>,
+{
+    Ok(
+        sqlx::query_scalar("SELECT registration_id FROM results WHERE certificate_no = $1")
+            .bind(certificate_no)
+            .fetch_optional(db)
+            .await?,
+    )
+}
+
+/// Results on plans matching the LIKE `plan_pattern` (demo re-timing moves their issue dates).
+pub async fn on_plans<'e, E>(db: E, plan_pattern: &str) -> DbResult<Vec<StoredResult>>
+where
+    E: Executor<'e, Database = Any>,
+{
+    sqlx::query(
+        "SELECT res.registration_id, res.modules, res.certificate_no, res.issued_on \
+         FROM results res JOIN registrations r ON r.id = res.registration_id \
+         WHERE r.plan_id LIKE $1",
+    )
+    .bind(plan_pattern)
+    .fetch_all(db)
+    .await?
+    .iter()
+    .map(from_row)
+    .collect()
+}
+
+pub async fn set_issued_on<'e, E>(
+    db: E,
+    registration_id: &str,
+    issued_on: Option<NaiveDate>,
+) -> DbResult<()>
+where
+    E: Executor<'e, Database = Any>,
+{
+    sqlx::query("UPDATE results SET issued_on = $2 WHERE registration_id = $1")
+        .bind(registration_id)
+        .bind(issued_on.map(time::date_text))
+        .execute(db)
+        .await?;
+    Ok(())
+}

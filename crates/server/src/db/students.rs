@@ -1,0 +1,134 @@
+//! Students and their password hashes. The profile is core's [`Student`]; the hash never leaves
+//! this module except to the password check.
+
+use kaozheng_core::SchoolLevel;
+use kaozheng_core::model::Student;
+use sqlx::any::AnyRow;
+use sqlx::{Any, Executor, Row};
+
+use super::{DbError, DbResult, to_bool};
+
+const COLUMNS: &str = "student_no, name, school, school_level, major, province, hardship";
+
+pub fn school_level_from_name(s: &str) -> Option<SchoolLevel> {
+    SchoolLevel::ALL.into_iter().find(|l| l.as_str() == s)
+}
+
+fn from_row(r: &AnyRow) -> DbResult<Student> {
+    let level: String = r.try_get(3)?;
+    Ok(Student {
+        student_no: r.try_get(0)?,
+        name: r.try_get(1)?,
+        school: r.try_get(2)?,
+        school_level: school_level_from_name(&level)
+            .ok_or_else(|| DbError::Corrupt(format!("school_level = {level:?}")))?,
+        major: r.try_get(4)?,
+        province: r.try_get(5)?,
+        hardship: to_bool(r.try_get(6)?, "hardship")?,
+    })
+}
+
+pub async fn get<'e, E>(db: E, student_no: &str) -> DbResult<Option<Student>>
+where
+    E: Executor<'e, Database = Any>,
+{
+    sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM students WHERE student_no = $1"
+    ))
+    .bind(student_no)
+    .fetch_optional(db)
+    .await?
+    .as_ref()
+    .map(from_row)
+    .transpose()
+}
+
+/// The student and their password hash, for logging in.
+pub async fn get_with_hash<'e, E>(db: E, student_no: &str) -> DbResult<Option<(Student, String)>>
+where
+    E: Executor<'e, Database = Any>,
+{
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS}, password_hash FROM students WHERE student_no = $1"
+    ))
+    .bind(student_no)
+    .fetch_optional(db)
+    .await?;
+    match row {
+        Some(r) => Ok(Some((from_row(&r)?, r.try_get(7)?))),
+        None => Ok(None),
+    }
+}
+
+/// Stores a new student.
+pub async fn insert<'e, E>(db: E, s: &Student, password_hash: &str, now: i64) -> DbResult<()>
+where
+    E: Executor<'e, Database = Any>,
+{
+    sqlx::query(
+        "INSERT INTO students (student_no, name, school, school_level, major, province, hardship, \
+         password_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(&s.student_no)
+    .bind(&s.name)
+    .bind(&s.school)
+    .bind(s.school_level.as_str())
+    .bind(s.major.as_deref())
+    .bind(&s.province)
+    .bind(i64::from(s.hardship))
+    .bind(password_hash)
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Replaces the profile of a stored student; the password stays.
+pub async fn update_profile<'e, E>(db: E, s: &Student) -> DbResult<()>
+where
+    E: Executor<'e, Database = Any>,
+{
+    sqlx::query(
+        "UPDATE students SET name = $2, school = $3, school_level = $4, major = $5, province = $6, \
+         hardship = $7 WHERE student_no = $1",
+    )
+    .bind(&s.student_no)
+    .bind(&s.name)
+    .bind(&s.school)
+    .bind(s.school_level.as_str())
+    .bind(s.major.as_deref())
+    .bind(&s.province)
+    .bind(i64::from(s.hardship))
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Sets a new password hash; false when there is no such student.
+pub async fn set_password<'e, E>(db: E, student_no: &str, password_hash: &str) -> DbResult<bool>
+where
+    E: Executor<'e, Database = Any>,
+{
+    let done = sqlx::query("UPDATE students SET password_hash = $2 WHERE student_no = $1")
+        .bind(student_no)
+        .bind(password_hash)
+        .execute(db)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The first write of a registration change: takes the student's row lock (PostgreSQL) so two
+/// requests of one student cannot both pass the duplicate and clash checks. False when the
+/// student does not exist.
+pub async fn lock_for_registration<'e, E>(db: E, student_no: &str) -> DbResult<bool>
+where
+    E: Executor<'e, Database = Any>,
+{
+    let done = sqlx::query(
+        "UPDATE students SET registration_rev = registration_rev + 1 WHERE student_no = $1",
+    )
+    .bind(student_no)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}

@@ -1,0 +1,289 @@
+//! The demo students, their registrations and their results.
+//!
+//! 示例职业技术学院 (天津, the default fee policy: the school pays each student's first exam,
+//! 建档立卡 students are waived) has a 高职, a 中职, a 本科 and a 建档立卡 student;
+//! 河南示例中等职业学校 has a 中职 student, so Henan's rule (in-school students are never charged)
+//! shows. 王晓明 and 张伟 have registrations and results, written directly (past exams could not be
+//! registered for now) with fees decided by the same core rule the API uses; the others start
+//! with none, so registering shows their rules as they apply.
+
+use chrono::{DateTime, Duration, Utc};
+use kaozheng_core::model::{ModuleResult, Registration, RegistrationStatus, Score, Student};
+use kaozheng_core::rules::FeeRules;
+use kaozheng_core::{ExamPlan, Module, PlanPhase, PlanState, SchoolLevel, time};
+use sqlx::AnyConnection;
+
+use super::PASSWORD;
+use crate::auth::password::Passwords;
+use crate::db::results::StoredResult;
+use crate::db::{self, DbResult};
+use crate::registrations::{fee_for, ticket_number};
+use crate::rules;
+
+pub const TIANJIN_SCHOOL: &str = "示例职业技术学院";
+pub const HENAN_SCHOOL: &str = "河南示例中等职业学校";
+
+/// A demo account as printed at start-up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    pub student_no: &'static str,
+    pub name: &'static str,
+    pub school: &'static str,
+    pub school_level: SchoolLevel,
+    pub hardship: bool,
+    /// What this account shows in the demo.
+    pub shows: &'static str,
+}
+
+/// Every demo account; all use [`PASSWORD`].
+pub const ACCOUNTS: [Account; 5] = [
+    Account {
+        student_no: "TJ2024001",
+        name: "王晓明",
+        school: TIANJIN_SCHOOL,
+        school_level: SchoolLevel::Higher,
+        hardship: false,
+        shows: "高职: published results (passed, failed), one in scoring (hidden), a registration whose exam clashes with another open plan",
+    },
+    Account {
+        student_no: "TJ2024002",
+        name: "李静",
+        school: TIANJIN_SCHOOL,
+        school_level: SchoolLevel::Secondary,
+        hardship: false,
+        shows: "中职: no registrations yet; advanced levels are refused as not suitable; the school pays the first exam",
+    },
+    Account {
+        student_no: "TJ2024003",
+        name: "张伟",
+        school: TIANJIN_SCHOOL,
+        school_level: SchoolLevel::Undergraduate,
+        hardship: false,
+        shows: "本科: a passed certificate with its number",
+    },
+    Account {
+        student_no: "TJ2024004",
+        name: "刘芳",
+        school: TIANJIN_SCHOOL,
+        school_level: SchoolLevel::Higher,
+        hardship: true,
+        shows: "高职, 建档立卡: no registrations yet; every exam fee is waived",
+    },
+    Account {
+        student_no: "HA2024001",
+        name: "陈晨",
+        school: HENAN_SCHOOL,
+        school_level: SchoolLevel::Secondary,
+        hardship: false,
+        shows: "中职 in Henan: no registrations yet; Henan never charges in-school students",
+    },
+];
+
+pub fn student(a: &Account) -> Student {
+    let henan = a.school == HENAN_SCHOOL;
+    Student {
+        student_no: a.student_no.into(),
+        name: a.name.into(),
+        school: a.school.into(),
+        school_level: a.school_level,
+        major: Some(
+            match a.school_level {
+                SchoolLevel::Secondary => "计算机应用",
+                SchoolLevel::Undergraduate => "软件工程",
+                _ => "软件技术",
+            }
+            .into(),
+        ),
+        province: if henan { "河南" } else { "天津" }.into(),
+        hardship: a.hardship,
+    }
+}
+
+/// What [`seed`] wrote.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PeopleReport {
+    pub students: usize,
+    pub registrations: usize,
+    pub results: usize,
+}
+
+/// Writes the demo students (those not stored yet), their registrations on the demo plans and
+/// their results.
+pub async fn seed(
+    conn: &mut AnyConnection,
+    now: DateTime<Utc>,
+    passwords: &Passwords,
+) -> DbResult<PeopleReport> {
+    let mut report = PeopleReport::default();
+    let hash = passwords.hash_blocking(PASSWORD.to_string()).await;
+    for a in &ACCOUNTS {
+        if db::students::get(&mut *conn, a.student_no).await?.is_none() {
+            // One hash for all: every demo account has the same, published password.
+            db::students::insert(&mut *conn, &student(a), &hash, now.timestamp()).await?;
+            report.students += 1;
+        }
+    }
+
+    let plans: Vec<ExamPlan> = db::plans::list(&mut *conn, &db::plans::PlanFilter::default())
+        .await?
+        .into_iter()
+        .filter(|p| p.id.starts_with("demo-"))
+        .collect();
+    let fee_rules = rules::load::<FeeRules>(conn).await?;
+    let mut w = Writer {
+        conn,
+        now,
+        fee_rules,
+        report: &mut report,
+    };
+    let phase = |ph: PlanPhase| plans.iter().find(|p| p.phase == ph);
+    // Open plans with more than one seat (the demo's last seat stays for visitors to take).
+    let open: Vec<&ExamPlan> = plans
+        .iter()
+        .filter(|p| p.state_at(now) == PlanState::Open && p.seats_left > 1)
+        .collect();
+    let clash = open.iter().enumerate().find_map(|(i, a)| {
+        open[i + 1..]
+            .iter()
+            .find(|b| a.exam_starts_at < b.exam_ends_at && b.exam_starts_at < a.exam_ends_at)
+            .map(|_| *a)
+    });
+    // 李静, 刘芳 and 陈晨 start without registrations: registering shows their rules (suitability,
+    // the 建档立卡 waiver, Henan's free exams) as they happen.
+    let [wang, _li, zhang, _liu, _chen] = ACCOUNTS.each_ref().map(student);
+
+    // 王晓明: failed long ago (the school paid that first exam), passed recently, one being
+    // scored, and one upcoming exam that clashes with another open plan.
+    if let Some(p) = phase(PlanPhase::Ended) {
+        let r = w.register(&wang, p, "demo-wang-ended").await?;
+        w.result(&r, &[(Some("52.5"), "60"), (Some("71"), "60")], None)
+            .await?;
+    }
+    if let Some(p) = phase(PlanPhase::Publicized) {
+        let r = w.register(&wang, p, "demo-wang-publicized").await?;
+        w.result(&r, &[(Some("86.5"), "60"), (Some("78"), "60")], Some(p))
+            .await?;
+    }
+    if let Some(p) = phase(PlanPhase::Scoring) {
+        let r = w.register(&wang, p, "demo-wang-scoring").await?;
+        // Theory scored, practical not yet: hidden while the plan is in scoring.
+        w.result(&r, &[(Some("88"), "60"), (None, "60")], None)
+            .await?;
+    }
+    if let Some(p) = clash {
+        w.register(&wang, p, "demo-wang-open").await?;
+    }
+    // 张伟: passed the ended exam.
+    if let Some(p) = phase(PlanPhase::Ended) {
+        let r = w.register(&zhang, p, "demo-zhang-ended").await?;
+        w.result(&r, &[(Some("91"), "60"), (Some("85.5"), "60")], Some(p))
+            .await?;
+    }
+    Ok(report)
+}
+
+struct Writer<'a> {
+    conn: &'a mut AnyConnection,
+    now: DateTime<Utc>,
+    fee_rules: Option<FeeRules>,
+    report: &'a mut PeopleReport,
+}
+
+impl Writer<'_> {
+    /// A confirmed registration made the day after the window opened (or an hour ago, if that is
+    /// still ahead), with a seat, a ticket and the fee the rules decide.
+    async fn register(
+        &mut self,
+        s: &Student,
+        plan: &ExamPlan,
+        client_id: &str,
+    ) -> DbResult<Registration> {
+        let created_at =
+            (plan.window_opens_at + Duration::days(1)).min(self.now - Duration::hours(1));
+        let created_at = DateTime::from_timestamp(created_at.timestamp(), 0).unwrap_or(created_at);
+        let existing = db::registrations::for_student(&mut *self.conn, &s.student_no).await?;
+        let seat = db::plans::take_seat(&mut *self.conn, &plan.id)
+            .await?
+            .ok_or_else(|| {
+                db::DbError::Corrupt(format!("demo plan {} has no seat left", plan.id))
+            })?;
+        let reg = Registration {
+            id: format!("demo-reg-{}", &client_id["demo-".len()..]),
+            client_id: client_id.to_string(),
+            plan_id: plan.id.clone(),
+            certificate_id: plan.certificate_id.clone(),
+            level: plan.level,
+            status: RegistrationStatus::Confirmed,
+            ticket_no: ticket_number(plan.exam_starts_at, seat),
+            fee: fee_for(plan, s, self.fee_rules.as_ref(), &existing, created_at),
+            exam_starts_at: plan.exam_starts_at,
+            exam_ends_at: plan.exam_ends_at,
+            created_at,
+            cancelled_at: None,
+        };
+        db::registrations::insert(&mut *self.conn, &s.student_no, &reg).await?;
+        self.report.registrations += 1;
+        Ok(reg)
+    }
+
+    /// A result with theory (and practical, when given) scores against their pass marks (`None`:
+    /// not scored yet); a passed result on `certified_by` gets a certificate number issued 30 days
+    /// after the exam.
+    async fn result(
+        &mut self,
+        reg: &Registration,
+        scores: &[(Option<&str>, &str)],
+        certified_by: Option<&ExamPlan>,
+    ) -> DbResult<()> {
+        let modules: Vec<ModuleResult> = scores
+            .iter()
+            .zip([Module::Theory, Module::Practical])
+            .map(|((score, pass), module)| ModuleResult {
+                module,
+                score: score.and_then(Score::parse),
+                pass_mark: Score::parse(pass).expect("demo pass marks are valid"),
+                exempted: false,
+            })
+            .collect();
+        let mut result = StoredResult {
+            registration_id: reg.id.clone(),
+            modules,
+            certificate_no: None,
+            issued_on: None,
+        };
+        if let Some(plan) = certified_by.filter(|_| result.passed()) {
+            result.certificate_no = Some(format!("DEMO{}", reg.ticket_no));
+            let issued = time::to_china(plan.exam_ends_at + Duration::days(30)).date_naive();
+            result.issued_on = Some(issued.min(time::to_china(self.now).date_naive()));
+        }
+        db::results::upsert(&mut *self.conn, &result, self.now.timestamp()).await?;
+        self.report.results += 1;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_school_level_and_a_hardship_and_a_henan_student() {
+        let students: Vec<Student> = ACCOUNTS.iter().map(student).collect();
+        for level in [
+            SchoolLevel::Secondary,
+            SchoolLevel::Higher,
+            SchoolLevel::Undergraduate,
+        ] {
+            assert!(
+                students.iter().any(|s| s.school_level == level),
+                "{level:?}"
+            );
+        }
+        assert_eq!(students.iter().filter(|s| s.hardship).count(), 1);
+        let henan: Vec<&Student> = students.iter().filter(|s| s.province == "河南").collect();
+        assert_eq!(henan.len(), 1);
+        assert_eq!(henan[0].school, HENAN_SCHOOL);
+        assert!(students.iter().all(|s| s.in_school()));
+        assert!(crate::auth::password::check_policy(PASSWORD).is_ok());
+    }
+}

@@ -1,0 +1,557 @@
+//! Whole documents: the catalog and rule documents. Each is accepted or rejected as a whole.
+//!
+//! Catalog: the JSON document `crates/catalog-build` writes, or CSV with one row per certificate
+//! level (a certificate without levels has one row with an empty `level`); certificate and
+//! organisation columns repeat on every row of the certificate and must agree. A CSV catalog's
+//! version is `csv-` and a digest of the file.
+//!
+//! Rules: the JSON document (its kind from `--kind` / `?kind=`, a top-level `"kind"`, or its
+//! fields: `policies` means fees), or for fees CSV with one row per citation; policy columns repeat
+//! on every row of the policy. A CSV document's version is its `version` column, else `csv-` and a
+//! digest of the file.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use kaozheng_core::rules::{Citation, FeePolicy, FeeRules};
+use kaozheng_core::{Catalog, Certificate, EvaluationOrg, LevelInfo, SchoolLevel, XLevel};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+use super::read::{self, Columns, de};
+use super::{Ctx, Format, ImportReport};
+use crate::auth::tokens::hex;
+use crate::db::{self, DbError, DbResult};
+use crate::rules::{self, ORIGIN_ADMIN};
+
+/// `catalog_origin` of a catalog an administrator imported: never replaced by the built-in one.
+pub const CATALOG_ORIGIN_ADMIN: &str = "admin";
+
+fn digest_version(text: &str) -> String {
+    format!("csv-{}", &hex(&Sha256::digest(text.as_bytes()))[..16])
+}
+
+pub const CATALOG_COLUMNS: Columns = Columns {
+    required: &[
+        "org_id",
+        "org_name",
+        "org_pinyin",
+        "certificate_id",
+        "certificate_name",
+        "certificate_pinyin",
+        "level",
+    ],
+    optional: &[
+        "org_aliases",
+        "batch",
+        "field",
+        "description",
+        "platform_id",
+        "hours",
+        "suitable_for",
+        "updated_on",
+    ],
+};
+
+#[derive(Debug, Deserialize)]
+struct CatalogRow {
+    org_id: String,
+    org_name: String,
+    org_pinyin: String,
+    #[serde(default, deserialize_with = "de::opt_text")]
+    org_aliases: Option<String>,
+    certificate_id: String,
+    certificate_name: String,
+    certificate_pinyin: String,
+    #[serde(default)]
+    batch: Option<u8>,
+    #[serde(default, deserialize_with = "de::opt_text")]
+    field: Option<String>,
+    #[serde(default, deserialize_with = "de::opt_text")]
+    description: Option<String>,
+    #[serde(default, deserialize_with = "de::opt_text")]
+    level: Option<String>,
+    #[serde(default, deserialize_with = "de::opt_text")]
+    platform_id: Option<String>,
+    #[serde(default)]
+    hours: Option<u16>,
+    #[serde(default, deserialize_with = "de::opt_text")]
+    suitable_for: Option<String>,
+    #[serde(default, deserialize_with = "de::opt_date")]
+    updated_on: Option<NaiveDate>,
+}
+
+/// Builds a catalog from CSV rows; problems go to the report.
+fn catalog_from_csv(text: &str, report: &mut ImportReport) -> Option<Catalog> {
+    let rows = match read::csv_rows::<CatalogRow>(text, &CATALOG_COLUMNS) {
+        Ok(rows) => rows,
+        Err(problems) => {
+            report.rejected = problems;
+            return None;
+        }
+    };
+    let mut orgs: Vec<(EvaluationOrg, usize)> = Vec::new();
+    let mut certs: Vec<(Certificate, usize)> = Vec::new();
+    for parsed in rows {
+        let row = parsed.row;
+        let r = match parsed.value {
+            Ok(r) => r,
+            Err(rej) => {
+                report.rejected.push(rej);
+                continue;
+            }
+        };
+        for (field, value) in [
+            ("org_name", &r.org_name),
+            ("certificate_name", &r.certificate_name),
+        ] {
+            read::check_text(report, row, field, value, 200);
+        }
+        let org = EvaluationOrg {
+            id: r.org_id.clone(),
+            name: r.org_name.clone(),
+            aliases: r
+                .org_aliases
+                .as_deref()
+                .map(|a| a.split('|').map(|s| s.trim().to_string()).collect())
+                .unwrap_or_default(),
+            pinyin: r.org_pinyin.clone(),
+        };
+        match orgs.iter().find(|(o, _)| o.id == org.id) {
+            Some((o, first)) if *o != org => report.reject(
+                row,
+                Some("org_id"),
+                format!("organisation columns differ from row {first}"),
+            ),
+            Some(_) => {}
+            None => orgs.push((org, row)),
+        }
+        let level = match r.level.as_deref().map(|l| (l, XLevel::parse(l))) {
+            None => None,
+            Some((_, Some(l))) => Some(l),
+            Some((l, None)) => {
+                report.reject(row, Some("level"), format!("{l:?} is not 初级/中级/高级"));
+                continue;
+            }
+        };
+        let suitable_for = match &r.suitable_for {
+            None => None,
+            Some(list) => {
+                let parsed: Option<Vec<SchoolLevel>> =
+                    list.split('|').map(read::parse_school_level).collect();
+                if parsed.is_none() {
+                    report.reject(
+                        row,
+                        Some("suitable_for"),
+                        "school levels separated by |: secondary, higher, undergraduate, social",
+                    );
+                }
+                parsed
+            }
+        };
+        let cert = Certificate {
+            id: r.certificate_id.clone(),
+            name: r.certificate_name.clone(),
+            org_id: r.org_id.clone(),
+            batch: r.batch,
+            field: r.field.clone(),
+            levels: Vec::new(),
+            pinyin: r.certificate_pinyin.clone(),
+            description: r.description.clone(),
+        };
+        let index = match certs.iter().position(|(c, _)| c.id == cert.id) {
+            Some(i) => {
+                if certs[i].0.name != cert.name
+                    || certs[i].0.org_id != cert.org_id
+                    || certs[i].0.batch != cert.batch
+                    || certs[i].0.field != cert.field
+                    || certs[i].0.pinyin != cert.pinyin
+                    || certs[i].0.description != cert.description
+                {
+                    report.reject(
+                        row,
+                        Some("certificate_id"),
+                        format!("certificate columns differ from row {}", certs[i].1),
+                    );
+                }
+                i
+            }
+            None => {
+                certs.push((cert, row));
+                certs.len() - 1
+            }
+        };
+        if let Some(level) = level {
+            certs[index].0.levels.push(LevelInfo {
+                level,
+                platform_id: r.platform_id,
+                hours: r.hours,
+                suitable_for,
+                updated_on: r.updated_on,
+            });
+        }
+    }
+    if !report.ok() {
+        return None;
+    }
+    let mut certificates: Vec<Certificate> = certs.into_iter().map(|(c, _)| c).collect();
+    for c in &mut certificates {
+        c.levels.sort_by_key(|l| l.level);
+    }
+    Some(Catalog {
+        format: kaozheng_core::catalog::FORMAT,
+        version: digest_version(text),
+        source: "CSV import".into(),
+        synthetic: false,
+        total_in_system: None,
+        orgs: orgs.into_iter().map(|(o, _)| o).collect(),
+        certificates,
+    })
+}
+
+pub async fn import_catalog(
+    ctx: &Ctx<'_>,
+    text: &str,
+    format: Format,
+    mut report: ImportReport,
+) -> DbResult<ImportReport> {
+    report.total = 1;
+    let catalog = match format {
+        Format::Json => match Catalog::parse(text) {
+            Ok(c) => c,
+            Err(errs) => {
+                for e in errs.0 {
+                    report.reject(0, Some(&e.path), e.message);
+                }
+                return Ok(report);
+            }
+        },
+        Format::Csv => match catalog_from_csv(text, &mut report) {
+            Some(c) => match c.validate() {
+                Ok(()) => c,
+                Err(errs) => {
+                    for e in errs.0 {
+                        report.reject(0, Some(&e.path), e.message);
+                    }
+                    return Ok(report);
+                }
+            },
+            None => return Ok(report),
+        },
+    };
+    let mut tx = ctx.begin().await?;
+    if db::catalog::load_in(&mut tx).await?.as_ref() == Some(&catalog) {
+        report.count(false);
+        return Ok(report);
+    }
+    match db::catalog::import(&mut tx, &catalog, CATALOG_ORIGIN_ADMIN).await {
+        Ok(()) => report.count(true),
+        Err(DbError::Rejected(reason)) => {
+            report.reject(0, Some("certificates"), reason);
+            return Ok(report);
+        }
+        Err(e) => return Err(e),
+    }
+    tx.commit().await?;
+    Ok(report)
+}
+
+pub const FEES_COLUMNS: Columns = Columns {
+    required: &[
+        "id",
+        "province",
+        "effective_from",
+        "in_school_free",
+        "school_pays_first_exam",
+        "hardship_waived",
+        "citation_title",
+        "citation_issuer",
+        "citation_quote",
+    ],
+    optional: &[
+        "version",
+        "citation_document_no",
+        "citation_issued_on",
+        "citation_url",
+    ],
+};
+
+#[derive(Debug, Deserialize)]
+struct FeeRow {
+    #[serde(default, deserialize_with = "de::opt_text")]
+    version: Option<String>,
+    id: String,
+    province: String,
+    #[serde(with = "kaozheng_core::time::date")]
+    effective_from: NaiveDate,
+    #[serde(deserialize_with = "de::flag")]
+    in_school_free: bool,
+    #[serde(deserialize_with = "de::flag")]
+    school_pays_first_exam: bool,
+    #[serde(deserialize_with = "de::flag")]
+    hardship_waived: bool,
+    citation_title: String,
+    citation_issuer: String,
+    #[serde(default, deserialize_with = "de::opt_text")]
+    citation_document_no: Option<String>,
+    #[serde(default, deserialize_with = "de::opt_date")]
+    citation_issued_on: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "de::opt_text")]
+    citation_url: Option<String>,
+    citation_quote: String,
+}
+
+/// Builds fee rules from CSV rows (one per citation); problems go to the report.
+fn fees_from_csv(text: &str, report: &mut ImportReport) -> Option<FeeRules> {
+    let rows = match read::csv_rows::<FeeRow>(text, &FEES_COLUMNS) {
+        Ok(rows) => rows,
+        Err(problems) => {
+            report.rejected = problems;
+            return None;
+        }
+    };
+    let mut version: Option<(String, usize)> = None;
+    let mut policies: BTreeMap<usize, FeePolicy> = BTreeMap::new();
+    let mut first_row: Vec<(String, usize)> = Vec::new();
+    for parsed in rows {
+        let row = parsed.row;
+        let r = match parsed.value {
+            Ok(r) => r,
+            Err(rej) => {
+                report.rejected.push(rej);
+                continue;
+            }
+        };
+        for (field, value) in [
+            ("citation_title", &r.citation_title),
+            ("citation_issuer", &r.citation_issuer),
+            ("citation_quote", &r.citation_quote),
+        ] {
+            read::check_text(report, row, field, value, 2000);
+        }
+        match (&version, &r.version) {
+            (Some((v, first)), Some(this)) if v != this => report.reject(
+                row,
+                Some("version"),
+                format!("differs from the version on row {first}"),
+            ),
+            (None, Some(this)) => version = Some((this.clone(), row)),
+            _ => {}
+        }
+        let citation = Citation {
+            title: r.citation_title,
+            issuer: r.citation_issuer,
+            document_no: r.citation_document_no,
+            issued_on: r.citation_issued_on,
+            url: r.citation_url,
+            quote: r.citation_quote,
+        };
+        let policy = FeePolicy {
+            id: r.id.clone(),
+            province: r.province,
+            effective_from: r.effective_from,
+            in_school_free: r.in_school_free,
+            school_pays_first_exam: r.school_pays_first_exam,
+            hardship_waived: r.hardship_waived,
+            citations: Vec::new(),
+        };
+        match first_row.iter().find(|(id, _)| *id == r.id) {
+            Some((_, first)) => {
+                let p = policies
+                    .get_mut(first)
+                    .expect("recorded with its first row");
+                let same = FeePolicy {
+                    citations: Vec::new(),
+                    ..p.clone()
+                } == policy;
+                if same {
+                    p.citations.push(citation);
+                } else {
+                    report.reject(
+                        row,
+                        Some("id"),
+                        format!("policy columns differ from row {first}"),
+                    );
+                }
+            }
+            None => {
+                first_row.push((r.id, row));
+                let mut policy = policy;
+                policy.citations.push(citation);
+                policies.insert(row, policy);
+            }
+        }
+    }
+    if !report.ok() {
+        return None;
+    }
+    Some(FeeRules {
+        version: version.map_or_else(|| digest_version(text), |(v, _)| v),
+        policies: policies.into_values().collect(),
+    })
+}
+
+/// The rule kind of a document: asked for, named in it, or told by its fields.
+fn rules_kind(asked: Option<&str>, text: &str, format: Format) -> Option<String> {
+    if let Some(k) = asked {
+        return Some(k.to_string());
+    }
+    match format {
+        Format::Json => {
+            let v: serde_json::Value = serde_json::from_str(text).ok()?;
+            if let Some(k) = v.get("kind").and_then(|k| k.as_str()) {
+                return Some(k.to_string());
+            }
+            v.get("policies").map(|_| "fees".to_string())
+        }
+        Format::Csv => {
+            let header = text.lines().next()?;
+            header
+                .split(',')
+                .any(|h| h.trim() == "in_school_free")
+                .then(|| "fees".to_string())
+        }
+    }
+}
+
+pub async fn import_rules(
+    ctx: &Ctx<'_>,
+    text: &str,
+    format: Format,
+    mut report: ImportReport,
+) -> DbResult<ImportReport> {
+    report.total = 1;
+    let Some(kind_name) = rules_kind(ctx.rules_kind.as_deref(), text, format) else {
+        report.reject(
+            0,
+            Some("kind"),
+            "cannot tell which rules these are: pass --kind (or ?kind=), or add \"kind\" to the document",
+        );
+        return Ok(report);
+    };
+    let Some(kind) = rules::kind(&kind_name) else {
+        let known: Vec<&str> = rules::kinds().iter().map(|k| k.name).collect();
+        report.reject(
+            0,
+            Some("kind"),
+            format!(
+                "unknown rule kind {kind_name:?}; known: {}",
+                known.join(", ")
+            ),
+        );
+        return Ok(report);
+    };
+    let json = match format {
+        Format::Json => text.to_string(),
+        Format::Csv if kind.name == "fees" => match fees_from_csv(text, &mut report) {
+            Some(doc) => serde_json::to_string(&doc).expect("fee rules serialize"),
+            None => return Ok(report),
+        },
+        Format::Csv => {
+            report.reject(0, None, format!("{} rules are imported as JSON", kind.name));
+            return Ok(report);
+        }
+    };
+    let parsed = match (kind.parse)(&json) {
+        Ok(p) => p,
+        Err(problems) => {
+            for p in problems {
+                report.reject(0, None, p);
+            }
+            return Ok(report);
+        }
+    };
+    let mut tx = ctx.begin().await?;
+    let current = db::rules::current(&mut tx, kind.name).await?;
+    match db::rules::get_version(&mut *tx, kind.name, &parsed.version).await? {
+        Some(stored) if stored.body != parsed.body => {
+            report.reject(
+                0,
+                Some("version"),
+                format!(
+                    "version {:?} is already stored with other content; give the document a new version",
+                    parsed.version
+                ),
+            );
+            return Ok(report);
+        }
+        Some(_)
+            if current
+                .as_ref()
+                .is_some_and(|c| c.version == parsed.version) =>
+        {
+            report.count(false);
+            return Ok(report);
+        }
+        _ => {
+            db::rules::store(
+                &mut tx,
+                &db::rules::StoredRules {
+                    kind: kind.name.to_string(),
+                    version: parsed.version,
+                    body: parsed.body,
+                    origin: ORIGIN_ADMIN.to_string(),
+                },
+                ctx.now.timestamp(),
+            )
+            .await?;
+            report.count(true);
+        }
+    }
+    tx.commit().await?;
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::Kind;
+
+    #[test]
+    fn a_csv_catalog_groups_levels_under_certificates() {
+        let text = "org_id,org_name,org_pinyin,certificate_id,certificate_name,certificate_pinyin,level,suitable_for\n\
+            o1,示例评价组织,shi li,c1,示例职业技能等级证书,shi li,中级,higher|本科\n\
+            o1,示例评价组织,shi li,c1,示例职业技能等级证书,shi li,初级,\n\
+            o1,示例评价组织,shi li,c2,另一职业技能等级证书,ling yi,,\n";
+        let mut report = ImportReport::new(Kind::Catalog);
+        let c = catalog_from_csv(text, &mut report).unwrap();
+        assert!(report.ok(), "{:?}", report.rejected);
+        assert_eq!(c.orgs.len(), 1);
+        assert_eq!(c.certificates.len(), 2);
+        let levels: Vec<XLevel> = c.certificates[0].levels.iter().map(|l| l.level).collect();
+        assert_eq!(levels, vec![XLevel::Primary, XLevel::Intermediate]);
+        assert_eq!(
+            c.certificates[0].levels[1].suitable_for,
+            Some(vec![SchoolLevel::Higher, SchoolLevel::Undergraduate])
+        );
+        assert!(c.certificates[1].levels.is_empty());
+        assert!(c.version.starts_with("csv-"));
+
+        let clash = "org_id,org_name,org_pinyin,certificate_id,certificate_name,certificate_pinyin,level\n\
+            o1,甲,jia,c1,证书,zheng shu,初级\n\
+            o1,乙,yi,c1,证书,zheng shu,中级\n";
+        let mut report = ImportReport::new(Kind::Catalog);
+        assert!(catalog_from_csv(clash, &mut report).is_none());
+        assert_eq!(report.rejected[0].row, 3);
+    }
+
+    #[test]
+    fn csv_fee_rules_gather_citations_per_policy() {
+        let text = "version,id,province,effective_from,in_school_free,school_pays_first_exam,hardship_waived,citation_title,citation_issuer,citation_quote\n\
+            v9,ha,河南,2022-01-05,是,否,是,文件一,河南省教育厅,不得收费\n\
+            v9,ha,河南,2022-01-05,是,否,是,文件二,山西省教育厅,免收考核费用\n\
+            v9,d,*,2019-04-01,0,1,1,文件三,安徽省教育厅,至少一个\n";
+        let mut report = ImportReport::new(Kind::Rules);
+        let rules = fees_from_csv(text, &mut report).unwrap();
+        assert_eq!(rules.version, "v9");
+        assert_eq!(rules.policies.len(), 2);
+        assert_eq!(rules.policies[0].citations.len(), 2);
+        assert!(rules.policies[0].in_school_free && !rules.policies[0].school_pays_first_exam);
+        assert_eq!(rules_kind(None, text, Format::Csv).as_deref(), Some("fees"));
+        assert_eq!(
+            rules_kind(None, r#"{"kind": "grades"}"#, Format::Json).as_deref(),
+            Some("grades")
+        );
+        assert_eq!(rules_kind(None, "{}", Format::Json), None);
+    }
+}

@@ -1,0 +1,216 @@
+//! Exam plans: CSV with the columns below or a JSON array of the API's `ExamPlan` (as listed by
+//! `GET /api/v1/plans`; `seats_left` and `state` are accepted and ignored, since the server counts
+//! seats and computes states). Times are RFC 3339 or `YYYY-MM-DD HH:MM` in China time.
+
+use chrono::{DateTime, Utc};
+use kaozheng_core::{ExamPlan, PlanPhase, XLevel};
+use serde::Deserialize;
+use serde::de::IgnoredAny;
+
+use super::read::{self, Columns, check_id, check_text, de};
+use super::{Ctx, Format, ImportReport};
+use crate::db::{self, DbResult};
+
+pub const COLUMNS: Columns = Columns {
+    required: &[
+        "id",
+        "name",
+        "certificate_id",
+        "level",
+        "province",
+        "site_id",
+        "phase",
+        "window_opens_at",
+        "window_closes_at",
+        "exam_starts_at",
+        "exam_ends_at",
+        "capacity",
+        "fee_fen",
+    ],
+    optional: &["seats_left", "state"],
+};
+
+/// The highest fee accepted: 10 000 yuan.
+const MAX_FEE_FEN: u32 = 1_000_000;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Row {
+    id: String,
+    name: String,
+    certificate_id: String,
+    #[serde(deserialize_with = "level")]
+    level: XLevel,
+    province: String,
+    site_id: String,
+    phase: PlanPhase,
+    #[serde(deserialize_with = "de::china_time")]
+    window_opens_at: DateTime<Utc>,
+    #[serde(deserialize_with = "de::china_time")]
+    window_closes_at: DateTime<Utc>,
+    #[serde(deserialize_with = "de::china_time")]
+    exam_starts_at: DateTime<Utc>,
+    #[serde(deserialize_with = "de::china_time")]
+    exam_ends_at: DateTime<Utc>,
+    capacity: u32,
+    fee_fen: u32,
+    /// Accepted so `GET /api/v1/plans` output can be imported again; the server counts seats.
+    #[serde(default, rename = "seats_left")]
+    _seats_left: Option<IgnoredAny>,
+    /// Accepted likewise; states are computed.
+    #[serde(default, rename = "state")]
+    _state: Option<IgnoredAny>,
+}
+
+/// A level as JSON names it, or as people type it (中级, 2, Intermediate).
+fn level<'de, D: serde::Deserializer<'de>>(d: D) -> Result<XLevel, D::Error> {
+    let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+    XLevel::parse(&s).ok_or_else(|| {
+        serde::de::Error::custom(format!(
+            "expected primary, intermediate or advanced (初级/中级/高级), got {s:?}"
+        ))
+    })
+}
+
+pub async fn import(
+    ctx: &Ctx<'_>,
+    text: &str,
+    format: Format,
+    mut report: ImportReport,
+) -> DbResult<ImportReport> {
+    let rows = match read::rows::<Row>(text, format, &COLUMNS) {
+        Ok(rows) => rows,
+        Err(problems) => {
+            report.rejected = problems;
+            return Ok(report);
+        }
+    };
+    report.total = rows.len();
+    let mut tx = ctx.begin().await?;
+    let sites = db::sites::list(&mut *tx).await?;
+    let mut seen: Vec<(String, usize)> = Vec::new();
+    let mut valid: Vec<(ExamPlan, Option<ExamPlan>)> = Vec::new();
+    for parsed in rows {
+        let row = parsed.row;
+        let r = match parsed.value {
+            Ok(r) => r,
+            Err(rej) => {
+                report.rejected.push(rej);
+                continue;
+            }
+        };
+        let before = report.rejected.len();
+        check_id(&mut report, row, "id", &r.id, 128);
+        check_text(&mut report, row, "name", &r.name, 200);
+        if check_text(&mut report, row, "certificate_id", &r.certificate_id, 128)
+            && db::catalog::level_info(&mut tx, &r.certificate_id, r.level)
+                .await?
+                .is_none()
+        {
+            report.reject(
+                row,
+                Some("certificate_id"),
+                format!(
+                    "the catalog has no certificate {:?} at level {}",
+                    r.certificate_id,
+                    r.level.as_str()
+                ),
+            );
+        }
+        match sites.iter().find(|s| s.id == r.site_id) {
+            None => report.reject(
+                row,
+                Some("site_id"),
+                format!("no exam site {:?}", r.site_id),
+            ),
+            Some(site) if site.province != r.province => report.reject(
+                row,
+                Some("province"),
+                format!("the site {:?} is in {}", site.id, site.province),
+            ),
+            Some(_) => {}
+        }
+        if r.capacity > db::plans::MAX_CAPACITY {
+            report.reject(
+                row,
+                Some("capacity"),
+                format!("at most {} seats", db::plans::MAX_CAPACITY),
+            );
+        }
+        if r.fee_fen > MAX_FEE_FEN {
+            report.reject(row, Some("fee_fen"), format!("at most {MAX_FEE_FEN} fen"));
+        }
+        if let Some((_, first)) = seen.iter().find(|(id, _)| *id == r.id) {
+            report.reject(row, Some("id"), format!("duplicate of row {first}"));
+        }
+        seen.push((r.id.clone(), row));
+        let plan = ExamPlan {
+            id: r.id,
+            name: r.name,
+            certificate_id: r.certificate_id,
+            level: r.level,
+            province: r.province,
+            site_id: r.site_id,
+            phase: r.phase,
+            window_opens_at: r.window_opens_at,
+            window_closes_at: r.window_closes_at,
+            exam_starts_at: r.exam_starts_at,
+            exam_ends_at: r.exam_ends_at,
+            capacity: r.capacity,
+            seats_left: r.capacity,
+            fee_fen: r.fee_fen,
+        };
+        if let Err(field) = plan.check_times() {
+            report.reject(
+                row,
+                Some(field),
+                "times out of order: the window opens before it closes, closes no later than the \
+                 exam starts, and the exam starts before it ends",
+            );
+        }
+        let stored = db::plans::get(&mut *tx, &plan.id).await?;
+        if let Some(old) = &stored {
+            let taken = old.capacity - old.seats_left;
+            if plan.capacity < taken {
+                report.reject(
+                    row,
+                    Some("capacity"),
+                    format!("{taken} seats are already taken"),
+                );
+            }
+            let moved = old.certificate_id != plan.certificate_id || old.level != plan.level;
+            if moved && db::plans::registration_count(&mut *tx, &plan.id).await? > 0 {
+                report.reject(
+                    row,
+                    Some("certificate_id"),
+                    "the plan has registrations: its certificate and level cannot change",
+                );
+            }
+        }
+        if report.rejected.len() == before {
+            valid.push((plan, stored));
+        }
+    }
+    if !report.ok() {
+        return Ok(report);
+    }
+    for (mut plan, stored) in valid {
+        match stored {
+            Some(old) => {
+                plan.seats_left = plan.capacity - (old.capacity - old.seats_left);
+                if old == plan {
+                    report.count(false);
+                } else {
+                    db::plans::update(&mut *tx, &plan).await?;
+                    report.count(true);
+                }
+            }
+            None => {
+                db::plans::insert(&mut *tx, &plan).await?;
+                report.count(true);
+            }
+        }
+    }
+    tx.commit().await?;
+    Ok(report)
+}

@@ -1,0 +1,570 @@
+//! Reading import files into records: UTF-8 only, CSV with a checked header or a JSON array, each
+//! record deserialized on its own so every bad row is reported, and checks for text cells.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use kaozheng_core::time;
+use serde::de::value::MapDeserializer;
+use serde::de::{DeserializeOwned, Deserializer, Visitor};
+
+use super::{Format, ImportReport, Rejection};
+
+/// A record read from the file, or why it could not be.
+pub struct Parsed<T> {
+    pub row: usize,
+    pub value: Result<T, Rejection>,
+}
+
+/// The text of a UTF-8 file (a leading byte-order mark dropped); anything else is refused with the
+/// line of the first bad byte. Spreadsheets in China often save GBK, which would garble names.
+pub fn utf8(bytes: &[u8]) -> Result<&str, Rejection> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    std::str::from_utf8(bytes).map_err(|e| {
+        let line = bytes[..e.valid_up_to()]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count()
+            + 1;
+        Rejection {
+            row: line,
+            field: None,
+            reason: format!(
+                "the file is not UTF-8 (first bad byte on line {line}); save it as UTF-8 (GBK is \
+                 not supported) / 文件不是 UTF-8 编码，请另存为 UTF-8"
+            ),
+        }
+    })
+}
+
+/// The columns a CSV file of one kind has.
+pub struct Columns {
+    pub required: &'static [&'static str],
+    pub optional: &'static [&'static str],
+}
+
+/// Reads every record of `text` as `T`: a JSON array, or CSV with `columns`. A file-level problem
+/// (not an array, a bad header) rejects the whole file.
+pub fn rows<T: DeserializeOwned>(
+    text: &str,
+    format: Format,
+    columns: &Columns,
+) -> Result<Vec<Parsed<T>>, Vec<Rejection>> {
+    match format {
+        Format::Json => json_rows(text).map_err(|r| vec![r]),
+        Format::Csv => csv_rows(text, columns),
+    }
+}
+
+fn whole_file(reason: String) -> Rejection {
+    Rejection {
+        row: 0,
+        field: None,
+        reason,
+    }
+}
+
+/// The field a serde message names (`missing field `x``, `unknown field `x``), for the report.
+fn named_field(message: &str) -> Option<String> {
+    let rest = message
+        .strip_prefix("missing field `")
+        .or_else(|| message.strip_prefix("unknown field `"))?;
+    Some(rest.split('`').next()?.to_string())
+}
+
+pub fn json_rows<T: DeserializeOwned>(text: &str) -> Result<Vec<Parsed<T>>, Rejection> {
+    let values: Vec<serde_json::Value> = serde_json::from_str(text)
+        .map_err(|e| whole_file(format!("not a JSON array of records: {e}")))?;
+    Ok(values
+        .into_iter()
+        .enumerate()
+        .map(|(i, v)| Parsed {
+            row: i + 1,
+            value: serde_path_to_error::deserialize(v).map_err(|e| {
+                let message = e.inner().to_string();
+                let path = e.path().to_string();
+                Rejection {
+                    row: i + 1,
+                    field: named_field(&message).or((path != ".").then_some(path)),
+                    reason: message,
+                }
+            }),
+        })
+        .collect())
+}
+
+pub fn csv_rows<T: DeserializeOwned>(
+    text: &str,
+    columns: &Columns,
+) -> Result<Vec<Parsed<T>>, Vec<Rejection>> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let headers = rdr
+        .headers()
+        .map_err(|e| vec![whole_file(format!("unreadable CSV header: {e}"))])?
+        .clone();
+    let mut problems = Vec::new();
+    let header_problem = |field: &str, reason: String| Rejection {
+        row: 1,
+        field: Some(field.to_string()),
+        reason,
+    };
+    for (i, h) in headers.iter().enumerate() {
+        if !columns.required.contains(&h) && !columns.optional.contains(&h) {
+            problems.push(header_problem(
+                h,
+                format!(
+                    "unknown column; the columns are {}",
+                    columns
+                        .required
+                        .iter()
+                        .chain(columns.optional)
+                        .copied()
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+        } else if headers.iter().take(i).any(|x| x == h) {
+            problems.push(header_problem(h, "column appears twice".into()));
+        }
+    }
+    for c in columns.required {
+        if !headers.iter().any(|h| h == *c) {
+            problems.push(header_problem(c, "missing column".into()));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let mut out = Vec::new();
+    for (i, record) in rdr.records().enumerate() {
+        let fallback_row = i + 2;
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let row = e.position().map_or(fallback_row, |p| p.line() as usize);
+                out.push(Parsed {
+                    row,
+                    value: Err(Rejection {
+                        row,
+                        field: None,
+                        reason: csv_reason(&e),
+                    }),
+                });
+                continue;
+            }
+        };
+        let row = record
+            .position()
+            .map_or(fallback_row, |p| line_at(text, p.byte()));
+        let cells = headers
+            .iter()
+            .zip(record.iter())
+            .map(|(h, v)| (h, cell::Cell(v)));
+        let value = serde_path_to_error::deserialize(MapDeserializer::<_, cell::Error>::new(cells))
+            .map_err(|e| {
+                let message = e.inner().to_string();
+                let path = e.path().to_string();
+                Rejection {
+                    row,
+                    field: named_field(&message).or((path != ".").then_some(path)),
+                    reason: message,
+                }
+            });
+        out.push(Parsed { row, value });
+    }
+    Ok(out)
+}
+
+/// The 1-based line of the record starting at `byte`. The csv crate counts neither the blank
+/// lines it skips in its line numbers nor in the record's start offset, so they are skipped here.
+fn line_at(text: &str, byte: u64) -> usize {
+    let bytes = text.as_bytes();
+    let mut start = usize::try_from(byte).map_or(bytes.len(), |b| b.min(bytes.len()));
+    while start < bytes.len() && matches!(bytes[start], b'\n' | b'\r') {
+        start += 1;
+    }
+    bytes[..start].iter().filter(|b| **b == b'\n').count() + 1
+}
+
+fn csv_reason(e: &csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::Deserialize { err, .. } => err.kind().to_string(),
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!("has {len} cells, the header has {expected_len}"),
+        _ => e.to_string(),
+    }
+}
+
+/// A school level by JSON name or as people write it (中职, 高职, 专科, 本科, 社会学员).
+pub fn parse_school_level(s: &str) -> Option<kaozheng_core::SchoolLevel> {
+    use kaozheng_core::SchoolLevel;
+    match s.trim() {
+        "中职" => Some(SchoolLevel::Secondary),
+        "高职" | "专科" | "高职（专科）" => Some(SchoolLevel::Higher),
+        "本科" => Some(SchoolLevel::Undergraduate),
+        "社会学员" => Some(SchoolLevel::Social),
+        other => crate::db::students::school_level_from_name(other),
+    }
+}
+
+/// Checks a text cell: required ones non-empty, at most `max_chars`, no control characters, and
+/// not starting with `=`, `+`, `-` or `@`, which a spreadsheet opening an export would run as a
+/// formula (CSV injection). True when it passes.
+pub fn check_text(
+    report: &mut ImportReport,
+    row: usize,
+    field: &str,
+    value: &str,
+    max_chars: usize,
+) -> bool {
+    let reason = if value.trim().is_empty() {
+        Some("is empty".to_string())
+    } else if value.chars().count() > max_chars {
+        Some(format!("is longer than {max_chars} characters"))
+    } else if let Some(c) = value
+        .chars()
+        .next()
+        .filter(|c| matches!(c, '=' | '+' | '-' | '@'))
+    {
+        Some(format!(
+            "starts with {c:?}: a spreadsheet would run it as a formula (CSV injection) / 以公式字符开头"
+        ))
+    } else if value.chars().any(char::is_control) {
+        Some("contains control characters".to_string())
+    } else {
+        None
+    };
+    match reason {
+        Some(r) => {
+            report.reject(row, Some(field), r);
+            false
+        }
+        None => true,
+    }
+}
+
+/// Checks an id: 1–`max` characters of ASCII letters, digits, `.`, `_` and `-`, starting with a
+/// letter or digit.
+pub fn check_id(
+    report: &mut ImportReport,
+    row: usize,
+    field: &str,
+    value: &str,
+    max: usize,
+) -> bool {
+    if !check_text(report, row, field, value, max) {
+        return false;
+    }
+    let ok = value.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
+    if !ok {
+        report.reject(
+            row,
+            Some(field),
+            "use only ASCII letters, digits, '.', '_' and '-', starting with a letter or digit",
+        );
+    }
+    ok
+}
+
+/// One CSV cell as a serde deserializer. Records are read as a map of header → cell through
+/// `serde_path_to_error`, so every error names its column, whether it comes from a number that
+/// does not parse or from a field's own deserializer. Empty cells are `None` for options; numbers
+/// and booleans are parsed from the text.
+mod cell {
+    use serde::de::{self, IntoDeserializer, Visitor};
+
+    pub type Error = de::value::Error;
+
+    pub struct Cell<'a>(pub &'a str);
+
+    impl<'de> IntoDeserializer<'de, Error> for Cell<'de> {
+        type Deserializer = Self;
+        fn into_deserializer(self) -> Self {
+            self
+        }
+    }
+
+    macro_rules! parsed {
+        ($($method:ident => $visit:ident: $t:ty),*) => {$(
+            fn $method<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Error> {
+                match self.0.parse::<$t>() {
+                    Ok(n) => v.$visit(n),
+                    Err(_) => Err(de::Error::custom(format!(
+                        "expected {}, got {:?}",
+                        stringify!($t),
+                        self.0
+                    ))),
+                }
+            }
+        )*};
+    }
+
+    impl<'de> de::Deserializer<'de> for Cell<'de> {
+        type Error = Error;
+
+        fn deserialize_any<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Error> {
+            let s = self.0;
+            if let Ok(b) = s.parse::<bool>() {
+                v.visit_bool(b)
+            } else if let Ok(n) = s.parse::<u64>() {
+                v.visit_u64(n)
+            } else if let Ok(n) = s.parse::<i64>() {
+                v.visit_i64(n)
+            } else {
+                v.visit_borrowed_str(s)
+            }
+        }
+
+        parsed!(
+            deserialize_bool => visit_bool: bool,
+            deserialize_u8 => visit_u8: u8,
+            deserialize_u16 => visit_u16: u16,
+            deserialize_u32 => visit_u32: u32,
+            deserialize_u64 => visit_u64: u64,
+            deserialize_i8 => visit_i8: i8,
+            deserialize_i16 => visit_i16: i16,
+            deserialize_i32 => visit_i32: i32,
+            deserialize_i64 => visit_i64: i64,
+            deserialize_f32 => visit_f32: f32,
+            deserialize_f64 => visit_f64: f64
+        );
+
+        fn deserialize_str<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Error> {
+            v.visit_borrowed_str(self.0)
+        }
+
+        fn deserialize_string<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Error> {
+            v.visit_borrowed_str(self.0)
+        }
+
+        fn deserialize_identifier<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Error> {
+            v.visit_borrowed_str(self.0)
+        }
+
+        fn deserialize_option<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Error> {
+            if self.0.is_empty() {
+                v.visit_none()
+            } else {
+                v.visit_some(self)
+            }
+        }
+
+        fn deserialize_enum<V: Visitor<'de>>(
+            self,
+            _name: &'static str,
+            _variants: &'static [&'static str],
+            v: V,
+        ) -> Result<V::Value, Error> {
+            v.visit_enum(self.0.into_deserializer())
+        }
+
+        fn deserialize_newtype_struct<V: Visitor<'de>>(
+            self,
+            _name: &'static str,
+            v: V,
+        ) -> Result<V::Value, Error> {
+            v.visit_newtype_struct(self)
+        }
+
+        serde::forward_to_deserialize_any! {
+            char bytes byte_buf unit unit_struct seq tuple tuple_struct map struct ignored_any
+            i128 u128
+        }
+    }
+}
+
+/// Deserializers that accept what people type in spreadsheets as well as the API's JSON.
+pub mod de {
+    use serde::Deserialize;
+    use serde::de::Error;
+
+    use super::*;
+
+    /// An instant: RFC 3339 with any offset, or `YYYY-MM-DD HH:MM[:SS]` read as China time.
+    pub fn china_time<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        parse_china_time(&s).ok_or_else(|| {
+            Error::custom(format!(
+                "expected an RFC 3339 time or YYYY-MM-DD HH:MM (China time), got {s:?}"
+            ))
+        })
+    }
+
+    pub fn parse_china_time(s: &str) -> Option<DateTime<Utc>> {
+        let s = s.trim();
+        if let Some(t) = time::parse_rfc3339(s) {
+            return Some(t);
+        }
+        let local = NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S")
+            .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M"))
+            .ok()?;
+        Some(
+            time::china()
+                .from_local_datetime(&local)
+                .single()?
+                .with_timezone(&Utc),
+        )
+    }
+
+    /// A yes/no: JSON booleans, or `true`/`false`, `1`/`0`, `yes`/`no`, `是`/`否`; empty is no.
+    pub fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+        struct Flag;
+        impl Visitor<'_> for Flag {
+            type Value = bool;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("true/false, 1/0, yes/no or 是/否")
+            }
+            fn visit_bool<E: Error>(self, v: bool) -> Result<bool, E> {
+                Ok(v)
+            }
+            fn visit_u64<E: Error>(self, v: u64) -> Result<bool, E> {
+                match v {
+                    0 => Ok(false),
+                    1 => Ok(true),
+                    _ => Err(E::custom(format!("expected 0 or 1, got {v}"))),
+                }
+            }
+            fn visit_i64<E: Error>(self, v: i64) -> Result<bool, E> {
+                self.visit_u64(u64::try_from(v).map_err(|_| E::custom("expected 0 or 1"))?)
+            }
+            fn visit_str<E: Error>(self, v: &str) -> Result<bool, E> {
+                match v.trim().to_ascii_lowercase().as_str() {
+                    "" | "false" | "0" | "no" | "否" => Ok(false),
+                    "true" | "1" | "yes" | "是" => Ok(true),
+                    other => Err(E::custom(format!(
+                        "expected true/false, 1/0, yes/no or 是/否, got {other:?}"
+                    ))),
+                }
+            }
+        }
+        d.deserialize_any(Flag)
+    }
+
+    /// An optional `YYYY-MM-DD`; an empty cell is none.
+    pub fn opt_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+        match Option::<std::borrow::Cow<'de, str>>::deserialize(d)? {
+            None => Ok(None),
+            Some(s) if s.trim().is_empty() => Ok(None),
+            Some(s) => time::parse_date(s.trim())
+                .map(Some)
+                .ok_or_else(|| Error::custom(format!("expected a YYYY-MM-DD date, got {s:?}"))),
+        }
+    }
+
+    /// An optional text; an empty cell is none.
+    pub fn opt_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+        Ok(Option::<String>::deserialize(d)?.filter(|s| !s.trim().is_empty()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::Deserialize;
+
+    use super::*;
+    use crate::import::Kind;
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    struct Row {
+        /// Text even when it looks like a number.
+        id: String,
+        n: u32,
+        #[serde(default, deserialize_with = "de::flag")]
+        yes: bool,
+        #[serde(default, deserialize_with = "de::opt_text")]
+        note: Option<String>,
+    }
+
+    const COLS: Columns = Columns {
+        required: &["id", "n"],
+        optional: &["yes", "note"],
+    };
+
+    #[test]
+    fn non_utf8_is_refused_with_its_line() {
+        let gbk = b"id,n\nok,1\n\xd6\xd0\xce\xc4,2\n";
+        let r = utf8(gbk).unwrap_err();
+        assert_eq!(r.row, 3);
+        assert!(r.reason.contains("UTF-8"));
+        assert_eq!(utf8(b"\xEF\xBB\xBFid").unwrap(), "id");
+    }
+
+    #[test]
+    fn csv_rows_carry_their_line_and_bad_cells_their_column() {
+        let rows: Vec<Parsed<Row>> =
+            csv_rows("id,n,yes\na,1,是\nb,x,0\nc,3\n\n007,4,true\n", &COLS).unwrap();
+        assert_eq!(rows.len(), 4);
+        assert_eq!(
+            rows[0].value.as_ref().unwrap(),
+            &Row {
+                id: "a".into(),
+                n: 1,
+                yes: true,
+                note: None
+            }
+        );
+        let bad = rows[1].value.as_ref().unwrap_err();
+        assert_eq!((bad.row, bad.field.as_deref()), (3, Some("n")));
+        let short = rows[2].value.as_ref().unwrap_err();
+        assert_eq!(short.row, 4);
+        assert!(short.reason.contains("cells"), "{}", short.reason);
+        assert_eq!(rows[3].row, 6, "blank lines keep the numbering");
+        assert_eq!(rows[3].value.as_ref().unwrap().id, "007");
+    }
+
+    #[test]
+    fn csv_headers_must_be_known_complete_and_unique() {
+        let errs = csv_rows::<Row>("id,id,extra\n", &COLS).err().unwrap();
+        let fields: Vec<_> = errs.iter().map(|e| e.field.clone().unwrap()).collect();
+        assert_eq!(fields, vec!["id", "extra", "n"]);
+        assert!(errs.iter().all(|e| e.row == 1));
+    }
+
+    #[test]
+    fn json_rows_name_the_offending_field() {
+        let rows: Vec<Parsed<Row>> =
+            json_rows(r#"[{"id":"a","n":1},{"id":"b"},{"id":"c","n":"x"},{"id":"d","n":1,"z":0}]"#)
+                .unwrap();
+        assert!(rows[0].value.is_ok());
+        let field = |i: usize| rows[i].value.as_ref().unwrap_err().field.clone();
+        assert_eq!(field(1).as_deref(), Some("n"));
+        assert_eq!(field(2).as_deref(), Some("n"));
+        assert_eq!(field(3).as_deref(), Some("z"));
+        assert_eq!(rows[3].row, 4);
+        assert!(json_rows::<Row>("{\"id\": 1}").is_err());
+    }
+
+    #[test]
+    fn formula_cells_and_bad_ids_are_rejected() {
+        let mut r = ImportReport::new(Kind::Sites);
+        assert!(check_text(&mut r, 2, "name", "示例考点", 50));
+        for bad in [
+            "=cmd|' /C calc'!A0",
+            "+1",
+            "-2+3",
+            "@SUM(A1)",
+            "",
+            "a\u{7}b",
+        ] {
+            assert!(!check_text(&mut r, 2, "name", bad, 50), "{bad:?}");
+        }
+        assert!(!check_text(&mut r, 2, "name", &"长".repeat(51), 50));
+        assert!(r.rejected[0].reason.contains("formula"));
+        assert!(check_id(&mut r, 2, "id", "demo-site.1_a", 64));
+        assert!(!check_id(&mut r, 2, "id", "考点1", 64));
+        assert!(!check_id(&mut r, 2, "id", "_x", 64));
+    }
+
+    #[test]
+    fn spreadsheet_times_are_china_time() {
+        let a = de::parse_china_time("2026-12-01 09:00").unwrap();
+        assert_eq!(a, de::parse_china_time("2026-12-01T01:00:00Z").unwrap());
+        assert_eq!(a, de::parse_china_time("2026-12-01 09:00:00").unwrap());
+        assert!(de::parse_china_time("2026-12-01").is_none());
+    }
+}

@@ -1,0 +1,276 @@
+//! Results, identified by ticket number (准考证号).
+//!
+//! CSV: `ticket_no,theory_score,theory_pass_mark,theory_exempted,practical_score,
+//! practical_pass_mark,practical_exempted,certificate_no,issued_on`; a module is present when its
+//! pass mark is. JSON: an array of `{ticket_no, modules: [ModuleResult], certificate_no?,
+//! issued_on?}`. Scores are 0–100 with at most two decimals.
+
+use chrono::NaiveDate;
+use kaozheng_core::Module;
+use kaozheng_core::model::{ModuleResult, RegistrationStatus, Score};
+use serde::Deserialize;
+
+use super::read::{self, Columns, Parsed, check_text, de};
+use super::{Ctx, Format, ImportReport, Rejection};
+use crate::db::results::StoredResult;
+use crate::db::{self, DbResult};
+
+pub const COLUMNS: Columns = Columns {
+    required: &["ticket_no"],
+    optional: &[
+        "theory_score",
+        "theory_pass_mark",
+        "theory_exempted",
+        "practical_score",
+        "practical_pass_mark",
+        "practical_exempted",
+        "certificate_no",
+        "issued_on",
+    ],
+};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Row {
+    ticket_no: String,
+    modules: Vec<ModuleResult>,
+    #[serde(default, deserialize_with = "de::opt_text")]
+    certificate_no: Option<String>,
+    #[serde(default, deserialize_with = "de::opt_date")]
+    issued_on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Deserialize)]
+struct CsvRow {
+    ticket_no: String,
+    #[serde(default, deserialize_with = "de::opt_text")]
+    theory_score: Option<String>,
+    #[serde(default, deserialize_with = "de::opt_text")]
+    theory_pass_mark: Option<String>,
+    #[serde(default, deserialize_with = "de::flag")]
+    theory_exempted: bool,
+    #[serde(default, deserialize_with = "de::opt_text")]
+    practical_score: Option<String>,
+    #[serde(default, deserialize_with = "de::opt_text")]
+    practical_pass_mark: Option<String>,
+    #[serde(default, deserialize_with = "de::flag")]
+    practical_exempted: bool,
+    #[serde(default, deserialize_with = "de::opt_text")]
+    certificate_no: Option<String>,
+    #[serde(default, deserialize_with = "de::opt_date")]
+    issued_on: Option<NaiveDate>,
+}
+
+impl CsvRow {
+    fn into_row(self, row: usize) -> Result<Row, Rejection> {
+        let bad = |field: &str, reason: String| Rejection {
+            row,
+            field: Some(field.to_string()),
+            reason,
+        };
+        let score = |field: &str, v: &Option<String>| -> Result<Option<Score>, Rejection> {
+            v.as_deref()
+                .map(|s| {
+                    Score::parse(s).ok_or_else(|| {
+                        bad(
+                            field,
+                            format!("{s:?} is not a score from 0 to 100 with at most two decimals"),
+                        )
+                    })
+                })
+                .transpose()
+        };
+        let mut modules = Vec::new();
+        for (module, score_col, mark_col, s, mark, exempted) in [
+            (
+                Module::Theory,
+                "theory_score",
+                "theory_pass_mark",
+                &self.theory_score,
+                &self.theory_pass_mark,
+                self.theory_exempted,
+            ),
+            (
+                Module::Practical,
+                "practical_score",
+                "practical_pass_mark",
+                &self.practical_score,
+                &self.practical_pass_mark,
+                self.practical_exempted,
+            ),
+        ] {
+            let scored = score(score_col, s)?;
+            match score(mark_col, mark)? {
+                Some(pass_mark) => modules.push(ModuleResult {
+                    module,
+                    score: scored,
+                    pass_mark,
+                    exempted,
+                }),
+                None if scored.is_some() || exempted => {
+                    return Err(bad(
+                        mark_col,
+                        "a scored or exempted module needs its pass mark".into(),
+                    ));
+                }
+                None => {}
+            }
+        }
+        Ok(Row {
+            ticket_no: self.ticket_no,
+            modules,
+            certificate_no: self.certificate_no,
+            issued_on: self.issued_on,
+        })
+    }
+}
+
+fn parse(text: &str, format: Format) -> Result<Vec<Parsed<Row>>, Vec<Rejection>> {
+    match format {
+        Format::Json => read::json_rows(text).map_err(|r| vec![r]),
+        Format::Csv => Ok(read::csv_rows::<CsvRow>(text, &COLUMNS)?
+            .into_iter()
+            .map(|p| Parsed {
+                row: p.row,
+                value: p.value.and_then(|c| c.into_row(p.row)),
+            })
+            .collect()),
+    }
+}
+
+pub async fn import(
+    ctx: &Ctx<'_>,
+    text: &str,
+    format: Format,
+    mut report: ImportReport,
+) -> DbResult<ImportReport> {
+    let rows = match parse(text, format) {
+        Ok(rows) => rows,
+        Err(problems) => {
+            report.rejected = problems;
+            return Ok(report);
+        }
+    };
+    report.total = rows.len();
+    let mut tx = ctx.begin().await?;
+    let mut seen_tickets: Vec<(String, usize)> = Vec::new();
+    let mut seen_certs: Vec<(String, usize)> = Vec::new();
+    let mut valid: Vec<(StoredResult, Option<StoredResult>)> = Vec::new();
+    for parsed in rows {
+        let row = parsed.row;
+        let r = match parsed.value {
+            Ok(r) => r,
+            Err(rej) => {
+                report.rejected.push(rej);
+                continue;
+            }
+        };
+        let before = report.rejected.len();
+        if r.ticket_no.is_empty() || !r.ticket_no.bytes().all(|b| b.is_ascii_digit()) {
+            report.reject(row, Some("ticket_no"), "a ticket number has digits only");
+        }
+        if let Some((_, first)) = seen_tickets.iter().find(|(t, _)| *t == r.ticket_no) {
+            report.reject(row, Some("ticket_no"), format!("duplicate of row {first}"));
+        }
+        seen_tickets.push((r.ticket_no.clone(), row));
+        if r.modules.is_empty() {
+            report.reject(row, Some("modules"), "a result needs at least one module");
+        }
+        for (i, m) in r.modules.iter().enumerate() {
+            if r.modules[..i].iter().any(|o| o.module == m.module) {
+                report.reject(
+                    row,
+                    Some("modules"),
+                    format!("{:?} appears twice", m.module),
+                );
+            }
+        }
+        let result = StoredResult {
+            registration_id: String::new(),
+            modules: r.modules,
+            certificate_no: r.certificate_no,
+            issued_on: r.issued_on,
+        };
+        if let Some(no) = &result.certificate_no
+            && check_text(&mut report, row, "certificate_no", no, 64)
+        {
+            if !result.passed() {
+                report.reject(
+                    row,
+                    Some("certificate_no"),
+                    "only a passed result has a certificate number",
+                );
+            }
+            if let Some((_, first)) = seen_certs.iter().find(|(c, _)| c == no) {
+                report.reject(
+                    row,
+                    Some("certificate_no"),
+                    format!("duplicate of row {first}"),
+                );
+            }
+            seen_certs.push((no.clone(), row));
+        }
+        let registration = db::registrations::by_ticket(&mut *tx, &r.ticket_no).await?;
+        let Some((reg, _student)) = registration else {
+            if report.rejected.len() == before {
+                report.reject(
+                    row,
+                    Some("ticket_no"),
+                    "no registration has this ticket number",
+                );
+            }
+            continue;
+        };
+        if reg.status != RegistrationStatus::Confirmed {
+            report.reject(row, Some("ticket_no"), "the registration was cancelled");
+        }
+        if reg.exam_starts_at > ctx.now {
+            report.reject(row, Some("ticket_no"), "the exam has not taken place yet");
+        }
+        if let Some(no) = &result.certificate_no
+            && let Some(holder) = db::results::certificate_no_holder(&mut *tx, no).await?
+            && holder != reg.id
+        {
+            report.reject(
+                row,
+                Some("certificate_no"),
+                "another result already has this certificate number",
+            );
+        }
+        if report.rejected.len() == before {
+            let result = StoredResult {
+                registration_id: reg.id.clone(),
+                ..result
+            };
+            let stored = db::results::get(&mut *tx, &reg.id).await?;
+            valid.push((result, stored));
+        }
+    }
+    if !report.ok() {
+        return Ok(report);
+    }
+    // Certificate numbers move between results of one file in any order: clear the changed
+    // results' numbers first so the unique constraint never sees a transient duplicate.
+    for (result, stored) in &valid {
+        if let Some(old) = stored
+            && old.certificate_no.is_some()
+            && old.certificate_no != result.certificate_no
+        {
+            let cleared = StoredResult {
+                certificate_no: None,
+                ..old.clone()
+            };
+            db::results::upsert(&mut *tx, &cleared, ctx.now.timestamp()).await?;
+        }
+    }
+    for (result, stored) in valid {
+        if stored.as_ref() == Some(&result) {
+            report.count(false);
+        } else {
+            db::results::upsert(&mut *tx, &result, ctx.now.timestamp()).await?;
+            report.count(true);
+        }
+    }
+    tx.commit().await?;
+    Ok(report)
+}

@@ -1,0 +1,112 @@
+//! Exam sites: CSV `id,name,province,city,address` or a JSON array of the API's `Site`.
+
+use kaozheng_core::Site;
+use serde::Deserialize;
+
+use super::read::{self, Columns, check_id, check_text};
+use super::{Ctx, Format, ImportReport};
+use crate::db::{self, DbResult};
+
+pub const COLUMNS: Columns = Columns {
+    required: &["id", "name", "province", "city", "address"],
+    optional: &[],
+};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Row {
+    id: String,
+    name: String,
+    province: String,
+    city: String,
+    address: String,
+}
+
+pub async fn import(
+    ctx: &Ctx<'_>,
+    text: &str,
+    format: Format,
+    mut report: ImportReport,
+) -> DbResult<ImportReport> {
+    let rows = match read::rows::<Row>(text, format, &COLUMNS) {
+        Ok(rows) => rows,
+        Err(problems) => {
+            report.rejected = problems;
+            return Ok(report);
+        }
+    };
+    report.total = rows.len();
+    let mut tx = ctx.begin().await?;
+    let stored = db::sites::list(&mut *tx).await?;
+    let mut seen: Vec<(String, usize)> = Vec::new();
+    let mut valid = Vec::new();
+    for parsed in rows {
+        let row = parsed.row;
+        let r = match parsed.value {
+            Ok(r) => r,
+            Err(rej) => {
+                report.rejected.push(rej);
+                continue;
+            }
+        };
+        let before = report.rejected.len();
+        check_id(&mut report, row, "id", &r.id, 64);
+        for (field, value, max) in [
+            ("name", &r.name, 100),
+            ("province", &r.province, 20),
+            ("city", &r.city, 50),
+            ("address", &r.address, 200),
+        ] {
+            check_text(&mut report, row, field, value, max);
+        }
+        if let Some((_, first)) = seen.iter().find(|(id, _)| *id == r.id) {
+            report.reject(row, Some("id"), format!("duplicate of row {first}"));
+        }
+        seen.push((r.id.clone(), row));
+        if let Some(old) = stored.iter().find(|s| s.id == r.id)
+            && old.province != r.province
+        {
+            let plans: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM exam_plans WHERE site_id = $1 AND province <> $2",
+            )
+            .bind(&r.id)
+            .bind(&r.province)
+            .fetch_one(&mut *tx)
+            .await?;
+            if plans > 0 {
+                report.reject(
+                    row,
+                    Some("province"),
+                    format!("{plans} exam plans at this site are in {}", old.province),
+                );
+            }
+        }
+        if report.rejected.len() == before {
+            valid.push(Site {
+                id: r.id,
+                name: r.name,
+                province: r.province,
+                city: r.city,
+                address: r.address,
+            });
+        }
+    }
+    if !report.ok() {
+        return Ok(report);
+    }
+    for site in valid {
+        match stored.iter().find(|s| s.id == site.id) {
+            Some(old) if *old == site => report.count(false),
+            Some(_) => {
+                db::sites::update(&mut *tx, &site).await?;
+                report.count(true);
+            }
+            None => {
+                db::sites::insert(&mut *tx, &site).await?;
+                report.count(true);
+            }
+        }
+    }
+    tx.commit().await?;
+    Ok(report)
+}

@@ -1,0 +1,162 @@
+//! Students: CSV `student_no,name,school,school_level,major,province,hardship,password` or a JSON
+//! array of the API's `Student` plus `password`.
+//!
+//! `password` is the initial password of a new student (hashed with argon2 here, never stored or
+//! logged in clear); for a student already stored it is ignored, so importing the roster again
+//! changes nothing and never resets anyone's password (`kaozheng-server student-password` does).
+
+use std::collections::HashMap;
+
+use kaozheng_core::SchoolLevel;
+use kaozheng_core::model::Student;
+use serde::Deserialize;
+
+use super::read::{self, Columns, check_id, check_text, de};
+use super::{Ctx, Format, ImportReport};
+use crate::auth::password;
+use crate::db::{self, DbResult};
+
+pub const COLUMNS: Columns = Columns {
+    required: &["student_no", "name", "school", "school_level", "province"],
+    optional: &["major", "hardship", "password"],
+};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Row {
+    student_no: String,
+    name: String,
+    school: String,
+    #[serde(deserialize_with = "school_level")]
+    school_level: SchoolLevel,
+    #[serde(default, deserialize_with = "de::opt_text")]
+    major: Option<String>,
+    province: String,
+    #[serde(default, deserialize_with = "de::flag")]
+    hardship: bool,
+    #[serde(default, deserialize_with = "de::opt_text")]
+    password: Option<String>,
+}
+
+/// A school level by JSON name or Chinese name (中职, 高职, 专科, 本科, 社会学员).
+fn school_level<'de, D: serde::Deserializer<'de>>(d: D) -> Result<SchoolLevel, D::Error> {
+    let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+    read::parse_school_level(&s).ok_or_else(|| {
+        serde::de::Error::custom(format!(
+            "expected secondary, higher, undergraduate or social (中职/高职/本科/社会学员), got {s:?}"
+        ))
+    })
+}
+
+pub async fn import(
+    ctx: &Ctx<'_>,
+    text: &str,
+    format: Format,
+    mut report: ImportReport,
+) -> DbResult<ImportReport> {
+    let rows = match read::rows::<Row>(text, format, &COLUMNS) {
+        Ok(rows) => rows,
+        Err(problems) => {
+            report.rejected = problems;
+            return Ok(report);
+        }
+    };
+    report.total = rows.len();
+
+    // argon2 is slow on purpose: hash the new students' passwords before taking the write lock.
+    let mut hashes: HashMap<String, String> = HashMap::new();
+    for parsed in &rows {
+        if let Ok(r) = &parsed.value
+            && let Some(pw) = &r.password
+            && password::check_policy(pw).is_ok()
+            && !hashes.contains_key(&r.student_no)
+            && db::students::get(&ctx.db.pool, &r.student_no)
+                .await?
+                .is_none()
+        {
+            let hash = ctx.passwords.hash_blocking(pw.clone()).await;
+            hashes.insert(r.student_no.clone(), hash);
+        }
+    }
+
+    let mut tx = ctx.begin().await?;
+    let mut seen: Vec<(String, usize)> = Vec::new();
+    let mut valid: Vec<(Student, Option<Student>, Option<String>)> = Vec::new();
+    for parsed in rows {
+        let row = parsed.row;
+        let r = match parsed.value {
+            Ok(r) => r,
+            Err(rej) => {
+                report.rejected.push(rej);
+                continue;
+            }
+        };
+        let before = report.rejected.len();
+        check_id(&mut report, row, "student_no", &r.student_no, 32);
+        check_text(&mut report, row, "name", &r.name, 50);
+        check_text(&mut report, row, "school", &r.school, 100);
+        check_text(&mut report, row, "province", &r.province, 20);
+        if let Some(major) = &r.major {
+            check_text(&mut report, row, "major", major, 100);
+        }
+        if let Some((_, first)) = seen.iter().find(|(no, _)| *no == r.student_no) {
+            report.reject(row, Some("student_no"), format!("duplicate of row {first}"));
+        }
+        seen.push((r.student_no.clone(), row));
+        let stored = db::students::get(&mut *tx, &r.student_no).await?;
+        if stored.is_none() {
+            match &r.password {
+                None => report.reject(
+                    row,
+                    Some("password"),
+                    "a new student needs an initial password",
+                ),
+                // The policy names the rule, never the password.
+                Some(pw) => {
+                    if let Err((en, zh)) = password::check_policy(pw) {
+                        report.reject(row, Some("password"), format!("{en} / {zh}"));
+                    }
+                }
+            }
+        }
+        if report.rejected.len() == before {
+            valid.push((
+                Student {
+                    student_no: r.student_no,
+                    name: r.name,
+                    school: r.school,
+                    school_level: r.school_level,
+                    major: r.major,
+                    province: r.province,
+                    hardship: r.hardship,
+                },
+                stored,
+                r.password,
+            ));
+        }
+    }
+    if !report.ok() {
+        return Ok(report);
+    }
+    for (student, stored, password) in valid {
+        match stored {
+            Some(old) if old == student => report.count(false),
+            Some(_) => {
+                db::students::update_profile(&mut *tx, &student).await?;
+                report.count(true);
+            }
+            None => {
+                // Hashed above unless the student existed then and not now.
+                let hash = match (hashes.remove(&student.student_no), password) {
+                    (Some(h), _) => h,
+                    (None, Some(pw)) => ctx.passwords.hash_blocking(pw).await,
+                    (None, None) => unreachable!("new students without a password are rejected"),
+                };
+                db::students::insert(&mut *tx, &student, &hash, ctx.now.timestamp()).await?;
+                report.count(true);
+            }
+        }
+    }
+    tx.commit().await?;
+    Ok(report)
+}

@@ -1,0 +1,183 @@
+import { test as base, expect, Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import ICAL from 'ical.js';
+import { Server } from './server';
+import { openPlans, openRegister, personalRecords, serverRegistrations, signIn } from './support';
+
+// Each test gets its own server and database, so registrations made by one never affect another.
+const test = base.extend<{ server: Server }>({
+  server: async ({}, use) => {
+    const server = new Server();
+    await server.start();
+    await use(server);
+    await server.dispose();
+  },
+});
+
+const state = (page: Page, planName: string) =>
+  page.locator('.reg-card', { hasText: planName }).getByTestId('registration-state');
+
+test('register online: confirmed with a ticket number, the school pays the first exam', async ({ page, server }) => {
+  const [plan] = await openPlans(server, { secondary: true });
+  await signIn(page, server, 'TJ2024002');
+  await openRegister(page, server, plan.id);
+  await expect(page.getByTestId('eligibility-ok')).toBeVisible();
+  await expect(page.getByTestId('fee-payer')).toHaveText('学校支付');
+  await page.getByTestId('confirm-register').click();
+  await expect(page).toHaveURL(/\/me\/registrations$/);
+  await expect(state(page, plan.name)).toHaveText('已确认');
+  const ticket = await page.locator('.reg-card', { hasText: plan.name }).getByTestId('ticket-no').innerText();
+  expect(ticket).toMatch(/^\d{10,20}$/);
+  const regs = await serverRegistrations(server, 'TJ2024002');
+  expect(regs.filter((r) => r.plan_id === plan.id && r.status === 'confirmed')).toHaveLength(1);
+  expect(regs[0].ticket_no).toBe(ticket);
+});
+
+test('offline: register, reload, still queued; back online it is confirmed once', async ({ page, context, server }) => {
+  const [plan] = await openPlans(server);
+  await signIn(page, server, 'TJ2024004');
+  await openRegister(page, server, plan.id);
+  // 建档立卡: the fee is waived, and the phone already knows it offline.
+  await expect(page.getByTestId('fee-payer')).toHaveText('免收');
+  await context.setOffline(true);
+  await page.getByTestId('confirm-register').click();
+  await expect(state(page, plan.name)).toHaveText('排队中');
+  await page.reload();
+  await expect(state(page, plan.name)).toHaveText('排队中');
+  await expect(page.getByTestId('pending')).toContainText('1 项更改等待发送');
+  expect(await serverRegistrations(server, 'TJ2024004')).toHaveLength(0);
+  await context.setOffline(false);
+  await expect(state(page, plan.name)).toHaveText('已确认', { timeout: 20_000 });
+  const regs = await serverRegistrations(server, 'TJ2024004');
+  expect(regs.filter((r) => r.plan_id === plan.id)).toHaveLength(1);
+  expect(regs[0].fee.payer).toBe('waived');
+});
+
+test('a full plan: the server refuses and the reason is shown', async ({ page, server }) => {
+  const [full] = await openPlans(server, { full: true, secondary: true });
+  expect(full, 'the demo has a full open plan').toBeTruthy();
+  await signIn(page, server, 'HA2024001');
+  await openRegister(page, server, full.id);
+  await page.getByTestId('confirm-register').click();
+  const card = page.locator('.reg-card', { hasText: full.name });
+  await expect(card.getByTestId('registration-state')).toHaveText('未通过', { timeout: 20_000 });
+  await expect(card.getByTestId('refusal')).toContainText('名额已满');
+  expect(await serverRegistrations(server, 'HA2024001')).toHaveLength(0);
+});
+
+test('double click and two tabs never make two registrations', async ({ page, context, server }) => {
+  const [a, b] = await openPlans(server);
+  await signIn(page, server, 'TJ2024003');
+  await openRegister(page, server, a.id);
+  await page.getByTestId('confirm-register').dblclick();
+  await expect(state(page, a.name)).toHaveText('已确认', { timeout: 20_000 });
+
+  const other = await context.newPage();
+  await openRegister(page, server, b.id);
+  await openRegister(other, server, b.id);
+  await Promise.all([page.getByTestId('confirm-register').click(), other.getByTestId('confirm-register').click()]);
+  await expect(state(page, b.name)).toHaveText('已确认', { timeout: 20_000 });
+  const regs = await serverRegistrations(server, 'TJ2024003');
+  expect(regs.filter((r) => r.plan_id === a.id && r.status === 'confirmed')).toHaveLength(1);
+  expect(regs.filter((r) => r.plan_id === b.id && r.status === 'confirmed')).toHaveLength(1);
+});
+
+test('cancel frees the registration on the server', async ({ page, server }) => {
+  const [plan] = await openPlans(server, { secondary: true });
+  await signIn(page, server, 'TJ2024002');
+  await openRegister(page, server, plan.id);
+  await page.getByTestId('confirm-register').click();
+  await expect(state(page, plan.name)).toHaveText('已确认');
+  const card = page.locator('.reg-card', { hasText: plan.name });
+  await card.getByRole('button', { name: '取消报名' }).click();
+  await card.getByTestId('confirm-cancel').click();
+  await expect(state(page, plan.name)).toHaveText('已取消', { timeout: 20_000 });
+  const regs = await serverRegistrations(server, 'TJ2024002');
+  expect(regs.find((r) => r.plan_id === plan.id)?.status).toBe('cancelled');
+});
+
+test('the admission ticket prints to a one-page PDF with the ticket number', async ({ page, server }) => {
+  const [plan] = await openPlans(server, { secondary: true });
+  await signIn(page, server, 'TJ2024002');
+  await openRegister(page, server, plan.id);
+  await page.getByTestId('confirm-register').click();
+  await expect(state(page, plan.name)).toHaveText('已确认');
+  await page.locator('.reg-card', { hasText: plan.name }).getByRole('link', { name: '查看准考证' }).click();
+  const ticketNo = await page.getByTestId('ticket-no').innerText();
+  await expect(page.getByTestId('ticket-name')).toHaveText('李静');
+  await expect(page.getByTestId('ticket-qr')).toHaveAttribute('data-qr-text', new RegExp(`^KZT1\\|${ticketNo}\\|`));
+  const pdf = await page.pdf({ format: 'A4' });
+  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
+  const doc = await pdfjs.getDocument({ data: new Uint8Array(pdf) }).promise;
+  expect(doc.numPages).toBe(1);
+  const text = (await (await doc.getPage(1)).getTextContent()).items.map((i: any) => i.str).join('');
+  expect(text).toContain(ticketNo);
+  // Offline too: the ticket comes from the phone.
+  await page.context().setOffline(true);
+  await page.reload();
+  await expect(page.getByTestId('ticket-no')).toHaveText(ticketNo);
+});
+
+test('results: published scores with pass marks; unpublished ones stay hidden', async ({ page, server }) => {
+  await signIn(page, server, 'TJ2024001');
+  await page.goto(`${server.url}/results`);
+  const list = page.getByTestId('results-list').locator('li');
+  await expect(list.first()).toBeVisible();
+  await expect(page.getByTestId('new-result').first()).toBeVisible();
+  const n = await list.count();
+  await list.first().getByRole('link').click();
+  await expect(page.getByTestId('scores').locator('tbody tr')).not.toHaveCount(0);
+  await expect(page.getByTestId('scores')).toContainText('合格线');
+  // The plan still in scoring has a result row on the server that must not reach the student.
+  const t = await (await fetch(`${server.url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ student_no: 'TJ2024001', password: 'kaozheng-demo' }),
+  })).json();
+  const results = await (await fetch(`${server.url}/api/v1/results`, { headers: { authorization: `Bearer ${t.token}` } })).json();
+  expect(results.results.every((r: any) => r.state === 'publicized' || r.state === 'ended')).toBe(true);
+  expect(results.results).toHaveLength(n);
+});
+
+test('sign out removes every personal record from the phone, after a warning about unsent changes', async ({ page, context, server }) => {
+  const [plan] = await openPlans(server, { secondary: true });
+  await signIn(page, server, 'TJ2024002');
+  await openRegister(page, server, plan.id);
+  await context.setOffline(true);
+  await page.getByTestId('confirm-register').click();
+  await expect(state(page, plan.name)).toHaveText('排队中');
+  expect(await personalRecords(page)).toBeGreaterThan(1);
+  await page.goto(`${server.url}/me`);
+  await page.getByTestId('sign-out').click();
+  await expect(page.getByTestId('sign-out-warning')).toContainText('1 项更改没有发送');
+  await page.getByTestId('sign-out-anyway').click();
+  await expect(page).toHaveURL(new RegExp(`${server.url}/$`));
+  expect(await personalRecords(page)).toBe(0);
+  await expect(page.getByRole('link', { name: '登录' })).toBeVisible();
+});
+
+test('calendar export: an .ics with the exam in Asia/Shanghai time and stable UIDs', async ({ page, server }) => {
+  const [plan] = await openPlans(server, { secondary: true });
+  await signIn(page, server, 'TJ2024002');
+  await openRegister(page, server, plan.id);
+  await page.getByTestId('confirm-register').click();
+  await expect(state(page, plan.name)).toHaveText('已确认');
+  await page.goto(`${server.url}/me`);
+  const exportIcs = async () => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-ics').click()]);
+    return readFileSync(await download.path(), 'utf8');
+  };
+  const first = await exportIcs();
+  const cal = new ICAL.Component(ICAL.parse(first));
+  for (const tz of cal.getAllSubcomponents('vtimezone')) ICAL.TimezoneService.register(tz);
+  const events = cal.getAllSubcomponents('vevent').map((v: any) => new ICAL.Event(v));
+  const exam = events.find((e: any) => e.uid.startsWith('exam-'));
+  expect(exam, 'the registered exam is in the file').toBeTruthy();
+  expect(exam.startDate.timezone).toBe('Asia/Shanghai');
+  const starts = new Date(plan.exam_starts_at).getTime();
+  expect(exam.startDate.toJSDate().getTime()).toBe(starts);
+  expect(cal.getAllSubcomponents('vtimezone')).toHaveLength(1);
+  const second = await exportIcs();
+  const uids = (s: string) => [...s.matchAll(/^UID:(.*)$/gm)].map((m) => m[1].trim()).sort();
+  expect(uids(second)).toEqual(uids(first));
+});

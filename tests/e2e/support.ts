@@ -1,0 +1,108 @@
+import { expect, Page } from '@playwright/test';
+import { Server } from './server';
+
+/** Every demo account's password (printed by `serve --demo`, documented in the README). */
+export const DEMO_PASSWORD = 'kaozheng-demo';
+
+export interface Plan {
+  id: string;
+  name: string;
+  certificate_id: string;
+  level: 'primary' | 'intermediate' | 'advanced';
+  province: string;
+  state: string;
+  seats_left: number;
+  capacity: number;
+  exam_starts_at: string;
+  exam_ends_at: string;
+}
+
+export interface ServerRegistration {
+  id: string;
+  client_id: string;
+  plan_id: string;
+  status: 'confirmed' | 'cancelled';
+  ticket_no: string;
+  fee: { payer: string; reason: string; student_pays_fen: number };
+}
+
+/** A JSON API call from the test itself (not through the app). */
+export async function api<T>(server: Server, path: string, init: RequestInit & { token?: string } = {}): Promise<T> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (init.token) headers.authorization = `Bearer ${init.token}`;
+  const res = await fetch(`${server.url}/api/v1${path}`, { ...init, headers: { ...headers, ...(init.headers as object) } });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${path}: HTTP ${res.status} ${text}`);
+  return JSON.parse(text) as T;
+}
+
+export async function token(server: Server, studentNo: string): Promise<string> {
+  const r = await api<{ token: string }>(server, '/auth/login', {
+    method: 'POST',
+    body: JSON.stringify({ student_no: studentNo, password: DEMO_PASSWORD }),
+  });
+  return r.token;
+}
+
+export async function plans(server: Server): Promise<Plan[]> {
+  return (await api<{ plans: Plan[] }>(server, '/plans')).plans;
+}
+
+export async function serverRegistrations(server: Server, studentNo: string): Promise<ServerRegistration[]> {
+  const t = await token(server, studentNo);
+  return (await api<{ registrations: ServerRegistration[] }>(server, '/registrations', { token: t })).registrations;
+}
+
+/** Open plans with seats, at levels a 中职 student may take (初级/中级), in the given province if any. */
+export async function openPlans(server: Server, opts: { full?: boolean; secondary?: boolean } = {}): Promise<Plan[]> {
+  return (await plans(server)).filter(
+    (p) =>
+      p.state === 'open' &&
+      (opts.full ? p.seats_left === 0 : p.seats_left > 1) &&
+      (!opts.secondary || p.level !== 'advanced'),
+  );
+}
+
+/** Signs in through the app's own form. */
+export async function signIn(page: Page, server: Server, studentNo: string) {
+  await page.goto(`${server.url}/signin`);
+  await page.getByLabel('学号').fill(studentNo);
+  await page.getByLabel('密码').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: '登录' }).click();
+  await expect(page).toHaveURL(/\/me$/);
+  await expect(page.getByTestId('profile')).toBeVisible();
+}
+
+/** Opens a plan's registration page and waits for the offline eligibility verdict. */
+export async function openRegister(page: Page, server: Server, planId: string) {
+  await page.goto(`${server.url}/register/${planId}`);
+  await expect(page.getByTestId('eligibility-ok').or(page.getByTestId('eligibility-refusals'))).toBeVisible();
+}
+
+/** Counts personal records left in IndexedDB (session, registrations, outbox, results). */
+export async function personalRecords(page: Page): Promise<number> {
+  return page.evaluate(
+    () =>
+      new Promise<number>((resolve, reject) => {
+        const req = indexedDB.open('kaozheng');
+        req.onerror = () => reject(req.error);
+        req.onsuccess = () => {
+          const db = req.result;
+          const stores = ['session', 'registrations', 'outbox', 'results'];
+          const tx = db.transaction(stores, 'readonly');
+          let total = 0;
+          let pending = stores.length;
+          for (const s of stores) {
+            const c = tx.objectStore(s).count();
+            c.onsuccess = () => {
+              total += c.result;
+              if (--pending === 0) {
+                db.close();
+                resolve(total);
+              }
+            };
+          }
+        };
+      }),
+  );
+}
