@@ -7,7 +7,7 @@ export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 out=target/wasm-size
 mkdir -p "$out"
 cargo build -q --target wasm32-unknown-unknown --profile wasm-release --bin kaozheng "$@"
-wasm-bindgen --target web --no-typescript --out-dir "$out" target/wasm32-unknown-unknown/wasm-release/kaozheng.wasm
+wasm-bindgen --target web --no-typescript --out-dir "$out" "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/wasm-release/kaozheng.wasm"
 wasm-opt -Oz --enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue \
   "$out/kaozheng_bg.wasm" -o "$out/opt.wasm"

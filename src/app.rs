@@ -12,6 +12,7 @@ use crate::i18n::{I18n, tr};
 use crate::pages::account::AccountPage;
 use crate::pages::catalog::CatalogPage;
 use crate::pages::certificate::CertificatePage;
+use crate::pages::credits::CreditsPage;
 use crate::pages::grades::GradeCheckerPage;
 use crate::pages::home::HomePage;
 use crate::pages::not_found::NotFoundPage;
@@ -60,6 +61,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/signin") view=SignInPage/>
                     <Route path=path!("/me") view=AccountPage/>
                     <Route path=path!("/me/registrations") view=MyRegistrationsPage/>
+                    <Route path=path!("/me/credits") view=CreditsPage/>
                     <Route path=path!("/register/:plan_id") view=RegisterPage/>
                     <Route path=path!("/tickets/:client_id") view=TicketPage/>
                     <Route path=path!("/results") view=ResultsPage/>

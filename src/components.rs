@@ -9,6 +9,7 @@ pub mod conditions_list;
 pub mod fee_note;
 pub mod language_toggle;
 pub mod level_badges;
+pub mod level_conversions;
 pub mod plan_card;
 pub mod qr_code;
 pub mod registration_badge;

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod catalog;
 pub mod certificate;
+pub mod credits;
 pub mod grades;
 pub mod home;
 pub mod not_found;

@@ -92,6 +92,7 @@ fn server(client_id: &str, plan_id: &str, status: RegistrationStatus) -> Registr
         level: p.level,
         status,
         ticket_no: format!("2026000100{client_id}"),
+        ticket_check: String::new(),
         fee: FeeDecision {
             fee_fen: 30_000,
             student_pays_fen: 0,
@@ -114,6 +115,7 @@ fn student() -> Student {
         major: Some("软件技术".into()),
         province: "河南".into(),
         hardship: false,
+        passed_courses: Vec::new(),
     }
 }
 

@@ -165,6 +165,7 @@ pub fn AccountPage() -> impl IntoView {
                 <nav class="link-list" aria-label=tr(|t| t.nav_me)>
                     <A href="/me/registrations">{tr(|t| t.my_registrations)}</A>
                     <A href="/results">{tr(|t| t.my_results)}</A>
+                    <A href="/me/credits">{tr(|t| t.credits_title)}</A>
                 </nav>
                 <section class="panel">
                     <button type="button" class="button button-secondary" data-testid="export-ics" on:click=export>

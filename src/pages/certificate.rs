@@ -4,6 +4,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::components::level_badges::LevelBadges;
+use crate::components::level_conversions::LevelConversions;
 use crate::components::plan_card::PlanCard;
 use crate::i18n::{tr, use_i18n};
 use crate::state::catalog::use_catalog;
@@ -44,7 +45,7 @@ pub fn CertificatePage() -> impl IntoView {
         v
     });
 
-    let level_row = move |l: LevelInfo| {
+    let level_row = move |cert_id: String, l: LevelInfo| {
         let level = l.level;
         let hours = match l.hours {
             Some(h) => h.to_string().into_any(),
@@ -81,6 +82,7 @@ pub fn CertificatePage() -> impl IntoView {
                         }
                     })}
                 </dl>
+                <LevelConversions certificate_id=cert_id level=level/>
             </li>
         }
     };
@@ -130,7 +132,7 @@ pub fn CertificatePage() -> impl IntoView {
                 } else {
                     view! {
                         <ul class="level-list">
-                            {c.levels.clone().into_iter().map(level_row).collect_view()}
+                            {c.levels.clone().into_iter().map(|l| level_row(c.id.clone(), l)).collect_view()}
                         </ul>
                     }
                         .into_any()

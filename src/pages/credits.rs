@@ -18,7 +18,11 @@ pub fn CreditsPage() -> impl IntoView {
         let student = acc.student()?;
         let rules = st.credit_rules.get()?;
         let policy = rules.policy_for(&student.school, student.major.as_deref())?;
-        Some(credit_account(policy, &acc.certified(), &student.passed_courses))
+        Some(credit_account(
+            policy,
+            &acc.certified(),
+            &student.passed_courses,
+        ))
     });
     let cert_name = move |id: &str| {
         st.catalog.with(|c| {

@@ -63,7 +63,7 @@ pub fn TicketPage() -> impl IntoView {
                 .collect::<Vec<_>>()
                 .join("、")
         };
-        let qr = ticket_qr_text(&reg.ticket_no, &reg.id);
+        let qr = ticket_qr_text(&reg.ticket_no, &reg.ticket_check);
         view! {
             <article class="ticket" data-testid="ticket">
                 <header class="ticket-head">

@@ -22,7 +22,7 @@ use crate::state::network::Network;
 use crate::storage::{Db, Session, StorageError};
 
 /// How long one tab may hold the right to send the outbox before another may take over.
-const LEASE_SECONDS: i64 = 30;
+const LEASE_SECONDS: i64 = 15;
 
 #[derive(Clone, Copy)]
 pub struct Account {
@@ -41,6 +41,9 @@ pub struct Account {
     catalog: CatalogState,
     tab_id: StoredValue<String>,
     flushing: StoredValue<bool>,
+    /// A sync was asked for while one ran: run once more when it ends, so nothing waits for the
+    /// next trigger.
+    again: StoredValue<bool>,
     timer: StoredValue<Option<gloo_timers::callback::Timeout>, LocalStorage>,
 }
 
@@ -64,6 +67,7 @@ pub fn phone_registrations(locals: &[LocalRegistration], plans: &[ExamPlan]) -> 
                 level: l.level,
                 status: kaozheng_core::RegistrationStatus::Confirmed,
                 ticket_no: String::new(),
+                ticket_check: String::new(),
                 fee: l.fee_preview.unwrap_or(kaozheng_core::FeeDecision {
                     fee_fen: plan.fee_fen,
                     student_pays_fen: plan.fee_fen,
@@ -81,6 +85,23 @@ pub fn phone_registrations(locals: &[LocalRegistration], plans: &[ExamPlan]) -> 
 
 pub fn use_account() -> Account {
     expect_context::<Account>()
+}
+
+/// This tab's id for the outbox lease. Kept in `sessionStorage`, so a reload of the same tab takes
+/// its own lease back at once instead of waiting for it to expire, while other tabs get other ids.
+fn tab_id() -> String {
+    let store = web_sys::window().and_then(|w| w.session_storage().ok().flatten());
+    if let Some(id) = store
+        .as_ref()
+        .and_then(|s| s.get_item("kz.tab").ok().flatten())
+    {
+        return id;
+    }
+    let id = new_uuid();
+    if let Some(s) = store {
+        let _ = s.set_item("kz.tab", &id);
+    }
+    id
 }
 
 fn new_uuid() -> String {
@@ -101,8 +122,9 @@ pub fn provide_account(catalog: CatalogState, network: Network) -> Account {
         problem: RwSignal::new(None),
         loaded: RwSignal::new(false),
         catalog,
-        tab_id: StoredValue::new(new_uuid()),
+        tab_id: StoredValue::new(tab_id()),
         flushing: StoredValue::new(false),
+        again: StoredValue::new(false),
         timer: StoredValue::new_local(None),
     };
     provide_context(acc);
@@ -307,7 +329,8 @@ impl Account {
         Ok(())
     }
 
-    /// The fee as the rules on the phone decide it.
+    /// The fee as the rules on the phone decide it. Payer rules are those of the student's province
+    /// (a Henan school may not charge its students wherever they sit the exam).
     pub fn fee_preview(&self, plan: &ExamPlan) -> Option<kaozheng_core::FeeDecision> {
         let student = self
             .session
@@ -316,7 +339,7 @@ impl Account {
         let today = kaozheng_core::time::to_china(Utc::now()).date_naive();
         let policy = rules
             .as_ref()
-            .and_then(|r| r.policy_for(&plan.province, today));
+            .and_then(|r| r.policy_for(&student.province, today));
         let used = self.registrations.with_untracked(|regs| {
             regs.iter().any(|r| {
                 r.state.is_live()
@@ -340,6 +363,7 @@ impl Account {
     /// fee rules from the server. Only one tab sends at a time.
     pub async fn sync(self, manual: bool) {
         if self.flushing.get_value() {
+            self.again.set_value(true);
             return;
         }
         let Some(db) = self.db() else { return };
@@ -362,6 +386,11 @@ impl Account {
         self.pull(&db).await;
         self.reload_local(&db).await;
         self.flushing.set_value(false);
+        if self.again.get_value() {
+            self.again.set_value(false);
+            spawn_local(self.sync(manual));
+            return;
+        }
         self.schedule_next();
     }
 
@@ -570,9 +599,20 @@ impl Account {
     /// Wakes up when the next backed-off entry is due.
     fn schedule_next(self) {
         let now = Utc::now();
-        let next: Option<DateTime<Utc>> = self
-            .outbox
-            .with_untracked(|o| o.iter().filter_map(|e| e.next_attempt_at).min());
+        // An entry still due now was not sent: another tab holds the lease, or the session needs
+        // signing in again. Look again shortly rather than waiting for the next event.
+        let next: Option<DateTime<Utc>> = self.outbox.with_untracked(|o| {
+            o.iter()
+                .map(|e| match e.next_attempt_at {
+                    Some(t) if t > now => t,
+                    _ => now + chrono::Duration::seconds(3),
+                })
+                .min()
+        });
+        if self.expired.get_untracked() {
+            self.timer.set_value(None);
+            return;
+        }
         let timer = next.map(|at| {
             let ms = (at - now).num_milliseconds().clamp(500, 300_000) as u32;
             gloo_timers::callback::Timeout::new(ms, move || spawn_local(self.sync(false)))

@@ -301,6 +301,7 @@ mod tests {
             level: XLevel::Primary,
             status: RegistrationStatus::Confirmed,
             ticket_no: "2026000100001".into(),
+            ticket_check: String::new(),
             fee: FeeDecision {
                 fee_fen: 100,
                 student_pays_fen: 0,

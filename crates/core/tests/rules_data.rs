@@ -20,6 +20,7 @@ fn student(province: &str, level: SchoolLevel, hardship: bool) -> Student {
         major: None,
         province: province.into(),
         hardship,
+        passed_courses: Vec::new(),
     }
 }
 

@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod auth;
 pub mod catalog;
+pub mod credits;
 pub mod json;
 pub mod me;
 pub mod openapi;
@@ -12,12 +13,13 @@ pub mod registrations;
 pub mod results;
 pub mod rules;
 pub mod sites;
+pub mod tickets;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, Method, Uri, header};
 use axum::routing::{MethodRouter, any, delete, get, post};
-use kaozheng_core::rules::FeeRules;
+use kaozheng_core::rules::{CreditRules, FeeRules};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -51,6 +53,17 @@ pub fn routes(limits: BodyLimits) -> Vec<(Method, &'static str, MethodRouter<App
             "/api/v1/rules/fees",
             get(rules::get_rules::<FeeRules>),
         ),
+        (
+            Method::GET,
+            "/api/v1/rules/grades",
+            get(rules::get_grade_rules),
+        ),
+        (
+            Method::GET,
+            "/api/v1/rules/credits",
+            get(rules::get_rules::<CreditRules>),
+        ),
+        (Method::GET, "/api/v1/tickets/verify", get(tickets::verify)),
         (Method::POST, "/api/v1/auth/login", post(auth::login)),
         (Method::POST, "/api/v1/auth/embed", post(auth::embed)),
         (Method::POST, "/api/v1/auth/logout", post(auth::logout)),
@@ -71,6 +84,7 @@ pub fn routes(limits: BodyLimits) -> Vec<(Method, &'static str, MethodRouter<App
             delete(registrations::cancel),
         ),
         (Method::GET, "/api/v1/results", get(results::list)),
+        (Method::GET, "/api/v1/credits", get(credits::get_credits)),
         (
             Method::POST,
             "/api/v1/admin/import/{kind}",

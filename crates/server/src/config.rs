@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use kaozheng_core::Catalog;
 
 use crate::auth::embed::Portal;
-use crate::auth::rate_limit::LoginLimits;
+use crate::auth::rate_limit::{CheckLimits, LoginLimits};
 
 /// The server's notion of now. Everything time-dependent (plan states, demo plans) takes its time
 /// from here, so tests can stand at any moment.
@@ -52,6 +52,8 @@ pub struct Config {
     pub argon2_memory_kib: u32,
     pub argon2_iterations: u32,
     pub login_limits: LoginLimits,
+    /// Failed admission-ticket checks per client address.
+    pub check_limits: CheckLimits,
     /// Take the client address from the last `X-Forwarded-For` entry (behind a load balancer that
     /// sets it); otherwise the TCP peer address.
     pub trust_forwarded_for: bool,
@@ -83,6 +85,7 @@ impl Config {
             argon2_memory_kib: argon2::Params::DEFAULT_M_COST,
             argon2_iterations: argon2::Params::DEFAULT_T_COST,
             login_limits: LoginLimits::default(),
+            check_limits: CheckLimits::default(),
             trust_forwarded_for: false,
             api_body_limit: 64 * 1024,
             import_body_limit: 16 * 1024 * 1024,
@@ -185,6 +188,7 @@ impl fmt::Debug for Config {
             .field("portals", &self.portals)
             .field("session_ttl", &self.session_ttl)
             .field("login_limits", &self.login_limits)
+            .field("check_limits", &self.check_limits)
             .field("catalog", &self.catalog.as_ref().map(|c| &c.version))
             .field("catalog_recheck", &self.catalog_recheck)
             .finish_non_exhaustive()

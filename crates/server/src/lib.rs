@@ -18,6 +18,7 @@ pub mod rules;
 pub mod seed;
 pub mod state;
 pub mod static_files;
+pub mod tickets;
 
 use std::future::Future;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};

@@ -4,10 +4,11 @@
 //! 1. bump the student's `registration_rev` (the student's row lock on PostgreSQL, so two requests
 //!    of one student cannot both pass the duplicate and clash checks);
 //! 2. a stored registration with the same `client_id` answers the request (idempotency);
-//! 3. [`check_registration`] with the student's registrations, held certificates and the level's
+//! 3. [`check_registration`] with the student's registrations, the certificates whose results
+//!    the student can see (a result still being scored is not yet held) and the level's
 //!    suitability; any refusal ends it;
 //! 4. the guarded seat update (`seats_taken < capacity`), which also draws the ticket sequence;
-//! 5. [`decide_fee`] under the plan province's policy on today's date (UTC+8), and the insert.
+//! 5. [`decide_fee`] under the student's province's policy on today's date (UTC+8), and the insert.
 //!
 //! A concurrent request with the same `client_id` that loses the race hits the unique constraint,
 //! rolls back (seat included) and answers with the stored registration.
@@ -54,7 +55,7 @@ pub fn ticket_number(exam_starts_at: DateTime<Utc>, seat: Seat) -> String {
     )
 }
 
-/// Who pays for `plan`: the plan province's policy in force today (UTC+8); the school's funded
+/// Who pays for `plan`: the student's province's policy in force today (UTC+8); the school's funded
 /// first exam counts as used when another confirmed registration already has it.
 pub fn fee_for(
     plan: &ExamPlan,
@@ -64,7 +65,9 @@ pub fn fee_for(
     now: DateTime<Utc>,
 ) -> FeeDecision {
     let today = time::to_china(now).date_naive();
-    let policy = rules.and_then(|r| r.policy_for(&plan.province, today));
+    // Payer rules follow the student's province: a Henan school may not charge its own students,
+    // wherever the exam site is.
+    let policy = rules.and_then(|r| r.policy_for(&student.province, today));
     let used = registrations
         .iter()
         .any(|r| r.is_confirmed() && r.fee.reason == FeeReason::SchoolPaidFirstExam);
@@ -152,7 +155,7 @@ async fn try_register(
         .await?
         .ok_or_else(ApiError::internal)?;
     let registrations = db::registrations::for_student(&mut *tx, student_no).await?;
-    let certified = db::results::certified(&mut *tx, student_no).await?;
+    let certified = db::results::certified(&mut tx, student_no, now).await?;
     let info = db::catalog::level_info(&mut tx, &plan.certificate_id, plan.level).await?;
     let suitability = SuitabilityPolicy::default();
     let mut refusals = check_registration(
@@ -184,6 +187,8 @@ async fn try_register(
         level: plan.level,
         status: RegistrationStatus::Confirmed,
         ticket_no: ticket_number(plan.exam_starts_at, seat),
+        // Computed from the secret when the API answers (see crate::tickets), never stored.
+        ticket_check: String::new(),
         fee: fee_for(&plan, &student, fee_rules.as_ref(), &registrations, now),
         exam_starts_at: plan.exam_starts_at,
         exam_ends_at: plan.exam_ends_at,

@@ -2,17 +2,19 @@
 //!
 //! Each kind is a core type implementing [`RuleDocument`]; [`kinds`] lists them for seeding and
 //! imports. Adding a kind is: implement [`RuleDocument`] for the core type, add it to [`kinds`],
-//! route `/api/v1/rules/<kind>` to [`crate::api::rules::get_rules`]`::<Type>`, and document the path
-//! in openapi.json.
+//! route `/api/v1/rules/<kind>` to [`crate::api::rules::get_rules`]`::<Type>` (grades has its own
+//! handler, for `?province=`), and document the path in openapi.json.
 
 use chrono::{DateTime, Utc};
-use kaozheng_core::rules::FeeRules;
+use kaozheng_core::Catalog;
+use kaozheng_core::rules::{CreditRuleError, CreditRules, FeeRules, GradeRules};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use sqlx::AnyConnection;
 
 use crate::db::rules::{self as store, StoredRules};
 use crate::db::{DbError, DbResult};
+use crate::import::Rejection;
 
 /// `origin` of a document shipped with the binary: a newer binary's replaces it.
 pub const ORIGIN_EMBEDDED: &str = "embedded";
@@ -28,6 +30,12 @@ pub trait RuleDocument: Serialize + DeserializeOwned + Send + Sync + 'static {
     fn version(&self) -> &str;
     /// Everything that makes the document unusable; empty when it is valid.
     fn problems(&self) -> Vec<String>;
+    /// What does not fit the stored catalog (`None`: none is stored), each problem with the row
+    /// and field it is about. Run on imports only: the shipped documents name the built-in
+    /// catalog's certificates, which a school's own catalog need not have.
+    fn catalog_problems(&self, _catalog: Option<&Catalog>) -> Vec<Rejection> {
+        Vec::new()
+    }
 }
 
 impl RuleDocument for FeeRules {
@@ -56,6 +64,97 @@ impl RuleDocument for FeeRules {
     }
 }
 
+impl RuleDocument for GradeRules {
+    const KIND: &'static str = "grades";
+    const SHIPPED: &'static str = include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../data/rules/grades.json"
+    ));
+
+    fn version(&self) -> &str {
+        &self.version
+    }
+
+    fn problems(&self) -> Vec<String> {
+        match self.validate() {
+            Ok(()) => Vec::new(),
+            Err(errs) => errs.iter().map(ToString::to_string).collect(),
+        }
+    }
+}
+
+impl RuleDocument for CreditRules {
+    const KIND: &'static str = "credits";
+    const SHIPPED: &'static str = include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../data/rules/credits.json"
+    ));
+
+    fn version(&self) -> &str {
+        &self.version
+    }
+
+    fn problems(&self) -> Vec<String> {
+        match self.validate() {
+            Ok(()) => Vec::new(),
+            Err(errs) => errs.iter().map(ToString::to_string).collect(),
+        }
+    }
+
+    /// Every certificate a table names must be in the catalog at a level it offers; each problem
+    /// is reported on its school's row (the position in `schools`, from 1).
+    fn catalog_problems(&self, catalog: Option<&Catalog>) -> Vec<Rejection> {
+        let Some(catalog) = catalog else {
+            return vec![Rejection {
+                row: 0,
+                field: None,
+                reason: "no catalog is stored to check the certificates against; import the \
+                         catalog first"
+                    .into(),
+            }];
+        };
+        match self.check_catalog(catalog) {
+            Ok(()) => Vec::new(),
+            Err(errs) => errs
+                .iter()
+                .map(|e| {
+                    let path = credit_error_path(e);
+                    Rejection {
+                        row: school_row(path),
+                        field: Some(path.to_string()),
+                        reason: e.to_string(),
+                    }
+                })
+                .collect(),
+        }
+    }
+}
+
+fn credit_error_path(e: &CreditRuleError) -> &str {
+    match e {
+        CreditRuleError::Empty { path }
+        | CreditRuleError::Repeated { path, .. }
+        | CreditRuleError::NotPositive { path }
+        | CreditRuleError::Percent { path, .. }
+        | CreditRuleError::CourseOverCap { path, .. }
+        | CreditRuleError::CourseMismatch { path, .. }
+        | CreditRuleError::NeverApplies { path, .. }
+        | CreditRuleError::GroupTooSmall { path }
+        | CreditRuleError::InSeveralGroups { path, .. }
+        | CreditRuleError::NoCitation { path }
+        | CreditRuleError::UnknownCertificate { path, .. }
+        | CreditRuleError::LevelNotOffered { path, .. } => path,
+    }
+}
+
+/// `schools[2].conversions[0]…` is about the third school: row 3; any other path is the document.
+fn school_row(path: &str) -> usize {
+    path.strip_prefix("schools[")
+        .and_then(|rest| rest.split(']').next())
+        .and_then(|i| i.parse::<usize>().ok())
+        .map_or(0, |i| i + 1)
+}
+
 /// A document checked and reduced to what is stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParsedRules {
@@ -70,6 +169,8 @@ pub struct RuleKind {
     pub name: &'static str,
     pub shipped: &'static str,
     pub parse: fn(&str) -> Result<ParsedRules, Vec<String>>,
+    /// [`RuleDocument::catalog_problems`] of a parsed document's body.
+    pub catalog_problems: fn(&str, Option<&Catalog>) -> Vec<Rejection>,
 }
 
 impl RuleKind {
@@ -78,13 +179,29 @@ impl RuleKind {
             name: T::KIND,
             shipped: T::SHIPPED,
             parse: parse::<T>,
+            catalog_problems: catalog_problems::<T>,
         }
     }
 }
 
 /// Every kind the server knows.
 pub fn kinds() -> Vec<RuleKind> {
-    vec![RuleKind::of::<FeeRules>()]
+    vec![
+        RuleKind::of::<FeeRules>(),
+        RuleKind::of::<GradeRules>(),
+        RuleKind::of::<CreditRules>(),
+    ]
+}
+
+fn catalog_problems<T: RuleDocument>(body: &str, catalog: Option<&Catalog>) -> Vec<Rejection> {
+    match serde_json::from_str::<T>(body) {
+        Ok(doc) => doc.catalog_problems(catalog),
+        Err(e) => vec![Rejection {
+            row: 0,
+            field: None,
+            reason: e.to_string(),
+        }],
+    }
 }
 
 pub fn kind(name: &str) -> Option<RuleKind> {
@@ -185,8 +302,49 @@ mod tests {
             // Parsing the canonical text again gives the same text.
             assert_eq!((k.parse)(&parsed.body).unwrap(), parsed);
         }
-        assert!(kind("fees").is_some());
+        for name in ["fees", "grades", "credits"] {
+            assert_eq!(kind(name).map(|k| k.name), Some(name));
+        }
         assert!(kind("nope").is_none());
+    }
+
+    #[test]
+    fn credit_tables_are_checked_against_the_catalog_row_by_row() {
+        let mut doc: CreditRules = serde_json::from_str(CreditRules::SHIPPED).unwrap();
+        let catalog = crate::seed::default_catalog().unwrap();
+        assert_eq!(doc.catalog_problems(Some(&catalog)), Vec::new());
+        doc.schools.push(doc.schools[0].clone());
+        doc.schools[1].school = "另一所示例学校".into();
+        doc.schools[1].conversions[0].certificate_id = "no-such-certificate".into();
+        let problems = doc.catalog_problems(Some(&catalog));
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].row, 2);
+        assert_eq!(
+            problems[0].field.as_deref(),
+            Some("schools[1].conversions[0].certificate_id")
+        );
+        assert!(problems[0].reason.contains("no-such-certificate"));
+        assert_eq!(doc.catalog_problems(None)[0].row, 0);
+        assert_eq!(school_row("version"), 0);
+        assert_eq!(school_row("schools[11].caps"), 12);
+    }
+
+    #[test]
+    fn grade_and_credit_documents_report_what_validate_finds() {
+        let mut grades: GradeRules = serde_json::from_str(GradeRules::SHIPPED).unwrap();
+        assert!(grades.problems().is_empty());
+        grades.version = " ".into();
+        grades.rule_sets[0].citations.clear();
+        let problems = grades.problems();
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems.iter().any(|p| p.starts_with("version")));
+        let mut credits: CreditRules = serde_json::from_str(CreditRules::SHIPPED).unwrap();
+        assert!(credits.problems().is_empty());
+        credits.schools[0].caps.total_share_percent = 0;
+        let problems = credits.problems();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].contains("total_share_percent"), "{problems:?}");
+        assert!(parse::<CreditRules>(&serde_json::to_string(&credits).unwrap()).is_err());
     }
 
     #[test]

@@ -13,11 +13,12 @@ use sha2::{Digest, Sha256};
 use crate::api::BodyLimits;
 use crate::auth::embed::Portal;
 use crate::auth::password::Passwords;
-use crate::auth::rate_limit::LoginLimits;
+use crate::auth::rate_limit::{CheckLimits, LoginLimits};
 use crate::config::{Clock, Config, redact_url};
 use crate::db::{self, Db, DbResult, meta};
 use crate::seed;
 use crate::static_files::StaticFiles;
+use crate::tickets::TicketKey;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -26,6 +27,8 @@ pub struct AppState {
     pub static_files: Arc<StaticFiles>,
     pub auth: Arc<AuthSettings>,
     pub http: Arc<HttpSettings>,
+    /// The secret behind admission-ticket checks, shared through the database.
+    pub tickets: Arc<TicketKey>,
     pub clock: Clock,
 }
 
@@ -34,6 +37,7 @@ pub struct AuthSettings {
     pub passwords: Passwords,
     pub session_ttl: chrono::Duration,
     pub login_limits: LoginLimits,
+    pub check_limits: CheckLimits,
     pub portals: Vec<Portal>,
     pub trust_forwarded_for: bool,
 }
@@ -116,6 +120,7 @@ impl AppState {
             );
         }
 
+        let tickets = TicketKey::load_or_create(&db).await?;
         let cache = CatalogCache::new(config.catalog_recheck);
         cache.rebuild(&db).await?;
         Ok(AppState {
@@ -130,6 +135,7 @@ impl AppState {
                 session_ttl: chrono::Duration::from_std(config.session_ttl)
                     .context("the session lifetime is too long")?,
                 login_limits: config.login_limits,
+                check_limits: config.check_limits,
                 portals: config.portals.clone(),
                 trust_forwarded_for: config.trust_forwarded_for,
             }),
@@ -140,6 +146,7 @@ impl AppState {
                 },
                 cors_origins: config.all_cors_origins(),
             }),
+            tickets: Arc::new(tickets),
             clock: config.clock.clone(),
         })
     }

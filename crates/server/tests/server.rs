@@ -6,6 +6,7 @@ mod server {
     pub mod api;
     pub mod auth;
     pub mod concurrency;
+    pub mod credits;
     pub mod lifecycle;
     pub mod openapi;
     pub mod registrations;
@@ -13,4 +14,5 @@ mod server {
     pub mod security;
     pub mod static_files;
     pub mod support;
+    pub mod tickets;
 }

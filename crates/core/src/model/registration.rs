@@ -40,6 +40,10 @@ pub struct Registration {
     pub status: RegistrationStatus,
     /// 准考证号, unique; given when the registration is confirmed.
     pub ticket_no: String,
+    /// A check code the server derives from the ticket with a secret key; the admission ticket's QR
+    /// carries it so an exam site can tell a real ticket from a typed-in number.
+    #[serde(default)]
+    pub ticket_check: String,
     pub fee: FeeDecision,
     #[serde(with = "cst")]
     pub exam_starts_at: DateTime<Utc>,

@@ -60,9 +60,9 @@ impl<'de> Deserialize<'de> for Score {
         let v = f64::deserialize(d)?;
         let h = (v * 100.0).round();
         if !(0.0..=10_000.0).contains(&h) || ((v * 100.0) - h).abs() > 1e-6 {
-            return Err(serde::de::Error::custom(format!(
-                "a score is 0–100 with at most two decimals, got {v}"
-            )));
+            return Err(serde::de::Error::custom(
+                "a score is 0–100 with at most two decimals",
+            ));
         }
         Ok(Score(h as u16))
     }

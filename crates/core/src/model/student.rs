@@ -16,6 +16,10 @@ pub struct Student {
     /// 建档立卡 (registered poverty household): assessment fees are waived (seed 004).
     #[serde(default)]
     pub hardship: bool,
+    /// Codes of courses the student has passed (from the school's records): the credit bank uses
+    /// them for exemptions and to skip converting a course already passed (seed 003).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub passed_courses: Vec<String>,
 }
 
 impl Student {

@@ -90,9 +90,9 @@ impl<'de> Deserialize<'de> for Credits {
         let v = f64::deserialize(d)?;
         let t = (v * 10.0).round();
         if !(0.0..=f64::from(Credits::MAX.0)).contains(&t) || (v * 10.0 - t).abs() > 1e-6 {
-            return Err(serde::de::Error::custom(format!(
-                "credits are 0–1000 with at most one decimal, got {v}"
-            )));
+            return Err(serde::de::Error::custom(
+                "credits are 0–1000 with at most one decimal",
+            ));
         }
         Ok(Credits(t as u32))
     }

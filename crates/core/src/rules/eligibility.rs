@@ -276,6 +276,7 @@ mod tests {
             level: p.level,
             status,
             ticket_no: "T1".into(),
+            ticket_check: String::new(),
             fee: FeeDecision {
                 fee_fen: p.fee_fen,
                 student_pays_fen: 0,
@@ -298,6 +299,7 @@ mod tests {
             major: None,
             province: "天津".into(),
             hardship: false,
+            passed_courses: Vec::new(),
         }
     }
 

@@ -141,6 +141,7 @@ mod tests {
             major: None,
             province: "天津".into(),
             hardship,
+            passed_courses: Vec::new(),
         }
     }
 

@@ -1,5 +1,5 @@
 //! `POST /api/v1/registrations`, `GET /api/v1/registrations`, `DELETE /api/v1/registrations/{id}`:
-//! the signed-in student's own registrations only.
+//! the signed-in student's own registrations only, each with its ticket check filled in.
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -79,7 +79,9 @@ pub async fn create(
     }
     let outcome = outcome?;
     let status = registrations::status_of(&outcome);
-    let (registrations::Registered::Created(r) | registrations::Registered::Existing(r)) = outcome;
+    let (registrations::Registered::Created(mut r) | registrations::Registered::Existing(mut r)) =
+        outcome;
+    state.tickets.fill(&mut r, &session.student_no);
     Ok((status, Json(r)))
 }
 
@@ -87,9 +89,12 @@ pub async fn list(
     State(state): State<AppState>,
     session: StudentSession,
 ) -> Result<Json<RegistrationList>, ApiError> {
-    Ok(Json(RegistrationList {
-        registrations: db::registrations::for_student(&state.db.pool, &session.student_no).await?,
-    }))
+    let mut registrations =
+        db::registrations::for_student(&state.db.pool, &session.student_no).await?;
+    for r in &mut registrations {
+        state.tickets.fill(r, &session.student_no);
+    }
+    Ok(Json(RegistrationList { registrations }))
 }
 
 pub async fn cancel(
@@ -97,8 +102,9 @@ pub async fn cancel(
     session: StudentSession,
     Path(id): Path<String>,
 ) -> Result<Json<Registration>, ApiError> {
-    let r = registrations::cancel(&state.db, state.now(), &session.student_no, &id).await?;
+    let mut r = registrations::cancel(&state.db, state.now(), &session.student_no, &id).await?;
     tracing::info!(student = %session.student_no, registration = %id, "registration cancelled");
+    state.tickets.fill(&mut r, &session.student_no);
     Ok(Json(r))
 }
 

@@ -1,36 +1,39 @@
 //! `GET /api/v1/rules/<kind>`: the rule document in use, revalidated by ETag like the catalog.
+//! Grades may be asked for one province (`?province=`): the app of a Henan school needs only
+//! Henan's rule sets and the general conditions.
 
 use axum::body::Body;
-use axum::extract::State;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
+use kaozheng_core::rules::GradeRules;
+use serde::Deserialize;
 
 use super::catalog::if_none_match;
-use crate::db;
+use crate::db::{self, DbError};
 use crate::error::ApiError;
 use crate::rules::RuleDocument;
 use crate::state::{AppState, weak_etag};
 
-pub async fn get_rules<T: RuleDocument>(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-) -> Result<Response, ApiError> {
-    let mut conn = state.db.pool.acquire().await.map_err(db::DbError::from)?;
-    let stored = db::rules::current(&mut conn, T::KIND)
-        .await?
-        .ok_or_else(|| {
-            ApiError::unavailable(
-                format!("no {} rules have been imported yet", T::KIND),
-                "尚未导入该规则",
-            )
-        })?;
-    let etag = weak_etag(&stored.version);
-    let mut res = if if_none_match(&headers, &etag) {
+async fn stored(state: &AppState, kind: &str) -> Result<db::rules::StoredRules, ApiError> {
+    let mut conn = state.db.pool.acquire().await.map_err(DbError::from)?;
+    db::rules::current(&mut conn, kind).await?.ok_or_else(|| {
+        ApiError::unavailable(
+            format!("no {kind} rules have been imported yet"),
+            "尚未导入该规则",
+        )
+    })
+}
+
+/// The document `body` tagged `etag`, or 304 when the client holds that tag.
+fn revalidated(headers: &HeaderMap, etag: HeaderValue, body: String) -> Response {
+    let mut res = if if_none_match(headers, &etag) {
         let mut res = Response::new(Body::empty());
         *res.status_mut() = StatusCode::NOT_MODIFIED;
         res
     } else {
-        let mut res = Response::new(Body::from(stored.body));
+        let mut res = Response::new(Body::from(body));
         res.headers_mut().insert(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/json"),
@@ -40,5 +43,56 @@ pub async fn get_rules<T: RuleDocument>(
     res.headers_mut().insert(header::ETAG, etag);
     res.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    Ok(res)
+    res
+}
+
+pub async fn get_rules<T: RuleDocument>(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let stored = stored(&state, T::KIND).await?;
+    Ok(revalidated(
+        &headers,
+        weak_etag(&stored.version),
+        stored.body,
+    ))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct GradesQuery {
+    /// Only this province's rule sets (the general conditions stay); empty means every province.
+    pub province: Option<String>,
+}
+
+pub async fn get_grade_rules(
+    State(state): State<AppState>,
+    query: Result<Query<GradesQuery>, QueryRejection>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let Query(q) = query.map_err(|e| {
+        ApiError::bad_request(
+            "invalid_query",
+            format!("the query string could not be read: {}", e.body_text()),
+            "查询参数格式错误",
+        )
+    })?;
+    let stored = stored(&state, GradeRules::KIND).await?;
+    let province = q
+        .province
+        .map(|p| p.trim().to_string())
+        .filter(|p| !p.is_empty());
+    let Some(province) = province else {
+        return Ok(revalidated(
+            &headers,
+            weak_etag(&stored.version),
+            stored.body,
+        ));
+    };
+    let doc: GradeRules = serde_json::from_str(&stored.body)
+        .map_err(|e| DbError::Corrupt(format!("stored grades rules: {e}")))?;
+    let body = serde_json::to_string(&doc.for_province(&province)).expect("grade rules serialize");
+    // One tag per version and province, so a client switching province never gets a 304 for the
+    // other province's copy.
+    let etag = weak_etag(&format!("{}|{province}", stored.version));
+    Ok(revalidated(&headers, etag, body))
 }

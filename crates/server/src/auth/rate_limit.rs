@@ -72,15 +72,53 @@ impl LoginLimits {
     /// After a successful login: the account starts afresh and the address gets its attempt back.
     pub async fn succeeded(&self, pool: &AnyPool, attempt: Attempt) -> DbResult<()> {
         rate_limits::reset(pool, &attempt.account_key).await?;
-        sqlx::query(
-            "UPDATE rate_limits SET count = count - 1 \
-             WHERE key = $1 AND window_start = $2 AND count > 0",
-        )
-        .bind(&attempt.address_key)
-        .bind(attempt.address_window)
-        .execute(pool)
-        .await?;
-        Ok(())
+        rate_limits::give_back(pool, &attempt.address_key, attempt.address_window).await
+    }
+}
+
+/// Ticket checks (`GET /api/v1/tickets/verify`) per client address. An exam site scans every
+/// candidate from one address, so a valid check gives its attempt back and only failed checks
+/// (typos, guesses) accumulate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CheckLimits {
+    pub per_address: i64,
+    pub window_secs: i64,
+}
+
+impl Default for CheckLimits {
+    fn default() -> Self {
+        CheckLimits {
+            per_address: 100,
+            window_secs: 10 * 60,
+        }
+    }
+}
+
+/// The counter one ticket check touched.
+pub struct CheckAttempt {
+    key: String,
+    window: i64,
+}
+
+impl CheckLimits {
+    /// Counts a check; `Err(seconds)` when the address is over its limit.
+    pub async fn attempt(
+        &self,
+        pool: &AnyPool,
+        address: &str,
+        now: i64,
+    ) -> DbResult<Result<CheckAttempt, i64>> {
+        let window = window_start(now, self.window_secs);
+        let key = format!("ticket-check:{address}");
+        if rate_limits::hit(pool, &key, window).await? > self.per_address {
+            return Ok(Err(window + self.window_secs - now));
+        }
+        Ok(Ok(CheckAttempt { key, window }))
+    }
+
+    /// After a valid check: the address gets its attempt back.
+    pub async fn succeeded(&self, pool: &AnyPool, attempt: CheckAttempt) -> DbResult<()> {
+        rate_limits::give_back(pool, &attempt.key, attempt.window).await
     }
 }
 

@@ -25,6 +25,22 @@ where
     .await?)
 }
 
+/// Takes one back from `key`'s counter if it is still in the window starting at `window_start`.
+pub async fn give_back<'e, E>(db: E, key: &str, window_start: i64) -> DbResult<()>
+where
+    E: Executor<'e, Database = Any>,
+{
+    sqlx::query(
+        "UPDATE rate_limits SET count = count - 1 \
+         WHERE key = $1 AND window_start = $2 AND count > 0",
+    )
+    .bind(key)
+    .bind(window_start)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
 pub async fn reset<'e, E>(db: E, key: &str) -> DbResult<()>
 where
     E: Executor<'e, Database = Any>,

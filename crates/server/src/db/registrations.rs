@@ -26,6 +26,8 @@ fn from_row(r: &AnyRow) -> DbResult<Registration> {
         status: RegistrationStatus::parse(&status)
             .ok_or_else(|| DbError::Corrupt(format!("status = {status:?}")))?,
         ticket_no: r.try_get(6)?,
+        // Not stored: the API computes it from the server secret (see crate::tickets).
+        ticket_check: String::new(),
         fee: FeeDecision {
             fee_fen: to_u32(r.try_get(7)?, "fee_fen")?,
             student_pays_fen: to_u32(r.try_get(8)?, "student_pays_fen")?,

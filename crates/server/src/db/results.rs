@@ -1,15 +1,14 @@
 //! Results (成绩), one per registration. The modules are stored as core's JSON; `passed` is derived
-//! on write so the "already certified" rule is one query.
+//! on write so the "already certified" rule reads only the plans of passed results.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use kaozheng_core::XLevel;
 use kaozheng_core::model::{ModuleResult, all_modules_passed};
 use kaozheng_core::time;
 use sqlx::any::AnyRow;
-use sqlx::{Any, Executor, Row};
+use sqlx::{Any, AnyConnection, Executor, Row};
 
-use super::catalog::level_from_code;
-use super::{DbError, DbResult, to_bool};
+use super::{DbError, DbResult};
 
 /// A result as stored, before the plan's state decides whether the student may see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,23 +87,30 @@ where
     Ok(())
 }
 
-/// Certificate levels the student holds: `(certificate_id, level)` of every passed result.
-pub async fn certified<'e, E>(db: E, student_no: &str) -> DbResult<Vec<(String, XLevel)>>
-where
-    E: Executor<'e, Database = Any>,
-{
-    let rows = sqlx::query(
-        "SELECT p.certificate_id, p.level, res.passed FROM results res \
+/// Certificate levels the student holds as far as they may know at `now`: `(certificate_id,
+/// level)` of every passed result whose plan shows results then (publicized or ended). A result
+/// still being scored counts for nothing yet: it must not refuse a registration as already
+/// certified, or convert credits, before the student could see it.
+pub async fn certified(
+    conn: &mut AnyConnection,
+    student_no: &str,
+    now: DateTime<Utc>,
+) -> DbResult<Vec<(String, XLevel)>> {
+    let plan_ids: Vec<String> = sqlx::query_scalar(
+        "SELECT DISTINCT r.plan_id FROM results res \
          JOIN registrations r ON r.id = res.registration_id \
-         JOIN exam_plans p ON p.id = r.plan_id WHERE r.student_no = $1",
+         WHERE r.student_no = $1 AND res.passed = 1",
     )
     .bind(student_no)
-    .fetch_all(db)
+    .fetch_all(&mut *conn)
     .await?;
     let mut out = Vec::new();
-    for r in &rows {
-        if to_bool(r.try_get(2)?, "passed")? {
-            out.push((r.try_get(0)?, level_from_code(r.try_get(1)?)?));
+    for id in plan_ids {
+        let plan = super::plans::get(&mut *conn, &id)
+            .await?
+            .ok_or_else(|| DbError::Corrupt(format!("a result's plan {id:?} is missing")))?;
+        if plan.state_at(now).results_visible() {
+            out.push((plan.certificate_id, plan.level));
         }
     }
     Ok(out)

@@ -8,7 +8,8 @@ use sqlx::{Any, Executor, Row};
 
 use super::{DbError, DbResult, to_bool};
 
-const COLUMNS: &str = "student_no, name, school, school_level, major, province, hardship";
+const COLUMNS: &str =
+    "student_no, name, school, school_level, major, province, hardship, passed_courses";
 
 pub fn school_level_from_name(s: &str) -> Option<SchoolLevel> {
     SchoolLevel::ALL.into_iter().find(|l| l.as_str() == s)
@@ -25,7 +26,17 @@ fn from_row(r: &AnyRow) -> DbResult<Student> {
         major: r.try_get(4)?,
         province: r.try_get(5)?,
         hardship: to_bool(r.try_get(6)?, "hardship")?,
+        passed_courses: serde_json::from_str(&r.try_get::<String, _>(7)?)
+            .map_err(|e| DbError::Corrupt(format!("passed_courses: {e}")))?,
     })
+}
+
+/// What is stored for the passed courses: the JSON array, sorted and without duplicates.
+fn courses_json(s: &Student) -> String {
+    let mut codes = s.passed_courses.clone();
+    codes.sort();
+    codes.dedup();
+    serde_json::to_string(&codes).expect("strings serialize")
 }
 
 pub async fn get<'e, E>(db: E, student_no: &str) -> DbResult<Option<Student>>
@@ -55,7 +66,7 @@ where
     .fetch_optional(db)
     .await?;
     match row {
-        Some(r) => Ok(Some((from_row(&r)?, r.try_get(7)?))),
+        Some(r) => Ok(Some((from_row(&r)?, r.try_get(8)?))),
         None => Ok(None),
     }
 }
@@ -67,7 +78,7 @@ where
 {
     sqlx::query(
         "INSERT INTO students (student_no, name, school, school_level, major, province, hardship, \
-         password_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+         password_hash, created_at, passed_courses) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(&s.student_no)
     .bind(&s.name)
@@ -78,6 +89,7 @@ where
     .bind(i64::from(s.hardship))
     .bind(password_hash)
     .bind(now)
+    .bind(courses_json(s))
     .execute(db)
     .await?;
     Ok(())
@@ -90,7 +102,7 @@ where
 {
     sqlx::query(
         "UPDATE students SET name = $2, school = $3, school_level = $4, major = $5, province = $6, \
-         hardship = $7 WHERE student_no = $1",
+         hardship = $7, passed_courses = $8 WHERE student_no = $1",
     )
     .bind(&s.student_no)
     .bind(&s.name)
@@ -99,6 +111,7 @@ where
     .bind(s.major.as_deref())
     .bind(&s.province)
     .bind(i64::from(s.hardship))
+    .bind(courses_json(s))
     .execute(db)
     .await?;
     Ok(())

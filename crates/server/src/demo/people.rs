@@ -6,6 +6,13 @@
 //! shows. 王晓明 and 张伟 have registrations and results, written directly (past exams could not be
 //! registered for now) with fees decided by the same core rule the API uses; the others start
 //! with none, so registering shows their rules as they apply.
+//!
+//! 王晓明 and 张伟 have passed courses too, codes of the example credit table
+//! (`data/rules/credits.json`, 示例职业技术学院): 建筑施工图制图与识图 (JZ201) exempts both from the
+//! theory module of BIM 初级, whose demo plan is open; 张伟 also passed 工业机器人现场编程 (JQ201),
+//! which his 工业机器人应用编程 高级 certificate would otherwise convert, so his credit bank shows
+//! that conversion refused as a course already passed; Linux操作系统 (YJ101) exempts 王晓明 from
+//! the theory module of 云计算平台运维与开发 中级.
 
 use chrono::{DateTime, Duration, Utc};
 use kaozheng_core::model::{ModuleResult, Registration, RegistrationStatus, Score, Student};
@@ -31,6 +38,8 @@ pub struct Account {
     pub school: &'static str,
     pub school_level: SchoolLevel,
     pub hardship: bool,
+    /// Course codes of the example credit table the student passed.
+    pub passed_courses: &'static [&'static str],
     /// What this account shows in the demo.
     pub shows: &'static str,
 }
@@ -43,7 +52,8 @@ pub const ACCOUNTS: [Account; 5] = [
         school: TIANJIN_SCHOOL,
         school_level: SchoolLevel::Higher,
         hardship: false,
-        shows: "高职: published results (passed, failed), one in scoring (hidden), a registration whose exam clashes with another open plan",
+        passed_courses: &["JZ201", "YJ101"],
+        shows: "高职: published results (passed, failed), one in scoring (hidden), a registration whose exam clashes with another open plan, passed courses that exempt exam modules",
     },
     Account {
         student_no: "TJ2024002",
@@ -51,6 +61,7 @@ pub const ACCOUNTS: [Account; 5] = [
         school: TIANJIN_SCHOOL,
         school_level: SchoolLevel::Secondary,
         hardship: false,
+        passed_courses: &[],
         shows: "中职: no registrations yet; advanced levels are refused as not suitable; the school pays the first exam",
     },
     Account {
@@ -59,7 +70,8 @@ pub const ACCOUNTS: [Account; 5] = [
         school: TIANJIN_SCHOOL,
         school_level: SchoolLevel::Undergraduate,
         hardship: false,
-        shows: "本科: a passed certificate with its number",
+        passed_courses: &["JQ201", "JZ201"],
+        shows: "本科: a passed certificate with its number; credits converted from it, one refused as a course already passed; a module exemption",
     },
     Account {
         student_no: "TJ2024004",
@@ -67,6 +79,7 @@ pub const ACCOUNTS: [Account; 5] = [
         school: TIANJIN_SCHOOL,
         school_level: SchoolLevel::Higher,
         hardship: true,
+        passed_courses: &[],
         shows: "高职, 建档立卡: no registrations yet; every exam fee is waived",
     },
     Account {
@@ -75,6 +88,7 @@ pub const ACCOUNTS: [Account; 5] = [
         school: HENAN_SCHOOL,
         school_level: SchoolLevel::Secondary,
         hardship: false,
+        passed_courses: &[],
         shows: "中职 in Henan: no registrations yet; Henan never charges in-school students",
     },
 ];
@@ -96,6 +110,7 @@ pub fn student(a: &Account) -> Student {
         ),
         province: if henan { "河南" } else { "天津" }.into(),
         hardship: a.hardship,
+        passed_courses: a.passed_courses.iter().map(|c| c.to_string()).collect(),
     }
 }
 
@@ -215,6 +230,8 @@ impl Writer<'_> {
             level: plan.level,
             status: RegistrationStatus::Confirmed,
             ticket_no: ticket_number(plan.exam_starts_at, seat),
+            // Computed whenever the registration is read (see crate::tickets), never stored.
+            ticket_check: String::new(),
             fee: fee_for(plan, s, self.fee_rules.as_ref(), &existing, created_at),
             exam_starts_at: plan.exam_starts_at,
             exam_ends_at: plan.exam_ends_at,
@@ -285,5 +302,32 @@ mod tests {
         assert_eq!(henan[0].school, HENAN_SCHOOL);
         assert!(students.iter().all(|s| s.in_school()));
         assert!(crate::auth::password::check_policy(PASSWORD).is_ok());
+    }
+
+    #[test]
+    fn demo_courses_are_courses_of_the_schools_example_table() {
+        use crate::rules::RuleDocument;
+        let table: kaozheng_core::rules::CreditRules =
+            serde_json::from_str(kaozheng_core::rules::CreditRules::SHIPPED).unwrap();
+        let mut with_courses = 0;
+        for s in ACCOUNTS.iter().map(student) {
+            if s.passed_courses.is_empty() {
+                continue;
+            }
+            with_courses += 1;
+            let policy = table
+                .policy_for(&s.school, s.major.as_deref())
+                .unwrap_or_else(|| panic!("no table for {}", s.school));
+            for code in &s.passed_courses {
+                let known = policy.conversions.iter().any(|c| c.course.code == *code)
+                    || policy.exemptions.iter().any(|e| e.course_code == *code);
+                assert!(
+                    known,
+                    "{} passed {code}, unknown to the table",
+                    s.student_no
+                );
+            }
+        }
+        assert_eq!(with_courses, 2);
     }
 }

@@ -6,9 +6,11 @@
 //! version is `csv-` and a digest of the file.
 //!
 //! Rules: the JSON document (its kind from `--kind` / `?kind=`, a top-level `"kind"`, or its
-//! fields: `policies` means fees), or for fees CSV with one row per citation; policy columns repeat
-//! on every row of the policy. A CSV document's version is its `version` column, else `csv-` and a
-//! digest of the file.
+//! fields: `policies` means fees, `rule_sets` grades, `schools` credits), or for fees CSV with one
+//! row per citation; policy columns repeat on every row of the policy. A CSV document's version is
+//! its `version` column, else `csv-` and a digest of the file. A credit table must also name only
+//! certificate levels of the stored catalog; each one that does not is reported on its school's
+//! row.
 
 use std::collections::BTreeMap;
 
@@ -402,7 +404,14 @@ fn rules_kind(asked: Option<&str>, text: &str, format: Format) -> Option<String>
             if let Some(k) = v.get("kind").and_then(|k| k.as_str()) {
                 return Some(k.to_string());
             }
-            v.get("policies").map(|_| "fees".to_string())
+            [
+                ("policies", "fees"),
+                ("rule_sets", "grades"),
+                ("schools", "credits"),
+            ]
+            .into_iter()
+            .find(|(field, _)| v.get(field).is_some())
+            .map(|(_, kind)| kind.to_string())
         }
         Format::Csv => {
             let header = text.lines().next()?;
@@ -462,6 +471,12 @@ pub async fn import_rules(
         }
     };
     let mut tx = ctx.begin().await?;
+    let catalog = db::catalog::load_in(&mut tx).await?;
+    let mismatches = (kind.catalog_problems)(&parsed.body, catalog.as_ref());
+    if !mismatches.is_empty() {
+        report.rejected = mismatches;
+        return Ok(report);
+    }
     let current = db::rules::current(&mut tx, kind.name).await?;
     match db::rules::get_version(&mut *tx, kind.name, &parsed.version).await? {
         Some(stored) if stored.body != parsed.body => {
@@ -553,5 +568,17 @@ mod tests {
             Some("grades")
         );
         assert_eq!(rules_kind(None, "{}", Format::Json), None);
+        for (doc, kind) in [
+            (r#"{"version": "1", "rule_sets": []}"#, "grades"),
+            (r#"{"version": "1", "schools": []}"#, "credits"),
+            (r#"{"version": "1", "policies": []}"#, "fees"),
+        ] {
+            assert_eq!(rules_kind(None, doc, Format::Json).as_deref(), Some(kind));
+            assert_eq!(
+                rules_kind(Some("fees"), doc, Format::Json).as_deref(),
+                Some("fees"),
+                "--kind wins"
+            );
+        }
     }
 }

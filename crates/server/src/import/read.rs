@@ -370,8 +370,20 @@ mod cell {
             v.visit_newtype_struct(self)
         }
 
+        /// A list in one cell: items separated by `;` (a comma would split the CSV cell), each
+        /// item trimmed and read as a cell of its own, so `007` stays text. An empty cell is an
+        /// empty list; an empty item is kept, for the importer to reject.
+        fn deserialize_seq<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Error> {
+            let s = self.0.trim();
+            let items = (!s.is_empty())
+                .then(|| s.split(';').map(|item| Cell(item.trim())))
+                .into_iter()
+                .flatten();
+            v.visit_seq(de::value::SeqDeserializer::new(items))
+        }
+
         serde::forward_to_deserialize_any! {
-            char bytes byte_buf unit unit_struct seq tuple tuple_struct map struct ignored_any
+            char bytes byte_buf unit unit_struct tuple tuple_struct map struct ignored_any
             i128 u128
         }
     }
@@ -459,6 +471,13 @@ pub mod de {
     pub fn opt_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
         Ok(Option::<String>::deserialize(d)?.filter(|s| !s.trim().is_empty()))
     }
+
+    /// A list that replaces what is stored whenever the column or field is there (with
+    /// `#[serde(default)]`, absent means "keep"): a JSON array of strings, or a CSV cell of items
+    /// separated by `;`, where an empty cell is the empty list.
+    pub fn present_list<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, D::Error> {
+        Vec::<String>::deserialize(d).map(Some)
+    }
 }
 
 #[cfg(test)]
@@ -523,6 +542,40 @@ mod tests {
         let fields: Vec<_> = errs.iter().map(|e| e.field.clone().unwrap()).collect();
         assert_eq!(fields, vec!["id", "extra", "n"]);
         assert!(errs.iter().all(|e| e.row == 1));
+    }
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    struct Listed {
+        id: String,
+        #[serde(default, deserialize_with = "de::present_list")]
+        codes: Option<Vec<String>>,
+    }
+
+    #[test]
+    fn list_cells_split_on_semicolons_and_keep_text() {
+        let cols = Columns {
+            required: &["id"],
+            optional: &["codes"],
+        };
+        let rows: Vec<Parsed<Listed>> =
+            csv_rows("id,codes\na, YJ101 ; 007\nb,\nc,X;;Y\n", &cols).unwrap();
+        let codes = |i: usize| rows[i].value.as_ref().unwrap().codes.clone();
+        assert_eq!(codes(0), Some(vec!["YJ101".to_string(), "007".to_string()]));
+        assert_eq!(codes(1), Some(vec![]));
+        assert_eq!(codes(2), Some(vec!["X".into(), String::new(), "Y".into()]));
+        let absent: Vec<Parsed<Listed>> = csv_rows("id\na\n", &cols).unwrap();
+        assert_eq!(absent[0].value.as_ref().unwrap().codes, None);
+        let json: Vec<Parsed<Listed>> =
+            json_rows(r#"[{"id":"a","codes":["A1"]},{"id":"b"},{"id":"c","codes":"A1;B2"}]"#)
+                .unwrap();
+        assert_eq!(
+            json[0].value.as_ref().unwrap().codes,
+            Some(vec!["A1".into()])
+        );
+        assert_eq!(json[1].value.as_ref().unwrap().codes, None);
+        let bad = json[2].value.as_ref().unwrap_err();
+        assert_eq!(bad.field.as_deref(), Some("codes"));
     }
 
     #[test]

@@ -1,5 +1,10 @@
-//! Students: CSV `student_no,name,school,school_level,major,province,hardship,password` or a JSON
-//! array of the API's `Student` plus `password`.
+//! Students: CSV `student_no,name,school,school_level,major,province,hardship,passed_courses,
+//! password` or a JSON array of the API's `Student` plus `password`.
+//!
+//! `passed_courses` (course codes separated by `;` in CSV, an array in JSON) comes from the
+//! school's records: when the column or field is there it replaces the stored codes (an empty cell
+//! clears them); when it is not, the stored codes stay, so a roster exported without them never
+//! erases what the credit bank relies on.
 //!
 //! `password` is the initial password of a new student (hashed with argon2 here, never stored or
 //! logged in clear); for a student already stored it is ignored, so importing the roster again
@@ -18,7 +23,7 @@ use crate::db::{self, DbResult};
 
 pub const COLUMNS: Columns = Columns {
     required: &["student_no", "name", "school", "school_level", "province"],
-    optional: &["major", "hardship", "password"],
+    optional: &["major", "hardship", "passed_courses", "password"],
 };
 
 #[derive(Debug, Deserialize)]
@@ -34,8 +39,38 @@ struct Row {
     province: String,
     #[serde(default, deserialize_with = "de::flag")]
     hardship: bool,
+    /// `None` when the file does not say (keep what is stored).
+    #[serde(default, deserialize_with = "de::present_list")]
+    passed_courses: Option<Vec<String>>,
     #[serde(default, deserialize_with = "de::opt_text")]
     password: Option<String>,
+}
+
+/// Longest course code accepted.
+const MAX_COURSE_CODE: usize = 32;
+
+/// Checks every course code (non-empty, no formula start, no `;`, which separates codes in CSV)
+/// and returns them sorted without duplicates, as they are stored.
+fn course_codes(report: &mut ImportReport, row: usize, codes: Vec<String>) -> Vec<String> {
+    let mut out = Vec::with_capacity(codes.len());
+    for code in codes {
+        let code = code.trim().to_string();
+        if !check_text(report, row, "passed_courses", &code, MAX_COURSE_CODE) {
+            continue;
+        }
+        if code.contains(';') {
+            report.reject(
+                row,
+                Some("passed_courses"),
+                format!("{code:?}: ';' separates course codes and cannot be part of one"),
+            );
+            continue;
+        }
+        out.push(code);
+    }
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// A school level by JSON name or Chinese name (中职, 高职, 专科, 本科, 社会学员).
@@ -99,6 +134,9 @@ pub async fn import(
         if let Some(major) = &r.major {
             check_text(&mut report, row, "major", major, 100);
         }
+        let courses = r
+            .passed_courses
+            .map(|codes| course_codes(&mut report, row, codes));
         if let Some((_, first)) = seen.iter().find(|(no, _)| *no == r.student_no) {
             report.reject(row, Some("student_no"), format!("duplicate of row {first}"));
         }
@@ -129,6 +167,9 @@ pub async fn import(
                     major: r.major,
                     province: r.province,
                     hardship: r.hardship,
+                    passed_courses: courses
+                        .or_else(|| stored.as_ref().map(|s| s.passed_courses.clone()))
+                        .unwrap_or_default(),
                 },
                 stored,
                 r.password,

@@ -148,6 +148,60 @@ on_both! {
 }
 
 on_both! {
+    /// Passed courses: `;`-separated in CSV, an array in JSON; checked, sorted and deduplicated;
+    /// replaced when the file has them, kept when it does not.
+    async fn students_import_their_passed_courses(b) {
+        let t = TestApp::on(b).await;
+        let admin = t.admin_token().await;
+        let courses = |v: &Value| v["passed_courses"].clone();
+        let csv = "student_no,name,school,school_level,province,passed_courses,password\n\
+            S2025001,赵一,示例职业技术学院,高职,天津, YJ101;JZ201 ;YJ101,first-pass-1\n\
+            S2025002,钱二,示例职业技术学院,高职,天津,,first-pass-2\n";
+        let res = t.import(&admin, "students", "text/csv", csv).await;
+        assert_eq!(counts(&res), (2, 2, 0, 0), "{}", res.text());
+        let zhao = t.session_for("S2025001").await;
+        assert_eq!(courses(&t.get_as("/api/v1/me", &zhao).await.json()), json!(["JZ201", "YJ101"]));
+        let qian = t.session_for("S2025002").await;
+        let me = t.get_as("/api/v1/me", &qian).await.json();
+        assert!(me.get("passed_courses").is_none(), "absent when none: {me}");
+
+        // The same codes in another order are unchanged; a roster without the column keeps them.
+        let reordered = "student_no,name,school,school_level,province,passed_courses\n\
+            S2025001,赵一,示例职业技术学院,高职,天津,JZ201;YJ101\n";
+        assert_eq!(counts(&t.import(&admin, "students", "text/csv", reordered).await), (1, 0, 1, 0));
+        let roster = "student_no,name,school,school_level,province\n\
+            S2025001,赵一,示例职业技术学院,高职,天津\n";
+        assert_eq!(counts(&t.import(&admin, "students", "text/csv", roster).await), (1, 0, 1, 0));
+        assert_eq!(courses(&t.get_as("/api/v1/me", &zhao).await.json()), json!(["JZ201", "YJ101"]));
+
+        // JSON replaces them; an empty array clears them.
+        let rows = |codes: Value| json!([{
+            "student_no": "S2025001", "name": "赵一", "school": "示例职业技术学院",
+            "school_level": "higher", "province": "天津", "hardship": false, "passed_courses": codes
+        }]);
+        let res = t.import(&admin, "students", "application/json", serde_json::to_vec(&rows(json!(["JQ201"]))).unwrap()).await;
+        assert_eq!(counts(&res), (1, 1, 0, 0), "{}", res.text());
+        assert_eq!(courses(&t.get_as("/api/v1/me", &zhao).await.json()), json!(["JQ201"]));
+        let res = t.import(&admin, "students", "application/json", serde_json::to_vec(&rows(json!([]))).unwrap()).await;
+        assert_eq!(counts(&res), (1, 1, 0, 0), "{}", res.text());
+        assert!(t.get_as("/api/v1/me", &zhao).await.json().get("passed_courses").is_none());
+
+        // Empty codes, formula starts and separators inside a JSON code are refused, all at once.
+        let bad = "student_no,name,school,school_level,province,passed_courses\n\
+            S2025001,赵一,示例职业技术学院,高职,天津,YJ101;;JZ201\n\
+            S2025002,钱二,示例职业技术学院,高职,天津,=HYPERLINK(\"x\")\n";
+        let res = t.import(&admin, "students", "text/csv", bad).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(rejected(&res), vec![(2, Some("passed_courses".into())), (3, Some("passed_courses".into()))]);
+        let res = t.import(&admin, "students", "application/json", serde_json::to_vec(&rows(json!(["A;B", " "]))).unwrap()).await;
+        assert_eq!(rejected(&res), vec![(1, Some("passed_courses".into())), (1, Some("passed_courses".into()))]);
+        let res = t.import(&admin, "students", "application/json", serde_json::to_vec(&rows(json!("A;B"))).unwrap()).await;
+        assert_eq!(rejected(&res), vec![(1, Some("passed_courses".into()))]);
+        assert!(t.get_as("/api/v1/me", &zhao).await.json().get("passed_courses").is_none(), "nothing written");
+    }
+}
+
+on_both! {
     async fn catalog_and_rules_documents_import_and_reimport_unchanged(b) {
         let t = TestApp::on(b).await;
         let admin = t.admin_token().await;
@@ -203,7 +257,7 @@ on_both! {
         let res = t.send(req).await;
         assert_eq!(counts(&res), (1, 1, 0, 0), "{}", res.text());
         assert_eq!(t.get("/api/v1/rules/fees").await.json()["version"], "csv-3");
-        let unknown = t.import(&admin, "rules", "application/json", r#"{"kind": "grades", "version": "1"}"#).await;
+        let unknown = t.import(&admin, "rules", "application/json", r#"{"kind": "diplomas", "version": "1"}"#).await;
         assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(rejected(&unknown), vec![(0, Some("kind".into()))]);
     }

@@ -34,6 +34,7 @@ async fn students(t: &TestApp, n: usize) -> Vec<String> {
             major: None,
             province: "天津".into(),
             hardship: false,
+            passed_courses: Vec::new(),
         };
         kaozheng_server::db::students::insert(&t.state.db.pool, &s, &hash, 0)
             .await

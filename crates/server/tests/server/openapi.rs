@@ -306,6 +306,51 @@ async fn every_operation_answers_as_documented() {
         "/api/v1/results",
         t.get_as("/api/v1/results", &token).await,
     );
+    let credits = check(
+        Method::GET,
+        "/api/v1/credits",
+        t.get_as("/api/v1/credits", &token).await,
+    );
+    assert_eq!(credits.status, StatusCode::OK, "{}", credits.text());
+    let chen = t.login("HA2024001").await;
+    let none = check(
+        Method::GET,
+        "/api/v1/credits",
+        t.get_as("/api/v1/credits", &chen).await,
+    );
+    assert_eq!(none.status, StatusCode::NOT_FOUND);
+    for path in ["/api/v1/rules/grades", "/api/v1/rules/credits"] {
+        let res = check(Method::GET, path, t.get(path).await);
+        let etag = res.header("etag").to_string();
+        let again = t.get_with(path, &[("if-none-match", etag.as_str())]).await;
+        assert_eq!(
+            check(Method::GET, path, again).status,
+            StatusCode::NOT_MODIFIED
+        );
+    }
+    check(
+        Method::GET,
+        "/api/v1/rules/grades",
+        t.get("/api/v1/rules/grades?province=%E6%B2%B3%E5%8D%97")
+            .await,
+    );
+    let verify = "/api/v1/tickets/verify";
+    let ticket = created.json()["ticket_no"].as_str().unwrap().to_string();
+    let ticket_check = created.json()["ticket_check"].as_str().unwrap().to_string();
+    for (check_code, valid) in [(ticket_check.as_str(), true), ("0000000000", false)] {
+        let res = check(
+            Method::GET,
+            verify,
+            t.get(&format!("{verify}?ticket_no={ticket}&check={check_code}"))
+                .await,
+        );
+        assert_eq!(res.json()["valid"], valid);
+    }
+    check(
+        Method::GET,
+        verify,
+        t.get(&format!("{verify}?ticket_no={ticket}")).await,
+    );
 
     let admin = t.admin_token().await;
     let import = "/api/v1/admin/import/{kind}";
@@ -392,6 +437,42 @@ async fn real_responses_validate_against_the_schemas() {
         assert_valid(&doc, "Site", s);
     }
 
+    assert_valid(
+        &doc,
+        "GradeRules",
+        &t.get("/api/v1/rules/grades").await.json(),
+    );
+    assert_valid(
+        &doc,
+        "CreditRules",
+        &t.get("/api/v1/rules/credits").await.json(),
+    );
+    let wang = t.login("TJ2024001").await;
+    let me = t.get_as("/api/v1/me", &wang).await.json();
+    assert!(me["passed_courses"].is_array(), "{me}");
+    assert_valid(&doc, "Student", &me);
+    assert_valid(
+        &doc,
+        "CreditAccount",
+        &t.get_as("/api/v1/credits", &wang).await.json(),
+    );
+    for reg in t.get_as("/api/v1/registrations", &wang).await.json()["registrations"]
+        .as_array()
+        .unwrap()
+    {
+        assert_valid(&doc, "Registration", reg);
+        let answer = t
+            .get(&format!(
+                "/api/v1/tickets/verify?ticket_no={}&check={}",
+                reg["ticket_no"].as_str().unwrap(),
+                reg["ticket_check"].as_str().unwrap()
+            ))
+            .await
+            .json();
+        assert_eq!(answer["valid"], true);
+        assert_valid(&doc, "TicketVerification", &answer);
+    }
+
     for (path, status) in [
         ("/api/v1/plans?level=expert", StatusCode::BAD_REQUEST),
         ("/api/v1/nope", StatusCode::NOT_FOUND),
@@ -467,9 +548,33 @@ async fn the_schemas_are_strict_enough_to_catch_drift() {
     let mut bad_ticket = reg.clone();
     bad_ticket["ticket_no"] = json!("A-12");
     assert!(!validator(&doc, "Registration").is_valid(&bad_ticket));
-    let mut bad_payer = reg;
+    let mut bad_payer = reg.clone();
     bad_payer["fee"]["payer"] = json!("parents");
     assert!(!validator(&doc, "Registration").is_valid(&bad_payer));
+    let mut no_check = reg.clone();
+    no_check.as_object_mut().unwrap().remove("ticket_check");
+    assert!(!validator(&doc, "Registration").is_valid(&no_check));
+    let mut bad_check = reg;
+    bad_check["ticket_check"] = json!("ILOU000000");
+    assert!(
+        !validator(&doc, "Registration").is_valid(&bad_check),
+        "letters outside Crockford's alphabet accepted"
+    );
+    let verification = validator(&doc, "TicketVerification");
+    assert!(verification.is_valid(&json!({"valid": false})));
+    assert!(
+        !verification.is_valid(&json!({"valid": false, "holder": "李*"})),
+        "a refusal that tells something accepted"
+    );
+    assert!(!verification.is_valid(&json!({"valid": true})));
+    let mut account = t.get_as("/api/v1/credits", &token).await.json();
+    account["refused"] = json!([{"rule_id": "r", "certificate_id": "c", "level": "primary",
+        "course": {"code": "X1", "name": "n", "category": "core", "credits": 2},
+        "why": {"code": "too_bad"}, "detail_zh": "", "detail_en": ""}]);
+    assert!(
+        !validator(&doc, "CreditAccount").is_valid(&account),
+        "unknown refusal reason accepted"
+    );
     assert!(validator(&doc, "Refusal").is_valid(&json!({"code": "full"})));
     assert!(!validator(&doc, "Refusal").is_valid(&json!({"code": "sold_out"})));
     assert!(!validator(&doc, "Refusal").is_valid(&json!({"code": "clash"})));

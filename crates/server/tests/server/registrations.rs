@@ -230,7 +230,8 @@ on_both! {
         assert_eq!((fee["payer"].as_str(), fee["reason"].as_str(), fee["student_pays_fen"].as_u64()), (Some("waived"), Some("hardship_waiver"), Some(0)));
         assert!(fee["fee_fen"].as_u64().unwrap() > 0);
 
-        // Henan never charges in-school students; elsewhere the school pays the first exam.
+        // Henan never charges its in-school students, wherever the exam site is (the payer rules
+        // follow the student's province, not the plan's).
         let chen = t.login("HA2024001").await;
         assert_eq!(register(&t, &chen, "c0", "demo-bim-primary").await.status, StatusCode::CREATED);
         let v = t.get_as("/api/v1/registrations", &chen).await.json();
@@ -238,7 +239,7 @@ on_both! {
         assert_eq!((fee["payer"].as_str(), fee["reason"].as_str()), (Some("school"), Some("in_school_free")));
         let outside = register(&t, &chen, "c1", "demo-sensor-network-intermediate").await;
         assert_eq!(outside.status, StatusCode::CREATED, "{}", outside.text());
-        assert_eq!(outside.json()["fee"]["reason"], "school_paid_first_exam");
+        assert_eq!(outside.json()["fee"]["reason"], "in_school_free");
 
         // 王晓明's first exam (long ago) was the school's; the others are his.
         let wang = t.login("TJ2024001").await;
