@@ -14,7 +14,7 @@ pub fn ResultsPage() -> impl IntoView {
     let st = use_catalog();
     let acc = use_account();
     // What was new when the page opened stays marked while the student looks; it is seen from now on.
-    let shown_new = StoredValue::new(Vec::<String>::new());
+    let shown_new = RwSignal::new(Vec::<String>::new());
     Effect::new(move |_| {
         let new: Vec<String> = acc.results.with(|r| {
             r.iter()
@@ -25,7 +25,7 @@ pub fn ResultsPage() -> impl IntoView {
         if new.is_empty() {
             return;
         }
-        shown_new.update_value(|v| v.extend(new.iter().cloned()));
+        shown_new.update(|v| v.extend(new.iter().cloned()));
         spawn_local(async move {
             if let Some(db) = acc.db_handle()
                 && let Err(e) = db.mark_results_seen(&new).await
@@ -47,7 +47,7 @@ pub fn ResultsPage() -> impl IntoView {
                 {results
                     .into_iter()
                     .map(|r| {
-                        let is_new = shown_new.with_value(|v| v.contains(&r.registration_id));
+                        let is_new = shown_new.with(|v| v.contains(&r.registration_id));
                         let name = st.catalog.with(|c| {
                             c.as_ref()
                                 .and_then(|l| l.catalog.certificate(&r.certificate_id))

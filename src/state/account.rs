@@ -44,6 +44,8 @@ pub struct Account {
     /// A sync was asked for while one ran: run once more when it ends, so nothing waits for the
     /// next trigger.
     again: StoredValue<bool>,
+    /// Results were synced before on this phone, so new ones are news.
+    results_synced: StoredValue<bool>,
     timer: StoredValue<Option<gloo_timers::callback::Timeout>, LocalStorage>,
 }
 
@@ -125,6 +127,7 @@ pub fn provide_account(catalog: CatalogState, network: Network) -> Account {
         tab_id: StoredValue::new(tab_id()),
         flushing: StoredValue::new(false),
         again: StoredValue::new(false),
+        results_synced: StoredValue::new(false),
         timer: StoredValue::new_local(None),
     };
     provide_context(acc);
@@ -222,6 +225,7 @@ impl Account {
         match db.load_results().await {
             Ok(r) => {
                 self.catalog.skipped.update(|n| *n += r.skipped.len());
+                self.results_synced.set_value(r.meta.is_some());
                 self.results.set(Arc::new(r.value));
             }
             Err(e) => self.storage_failed(e),
@@ -568,7 +572,10 @@ impl Account {
         }
         match api::results(&token).await {
             Ok(list) => match db.save_results(&list, Utc::now()).await {
-                Ok(new_ids) => self.announce(&list, &new_ids),
+                // The first sync on this phone brings every old result: they are marked new in the
+                // list, but a notification per old result would be noise.
+                Ok(new_ids) if self.results_synced.get_value() => self.announce(&list, &new_ids),
+                Ok(_) => self.results_synced.set_value(true),
                 Err(e) => self.storage_failed(e),
             },
             Err(e) => self.problem.set(Some(e.to_string())),

@@ -1,4 +1,4 @@
-import { spawn, ChildProcess } from 'node:child_process';
+import { spawn, execFileSync, ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -37,6 +37,17 @@ export class Server {
       proc.on('exit', (code) => fail(new Error(`server exited with ${code}:\n${this.log}`)));
     });
     return this.url;
+  }
+
+  /** A new administrator token, made with the CLI against this server's database. */
+  adminToken(name = 'e2e'): string {
+    const bin = process.env.KZ_SERVER_BIN || join(root, 'target', 'release', 'kaozheng-server');
+    const out = execFileSync(bin, ['admin-token', 'create', '--name', name, '--data-dir', this.dataDir], {
+      encoding: 'utf8',
+    });
+    const token = out.split(/\s+/).find((w) => w.length >= 32);
+    if (!token) throw new Error(`no token in: ${out}`);
+    return token;
   }
 
   /** Kills the server: the network is gone as far as the app can tell. */

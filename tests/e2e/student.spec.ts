@@ -181,3 +181,62 @@ test('calendar export: an .ics with the exam in Asia/Shanghai time and stable UI
   const uids = (s: string) => [...s.matchAll(/^UID:(.*)$/gm)].map((m) => m[1].trim()).sort();
   expect(uids(second)).toEqual(uids(first));
 });
+
+test('a newly published result is marked new and, with permission, announced by a notification', async ({ page, context, server }) => {
+  await context.grantPermissions(['notifications'], { origin: server.url });
+  // Record notifications instead of showing them.
+  await context.addInitScript(() => {
+    const shown: string[] = [];
+    (window as any).__notifications = shown;
+    class Recorder {
+      static permission = 'granted';
+      static requestPermission = async () => 'granted';
+      constructor(title: string, opts?: { body?: string }) {
+        shown.push(`${title}: ${opts?.body ?? ''}`);
+      }
+    }
+    (window as any).Notification = Recorder;
+  });
+  await signIn(page, server, 'TJ2024001');
+  await page.goto(`${server.url}/results`);
+  await expect(page.getByTestId('results-list').locator('li').first()).toBeVisible();
+  const before = await page.getByTestId('results-list').locator('li').count();
+  // Looked at once, the old results are no longer new.
+  await page.reload();
+  await expect(page.getByTestId('results-list').locator('li')).toHaveCount(before);
+  await expect(page.getByTestId('new-result')).toHaveCount(0);
+  // Old results on the first sync are not news.
+  expect(await page.evaluate(() => (window as any).__notifications.length)).toBe(0);
+
+  // The school publishes the plan that was still being scored.
+  const scoring = (await (await fetch(`${server.url}/api/v1/plans`)).json()).plans.find((p: any) => p.state === 'scoring');
+  expect(scoring, 'the demo has a plan in scoring').toBeTruthy();
+  const { state: _state, ...plan } = scoring;
+  const admin = server.adminToken();
+  const res = await fetch(`${server.url}/api/v1/admin/import/plans`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+    body: JSON.stringify([{ ...plan, phase: 'publicized' }]),
+  });
+  const report = await res.text();
+  expect(res.status, report).toBe(200);
+  expect(JSON.parse(report).applied, report).toBe(1);
+  const t = await (await fetch(`${server.url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ student_no: 'TJ2024001', password: 'kaozheng-demo' }),
+  })).json();
+  const visible = (await (await fetch(`${server.url}/api/v1/results`, { headers: { authorization: `Bearer ${t.token}` } })).json()).results;
+  expect(visible.length, 'the published result is now served').toBe(before + 1);
+
+  // Coming back to the tab syncs: the result arrives, marked new, and a notification says so.
+  await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange', { bubbles: true })));
+  await expect.poll(() => page.evaluate(() => (window as any).__notifications.length), { timeout: 20_000 }).toBe(1);
+  expect(await page.evaluate(() => (window as any).__notifications[0])).toContain('成绩已公布');
+  await expect(page.getByTestId('results-list').locator('li')).toHaveCount(before + 1);
+  await expect(page.getByTestId('new-result')).toHaveCount(1);
+  // Seen now: after a reload nothing is new any more.
+  await page.reload();
+  await expect(page.getByTestId('results-list').locator('li')).toHaveCount(before + 1);
+  await expect(page.getByTestId('new-result')).toHaveCount(0);
+});
