@@ -361,3 +361,15 @@ pub fn check_credits(r: &CreditRules) -> Result<(), String> {
             .join("; ")
     })
 }
+
+#[derive(Deserialize)]
+struct EmbedConfig {
+    portal_origins: Vec<String>,
+}
+
+/// The origins allowed to embed the app and talk to it (`GET /embed/config`).
+pub async fn embed_config() -> Result<Vec<String>, ApiError> {
+    json::<EmbedConfig>(get("/embed/config", None).await?, "embed config")
+        .await
+        .map(|c| c.portal_origins)
+}

@@ -6,8 +6,10 @@ use leptos_router::path;
 
 use crate::components::app_footer::AppFooter;
 use crate::components::app_header::AppHeader;
+use crate::components::embed_nav::EmbedNav;
 use crate::components::route_focus::RouteFocus;
 use crate::components::sync_status::SyncStatus;
+use crate::embed::{EmbedOptions, provide_embed};
 use crate::i18n::{I18n, tr};
 use crate::pages::account::AccountPage;
 use crate::pages::catalog::CatalogPage;
@@ -28,29 +30,44 @@ use crate::state::catalog::provide_catalog_state;
 use crate::state::clock::provide_clock;
 use crate::state::network::provide_network;
 
+/// `embed`: the portal's options when the app runs inside a portal's iframe (see `embed`).
 #[component]
-pub fn App() -> impl IntoView {
-    let locale = RwSignal::new(prefs::initial_locale());
+pub fn App(embed: Option<EmbedOptions>) -> impl IntoView {
+    let locale = RwSignal::new(
+        embed
+            .as_ref()
+            .and_then(|e| e.locale)
+            .unwrap_or_else(prefs::initial_locale),
+    );
     provide_context(I18n { locale });
     Effect::new(move |_| {
         let l = locale.get();
         prefs::apply_locale(l);
         prefs::save_locale(l);
     });
-    let theme = RwSignal::new(prefs::initial_theme());
+    let theme = RwSignal::new(
+        embed
+            .as_ref()
+            .and_then(|e| e.scheme)
+            .unwrap_or_else(prefs::initial_theme),
+    );
     provide_context(theme);
     Effect::new(move |_| prefs::apply_theme(theme.get()));
 
     provide_clock();
     let network = provide_network();
     let catalog = provide_catalog_state(network);
-    provide_account(catalog, network);
+    let account = provide_account(catalog, network);
+    let embedded = embed.is_some();
+    if let Some(options) = embed {
+        provide_embed(options, account);
+    }
 
     view! {
         <Router>
             <a class="skip-link" href="#main">{tr(|t| t.skip_to_content)}</a>
             <RouteFocus/>
-            <AppHeader/>
+            {if embedded { view! { <EmbedNav/> }.into_any() } else { view! { <AppHeader/> }.into_any() }}
             <SyncStatus/>
             <main id="main" tabindex="-1">
                 <Routes fallback=NotFoundPage>
@@ -68,7 +85,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/results/:id") view=ResultPage/>
                 </Routes>
             </main>
-            <AppFooter/>
+            {(!embedded).then(|| view! { <AppFooter/> })}
         </Router>
     }
 }

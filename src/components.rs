@@ -6,6 +6,7 @@ pub mod catalog_filters;
 pub mod certificate_card;
 pub mod citation_note;
 pub mod conditions_list;
+pub mod embed_nav;
 pub mod fee_note;
 pub mod language_toggle;
 pub mod level_badges;

@@ -5,6 +5,7 @@ pub mod api;
 pub mod app;
 pub mod calendar;
 pub mod components;
+pub mod embed;
 pub mod format;
 pub mod i18n;
 pub mod notify;
@@ -21,7 +22,8 @@ pub fn start() {
     if let Some(shell) = leptos::prelude::document().get_element_by_id("shell") {
         shell.remove();
     }
-    leptos::mount::mount_to_body(app::App);
+    let embed = embed::start_embed();
+    leptos::mount::mount_to_body(move || leptos::view! { <app::App embed=embed.clone()/> });
     perf::mark("kz:app-mounted");
     sw::register();
 }
