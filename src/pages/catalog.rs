@@ -94,7 +94,9 @@ pub fn CatalogPage() -> impl IntoView {
             org_id: filters.org.get(),
             field: filters.field.get(),
         };
+        let span = crate::perf::Span::start("kz:search");
         let hits = loaded.index.search(&q);
+        span.end();
         Some(Results { loaded, hits })
     });
     // A new search starts from the top of the list.

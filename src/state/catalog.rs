@@ -243,10 +243,13 @@ impl CatalogState {
                 }
             }
             Ok(Fetched::Fresh { value, etag }) => {
-                if let Some(db) = self.db()
-                    && let Err(e) = db.save_catalog(&value, etag.as_deref(), now).await
-                {
-                    self.storage_failed(e);
+                if let Some(db) = self.db() {
+                    let span = perf::Span::start("kz:idb-save-catalog");
+                    let saved = db.save_catalog(&value, etag.as_deref(), now).await;
+                    span.end();
+                    if let Err(e) = saved {
+                        self.storage_failed(e);
+                    }
                 }
                 self.etag.set(etag);
                 self.catalog.set(Some(LoadedCatalog::new(value)));
