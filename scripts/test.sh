@@ -42,6 +42,11 @@ step() {
     p=$(grep -oE '^\s+[0-9]+ passed' "$log" | grep -oE '[0-9]+' | tail -1); p=${p:-0}
     f=$(grep -oE '^\s+[0-9]+ failed' "$log" | grep -oE '[0-9]+' | tail -1); f=${f:-0}
   fi
+  # node --test: "# pass 12" / "# fail 0" (TAP, as written to a file)
+  if grep -qE '^# (pass|fail) [0-9]+$' "$log"; then
+    p=$(grep -E '^# pass [0-9]+$' "$log" | grep -oE '[0-9]+' | tail -1); p=${p:-0}
+    f=$(grep -E '^# fail [0-9]+$' "$log" | grep -oE '[0-9]+' | tail -1); f=${f:-0}
+  fi
   # A step with no test counts (fmt, clippy, budgets) counts as one check.
   if [ "$p" = 0 ] && [ "$f" = 0 ]; then
     if [ $rc = 0 ]; then p=1; else f=1; fi
@@ -69,17 +74,6 @@ core_is_pure() {
   echo "kaozheng-core depends on no web or I/O crate"
 }
 
-wasm_budget() {
-  local wasm raw br gz budget
-  budget=$(cat scripts/wasm-budget.txt)
-  wasm=$(ls dist/*.wasm)
-  raw=$(stat -c %s "$wasm")
-  br=$(brotli -q 11 -c "$wasm" | wc -c)
-  gz=$(gzip -9 -c "$wasm" | wc -c)
-  echo "release wasm: $raw B raw, $gz B gzip -9, $br B brotli -q 11 (budget $budget B brotli)"
-  [ "$br" -le "$budget" ] || { echo "over budget by $((br - budget)) B"; return 1; }
-}
-
 wasm_tests() {
   CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=180 \
     cargo test -p kaozheng --target wasm32-unknown-unknown --test indexeddb --test indexeddb_personal
@@ -104,6 +98,8 @@ native_tests() {
   cargo test --workspace && cargo test -p kaozheng-core --no-default-features --lib
 }
 step native-tests native_tests
+# The portal loader (public/embed.js) and the README's integrity hash for it, with Node's test runner.
+step js-unit npm run -s unit
 # The server's PostgreSQL variants (#[ignore]d without a server) on a throwaway PostgreSQL; the
 # SQLite variants ran in native-tests.
 step postgres-tests scripts/with-postgres.sh cargo test -p kaozheng-server -- --ignored
@@ -111,13 +107,14 @@ if [ $quick = 0 ]; then
   step wasm-indexeddb wasm_tests
   step release-build scripts/build-app.sh
   step schemathesis crates/server/tests/schemathesis.sh
-  step wasm-budget wasm_budget
+  # Byte budgets (release WASM, first-load total) from bench/budgets.json; see the README's Benchmarks.
+  step byte-budgets bench/budgets.sh
   step e2e-playwright e2e
 fi
 
 elapsed=$(( $(date +%s) - started ))
 printf '\n\033[1m== summary\033[0m (%dm%02ds)\n' $((elapsed / 60)) $((elapsed % 60))
-for k in setup fmt clippy-native clippy-wasm core-purity native-tests postgres-tests wasm-indexeddb release-build schemathesis wasm-budget e2e-playwright; do
+for k in setup fmt clippy-native clippy-wasm core-purity native-tests js-unit postgres-tests wasm-indexeddb release-build schemathesis byte-budgets e2e-playwright; do
   [ -n "${tier_counts[$k]:-}" ] && printf '  %-16s %s\n' "$k" "${tier_counts[$k]}"
 done
 [ ${#steps_failed[@]} -gt 0 ] && echo "  failed steps: ${steps_failed[*]}"

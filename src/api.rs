@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Utc};
 use gloo_net::http::{Request, RequestBuilder, Response};
-use kaozheng_core::rules::{CreditRules, FeeRules, GradeRules, Refusal};
+use kaozheng_core::rules::{CreditRules, FeeRules, GradeRules, GraduationRules, Refusal};
 use kaozheng_core::{Catalog, ExamPlan, ExamResult, Registration, Site, Student};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsCast;
@@ -353,6 +353,10 @@ pub fn check_grades(r: &GradeRules) -> Result<(), String> {
     })
 }
 
+pub fn check_graduation(r: &GraduationRules) -> Result<(), String> {
+    r.validate().map_err(|e| e.join("; "))
+}
+
 pub fn check_credits(r: &CreditRules) -> Result<(), String> {
     r.validate().map_err(|e| {
         e.iter()
@@ -372,4 +376,97 @@ pub async fn embed_config() -> Result<Vec<String>, ApiError> {
     json::<EmbedConfig>(get("/embed/config", None).await?, "embed config")
         .await
         .map(|c| c.portal_origins)
+}
+
+#[derive(Serialize)]
+struct FeedbackBody<'a> {
+    client_id: &'a str,
+    ratings: &'a kaozheng_core::feedback::Ratings,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    comment: Option<&'a str>,
+}
+
+/// `PUT /feedback/{certificate_id}/{level}`, answered whole for the outbox to classify.
+pub async fn put_feedback(
+    token: &str,
+    client_id: &str,
+    certificate_id: &str,
+    level: kaozheng_core::XLevel,
+    ratings: &kaozheng_core::feedback::Ratings,
+    comment: Option<&str>,
+) -> Result<Answer, ApiError> {
+    let body = serde_json::to_string(&FeedbackBody {
+        client_id,
+        ratings,
+        comment,
+    })
+    .map_err(|e| ApiError::Invalid(e.to_string()))?;
+    let path = format!(
+        "{API_BASE}/feedback/{}/{}",
+        js_sys::encode_uri_component(certificate_id),
+        level.as_str()
+    );
+    answer(send(with_token(Request::put(&path), Some(token)), Some(body)).await?).await
+}
+
+#[derive(Deserialize)]
+struct FeedbackList {
+    feedback: Vec<kaozheng_core::feedback::Feedback>,
+}
+
+/// `GET /feedback`: the student's own feedback.
+pub async fn my_feedback(token: &str) -> Result<Vec<kaozheng_core::feedback::Feedback>, ApiError> {
+    json::<FeedbackList>(get_auth("/feedback", token).await?, "feedback")
+        .await
+        .map(|l| l.feedback)
+}
+
+/// `GET /feedback/aggregates?certificate_id=`: only levels with enough respondents.
+pub async fn feedback_aggregates(
+    certificate_id: &str,
+) -> Result<kaozheng_core::feedback::CertificateAggregates, ApiError> {
+    let path = format!(
+        "/feedback/aggregates?certificate_id={}",
+        js_sys::encode_uri_component(certificate_id)
+    );
+    json(get(&path, None).await?, "feedback aggregates").await
+}
+
+/// The public certificate look-up's answer.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Verification {
+    pub valid: bool,
+    #[serde(default)]
+    pub certificate_no: Option<String>,
+    #[serde(default)]
+    pub holder: Option<String>,
+    #[serde(default)]
+    pub certificate_id: Option<String>,
+    #[serde(default)]
+    pub certificate_name: Option<String>,
+    #[serde(default)]
+    pub level: Option<kaozheng_core::XLevel>,
+    #[serde(default, with = "kaozheng_core::time::date_opt")]
+    pub issued_on: Option<chrono::NaiveDate>,
+    #[serde(default)]
+    pub org_name: Option<String>,
+}
+
+/// `GET /certificates/verify?no=…&check=…` (from a QR) or `&name=…` (typed by an employer).
+pub async fn verify_certificate(
+    no: &str,
+    check: Option<&str>,
+    name: Option<&str>,
+) -> Result<Verification, ApiError> {
+    let mut path = format!(
+        "/certificates/verify?no={}",
+        js_sys::encode_uri_component(no)
+    );
+    if let Some(c) = check {
+        path.push_str(&format!("&check={}", js_sys::encode_uri_component(c)));
+    }
+    if let Some(n) = name {
+        path.push_str(&format!("&name={}", js_sys::encode_uri_component(n)));
+    }
+    json(get(&path, None).await?, "verification").await
 }

@@ -24,6 +24,7 @@ use crate::pages::result::ResultPage;
 use crate::pages::results::ResultsPage;
 use crate::pages::sign_in::SignInPage;
 use crate::pages::ticket::TicketPage;
+use crate::pages::verify::VerifyPage;
 use crate::prefs;
 use crate::state::account::provide_account;
 use crate::state::catalog::provide_catalog_state;
@@ -83,6 +84,7 @@ pub fn App(embed: Option<EmbedOptions>) -> impl IntoView {
                     <Route path=path!("/tickets/:client_id") view=TicketPage/>
                     <Route path=path!("/results") view=ResultsPage/>
                     <Route path=path!("/results/:id") view=ResultPage/>
+                    <Route path=path!("/verify") view=VerifyPage/>
                 </Routes>
             </main>
             {(!embedded).then(|| view! { <AppFooter/> })}

@@ -13,3 +13,4 @@ pub mod result;
 pub mod results;
 pub mod sign_in;
 pub mod ticket;
+pub mod verify;

@@ -15,6 +15,7 @@
 
 mod codec;
 mod error;
+mod feedback;
 mod outbox;
 mod personal;
 mod schema;

@@ -41,6 +41,7 @@ fn org(id: &str, name: &str, aliases: &[&str]) -> EvaluationOrg {
         name: name.into(),
         aliases: aliases.iter().map(|a| a.to_string()).collect(),
         pinyin: "pin yin".into(),
+        url: None,
     }
 }
 
@@ -70,6 +71,7 @@ fn sample_catalog() -> Catalog {
             hours: Some(120),
             suitable_for: Some(vec![SchoolLevel::Secondary, SchoolLevel::Higher]),
             updated_on: chrono::NaiveDate::from_ymd_opt(2025, 3, 14),
+            standard_url: None,
         },
         LevelInfo::new(XLevel::Intermediate),
         LevelInfo {
@@ -78,6 +80,7 @@ fn sample_catalog() -> Catalog {
             hours: Some(200),
             suitable_for: Some(Vec::new()),
             updated_on: None,
+            standard_url: None,
         },
     ];
     Catalog {

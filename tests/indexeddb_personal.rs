@@ -116,6 +116,7 @@ fn student() -> Student {
         province: "河南".into(),
         hardship: false,
         passed_courses: Vec::new(),
+        graduation_on: None,
     }
 }
 
@@ -146,6 +147,7 @@ fn exam_result(registration_id: &str, theory: &str) -> ExamResult {
         modules,
         certificate_no: None,
         issued_on: None,
+        certificate_check: String::new(),
     }
 }
 
@@ -846,6 +848,7 @@ async fn wiping_personal_data_keeps_the_public_data() {
             name: "工业和信息化部教育与考试中心".into(),
             aliases: Vec::new(),
             pinyin: "gong ye".into(),
+            url: None,
         }],
         certificates: vec![Certificate {
             id: "web-frontend".into(),

@@ -132,10 +132,9 @@ pub fn provide_embed(options: EmbedOptions, account: Account) {
     let report = {
         let last = last.clone();
         move || {
-            let height = document()
-                .document_element()
-                .map(|e| e.scroll_height())
-                .unwrap_or(0);
+            // The body, not the root: the root is never shorter than the iframe itself, so it could
+            // only ever report growth.
+            let height = document().body().map(|b| b.scroll_height()).unwrap_or(0);
             if height != last.get() {
                 last.set(height);
                 post(

@@ -3,9 +3,11 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
+use crate::components::feedback_summary::FeedbackSummary;
 use crate::components::level_badges::LevelBadges;
 use crate::components::level_conversions::LevelConversions;
 use crate::components::plan_card::PlanCard;
+use crate::components::study_resources::StudyResources;
 use crate::i18n::{tr, use_i18n};
 use crate::state::catalog::use_catalog;
 use crate::state::clock::use_now;
@@ -45,8 +47,9 @@ pub fn CertificatePage() -> impl IntoView {
         v
     });
 
-    let level_row = move |cert_id: String, l: LevelInfo| {
+    let level_row = move |cert_id: String, org_url: Option<String>, l: LevelInfo| {
         let level = l.level;
+        let resources = view! { <StudyResources certificate_id=cert_id.clone() level=l.clone() org_url=org_url/> };
         let hours = match l.hours {
             Some(h) => h.to_string().into_any(),
             None => tr(|t| t.not_published).into_any(),
@@ -83,6 +86,7 @@ pub fn CertificatePage() -> impl IntoView {
                     })}
                 </dl>
                 <LevelConversions certificate_id=cert_id level=level/>
+                {resources}
             </li>
         }
     };
@@ -132,12 +136,29 @@ pub fn CertificatePage() -> impl IntoView {
                 } else {
                     view! {
                         <ul class="level-list">
-                            {c.levels.clone().into_iter().map(|l| level_row(c.id.clone(), l)).collect_view()}
+                            {c
+                                .levels
+                                .clone()
+                                .into_iter()
+                                .map(|l| {
+                                    level_row(
+                                        c.id.clone(),
+                                        org.as_ref().and_then(|o| o.url.clone()),
+                                        l,
+                                    )
+                                })
+                                .collect_view()}
                         </ul>
                     }
                         .into_any()
                 }}
             </section>
+            {(!c.levels.is_empty()).then(|| view! {
+                <FeedbackSummary
+                    certificate_id=c.id.clone()
+                    levels=c.levels.iter().map(|l| l.level).collect()
+                />
+            })}
             <section aria-labelledby="plans-title" data-testid="certificate-plans">
                 <h2 id="plans-title">{tr(|t| t.exam_plans)}</h2>
                 {move || {

@@ -3,6 +3,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
+use crate::components::graduation_panel::GraduationPanel;
 use crate::components::plan_card::PlanCard;
 use crate::i18n::{tr, use_i18n};
 use crate::state::catalog::use_catalog;
@@ -86,6 +87,7 @@ pub fn HomePage() -> impl IntoView {
     view! {
         <section class="page home-page">
             <h1>{tr(|t| t.home_title)}</h1>
+            <GraduationPanel/>
             <form
                 class="search-box home-search"
                 role="search"

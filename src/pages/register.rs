@@ -140,6 +140,9 @@ pub fn RegisterPage() -> impl IntoView {
                 <section aria-labelledby="fee-title" class="panel">
                     <h2 id="fee-title">{tr(|t| t.who_pays)}</h2>
                     <FeeNote fee=f/>
+                    {kaozheng_core::rules::would_use_school_paid(&f).then(|| view! {
+                        <p class="status-note" data-testid="uses-school-paid">{tr(|t| t.uses_school_paid)}</p>
+                    })}
                 </section>
             })}
             {full.then(|| view! { <p class="status-problem">{tr(|t| t.full)}</p> })}

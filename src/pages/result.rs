@@ -2,10 +2,22 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
+use crate::components::feedback_form::FeedbackForm;
+use crate::components::qr_code::QrCode;
 use crate::components::sign_in_required::SignInRequired;
 use crate::i18n::{tr, use_i18n};
 use crate::state::account::use_account;
 use crate::state::catalog::use_catalog;
+
+/// The public check URL a certificate's QR carries (this server's `/verify` page).
+fn verify_url(no: &str, check: &str) -> String {
+    let origin = window().location().origin().unwrap_or_default();
+    format!(
+        "{origin}/verify?no={}&check={}",
+        js_sys::encode_uri_component(no),
+        js_sys::encode_uri_component(check)
+    )
+}
 
 /// One result: each module's score against its pass mark, pass or not, certificate number and date.
 #[component]
@@ -82,6 +94,17 @@ pub fn ResultPage() -> impl IntoView {
                     <dd>{kaozheng_core::time::date_text(d)}</dd>
                 })}
             </dl>
+            {r.certificate_no.clone().filter(|_| !r.certificate_check.is_empty()).map(|no| {
+                let url = verify_url(&no, &r.certificate_check);
+                view! {
+                    <section class="panel verify-qr">
+                        <QrCode text=url.clone() label=tr(|t| t.verify_qr_label)/>
+                        <p class="hint">{tr(|t| t.verify_qr_hint)}</p>
+                        <p class="mono small" data-testid="verify-url">{url}</p>
+                    </section>
+                }
+            })}
+            <FeedbackForm certificate_id=r.certificate_id.clone() level=r.level/>
         }
         .into_any()
     };

@@ -9,6 +9,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
+use kaozheng_core::feedback::{Feedback, Ratings};
 use kaozheng_core::outbox::{self, Action, LocalRegistration, LocalState, OutboxEntry, Outcome};
 use kaozheng_core::rules::Refusal;
 use kaozheng_core::{ExamPlan, ExamResult, Registration, Student};
@@ -35,6 +36,10 @@ pub struct Account {
     /// The entry being sent right now.
     pub sending: RwSignal<Option<String>>,
     pub results: RwSignal<Arc<Vec<(ExamResult, bool)>>>,
+    /// The student's feedback as the server holds it (edits still queued are in `outbox`).
+    pub feedback: RwSignal<Arc<Vec<Feedback>>>,
+    /// Why the server refused the last feedback edit.
+    pub feedback_problem: RwSignal<Option<String>>,
     /// The last problem reaching the server for personal data, shown on the account pages.
     pub problem: RwSignal<Option<String>>,
     pub loaded: RwSignal<bool>,
@@ -121,6 +126,8 @@ pub fn provide_account(catalog: CatalogState, network: Network) -> Account {
         outbox: RwSignal::new(Arc::new(Vec::new())),
         sending: RwSignal::new(None),
         results: RwSignal::new(Arc::new(Vec::new())),
+        feedback: RwSignal::new(Arc::new(Vec::new())),
+        feedback_problem: RwSignal::new(None),
         problem: RwSignal::new(None),
         loaded: RwSignal::new(false),
         catalog,
@@ -222,6 +229,10 @@ impl Account {
             }
             Err(e) => self.storage_failed(e),
         }
+        match db.own_feedback().await {
+            Ok(f) => self.feedback.set(Arc::new(f)),
+            Err(e) => self.storage_failed(e),
+        }
         match db.load_results().await {
             Ok(r) => {
                 self.catalog.skipped.update(|n| *n += r.skipped.len());
@@ -260,6 +271,7 @@ impl Account {
         self.registrations.set(Arc::new(Vec::new()));
         self.outbox.set(Arc::new(Vec::new()));
         self.results.set(Arc::new(Vec::new()));
+        self.feedback.set(Arc::new(Vec::new()));
         if let Some(t) = token {
             // Revoking is a courtesy to the server; the phone is already clean.
             let _ = api::logout(&t).await;
@@ -333,6 +345,38 @@ impl Account {
         Ok(())
     }
 
+    /// Queues the student's feedback on a certificate level (validated by core first); it replaces
+    /// an earlier edit still waiting and is sent like registrations.
+    pub async fn give_feedback(
+        self,
+        certificate_id: &str,
+        level: kaozheng_core::XLevel,
+        ratings: Ratings,
+        comment: Option<&str>,
+    ) -> Result<(), String> {
+        ratings.validate().map_err(|e| e.to_string())?;
+        let comment =
+            kaozheng_core::feedback::normalize_comment(comment).map_err(|e| e.to_string())?;
+        let db = self.db().ok_or_else(|| StorageError::Closed.to_string())?;
+        let entry = OutboxEntry::new(
+            new_uuid(),
+            Action::Feedback {
+                certificate_id: certificate_id.to_string(),
+                level,
+                ratings,
+                comment,
+            },
+            Utc::now(),
+        );
+        db.enqueue_feedback(&entry)
+            .await
+            .map_err(|e| e.to_string())?;
+        self.feedback_problem.set(None);
+        self.reload_local(&db).await;
+        spawn_local(self.sync(false));
+        Ok(())
+    }
+
     /// The fee as the rules on the phone decide it. Payer rules are those of the student's province
     /// (a Henan school may not charge its students wherever they sit the exam).
     pub fn fee_preview(&self, plan: &ExamPlan) -> Option<kaozheng_core::FeeDecision> {
@@ -370,7 +414,11 @@ impl Account {
             self.again.set_value(true);
             return;
         }
-        let Some(db) = self.db() else { return };
+        let Some(db) = self.db() else {
+            // No IndexedDB (blocked third-party storage, private mode): read-only, in memory.
+            self.pull_into_memory().await;
+            return;
+        };
         self.flushing.set_value(true);
         let tab = self.tab_id.get_value();
         let now = Utc::now();
@@ -420,6 +468,22 @@ impl Account {
                 Action::Cancel {
                     registration_id, ..
                 } => api::cancel(&token, registration_id).await,
+                Action::Feedback {
+                    certificate_id,
+                    level,
+                    ratings,
+                    comment,
+                } => {
+                    api::put_feedback(
+                        &token,
+                        &entry.id,
+                        certificate_id,
+                        *level,
+                        ratings,
+                        comment.as_deref(),
+                    )
+                    .await
+                }
             };
             self.sending.set(None);
             let (status, body) = match answer {
@@ -489,6 +553,7 @@ impl Account {
         let client_id = match &entry.action {
             Action::Register { .. } => entry.id.clone(),
             Action::Cancel { client_id, .. } => client_id.clone(),
+            Action::Feedback { .. } => return self.settle_feedback(db, entry, done, body).await,
         };
         let Some(mut local) = self
             .registrations
@@ -522,6 +587,7 @@ impl Account {
                     local.updated_at = now;
                 }
             },
+            (Action::Feedback { .. }, _) => {}
             (Action::Cancel { .. }, false) => {
                 // The cancel was refused (e.g. the window closed): the registration still stands.
                 local.state = if local.registration.is_some() {
@@ -549,6 +615,28 @@ impl Account {
         Ok(())
     }
 
+    /// A feedback edit was answered: stored on the server (keep its record) or refused (say why).
+    async fn settle_feedback(
+        &self,
+        db: &Db,
+        entry: &OutboxEntry,
+        done: bool,
+        body: &str,
+    ) -> Result<(), StorageError> {
+        if done {
+            if let Ok(saved) = serde_json::from_str::<Feedback>(body) {
+                self.feedback
+                    .update(|list| kaozheng_core::feedback::upsert(Arc::make_mut(list), saved));
+                db.save_own_feedback(&self.feedback.get_untracked()).await?;
+            }
+        } else {
+            let why = api::error_detail(body).map(|d| format!("{} / {}", d.message_zh, d.message));
+            self.feedback_problem
+                .set(Some(why.unwrap_or_else(|| body.to_string())));
+        }
+        db.settle_orphan(&entry.id).await.map(|_| ())
+    }
+
     /// Pulls the student's registrations, results and the fee rules.
     async fn pull(&self, db: &Db) {
         let Some(token) = self.token().filter(|_| !self.expired.get_untracked()) else {
@@ -570,6 +658,13 @@ impl Account {
                 return;
             }
         }
+        match api::my_feedback(&token).await {
+            Ok(list) => match db.save_own_feedback(&list).await {
+                Ok(()) => self.feedback.set(Arc::new(list)),
+                Err(e) => self.storage_failed(e),
+            },
+            Err(e) => self.problem.set(Some(e.to_string())),
+        }
         match api::results(&token).await {
             Ok(list) => match db.save_results(&list, Utc::now()).await {
                 // The first sync on this phone brings every old result: they are marked new in the
@@ -579,6 +674,64 @@ impl Account {
                 Err(e) => self.storage_failed(e),
             },
             Err(e) => self.problem.set(Some(e.to_string())),
+        }
+    }
+
+    /// Without IndexedDB the student can still see their registrations, results and feedback for
+    /// this visit; nothing is kept and nothing can be queued (the pages say storage is unavailable).
+    async fn pull_into_memory(&self) {
+        let Some(token) = self.token().filter(|_| !self.expired.get_untracked()) else {
+            return;
+        };
+        match api::registrations(&token).await {
+            Ok(list) => {
+                let now = Utc::now();
+                let locals: Vec<LocalRegistration> = list
+                    .into_iter()
+                    .map(|r| {
+                        let plan = self
+                            .catalog
+                            .plans
+                            .with_untracked(|p| p.iter().find(|p| p.id == r.plan_id).cloned());
+                        let mut local = match plan {
+                            Some(p) => LocalRegistration::queued(
+                                r.client_id.clone(),
+                                &p,
+                                None,
+                                r.created_at,
+                            ),
+                            None => LocalRegistration {
+                                client_id: r.client_id.clone(),
+                                plan_id: r.plan_id.clone(),
+                                certificate_id: r.certificate_id.clone(),
+                                level: r.level,
+                                state: LocalState::Queued,
+                                registration: None,
+                                refusals: Vec::new(),
+                                refusal_text: None,
+                                fee_preview: None,
+                                created_at: r.created_at,
+                                updated_at: r.created_at,
+                            },
+                        };
+                        local.confirm(r, now);
+                        local
+                    })
+                    .collect();
+                self.registrations.set(Arc::new(locals));
+            }
+            Err(ApiError::Status { status: 401, .. }) => {
+                self.expired.set(true);
+                return;
+            }
+            Err(e) => self.problem.set(Some(e.to_string())),
+        }
+        if let Ok(list) = api::results(&token).await {
+            self.results
+                .set(Arc::new(list.into_iter().map(|r| (r, true)).collect()));
+        }
+        if let Ok(list) = api::my_feedback(&token).await {
+            self.feedback.set(Arc::new(list));
         }
     }
 

@@ -8,7 +8,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use kaozheng_core::rules::{CreditRules, FeeRules, GradeRules};
+use kaozheng_core::rules::{CreditRules, FeeRules, GradeRules, GraduationRules};
 use kaozheng_core::{Catalog, ExamPlan, SearchIndex, Site};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -60,6 +60,7 @@ pub struct CatalogState {
     pub fee_rules: RwSignal<Option<Arc<FeeRules>>>,
     pub grade_rules: RwSignal<Option<Arc<GradeRules>>>,
     pub credit_rules: RwSignal<Option<Arc<CreditRules>>>,
+    pub graduation_rules: RwSignal<Option<Arc<GraduationRules>>>,
     /// IndexedDB is open (or failed to open): personal data can load now.
     pub db_ready: RwSignal<bool>,
     etag: RwSignal<Option<String>>,
@@ -86,6 +87,7 @@ pub fn provide_catalog_state(network: Network) -> CatalogState {
         fee_rules: RwSignal::new(None),
         grade_rules: RwSignal::new(None),
         credit_rules: RwSignal::new(None),
+        graduation_rules: RwSignal::new(None),
         db_ready: RwSignal::new(false),
         etag: RwSignal::new(None),
         db: StoredValue::new_local(None),
@@ -208,6 +210,7 @@ impl CatalogState {
         load_rules(&db, "fees", self.fee_rules).await;
         load_rules(&db, "grades", self.grade_rules).await;
         load_rules(&db, "credits", self.credit_rules).await;
+        load_rules(&db, "graduation", self.graduation_rules).await;
         self.skipped.set(skipped);
         self.local_read_done.set(true);
     }
@@ -288,6 +291,13 @@ impl CatalogState {
             .await;
         self.refresh_rules("credits", self.credit_rules, api::check_credits, &mut note)
             .await;
+        self.refresh_rules(
+            "graduation",
+            self.graduation_rules,
+            api::check_graduation,
+            &mut note,
+        )
+        .await;
 
         if problem.is_none() {
             self.synced_at.set(Some(now));

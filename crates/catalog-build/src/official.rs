@@ -167,6 +167,7 @@ fn merge(
                 name: name.to_string(),
                 aliases: aliases.into_iter().map(str::to_string).collect(),
                 pinyin: name_pinyin(name)?,
+                url: None,
             })
         })
         .collect::<Result<Vec<_>, BuildError>>()?;

@@ -53,6 +53,7 @@ pub fn build_synthetic(count: usize, seed: u64) -> Result<Catalog, BuildError> {
                 pinyin: name_pinyin(&name)?,
                 name,
                 aliases: Vec::new(),
+                url: None,
             })
         })
         .collect::<Result<Vec<_>, BuildError>>()?;

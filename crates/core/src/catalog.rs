@@ -16,6 +16,31 @@ pub const FORMAT: u32 = 1;
 /// More certificates than this is not a catalog but an accident (the whole system has 447).
 pub const MAX_CERTIFICATES: usize = 100_000;
 const MAX_NAME_CHARS: usize = 200;
+/// Longest link accepted (standard documents, organisation sites).
+pub const MAX_URL_CHARS: usize = 300;
+
+/// Whether `url` may be shown as a link that opens outside the app: `https://` and a host, at most
+/// [`MAX_URL_CHARS`] characters, no spaces or control characters (which could hide where it goes).
+pub fn check_url(url: &str) -> Result<(), String> {
+    let Some(rest) = url.strip_prefix("https://") else {
+        return Err("must start with https://".into());
+    };
+    if url.chars().count() > MAX_URL_CHARS {
+        return Err(format!("is longer than {MAX_URL_CHARS} characters"));
+    }
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err("contains spaces or control characters".into());
+    }
+    if rest
+        .split(['/', '?', '#'])
+        .next()
+        .unwrap_or_default()
+        .is_empty()
+    {
+        return Err("has no host".into());
+    }
+    Ok(())
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Catalog {
@@ -130,6 +155,9 @@ impl Catalog {
             if let Err(m) = check_pinyin(&o.name, &o.pinyin) {
                 err(format!("{at}.pinyin"), m);
             }
+            if let Some(Err(m)) = o.url.as_deref().map(check_url) {
+                err(format!("{at}.url"), m);
+            }
         }
 
         let mut ids = HashMap::new();
@@ -178,6 +206,11 @@ impl Catalog {
             }
             if let Err(m) = check_pinyin(&c.name, &c.pinyin) {
                 err(format!("{at}.pinyin"), m);
+            }
+            for (j, l) in c.levels.iter().enumerate() {
+                if let Some(Err(m)) = l.standard_url.as_deref().map(check_url) {
+                    err(format!("{at}.levels[{j}].standard_url"), m);
+                }
             }
         }
         if errs.is_empty() {
@@ -281,6 +314,7 @@ mod tests {
                 name: "工业和信息化部教育与考试中心".into(),
                 aliases: vec![],
                 pinyin: "gong ye he xin xi hua bu jiao yu yu kao shi zhong xin".into(),
+                url: None,
             }],
             certificates: vec![Certificate {
                 id: "c1".into(),
@@ -380,6 +414,44 @@ mod tests {
         assert!(
             errs.iter()
                 .any(|e| e.path == "orgs[0].name" && e.message.contains("longer"))
+        );
+    }
+
+    #[test]
+    fn links_are_https_only_and_round_trip() {
+        let mut c = sample();
+        c.orgs[0].url = Some("https://www.example.org.cn/".into());
+        c.certificates[0].levels[1].standard_url =
+            Some("https://standards.example.org/1?level=3#top".into());
+        assert_eq!(Catalog::parse(&c.to_json()).unwrap(), c);
+        // Without links the document is byte-identical to one written before they existed.
+        let json = sample().to_json();
+        assert!(!json.contains("url"), "{json}");
+
+        for (bad, why) in [
+            ("http://example.org", "https://"),
+            ("javascript:alert(1)", "https://"),
+            ("https://", "host"),
+            ("https:///path", "host"),
+            ("https://exa mple.org", "spaces"),
+            ("https://example.org/\u{7}", "control"),
+            ("https://example.org/a\nb", "control"),
+        ] {
+            assert!(check_url(bad).unwrap_err().contains(why), "{bad:?}");
+        }
+        let long = format!("https://example.org/{}", "a".repeat(MAX_URL_CHARS));
+        assert!(check_url(&long).unwrap_err().contains("longer"));
+        let exact = format!("https://e.org/{}", "a".repeat(MAX_URL_CHARS - 14));
+        assert_eq!(exact.chars().count(), MAX_URL_CHARS);
+        assert_eq!(check_url(&exact), Ok(()));
+
+        c.orgs[0].url = Some("ftp://example.org".into());
+        c.certificates[0].levels[0].standard_url = Some("https://a b".into());
+        let errs = c.validate().unwrap_err().0;
+        let paths: Vec<&str> = errs.iter().map(|e| e.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            vec!["orgs[0].url", "certificates[0].levels[0].standard_url"]
         );
     }
 

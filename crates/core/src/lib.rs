@@ -4,6 +4,7 @@
 //! tests run the very same rules. Time-dependent rules take `now` as an argument.
 
 pub mod catalog;
+pub mod feedback;
 pub mod model;
 pub mod outbox;
 pub mod rules;

@@ -1,4 +1,5 @@
-//! The outbox: changes a student made (register, cancel) waiting to reach the server.
+//! The outbox: changes a student made (register, cancel, rate a certificate) waiting to reach the
+//! server.
 //!
 //! The app writes an entry in the same IndexedDB transaction as the change it carries, then sends
 //! entries whenever it can. This module is the pure part: what an attempt's answer means, when to try
@@ -8,6 +9,7 @@
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::feedback::Ratings;
 use crate::model::{FeeDecision, Registration, XLevel};
 use crate::rules::Refusal;
 use crate::time::cst;
@@ -25,6 +27,15 @@ pub enum Action {
     Cancel {
         client_id: String,
         registration_id: String,
+    },
+    /// `PUT /feedback/{certificate_id}/{level} {client_id: entry.id, ratings, comment}`: the
+    /// student's feedback on a certificate level, replacing their earlier one.
+    Feedback {
+        certificate_id: String,
+        level: XLevel,
+        ratings: Ratings,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        comment: Option<String>,
     },
 }
 
@@ -356,5 +367,38 @@ mod tests {
         let json = serde_json::to_value(&a).unwrap();
         assert_eq!(json["action"]["kind"], "register");
         assert_eq!(serde_json::from_value::<OutboxEntry>(json).unwrap(), a);
+    }
+
+    #[test]
+    fn feedback_entries_round_trip_and_keep_their_place_in_line() {
+        let rate = OutboxEntry::new(
+            "f1".into(),
+            Action::Feedback {
+                certificate_id: "bim".into(),
+                level: XLevel::Primary,
+                ratings: Ratings {
+                    content_quality: 4,
+                    job_usefulness: 5,
+                    exam_organisation: 3,
+                },
+                comment: None,
+            },
+            now() + Duration::seconds(1),
+        );
+        let json = serde_json::to_value(&rate).unwrap();
+        assert_eq!(json["action"]["kind"], "feedback");
+        assert_eq!(json["action"]["ratings"]["job_usefulness"], 5);
+        assert!(json["action"].get("comment").is_none());
+        assert_eq!(serde_json::from_value::<OutboxEntry>(json).unwrap(), rate);
+        let reg = OutboxEntry::new(
+            "r1".into(),
+            Action::Register {
+                plan_id: "p".into(),
+            },
+            now(),
+        );
+        let mut v = vec![rate.clone(), reg.clone()];
+        send_order(&mut v);
+        assert_eq!(v, vec![reg, rate]);
     }
 }

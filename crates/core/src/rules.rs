@@ -9,12 +9,13 @@ mod credits;
 mod eligibility;
 mod fees;
 mod grades;
+mod graduation;
 
 pub use citation::Citation;
 pub use credits::{
     AppliedConversion, CertificateCredits, ConversionKind, ConversionRule, Course, CourseCategory,
     CreditAccount, CreditCaps, CreditRuleError, CreditRules, Credits, ExemptionRule,
-    GrantedExemption, LevelScope, ModuleExemption, RefusalWhy, RefusedConversion,
+    GrantedExemption, LevelScope, LinkedCourse, ModuleExemption, RefusalWhy, RefusedConversion,
     SchoolCreditPolicy, WhatIf, credit_account, exempted_modules, exemptions_for, what_if,
 };
 pub use eligibility::{Eligibility, Refusal, RefusalKind, SuitabilityPolicy, check_registration};
@@ -23,4 +24,8 @@ pub use grades::{
     Bilingual, CORRESPONDING_OCCUPATION_ZH, GeneralConditions, GradeAnswer, GradeBasis,
     GradeConditions, GradeOutcome, GradeRule, GradeRuleError, GradeRuleSet, GradeRules,
     NoRuleReason, SourceRef, grade_for,
+};
+pub use graduation::{
+    CertificateKind, GraduationPolicy, GraduationProgress, GraduationRules, MAX_REQUIRED,
+    SchoolPaidExam, graduation_progress, would_use_school_paid,
 };

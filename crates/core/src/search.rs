@@ -459,12 +459,14 @@ mod tests {
                     name: "工业和信息化部教育与考试中心".into(),
                     aliases: vec![],
                     pinyin: "gong ye he xin xi hua bu jiao yu yu kao shi zhong xin".into(),
+                    url: None,
                 },
                 EvaluationOrg {
                     id: "wuliu".into(),
                     name: "北京中物联物流采购培训中心".into(),
                     aliases: vec!["中物联".into()],
                     pinyin: "bei jing zhong wu lian wu liu cai gou pei xun zhong xin".into(),
+                    url: None,
                 },
             ],
             certificates: vec![

@@ -202,3 +202,49 @@ fn demo_exemptions_follow_seed_003() {
     assert_eq!(exempted_modules(&got), [Module::Theory]);
     assert!(exemptions_for(&p, &["JZ201".to_string()], BIM, XLevel::Intermediate).is_empty());
 }
+
+#[test]
+fn study_resources_list_the_courses_covering_a_level() {
+    use kaozheng_core::rules::{ConversionKind, LinkedCourse, ModuleExemption};
+    let p = demo();
+    let course = |code: &str, converts, exempts| LinkedCourse {
+        code: code.into(),
+        name: String::new(),
+        converts,
+        exempts,
+    };
+    let strip = |v: Vec<LinkedCourse>| -> Vec<LinkedCourse> {
+        v.into_iter()
+            .map(|c| LinkedCourse {
+                name: String::new(),
+                ..c
+            })
+            .collect()
+    };
+    let credits = Some(ConversionKind::Credits);
+    // 初级 converts its two 专业基础课.
+    assert_eq!(
+        strip(p.courses_for(CLOUD_OPS_DEV, XLevel::Primary)),
+        vec![
+            course("YJ101", credits, None),
+            course("YJ102", credits, None)
+        ]
+    );
+    // 中级 covers the 初级 courses too, but converts only 专业核心课; two courses exempt parts of
+    // its assessment (seed 003, both directions).
+    assert_eq!(
+        strip(p.courses_for(CLOUD_OPS_DEV, XLevel::Intermediate)),
+        vec![
+            course("YJ101", None, Some(ModuleExemption::Theory)),
+            course("YJ102", None, None),
+            course("YJ201", credits, Some(ModuleExemption::Practical)),
+            course("YJ202", credits, None),
+        ]
+    );
+    let names = p.courses_for(CLOUD_OPS_DEV, XLevel::Primary);
+    assert_eq!(names[0].name, "Linux操作系统");
+    assert!(
+        p.courses_for("no-such-certificate", XLevel::Primary)
+            .is_empty()
+    );
+}

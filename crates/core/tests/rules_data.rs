@@ -21,6 +21,7 @@ fn student(province: &str, level: SchoolLevel, hardship: bool) -> Student {
         province: province.into(),
         hardship,
         passed_courses: Vec::new(),
+        graduation_on: None,
     }
 }
 

@@ -84,6 +84,7 @@ pub fn catalog() -> impl Strategy<Value = Catalog> {
                 name: format!("智能数据{}", ["云", "人", "物", "机"][i]),
                 aliases: vec![],
                 pinyin: format!("zhi neng shu ju {}", ["yun", "ren", "wu", "ji"][i]),
+                url: None,
             })
             .collect();
         let mut seen = std::collections::HashSet::new();

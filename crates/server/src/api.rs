@@ -4,7 +4,10 @@
 pub mod admin;
 pub mod auth;
 pub mod catalog;
+pub mod certificates;
 pub mod credits;
+pub mod embed;
+pub mod feedback;
 pub mod json;
 pub mod me;
 pub mod openapi;
@@ -18,8 +21,8 @@ pub mod tickets;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, Method, Uri, header};
-use axum::routing::{MethodRouter, any, delete, get, post};
-use kaozheng_core::rules::{CreditRules, FeeRules};
+use axum::routing::{MethodRouter, any, delete, get, post, put};
+use kaozheng_core::rules::{CreditRules, FeeRules, GraduationRules};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -63,9 +66,20 @@ pub fn routes(limits: BodyLimits) -> Vec<(Method, &'static str, MethodRouter<App
             "/api/v1/rules/credits",
             get(rules::get_rules::<CreditRules>),
         ),
+        (
+            Method::GET,
+            "/api/v1/rules/graduation",
+            get(rules::get_rules::<GraduationRules>),
+        ),
         (Method::GET, "/api/v1/tickets/verify", get(tickets::verify)),
+        (
+            Method::GET,
+            "/api/v1/certificates/verify",
+            get(certificates::verify),
+        ),
         (Method::POST, "/api/v1/auth/login", post(auth::login)),
         (Method::POST, "/api/v1/auth/embed", post(auth::embed)),
+        (Method::GET, "/api/v1/embed/config", get(embed::get_config)),
         (Method::POST, "/api/v1/auth/logout", post(auth::logout)),
         (Method::GET, "/api/v1/me", get(me::get_me)),
         (
@@ -85,6 +99,22 @@ pub fn routes(limits: BodyLimits) -> Vec<(Method, &'static str, MethodRouter<App
         ),
         (Method::GET, "/api/v1/results", get(results::list)),
         (Method::GET, "/api/v1/credits", get(credits::get_credits)),
+        (Method::GET, "/api/v1/feedback", get(feedback::list)),
+        (
+            Method::GET,
+            "/api/v1/feedback/aggregates",
+            get(feedback::aggregates),
+        ),
+        (
+            Method::PUT,
+            "/api/v1/feedback/{certificate_id}/{level}",
+            put(feedback::put),
+        ),
+        (
+            Method::GET,
+            "/api/v1/admin/export/feedback.csv",
+            get(feedback::export_csv),
+        ),
         (
             Method::POST,
             "/api/v1/admin/import/{kind}",
@@ -134,7 +164,7 @@ pub fn router(limits: BodyLimits, cors_origins: &[String]) -> Router<AppState> {
     r.layer(
         CorsLayer::new()
             .allow_origin(AllowOrigin::list(origins))
-            .allow_methods([Method::GET, Method::POST, Method::DELETE])
+            .allow_methods([Method::GET, Method::POST, Method::PUT, Method::DELETE])
             .allow_headers([
                 header::AUTHORIZATION,
                 header::CONTENT_TYPE,

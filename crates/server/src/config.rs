@@ -126,6 +126,23 @@ impl Config {
         out
     }
 
+    /// The exact origins the embedded widget exchanges `postMessage` with (`GET
+    /// /api/v1/embed/config`): every portal's origins and every `--frame-ancestor` that names one
+    /// origin, as browsers serialize it (lowercase, no default port, no path), sorted, once each.
+    /// Wildcard and scheme-only ancestors may still frame the app but are left out: a message
+    /// needs one exact target origin.
+    pub fn embed_portal_origins(&self) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .frame_ancestors
+            .iter()
+            .chain(self.portals.iter().flat_map(|p| p.origins.iter()))
+            .filter_map(|s| exact_origin(s))
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
     /// `--cors-origin` origins and every portal's origins.
     pub fn all_cors_origins(&self) -> Vec<String> {
         let mut out = self.cors_origins.clone();
@@ -155,6 +172,61 @@ fn check_origin(s: &str) -> anyhow::Result<()> {
     } else {
         anyhow::bail!("CORS origin {s:?} is not an origin like https://m.example.edu.cn")
     }
+}
+
+/// `scheme://host[:port]` of an http(s) URL or CSP host source, serialized as a browser's
+/// `location.origin`: scheme and host lowercased, the scheme's default port dropped, any path
+/// dropped. `None` for anything that is not one origin: wildcards, other schemes, user info.
+pub fn exact_origin(source: &str) -> Option<String> {
+    let (scheme, rest) = source.trim().split_once("://")?;
+    let scheme = scheme.to_ascii_lowercase();
+    let default_port = match scheme.as_str() {
+        "https" => 443,
+        "http" => 80,
+        _ => return None,
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let (host, port) = match authority.strip_prefix('[') {
+        // An IPv6 literal: `[::1]` or `[::1]:8080`.
+        Some(v6) => {
+            let (addr, after) = v6.split_once(']')?;
+            let ok = !addr.is_empty() && addr.bytes().all(|b| b.is_ascii_hexdigit() || b == b':');
+            if !ok {
+                return None;
+            }
+            let port = match after {
+                "" => None,
+                p => Some(p.strip_prefix(':')?),
+            };
+            (format!("[{}]", addr.to_ascii_lowercase()), port)
+        }
+        None => {
+            let (host, port) = match authority.split_once(':') {
+                Some((h, p)) => (h, Some(p)),
+                None => (authority, None),
+            };
+            let ok = !host.is_empty()
+                && !host.starts_with(['.', '-'])
+                && host
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-'));
+            if !ok {
+                return None;
+            }
+            (host.to_ascii_lowercase(), port)
+        }
+    };
+    let port = match port {
+        None => None,
+        Some(p) if !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) => {
+            Some(p.parse::<u16>().ok()?).filter(|&n| n != default_port)
+        }
+        Some(_) => return None,
+    };
+    Some(match port {
+        Some(n) => format!("{scheme}://{host}:{n}"),
+        None => format!("{scheme}://{host}"),
+    })
 }
 
 /// A frame-ancestors source must stay one CSP token: nothing that could end the directive or add
@@ -232,6 +304,80 @@ mod tests {
             c.frame_ancestors = vec![bad.into()];
             assert!(c.validate().is_err(), "{bad:?} accepted");
         }
+    }
+
+    #[test]
+    fn exact_origins_are_serialized_as_browsers_do() {
+        for (source, want) in [
+            (
+                "https://portal.example.edu.cn",
+                "https://portal.example.edu.cn",
+            ),
+            (
+                "HTTPS://Portal.Example.EDU.cn/",
+                "https://portal.example.edu.cn",
+            ),
+            (
+                "https://portal.example.edu.cn:443/app?x=1",
+                "https://portal.example.edu.cn",
+            ),
+            ("http://127.0.0.1:80", "http://127.0.0.1"),
+            ("http://127.0.0.1:8443", "http://127.0.0.1:8443"),
+            (
+                "https://portal.example.edu.cn:80",
+                "https://portal.example.edu.cn:80",
+            ),
+            ("http://[::1]:3000/", "http://[::1]:3000"),
+            ("http://[FE80::1]", "http://[fe80::1]"),
+            ("http://localhost:3000#top", "http://localhost:3000"),
+        ] {
+            assert_eq!(exact_origin(source).as_deref(), Some(want), "{source}");
+        }
+        for not_one in [
+            "https://*.example.edu.cn",
+            "https://portal.example.edu.cn:*",
+            "https:",
+            "'self'",
+            "*",
+            "portal.example.edu.cn",
+            "ftp://portal.example.edu.cn",
+            "javascript://portal.example.edu.cn",
+            "https://user@portal.example.edu.cn",
+            "https://",
+            "https://:443",
+            "https://portal.example.edu.cn:",
+            "https://portal.example.edu.cn:99999",
+            "https://portal.example.edu.cn:8a",
+            "http://[::1",
+            "http://[::g]",
+            "http://[::1]x",
+        ] {
+            assert_eq!(exact_origin(not_one), None, "{not_one}");
+        }
+    }
+
+    #[test]
+    fn the_embed_allowlist_joins_frame_ancestors_and_portal_origins_once() {
+        let mut c = Config::new("/tmp/d", "/tmp/dist");
+        assert!(c.embed_portal_origins().is_empty());
+        c.frame_ancestors = vec![
+            "https://Portal.Example.edu.cn/".into(),
+            "https://*.example.org".into(),
+            "http://127.0.0.1:80".into(),
+        ];
+        c.portals = crate::auth::embed::parse_portals(
+            r#"[{"iss": "p", "secret": "0123456789abcdef0123456789abcdef", "aud": "k",
+                 "origins": ["https://portal.example.edu.cn", "http://localhost:3000"]}]"#,
+        )
+        .unwrap();
+        assert_eq!(
+            c.embed_portal_origins(),
+            vec![
+                "http://127.0.0.1",
+                "http://localhost:3000",
+                "https://portal.example.edu.cn"
+            ]
+        );
     }
 
     #[test]

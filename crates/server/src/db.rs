@@ -8,6 +8,7 @@
 pub mod admin_tokens;
 pub mod catalog;
 pub mod embed;
+pub mod feedback;
 pub mod meta;
 pub mod plans;
 pub mod rate_limits;

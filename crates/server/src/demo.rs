@@ -5,9 +5,9 @@
 //! Keeping it current: the demo is timed for the moment it was first seeded (meta
 //! `demo_seeded_at`). Every later `--demo` start moves every demo plan, its registrations and its
 //! results' issue dates by the whole days (UTC+8) since then, and renames plans for their new exam
-//! month. Whole days keep every plan in the state it was made for, with exams at their usual
-//! hours; only the one plan "being examined" depends on the hour of the start. Registrations made
-//! in the demo keep their seats and tickets.
+//! month, and moves the demo accounts' graduation days alike. Whole days keep every plan in the
+//! state it was made for, with exams at their usual hours; only the one plan "being examined"
+//! depends on the hour of the start. Registrations and feedback made in the demo are kept.
 
 pub mod people;
 pub mod plans;
@@ -28,6 +28,10 @@ pub const PLAN_PATTERN: &str = "demo-%";
 /// Set once the demo students were written.
 pub const PEOPLE_SEEDED_AT: &str = "demo_people_seeded_at";
 
+/// Set once graduation days, raters and feedback were written (on its own, so a demo seeded before
+/// they existed gets them at its next start).
+pub const FEEDBACK_SEEDED_AT: &str = "demo_feedback_seeded_at";
+
 /// What a `--demo` start did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DemoReport {
@@ -36,6 +40,7 @@ pub struct DemoReport {
     pub students: usize,
     pub registrations: usize,
     pub results: usize,
+    pub feedback: usize,
     /// Whole days the existing demo was moved forward (0 when just seeded or already current).
     pub shifted_days: i64,
 }
@@ -83,6 +88,13 @@ pub async fn seed(
         report.registrations = people.registrations;
         report.results = people.results;
     }
+    if meta::claim(&mut *conn, FEEDBACK_SEEDED_AT, &now.timestamp().to_string()).await? {
+        let extras = people::seed_feedback_and_graduation(conn, now, passwords).await?;
+        report.students += extras.students;
+        report.registrations += extras.registrations;
+        report.results += extras.results;
+        report.feedback = extras.feedback;
+    }
     Ok(report)
 }
 
@@ -113,6 +125,15 @@ pub async fn refresh(conn: &mut AnyConnection, now: DateTime<Utc>) -> DbResult<i
     for r in db::results::on_plans(&mut *conn, PLAN_PATTERN).await? {
         if let Some(d) = r.issued_on {
             db::results::set_issued_on(&mut *conn, &r.registration_id, Some(d + shift)).await?;
+        }
+    }
+    // Graduation days keep their distance too, so the countdown looks the same on every start.
+    for a in &people::ACCOUNTS {
+        if let Some(d) = db::students::get(&mut *conn, a.student_no)
+            .await?
+            .and_then(|s| s.graduation_on)
+        {
+            db::students::set_graduation_on(&mut *conn, a.student_no, Some(d + shift)).await?;
         }
     }
     meta::set(

@@ -163,6 +163,23 @@ impl ApiError {
         )
     }
 
+    /// Too many failed certificate look-ups from one address; try again after `retry_after_secs`.
+    pub fn too_many_lookups(retry_after_secs: i64) -> Self {
+        let secs = retry_after_secs.max(1);
+        ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_attempts",
+            format!(
+                "too many failed certificate look-ups from this address; try again in {secs} seconds"
+            ),
+            format!("证书查询失败次数过多，请 {secs} 秒后再试"),
+        )
+        .with_header(
+            header::RETRY_AFTER,
+            HeaderValue::from_str(&secs.to_string()).expect("digits are a valid header value"),
+        )
+    }
+
     /// An `/api/...` path that no route serves. Never answered with the app's index.html, so a
     /// client with a wrong URL gets a clear error instead of HTML it cannot parse.
     pub fn route_not_found(path: &str) -> Self {

@@ -11,6 +11,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod feedback;
 pub mod headers;
 pub mod import;
 pub mod registrations;

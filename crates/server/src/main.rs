@@ -148,7 +148,8 @@ struct ImportArgs {
     kind: String,
     /// The file: .csv or .json (other names are read by their content).
     file: PathBuf,
-    /// For `rules`: which rules (fees, grades, credits), when the document does not say.
+    /// For `rules`: which rules (fees, grades, credits, graduation), when the document does not
+    /// say.
     #[arg(long = "kind", value_name = "RULE_KIND")]
     rules_kind: Option<String>,
     #[command(flatten)]

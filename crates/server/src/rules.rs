@@ -7,7 +7,7 @@
 
 use chrono::{DateTime, Utc};
 use kaozheng_core::Catalog;
-use kaozheng_core::rules::{CreditRuleError, CreditRules, FeeRules, GradeRules};
+use kaozheng_core::rules::{CreditRuleError, CreditRules, FeeRules, GradeRules, GraduationRules};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use sqlx::AnyConnection;
@@ -130,6 +130,22 @@ impl RuleDocument for CreditRules {
     }
 }
 
+impl RuleDocument for GraduationRules {
+    const KIND: &'static str = "graduation";
+    const SHIPPED: &'static str = include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../data/rules/graduation.json"
+    ));
+
+    fn version(&self) -> &str {
+        &self.version
+    }
+
+    fn problems(&self) -> Vec<String> {
+        self.validate().err().unwrap_or_default()
+    }
+}
+
 fn credit_error_path(e: &CreditRuleError) -> &str {
     match e {
         CreditRuleError::Empty { path }
@@ -190,6 +206,7 @@ pub fn kinds() -> Vec<RuleKind> {
         RuleKind::of::<FeeRules>(),
         RuleKind::of::<GradeRules>(),
         RuleKind::of::<CreditRules>(),
+        RuleKind::of::<GraduationRules>(),
     ]
 }
 
@@ -302,7 +319,7 @@ mod tests {
             // Parsing the canonical text again gives the same text.
             assert_eq!((k.parse)(&parsed.body).unwrap(), parsed);
         }
-        for name in ["fees", "grades", "credits"] {
+        for name in ["fees", "grades", "credits", "graduation"] {
             assert_eq!(kind(name).map(|k| k.name), Some(name));
         }
         assert!(kind("nope").is_none());
@@ -345,6 +362,17 @@ mod tests {
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert!(problems[0].contains("total_share_percent"), "{problems:?}");
         assert!(parse::<CreditRules>(&serde_json::to_string(&credits).unwrap()).is_err());
+    }
+
+    #[test]
+    fn graduation_documents_report_what_validate_finds() {
+        let mut doc: GraduationRules = serde_json::from_str(GraduationRules::SHIPPED).unwrap();
+        assert!(doc.problems().is_empty());
+        doc.schools[1].school = doc.schools[0].school.clone();
+        doc.schools[0].school_paid_exams = 3;
+        let problems = doc.problems();
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(parse::<GraduationRules>(&serde_json::to_string(&doc).unwrap()).is_err());
     }
 
     #[test]

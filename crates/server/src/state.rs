@@ -46,6 +46,8 @@ pub struct AuthSettings {
 pub struct HttpSettings {
     pub body_limits: BodyLimits,
     pub cors_origins: Vec<String>,
+    /// Exact origins the embedded widget talks to ([`Config::embed_portal_origins`]).
+    pub portal_origins: Vec<String>,
 }
 
 impl AppState {
@@ -120,6 +122,15 @@ impl AppState {
             );
         }
 
+        for source in &config.frame_ancestors {
+            if crate::config::exact_origin(source).is_none() {
+                tracing::warn!(
+                    %source,
+                    "this frame ancestor is not one exact origin: it may frame the app, but the \
+                     widget exchanges no messages with it (no height, no portal sign-in)"
+                );
+            }
+        }
         let tickets = TicketKey::load_or_create(&db).await?;
         let cache = CatalogCache::new(config.catalog_recheck);
         cache.rebuild(&db).await?;
@@ -145,6 +156,7 @@ impl AppState {
                     import: config.import_body_limit,
                 },
                 cors_origins: config.all_cors_origins(),
+                portal_origins: config.embed_portal_origins(),
             }),
             tickets: Arc::new(tickets),
             clock: config.clock.clone(),

@@ -23,6 +23,8 @@ use crate::state::AppState;
 pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 pub const NO_CACHE: &str = "no-cache";
 pub const ONE_HOUR: &str = "public, max-age=3600";
+/// The loader portals include from their own pages (`public/embed.js`): a stable, unhashed name.
+pub const EMBED_LOADER: &str = "/embed.js";
 
 /// Shortest hex run after a `-` that counts as a content hash. Trunk writes seahash digests with
 /// `{:x}`, which drops leading zeros, so a 16-digit hash is sometimes 15 or fewer digits long; 12
@@ -140,6 +142,7 @@ pub async fn handler(State(state): State<AppState>, req: Request) -> Response {
         return app_shell(files).await;
     }
     let cache = cache_control_for(name);
+    let shared_script = req.uri().path() == EMBED_LOADER;
     let res = match files.serve_dir.clone().oneshot(req).await {
         Ok(res) => res.map(Body::new),
         Err(infallible) => match infallible {},
@@ -158,6 +161,15 @@ pub async fn handler(State(state): State<AppState>, req: Request) -> Response {
             // The bytes depend on Accept-Encoding (a .br sibling, or compression on the fly); a
             // shared cache must not hand brotli to a client that did not ask for it.
             h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+            if shared_script {
+                // Portals load the loader with `integrity` and `crossorigin="anonymous"`; a
+                // cross-origin integrity check needs a CORS answer. It is public and sent
+                // without credentials, so any origin may read it.
+                h.insert(
+                    header::ACCESS_CONTROL_ALLOW_ORIGIN,
+                    HeaderValue::from_static("*"),
+                );
+            }
             res
         }
         _ => res,
@@ -416,6 +428,7 @@ mod tests {
         assert_eq!(cache_control_for("index.html"), NO_CACHE);
         assert_eq!(cache_control_for("sw.js"), NO_CACHE);
         assert_eq!(cache_control_for("icon-192.png"), ONE_HOUR);
+        assert_eq!(cache_control_for("embed.js"), ONE_HOUR);
     }
 
     #[test]

@@ -1,7 +1,9 @@
-//! Admission-ticket check codes. The app's ticket QR carries `KZT1|<ticket_no>|<ticket_check>`;
-//! the check is an HMAC of the ticket under a secret only the servers know, so an exam site
-//! scanning it (`GET /api/v1/tickets/verify`) can tell a ticket the server issued from a number
-//! typed into a forged page.
+//! Admission-ticket and certificate check codes. The app's ticket QR carries
+//! `KZT1|<ticket_no>|<ticket_check>`; the check is an HMAC of the ticket under a secret only the
+//! servers know, so an exam site scanning it (`GET /api/v1/tickets/verify`) can tell a ticket the
+//! server issued from a number typed into a forged page. A result's certificate number has a check
+//! the same way (`GET /api/v1/certificates/verify`), so an employer's look-up needs more than a
+//! number that may be sequential.
 //!
 //! The secret is 32 random bytes made by the first server that starts on a database and kept in
 //! its `meta` table, so every server behind a load balancer computes the same checks. It is never
@@ -59,11 +61,30 @@ impl TicketKey {
     /// HMAC-SHA256(secret, `<ticket_no>|<student_no>|<plan_id>`), first [`CHECK_LEN`] characters.
     /// Binding the student and the plan means a number moved to another holder or exam fails.
     pub fn check(&self, ticket_no: &str, student_no: &str, plan_id: &str) -> String {
+        let digest = self.mac(format!("{ticket_no}|{student_no}|{plan_id}").as_bytes());
+        crockford(&digest)[..CHECK_LEN].to_string()
+    }
+
+    /// The check of a certificate number: like a ticket's, of `certificate|<certificate_no>`. The
+    /// prefix keeps the two apart (ticket numbers are digits only, never `certificate`).
+    pub fn certificate_check(&self, certificate_no: &str) -> String {
+        let digest = self.mac(format!("certificate|{certificate_no}").as_bytes());
+        crockford(&digest)[..CHECK_LEN].to_string()
+    }
+
+    /// Whether a typed name is the holder's (both trimmed), comparing their MACs in constant time:
+    /// the time taken tells nothing about where or whether the names differ.
+    pub fn same_name(&self, expected: &str, given: &str) -> bool {
+        let a = self.mac(format!("name|{}", expected.trim()).as_bytes());
+        let b = self.mac(format!("name|{}", given.trim()).as_bytes());
+        bool::from(a.ct_eq(&b))
+    }
+
+    fn mac(&self, data: &[u8]) -> [u8; 32] {
         let mut mac =
             Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC accepts keys of any length");
-        mac.update(format!("{ticket_no}|{student_no}|{plan_id}").as_bytes());
-        let digest = mac.finalize().into_bytes();
-        crockford(&digest)[..CHECK_LEN].to_string()
+        mac.update(data);
+        mac.finalize().into_bytes().into()
     }
 
     /// Fills in the registration's check; `student_no` is its holder.
@@ -161,6 +182,24 @@ mod tests {
         }
         // The field separator keeps fields apart: moving a character across it changes the check.
         assert_ne!(key.check("1", "23", "p"), key.check("12", "3", "p"));
+    }
+
+    #[test]
+    fn certificate_checks_are_stable_distinct_and_names_compare_exactly() {
+        let key = TicketKey::from_bytes([7; 32]);
+        let c = key.certificate_check("DEMO261200042000007");
+        assert_eq!(c.len(), CHECK_LEN);
+        assert!(c.bytes().all(|b| CROCKFORD.contains(&b)), "{c}");
+        assert_eq!(c, key.certificate_check("DEMO261200042000007"));
+        assert_ne!(c, key.certificate_check("DEMO261200042000008"));
+        assert_ne!(
+            c,
+            TicketKey::from_bytes([8; 32]).certificate_check("DEMO261200042000007")
+        );
+        assert!(key.same_name("王晓明", " 王晓明 "));
+        assert!(!key.same_name("王晓明", "王晓"));
+        assert!(!key.same_name("王晓明", "王*"));
+        assert!(!key.same_name("王晓明", ""));
     }
 
     #[test]

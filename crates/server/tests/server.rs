@@ -5,11 +5,16 @@ mod server {
     pub mod admin;
     pub mod api;
     pub mod auth;
+    pub mod certificates;
     pub mod concurrency;
     pub mod credits;
+    pub mod embed;
+    pub mod feedback;
+    pub mod graduation;
     pub mod lifecycle;
     pub mod openapi;
     pub mod registrations;
+    pub mod resources;
     pub mod results;
     pub mod security;
     pub mod static_files;

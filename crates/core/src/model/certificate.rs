@@ -67,6 +67,10 @@ pub struct LevelInfo {
         with = "crate::time::date_opt"
     )]
     pub updated_on: Option<chrono::NaiveDate>,
+    /// The level's standard document (职业技能等级标准), an `https://` link opened outside the app.
+    /// Empty in the default catalog: its sources give no links.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub standard_url: Option<String>,
 }
 
 impl LevelInfo {
@@ -77,6 +81,7 @@ impl LevelInfo {
             hours: None,
             suitable_for: None,
             updated_on: None,
+            standard_url: None,
         }
     }
 }
@@ -91,6 +96,10 @@ pub struct EvaluationOrg {
     pub aliases: Vec<String>,
     /// Pinyin of the name's segments, as for certificates.
     pub pinyin: String,
+    /// The organisation's site, an `https://` link opened outside the app; empty in the default
+    /// catalog, whose sources give none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
 }
 
 #[cfg(test)]

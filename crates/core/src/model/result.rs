@@ -108,6 +108,11 @@ pub struct ExamResult {
         with = "crate::time::date_opt"
     )]
     pub issued_on: Option<NaiveDate>,
+    /// The server's check code for `certificate_no` (present exactly when it is): the result
+    /// page's QR carries number and check, so an employer's look-up needs no typing and a typed-in
+    /// number alone proves nothing.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub certificate_check: String,
 }
 
 /// A result passes when every module passed (scored at or above its pass mark, or exempted) and

@@ -20,6 +20,14 @@ pub struct Student {
     /// them for exemptions and to skip converting a course already passed (seed 003).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub passed_courses: Vec<String>,
+    /// Expected graduation day (from the school's roster): the graduation certificate requirement
+    /// counts down to it. `None` when the school has not said.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::time::date_opt"
+    )]
+    pub graduation_on: Option<chrono::NaiveDate>,
 }
 
 impl Student {

@@ -284,6 +284,62 @@ impl SchoolCreditPolicy {
     }
 }
 
+/// A course of the school's programme linked to a certificate level by the credit table (seed 003's
+/// course–certificate links), for the level's study resources.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkedCourse {
+    pub code: String,
+    pub name: String,
+    /// How holding the certificate at this level converts the course; `None` when the course
+    /// belongs to the certificate's lower levels but this level may not convert its category.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub converts: Option<ConversionKind>,
+    /// What passing the course exempts of this level's assessment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exempts: Option<ModuleExemption>,
+}
+
+impl SchoolCreditPolicy {
+    /// The courses covering `certificate_id` at `level`, by code: every course a conversion rule
+    /// links to the certificate at this level or below (a higher level covers the lower ones), and
+    /// every course that exempts part of this level's assessment.
+    pub fn courses_for(&self, certificate_id: &str, level: XLevel) -> Vec<LinkedCourse> {
+        let mut out: BTreeMap<&str, LinkedCourse> = BTreeMap::new();
+        for rule in self
+            .conversions
+            .iter()
+            .filter(|r| r.certificate_id == certificate_id && r.min_level <= level)
+        {
+            let c = out
+                .entry(&rule.course.code)
+                .or_insert_with(|| LinkedCourse {
+                    code: rule.course.code.clone(),
+                    name: rule.course.name.clone(),
+                    converts: None,
+                    exempts: None,
+                });
+            if self.allows(level, rule.course.category) {
+                c.converts = Some(rule.kind);
+            }
+        }
+        for rule in self
+            .exemptions
+            .iter()
+            .filter(|r| r.certificate_id == certificate_id && r.level == level)
+        {
+            out.entry(&rule.course_code)
+                .or_insert_with(|| LinkedCourse {
+                    code: rule.course_code.clone(),
+                    name: rule.course_name.clone(),
+                    converts: None,
+                    exempts: None,
+                })
+                .exempts = Some(rule.exempts);
+        }
+        out.into_values().collect()
+    }
+}
+
 /// Every school's table, as served by `/api/v1/rules/credits` and imported by administrators.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreditRules {

@@ -300,6 +300,7 @@ mod tests {
             province: "天津".into(),
             hardship: false,
             passed_courses: Vec::new(),
+            graduation_on: None,
         }
     }
 

@@ -142,6 +142,7 @@ mod tests {
             province: "天津".into(),
             hardship,
             passed_courses: Vec::new(),
+            graduation_on: None,
         }
     }
 

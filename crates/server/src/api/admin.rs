@@ -18,7 +18,8 @@ use crate::state::AppState;
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ImportQuery {
-    /// For `rules`: which rules (`fees`, `grades`, `credits`), when the document does not say.
+    /// For `rules`: which rules (`fees`, `grades`, `credits`, `graduation`), when the document
+    /// does not say.
     pub kind: Option<String>,
 }
 

@@ -1,4 +1,5 @@
-//! `GET /api/v1/results`: the signed-in student's results whose plan is publicized or ended now.
+//! `GET /api/v1/results`: the signed-in student's results whose plan is publicized or ended now,
+//! each certificate number with its check code (see [`crate::tickets`]).
 
 use std::collections::HashMap;
 
@@ -22,11 +23,18 @@ pub async fn list(
     State(state): State<AppState>,
     session: StudentSession,
 ) -> Result<Json<ResultList>, ApiError> {
+    let results = published(&state, &session.student_no).await?;
+    Ok(Json(ResultList { results }))
+}
+
+/// The student's results whose plan is publicized or ended now, the latest exam first, each
+/// certificate number with its check (the result page's QR).
+pub async fn published(state: &AppState, student_no: &str) -> Result<Vec<ExamResult>, ApiError> {
     let now = state.now();
     let pool = &state.db.pool;
     let mut plans: HashMap<String, ExamPlan> = HashMap::new();
     let mut results = Vec::new();
-    for r in db::results::for_student(pool, &session.student_no).await? {
+    for r in db::results::for_student(pool, student_no).await? {
         if !plans.contains_key(&r.plan_id) {
             let plan = db::plans::get(pool, &r.plan_id)
                 .await?
@@ -39,6 +47,12 @@ pub async fn list(
         if !plan_state.results_visible() {
             continue;
         }
+        let certificate_check = r
+            .result
+            .certificate_no
+            .as_deref()
+            .map(|no| state.tickets.certificate_check(no))
+            .unwrap_or_default();
         results.push(ExamResult {
             registration_id: r.result.registration_id.clone(),
             plan_id: plan.id.clone(),
@@ -50,6 +64,7 @@ pub async fn list(
             modules: r.result.modules,
             certificate_no: r.result.certificate_no,
             issued_on: r.result.issued_on,
+            certificate_check,
         });
     }
     results.sort_by(|a, b| {
@@ -58,5 +73,5 @@ pub async fn list(
             .cmp(&start(a))
             .then_with(|| a.registration_id.cmp(&b.registration_id))
     });
-    Ok(Json(ResultList { results }))
+    Ok(results)
 }

@@ -76,9 +76,10 @@ impl LoginLimits {
     }
 }
 
-/// Ticket checks (`GET /api/v1/tickets/verify`) per client address. An exam site scans every
-/// candidate from one address, so a valid check gives its attempt back and only failed checks
-/// (typos, guesses) accumulate.
+/// Ticket checks (`GET /api/v1/tickets/verify`) and certificate look-ups (`GET
+/// /api/v1/certificates/verify`) per client address, each counted on its own. An exam site scans
+/// every candidate from one address, an employer may check many certificates, so a valid check
+/// gives its attempt back and only failed checks (typos, guesses) accumulate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CheckLimits {
     pub per_address: i64,
@@ -94,22 +95,39 @@ impl Default for CheckLimits {
     }
 }
 
-/// The counter one ticket check touched.
+/// Counter scope of admission-ticket checks.
+pub const TICKET_CHECKS: &str = "ticket-check";
+/// Counter scope of certificate look-ups.
+pub const CERTIFICATE_CHECKS: &str = "certificate-check";
+
+/// The counter one check touched.
 pub struct CheckAttempt {
     key: String,
     window: i64,
 }
 
 impl CheckLimits {
-    /// Counts a check; `Err(seconds)` when the address is over its limit.
+    /// Counts a ticket check; `Err(seconds)` when the address is over its limit.
     pub async fn attempt(
         &self,
         pool: &AnyPool,
         address: &str,
         now: i64,
     ) -> DbResult<Result<CheckAttempt, i64>> {
+        self.attempt_in(pool, TICKET_CHECKS, address, now).await
+    }
+
+    /// Counts a check of `scope` ([`TICKET_CHECKS`], [`CERTIFICATE_CHECKS`]); `Err(seconds)` when
+    /// the address is over its limit there.
+    pub async fn attempt_in(
+        &self,
+        pool: &AnyPool,
+        scope: &str,
+        address: &str,
+        now: i64,
+    ) -> DbResult<Result<CheckAttempt, i64>> {
         let window = window_start(now, self.window_secs);
-        let key = format!("ticket-check:{address}");
+        let key = format!("{scope}:{address}");
         if rate_limits::hit(pool, &key, window).await? > self.per_address {
             return Ok(Err(window + self.window_secs - now));
         }

@@ -38,14 +38,15 @@ pub async fn import(conn: &mut AnyConnection, catalog: &Catalog, origin: &str) -
 
     for (i, o) in catalog.orgs.iter().enumerate() {
         sqlx::query(
-            "INSERT INTO orgs (id, sort_order, name, pinyin) VALUES ($1, $2, $3, $4) \
+            "INSERT INTO orgs (id, sort_order, name, pinyin, url) VALUES ($1, $2, $3, $4, $5) \
              ON CONFLICT (id) DO UPDATE SET sort_order = excluded.sort_order, \
-             name = excluded.name, pinyin = excluded.pinyin",
+             name = excluded.name, pinyin = excluded.pinyin, url = excluded.url",
         )
         .bind(&o.id)
         .bind(i as i64)
         .bind(&o.name)
         .bind(&o.pinyin)
+        .bind(o.url.as_deref())
         .execute(&mut *conn)
         .await?;
     }
@@ -110,8 +111,8 @@ pub async fn import(conn: &mut AnyConnection, catalog: &Catalog, origin: &str) -
         for l in &c.levels {
             sqlx::query(
                 "INSERT INTO certificate_levels \
-                 (certificate_id, level, platform_id, hours, suitable_for, updated_on) \
-                 VALUES ($1, $2, $3, $4, $5, $6)",
+                 (certificate_id, level, platform_id, hours, suitable_for, updated_on, \
+                 standard_url) VALUES ($1, $2, $3, $4, $5, $6, $7)",
             )
             .bind(&c.id)
             .bind(i64::from(l.level.code()))
@@ -119,6 +120,7 @@ pub async fn import(conn: &mut AnyConnection, catalog: &Catalog, origin: &str) -
             .bind(l.hours.map(i64::from))
             .bind(l.suitable_for.as_deref().map(encode_school_levels))
             .bind(l.updated_on.map(|d| d.format("%Y-%m-%d").to_string()))
+            .bind(l.standard_url.as_deref())
             .execute(&mut *conn)
             .await?;
         }
@@ -209,7 +211,7 @@ async fn load_version(conn: &mut AnyConnection, version: String) -> DbResult<Cat
             .push(r.try_get(1)?);
     }
     let mut orgs = Vec::new();
-    for r in sqlx::query("SELECT id, name, pinyin FROM orgs ORDER BY sort_order, id")
+    for r in sqlx::query("SELECT id, name, pinyin, url FROM orgs ORDER BY sort_order, id")
         .fetch_all(&mut *conn)
         .await?
     {
@@ -219,12 +221,13 @@ async fn load_version(conn: &mut AnyConnection, version: String) -> DbResult<Cat
             id,
             name: r.try_get(1)?,
             pinyin: r.try_get(2)?,
+            url: r.try_get(3)?,
         });
     }
 
     let mut levels: HashMap<String, Vec<LevelInfo>> = HashMap::new();
     for r in sqlx::query(
-        "SELECT certificate_id, level, platform_id, hours, suitable_for, updated_on \
+        "SELECT certificate_id, level, platform_id, hours, suitable_for, updated_on, standard_url \
          FROM certificate_levels ORDER BY certificate_id, level",
     )
     .fetch_all(&mut *conn)
@@ -252,6 +255,7 @@ async fn load_version(conn: &mut AnyConnection, version: String) -> DbResult<Cat
                 .map(|s| decode_school_levels(&s))
                 .transpose()?,
             updated_on,
+            standard_url: r.try_get(6)?,
         });
     }
     let mut certificates = Vec::new();
@@ -298,7 +302,7 @@ pub async fn level_info(
     level: XLevel,
 ) -> DbResult<Option<LevelInfo>> {
     let row = sqlx::query(
-        "SELECT platform_id, hours, suitable_for, updated_on FROM certificate_levels \
+        "SELECT platform_id, hours, suitable_for, updated_on, standard_url FROM certificate_levels \
          WHERE certificate_id = $1 AND level = $2",
     )
     .bind(certificate_id)
@@ -324,7 +328,26 @@ pub async fn level_info(
                     .map_err(|_| DbError::Corrupt(format!("updated_on = {d:?}")))
             })
             .transpose()?,
+        standard_url: r.try_get(4)?,
     }))
+}
+
+/// The certificate's name and its organisation's name, `None` when the catalog has no such
+/// certificate.
+pub async fn names(
+    conn: &mut AnyConnection,
+    certificate_id: &str,
+) -> DbResult<Option<(String, String)>> {
+    let row = sqlx::query(
+        "SELECT c.name, o.name FROM certificates c JOIN orgs o ON o.id = c.org_id WHERE c.id = $1",
+    )
+    .bind(certificate_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    match row {
+        Some(r) => Ok(Some((r.try_get(0)?, r.try_get(1)?))),
+        None => Ok(None),
+    }
 }
 
 pub(crate) fn level_from_code(code: i64) -> DbResult<XLevel> {

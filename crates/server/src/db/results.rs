@@ -152,6 +152,29 @@ where
     )
 }
 
+/// The result holding a certificate number, with its plan id and its holder's name, in one
+/// statement: a look-up costs the same whether or not the number exists.
+pub async fn by_certificate_no<'e, E>(
+    db: E,
+    certificate_no: &str,
+) -> DbResult<Option<(StoredResult, String, String)>>
+where
+    E: Executor<'e, Database = Any>,
+{
+    let row = sqlx::query(
+        "SELECT res.registration_id, res.modules, res.certificate_no, res.issued_on, r.plan_id, \
+         s.name FROM results res JOIN registrations r ON r.id = res.registration_id \
+         JOIN students s ON s.student_no = r.student_no WHERE res.certificate_no = $1",
+    )
+    .bind(certificate_no)
+    .fetch_optional(db)
+    .await?;
+    match row {
+        Some(r) => Ok(Some((from_row(&r)?, r.try_get(4)?, r.try_get(5)?))),
+        None => Ok(None),
+    }
+}
+
 /// Results on plans matching the LIKE `plan_pattern` (demo re-timing moves their issue dates).
 pub async fn on_plans<'e, E>(db: E, plan_pattern: &str) -> DbResult<Vec<StoredResult>>
 where

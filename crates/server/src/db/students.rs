@@ -1,15 +1,16 @@
 //! Students and their password hashes. The profile is core's [`Student`]; the hash never leaves
 //! this module except to the password check.
 
-use kaozheng_core::SchoolLevel;
+use chrono::NaiveDate;
 use kaozheng_core::model::Student;
+use kaozheng_core::{SchoolLevel, time};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, Row};
 
 use super::{DbError, DbResult, to_bool};
 
-const COLUMNS: &str =
-    "student_no, name, school, school_level, major, province, hardship, passed_courses";
+const COLUMNS: &str = "student_no, name, school, school_level, major, province, hardship, \
+     passed_courses, graduation_on";
 
 pub fn school_level_from_name(s: &str) -> Option<SchoolLevel> {
     SchoolLevel::ALL.into_iter().find(|l| l.as_str() == s)
@@ -28,6 +29,13 @@ fn from_row(r: &AnyRow) -> DbResult<Student> {
         hardship: to_bool(r.try_get(6)?, "hardship")?,
         passed_courses: serde_json::from_str(&r.try_get::<String, _>(7)?)
             .map_err(|e| DbError::Corrupt(format!("passed_courses: {e}")))?,
+        graduation_on: r
+            .try_get::<Option<String>, _>(8)?
+            .map(|d| {
+                time::parse_date(&d)
+                    .ok_or_else(|| DbError::Corrupt(format!("graduation_on = {d:?}")))
+            })
+            .transpose()?,
     })
 }
 
@@ -66,7 +74,7 @@ where
     .fetch_optional(db)
     .await?;
     match row {
-        Some(r) => Ok(Some((from_row(&r)?, r.try_get(8)?))),
+        Some(r) => Ok(Some((from_row(&r)?, r.try_get(9)?))),
         None => Ok(None),
     }
 }
@@ -78,7 +86,8 @@ where
 {
     sqlx::query(
         "INSERT INTO students (student_no, name, school, school_level, major, province, hardship, \
-         password_hash, created_at, passed_courses) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+         password_hash, created_at, passed_courses, graduation_on) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(&s.student_no)
     .bind(&s.name)
@@ -90,6 +99,7 @@ where
     .bind(password_hash)
     .bind(now)
     .bind(courses_json(s))
+    .bind(s.graduation_on.map(time::date_text))
     .execute(db)
     .await?;
     Ok(())
@@ -102,7 +112,7 @@ where
 {
     sqlx::query(
         "UPDATE students SET name = $2, school = $3, school_level = $4, major = $5, province = $6, \
-         hardship = $7, passed_courses = $8 WHERE student_no = $1",
+         hardship = $7, passed_courses = $8, graduation_on = $9 WHERE student_no = $1",
     )
     .bind(&s.student_no)
     .bind(&s.name)
@@ -112,8 +122,26 @@ where
     .bind(&s.province)
     .bind(i64::from(s.hardship))
     .bind(courses_json(s))
+    .bind(s.graduation_on.map(time::date_text))
     .execute(db)
     .await?;
+    Ok(())
+}
+
+/// Sets the graduation day alone (demo re-timing moves it with the demo's plans).
+pub async fn set_graduation_on<'e, E>(
+    db: E,
+    student_no: &str,
+    graduation_on: Option<NaiveDate>,
+) -> DbResult<()>
+where
+    E: Executor<'e, Database = Any>,
+{
+    sqlx::query("UPDATE students SET graduation_on = $2 WHERE student_no = $1")
+        .bind(student_no)
+        .bind(graduation_on.map(time::date_text))
+        .execute(db)
+        .await?;
     Ok(())
 }
 

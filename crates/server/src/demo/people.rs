@@ -13,8 +13,16 @@
 //! which his 工业机器人应用编程 高级 certificate would otherwise convert, so his credit bank shows
 //! that conversion refused as a course already passed; Linux操作系统 (YJ101) exempts 王晓明 from
 //! the theory module of 云计算平台运维与开发 中级.
+//!
+//! [`seed_feedback_and_graduation`] adds what the graduation requirement and certificate feedback
+//! need: every account's graduation day (王晓明 in 39 days, 李静 in 220: seeded on 2026-11-22,
+//! 2026-12-31 and 2027-06-30), and [`RATERS`], students who cannot sign in (their password is
+//! random and never printed), who sat the publicized and ended demo exams and rated them: five
+//! on the publicized level, so its aggregate shows, and three plus 张伟 on the ended level, one
+//! short of showing.
 
 use chrono::{DateTime, Duration, Utc};
+use kaozheng_core::feedback::Ratings;
 use kaozheng_core::model::{ModuleResult, Registration, RegistrationStatus, Score, Student};
 use kaozheng_core::rules::FeeRules;
 use kaozheng_core::{ExamPlan, Module, PlanPhase, PlanState, SchoolLevel, time};
@@ -22,6 +30,7 @@ use sqlx::AnyConnection;
 
 use super::PASSWORD;
 use crate::auth::password::Passwords;
+use crate::db::feedback::FeedbackRequest;
 use crate::db::results::StoredResult;
 use crate::db::{self, DbResult};
 use crate::registrations::{fee_for, ticket_number};
@@ -42,6 +51,8 @@ pub struct Account {
     pub passed_courses: &'static [&'static str],
     /// What this account shows in the demo.
     pub shows: &'static str,
+    /// Days from the demo's first day (UTC+8) to the account's graduation day.
+    pub graduates_in_days: i64,
 }
 
 /// Every demo account; all use [`PASSWORD`].
@@ -53,7 +64,8 @@ pub const ACCOUNTS: [Account; 5] = [
         school_level: SchoolLevel::Higher,
         hardship: false,
         passed_courses: &["JZ201", "YJ101"],
-        shows: "高职: published results (passed, failed), one in scoring (hidden), a registration whose exam clashes with another open plan, passed courses that exempt exam modules",
+        shows: "高职: published results (passed, failed), one in scoring (hidden), a registration whose exam clashes with another open plan, passed courses that exempt exam modules; graduates within weeks, requirement met",
+        graduates_in_days: 39,
     },
     Account {
         student_no: "TJ2024002",
@@ -62,7 +74,8 @@ pub const ACCOUNTS: [Account; 5] = [
         school_level: SchoolLevel::Secondary,
         hardship: false,
         passed_courses: &[],
-        shows: "中职: no registrations yet; advanced levels are refused as not suitable; the school pays the first exam",
+        shows: "中职: no registrations yet; advanced levels are refused as not suitable; the school pays the first exam; one certificate still needed before graduating",
+        graduates_in_days: 220,
     },
     Account {
         student_no: "TJ2024003",
@@ -71,7 +84,8 @@ pub const ACCOUNTS: [Account; 5] = [
         school_level: SchoolLevel::Undergraduate,
         hardship: false,
         passed_courses: &["JQ201", "JZ201"],
-        shows: "本科: a passed certificate with its number; credits converted from it, one refused as a course already passed; a module exemption",
+        shows: "本科: a passed certificate with its number; credits converted from it, one refused as a course already passed; a module exemption; feedback on that certificate level",
+        graduates_in_days: 586,
     },
     Account {
         student_no: "TJ2024004",
@@ -81,6 +95,7 @@ pub const ACCOUNTS: [Account; 5] = [
         hardship: true,
         passed_courses: &[],
         shows: "高职, 建档立卡: no registrations yet; every exam fee is waived",
+        graduates_in_days: 220,
     },
     Account {
         student_no: "HA2024001",
@@ -90,6 +105,7 @@ pub const ACCOUNTS: [Account; 5] = [
         hardship: false,
         passed_courses: &[],
         shows: "中职 in Henan: no registrations yet; Henan never charges in-school students",
+        graduates_in_days: 220,
     },
 ];
 
@@ -111,6 +127,8 @@ pub fn student(a: &Account) -> Student {
         province: if henan { "河南" } else { "天津" }.into(),
         hardship: a.hardship,
         passed_courses: a.passed_courses.iter().map(|c| c.to_string()).collect(),
+        // Set by seed_feedback_and_graduation, which knows the demo's first day.
+        graduation_on: None,
     }
 }
 
@@ -195,6 +213,218 @@ pub async fn seed(
             .await?;
     }
     Ok(report)
+}
+
+/// A demo student who cannot sign in, with a result on a past demo exam and feedback on it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rater {
+    pub student_no: &'static str,
+    pub name: &'static str,
+    /// The demo exam taken: the publicized or the ended one.
+    pub phase: PlanPhase,
+    /// Theory and practical scores (pass mark 60).
+    pub scores: [&'static str; 2],
+    pub ratings: Ratings,
+    pub comment: Option<&'static str>,
+}
+
+const fn rated(c: u8, j: u8, e: u8) -> Ratings {
+    Ratings {
+        content_quality: c,
+        job_usefulness: j,
+        exam_organisation: e,
+    }
+}
+
+/// The raters: five on the publicized exam's level (aggregate: content 4.2, jobs 4.4,
+/// organisation 3.8), three on the ended exam's level (with 张伟's, four: hidden).
+pub const RATERS: [Rater; 8] = [
+    Rater {
+        student_no: "TJ2023101",
+        name: "赵一鸣",
+        phase: PlanPhase::Publicized,
+        scores: ["82", "77.5"],
+        ratings: rated(5, 4, 4),
+        comment: Some("实操任务和企业岗位贴得很近，考前培训资料也齐全。"),
+    },
+    Rater {
+        student_no: "TJ2023102",
+        name: "钱雨桐",
+        phase: PlanPhase::Publicized,
+        scores: ["74", "68"],
+        ratings: rated(4, 4, 3),
+        comment: Some("考场安排有序，但等候时间有点长。"),
+    },
+    Rater {
+        student_no: "TJ2023103",
+        name: "孙浩然",
+        phase: PlanPhase::Publicized,
+        scores: ["91", "88"],
+        ratings: rated(4, 5, 4),
+        comment: None,
+    },
+    Rater {
+        student_no: "TJ2023104",
+        name: "周子涵",
+        phase: PlanPhase::Publicized,
+        scores: ["56", "63"],
+        ratings: rated(3, 4, 4),
+        comment: Some("希望多安排几次模拟考试。"),
+    },
+    Rater {
+        student_no: "TJ2023105",
+        name: "吴思远",
+        phase: PlanPhase::Publicized,
+        scores: ["88.5", "90"],
+        ratings: rated(5, 5, 4),
+        comment: None,
+    },
+    Rater {
+        student_no: "TJ2023106",
+        name: "郑佳怡",
+        phase: PlanPhase::Ended,
+        scores: ["79", "81"],
+        ratings: rated(4, 3, 4),
+        comment: None,
+    },
+    Rater {
+        student_no: "TJ2023107",
+        name: "冯晨阳",
+        phase: PlanPhase::Ended,
+        scores: ["65", "72.5"],
+        ratings: rated(3, 3, 4),
+        comment: Some("考点离学校比较远。"),
+    },
+    Rater {
+        student_no: "TJ2023108",
+        name: "陈雨萱",
+        phase: PlanPhase::Ended,
+        scores: ["70", "58"],
+        ratings: rated(4, 4, 5),
+        comment: None,
+    },
+];
+
+/// 张伟's feedback on the ended exam's level, which he passed.
+const ZHANG_RATINGS: Ratings = rated(5, 4, 5);
+const ZHANG_COMMENT: &str = "证书内容和专业课衔接得好，找实习时用得上。";
+
+/// What [`seed_feedback_and_graduation`] wrote.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ExtrasReport {
+    pub students: usize,
+    pub registrations: usize,
+    pub results: usize,
+    pub feedback: usize,
+}
+
+/// Sets every account's graduation day (where none is stored) and writes [`RATERS`] with their
+/// registrations, results and feedback, and 张伟's feedback.
+pub async fn seed_feedback_and_graduation(
+    conn: &mut AnyConnection,
+    now: DateTime<Utc>,
+    passwords: &Passwords,
+) -> DbResult<ExtrasReport> {
+    let mut extras = ExtrasReport::default();
+    let today = time::to_china(now).date_naive();
+    for a in &ACCOUNTS {
+        if let Some(s) = db::students::get(&mut *conn, a.student_no).await?
+            && s.graduation_on.is_none()
+        {
+            let day = today + Duration::days(a.graduates_in_days);
+            db::students::set_graduation_on(&mut *conn, a.student_no, Some(day)).await?;
+        }
+    }
+
+    let plans: Vec<ExamPlan> = db::plans::list(&mut *conn, &db::plans::PlanFilter::default())
+        .await?
+        .into_iter()
+        .filter(|p| p.id.starts_with("demo-"))
+        .collect();
+    let phase = |ph: PlanPhase| plans.iter().find(|p| p.phase == ph);
+    // Nobody knows this password: raters exist for their results and feedback, not to sign in.
+    let secret = crate::auth::tokens::hex(&crate::auth::tokens::random_bytes::<32>());
+    let hash = passwords.hash_blocking(secret).await;
+    let fee_rules = rules::load::<FeeRules>(conn).await?;
+    let mut report = PeopleReport::default();
+    let mut w = Writer {
+        conn,
+        now,
+        fee_rules,
+        report: &mut report,
+    };
+    let at = |days: i64| {
+        let t = now - Duration::days(days);
+        DateTime::from_timestamp(t.timestamp(), 0).unwrap_or(t)
+    };
+    for (i, r) in RATERS.iter().enumerate() {
+        let Some(plan) = phase(r.phase) else { continue };
+        if db::students::get(&mut *w.conn, r.student_no)
+            .await?
+            .is_some()
+        {
+            continue;
+        }
+        let s = Student {
+            student_no: r.student_no.into(),
+            name: r.name.into(),
+            school: TIANJIN_SCHOOL.into(),
+            school_level: SchoolLevel::Higher,
+            major: Some("软件技术".into()),
+            province: "天津".into(),
+            hardship: false,
+            passed_courses: Vec::new(),
+            graduation_on: None,
+        };
+        db::students::insert(&mut *w.conn, &s, &hash, now.timestamp()).await?;
+        extras.students += 1;
+        let client_id = format!("demo-{}", r.student_no.to_ascii_lowercase());
+        let reg = w.register(&s, plan, &client_id).await?;
+        w.result(
+            &reg,
+            &[(Some(r.scores[0]), "60"), (Some(r.scores[1]), "60")],
+            Some(plan),
+        )
+        .await?;
+        let req = FeedbackRequest {
+            certificate_id: plan.certificate_id.clone(),
+            level: plan.level,
+            ratings: r.ratings,
+            comment: r.comment.map(str::to_string),
+        };
+        let fb_client = format!("demo-fb-{}", r.student_no.to_ascii_lowercase());
+        db::feedback::apply(
+            &mut *w.conn,
+            r.student_no,
+            &fb_client,
+            &req,
+            at(i as i64 + 1),
+        )
+        .await?;
+        extras.feedback += 1;
+    }
+    if let Some(plan) = phase(PlanPhase::Ended) {
+        let zhang = ACCOUNTS[2].student_no;
+        let has_result = db::results::get(&mut *w.conn, "demo-reg-zhang-ended")
+            .await?
+            .is_some();
+        let rated = db::feedback::get(&mut *w.conn, zhang, &plan.certificate_id, plan.level)
+            .await?
+            .is_some();
+        if has_result && !rated {
+            let req = FeedbackRequest {
+                certificate_id: plan.certificate_id.clone(),
+                level: plan.level,
+                ratings: ZHANG_RATINGS,
+                comment: Some(ZHANG_COMMENT.into()),
+            };
+            db::feedback::apply(&mut *w.conn, zhang, "demo-fb-zhang-ended", &req, at(3)).await?;
+            extras.feedback += 1;
+        }
+    }
+    extras.registrations = report.registrations;
+    extras.results = report.results;
+    Ok(extras)
 }
 
 struct Writer<'a> {
@@ -302,6 +532,51 @@ mod tests {
         assert_eq!(henan[0].school, HENAN_SCHOOL);
         assert!(students.iter().all(|s| s.in_school()));
         assert!(crate::auth::password::check_policy(PASSWORD).is_ok());
+    }
+
+    #[test]
+    fn raters_show_the_feedback_threshold_and_are_never_accounts() {
+        let on = |ph: PlanPhase| RATERS.iter().filter(|r| r.phase == ph).count();
+        assert_eq!(
+            on(PlanPhase::Publicized),
+            kaozheng_core::feedback::MIN_RESPONDENTS
+        );
+        // With 张伟's, one short of the threshold.
+        assert_eq!(
+            on(PlanPhase::Ended) + 1,
+            kaozheng_core::feedback::MIN_RESPONDENTS - 1
+        );
+        let publicized: Vec<Ratings> = RATERS
+            .iter()
+            .filter(|r| r.phase == PlanPhase::Publicized)
+            .map(|r| r.ratings)
+            .collect();
+        let a = kaozheng_core::feedback::aggregate(&publicized).unwrap();
+        assert_eq!(
+            (
+                a.count,
+                a.content_quality,
+                a.job_usefulness,
+                a.exam_organisation
+            ),
+            (5, 42, 44, 38)
+        );
+        for r in &RATERS {
+            assert!(r.ratings.validate().is_ok(), "{}", r.student_no);
+            assert!(
+                ACCOUNTS.iter().all(|a| a.student_no != r.student_no),
+                "{} is printed as an account",
+                r.student_no
+            );
+            assert!(!crate::demo_credentials().contains(r.student_no));
+            assert!(!crate::demo_credentials().contains(r.name));
+            if let Some(c) = r.comment {
+                assert_eq!(
+                    kaozheng_core::feedback::normalize_comment(Some(c)),
+                    Ok(Some(c.to_string()))
+                );
+            }
+        }
     }
 
     #[test]

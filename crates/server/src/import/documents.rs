@@ -6,7 +6,8 @@
 //! version is `csv-` and a digest of the file.
 //!
 //! Rules: the JSON document (its kind from `--kind` / `?kind=`, a top-level `"kind"`, or its
-//! fields: `policies` means fees, `rule_sets` grades, `schools` credits), or for fees CSV with one
+//! fields: `policies` means fees, `rule_sets` grades, `schools` credits, or graduation when a school
+//! has `required_count`), or for fees CSV with one
 //! row per citation; policy columns repeat on every row of the policy. A CSV document's version is
 //! its `version` column, else `csv-` and a digest of the file. A credit table must also name only
 //! certificate levels of the stored catalog; each one that does not is reported on its school's
@@ -52,6 +53,8 @@ pub const CATALOG_COLUMNS: Columns = Columns {
         "hours",
         "suitable_for",
         "updated_on",
+        "org_url",
+        "standard_url",
     ],
 };
 
@@ -81,6 +84,10 @@ struct CatalogRow {
     suitable_for: Option<String>,
     #[serde(default, deserialize_with = "de::opt_date")]
     updated_on: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "de::opt_text")]
+    org_url: Option<String>,
+    #[serde(default, deserialize_with = "de::opt_text")]
+    standard_url: Option<String>,
 }
 
 /// Builds a catalog from CSV rows; problems go to the report.
@@ -109,6 +116,11 @@ fn catalog_from_csv(text: &str, report: &mut ImportReport) -> Option<Catalog> {
         ] {
             read::check_text(report, row, field, value, 200);
         }
+        for (field, value) in [("org_url", &r.org_url), ("standard_url", &r.standard_url)] {
+            if let Some(Err(why)) = value.as_deref().map(kaozheng_core::catalog::check_url) {
+                report.reject(row, Some(field), format!("{value:?} {why}"));
+            }
+        }
         let org = EvaluationOrg {
             id: r.org_id.clone(),
             name: r.org_name.clone(),
@@ -118,6 +130,7 @@ fn catalog_from_csv(text: &str, report: &mut ImportReport) -> Option<Catalog> {
                 .map(|a| a.split('|').map(|s| s.trim().to_string()).collect())
                 .unwrap_or_default(),
             pinyin: r.org_pinyin.clone(),
+            url: r.org_url.clone(),
         };
         match orgs.iter().find(|(o, _)| o.id == org.id) {
             Some((o, first)) if *o != org => report.reject(
@@ -190,6 +203,7 @@ fn catalog_from_csv(text: &str, report: &mut ImportReport) -> Option<Catalog> {
                 hours: r.hours,
                 suitable_for,
                 updated_on: r.updated_on,
+                standard_url: r.standard_url,
             });
         }
     }
@@ -404,6 +418,15 @@ fn rules_kind(asked: Option<&str>, text: &str, format: Format) -> Option<String>
             if let Some(k) = v.get("kind").and_then(|k| k.as_str()) {
                 return Some(k.to_string());
             }
+            // Credit and graduation documents both list `schools`; a graduation policy says
+            // how many certificates it requires.
+            let graduation = v
+                .get("schools")
+                .and_then(|s| s.as_array())
+                .is_some_and(|s| s.iter().any(|p| p.get("required_count").is_some()));
+            if graduation {
+                return Some("graduation".to_string());
+            }
             [
                 ("policies", "fees"),
                 ("rule_sets", "grades"),
@@ -551,6 +574,40 @@ mod tests {
     }
 
     #[test]
+    fn csv_catalog_links_are_https_only_and_checked_per_row() {
+        let header = "org_id,org_name,org_pinyin,certificate_id,certificate_name,certificate_pinyin,level,org_url,standard_url\n";
+        let good = format!(
+            "{header}o1,甲,jia,c1,证书,zheng shu,初级,https://org.example.cn,https://std.example.cn/c1-1.pdf\n\
+             o1,甲,jia,c1,证书,zheng shu,中级,https://org.example.cn,\n"
+        );
+        let mut report = ImportReport::new(Kind::Catalog);
+        let c = catalog_from_csv(&good, &mut report).expect("valid");
+        assert_eq!(c.orgs[0].url.as_deref(), Some("https://org.example.cn"));
+        assert_eq!(
+            c.certificates[0].levels[0].standard_url.as_deref(),
+            Some("https://std.example.cn/c1-1.pdf")
+        );
+        assert_eq!(c.certificates[0].levels[1].standard_url, None);
+        let bad = format!(
+            "{header}o1,甲,jia,c1,证书,zheng shu,初级,http://org.example.cn,\n\
+             o1,甲,jia,c1,证书,zheng shu,中级,,https://std example.cn\n"
+        );
+        let mut report = ImportReport::new(Kind::Catalog);
+        assert!(catalog_from_csv(&bad, &mut report).is_none());
+        let at: Vec<(usize, Option<&str>)> = report
+            .rejected
+            .iter()
+            .map(|r| (r.row, r.field.as_deref()))
+            .collect();
+        assert!(at.contains(&(2, Some("org_url"))), "{:?}", report.rejected);
+        assert!(
+            at.contains(&(3, Some("standard_url"))),
+            "{:?}",
+            report.rejected
+        );
+    }
+
+    #[test]
     fn csv_fee_rules_gather_citations_per_policy() {
         let text = "version,id,province,effective_from,in_school_free,school_pays_first_exam,hardship_waived,citation_title,citation_issuer,citation_quote\n\
             v9,ha,河南,2022-01-05,是,否,是,文件一,河南省教育厅,不得收费\n\
@@ -571,6 +628,10 @@ mod tests {
         for (doc, kind) in [
             (r#"{"version": "1", "rule_sets": []}"#, "grades"),
             (r#"{"version": "1", "schools": []}"#, "credits"),
+            (
+                r#"{"version": "1", "schools": [{"school": "s", "required_count": 1}]}"#,
+                "graduation",
+            ),
             (r#"{"version": "1", "policies": []}"#, "fees"),
         ] {
             assert_eq!(rules_kind(None, doc, Format::Json).as_deref(), Some(kind));

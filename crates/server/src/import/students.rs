@@ -1,10 +1,12 @@
 //! Students: CSV `student_no,name,school,school_level,major,province,hardship,passed_courses,
-//! password` or a JSON array of the API's `Student` plus `password`.
+//! graduation_on,password` or a JSON array of the API's `Student` plus `password`.
 //!
 //! `passed_courses` (course codes separated by `;` in CSV, an array in JSON) comes from the
 //! school's records: when the column or field is there it replaces the stored codes (an empty cell
 //! clears them); when it is not, the stored codes stay, so a roster exported without them never
-//! erases what the credit bank relies on.
+//! erases what the credit bank relies on. `graduation_on` (`YYYY-MM-DD`, the expected graduation
+//! day the graduation requirement counts down to) works the same way: present replaces (empty
+//! clears), absent keeps.
 //!
 //! `password` is the initial password of a new student (hashed with argon2 here, never stored or
 //! logged in clear); for a student already stored it is ignored, so importing the roster again
@@ -12,6 +14,7 @@
 
 use std::collections::HashMap;
 
+use chrono::NaiveDate;
 use kaozheng_core::SchoolLevel;
 use kaozheng_core::model::Student;
 use serde::Deserialize;
@@ -23,7 +26,13 @@ use crate::db::{self, DbResult};
 
 pub const COLUMNS: Columns = Columns {
     required: &["student_no", "name", "school", "school_level", "province"],
-    optional: &["major", "hardship", "passed_courses", "password"],
+    optional: &[
+        "major",
+        "hardship",
+        "passed_courses",
+        "graduation_on",
+        "password",
+    ],
 };
 
 #[derive(Debug, Deserialize)]
@@ -42,6 +51,9 @@ struct Row {
     /// `None` when the file does not say (keep what is stored).
     #[serde(default, deserialize_with = "de::present_list")]
     passed_courses: Option<Vec<String>>,
+    /// `None` when the file does not say (keep what is stored); `Some(None)` clears it.
+    #[serde(default, deserialize_with = "present_date")]
+    graduation_on: Option<Option<NaiveDate>>,
     #[serde(default, deserialize_with = "de::opt_text")]
     password: Option<String>,
 }
@@ -71,6 +83,14 @@ fn course_codes(report: &mut ImportReport, row: usize, codes: Vec<String>) -> Ve
     out.sort();
     out.dedup();
     out
+}
+
+/// A date that replaces what is stored whenever the column or field is there (with
+/// `#[serde(default)]`, absent means "keep"); an empty cell or `null` clears it.
+fn present_date<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Option<NaiveDate>>, D::Error> {
+    de::opt_date(d).map(Some)
 }
 
 /// A school level by JSON name or Chinese name (中职, 高职, 专科, 本科, 社会学员).
@@ -170,6 +190,9 @@ pub async fn import(
                     passed_courses: courses
                         .or_else(|| stored.as_ref().map(|s| s.passed_courses.clone()))
                         .unwrap_or_default(),
+                    graduation_on: r
+                        .graduation_on
+                        .unwrap_or_else(|| stored.as_ref().and_then(|s| s.graduation_on)),
                 },
                 stored,
                 r.password,

@@ -35,6 +35,7 @@ async fn students(t: &TestApp, n: usize) -> Vec<String> {
             province: "天津".into(),
             hardship: false,
             passed_courses: Vec::new(),
+            graduation_on: None,
         };
         kaozheng_server::db::students::insert(&t.state.db.pool, &s, &hash, 0)
             .await

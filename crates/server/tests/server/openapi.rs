@@ -96,7 +96,11 @@ async fn documented_paths_are_exactly_the_routed_ones() {
     // And each documented path really answers (not the unknown-route 404 or a 405), with a
     // documented status.
     for (method, path) in &documented {
-        let uri = path.replace("{id}", "reg-x").replace("{kind}", "sites");
+        let uri = path
+            .replace("{id}", "reg-x")
+            .replace("{kind}", "sites")
+            .replace("{certificate_id}", "c-x")
+            .replace("{level}", "primary");
         let method: Method = method.parse().unwrap();
         let res = t.call(method.clone(), &uri, None, None).await;
         assert_ne!(
@@ -578,4 +582,278 @@ async fn the_schemas_are_strict_enough_to_catch_drift() {
     assert!(validator(&doc, "Refusal").is_valid(&json!({"code": "full"})));
     assert!(!validator(&doc, "Refusal").is_valid(&json!({"code": "sold_out"})));
     assert!(!validator(&doc, "Refusal").is_valid(&json!({"code": "clash"})));
+}
+
+#[tokio::test]
+async fn the_embed_config_answers_as_documented() {
+    let t = super::support::TestApp::on_with(super::support::Backend::Sqlite, |c| {
+        c.frame_ancestors = vec![
+            "http://127.0.0.1:8081/portal".into(),
+            "http://[::1]:80".into(),
+        ];
+        c.portals = kaozheng_server::auth::embed::parse_portals(
+            r#"[{"iss": "p", "secret": "0123456789abcdef0123456789abcdef", "aud": "k",
+                 "origins": ["https://portal.example.edu.cn"]}]"#,
+        )
+        .unwrap();
+    })
+    .await;
+    let doc = document();
+    let path = "/api/v1/embed/config";
+    let res = t.get(path).await;
+    assert_documented(&doc, &Method::GET, path, &res);
+    let body = res.json();
+    assert_eq!(
+        body["portal_origins"].as_array().unwrap().len(),
+        3,
+        "{body}"
+    );
+    assert_valid(&doc, "EmbedConfig", &body);
+    let documented = &doc["paths"][path]["get"]["responses"]["200"]["headers"]["Cache-Control"];
+    let header = doc
+        .pointer(&documented["$ref"].as_str().unwrap()[1..])
+        .unwrap();
+    assert_eq!(header["schema"]["const"], res.header("cache-control"));
+
+    let v = validator(&doc, "EmbedConfig");
+    for drifted in [
+        json!({"portal_origins": ["https://portal.example.edu.cn/"]}),
+        json!({"portal_origins": ["https://portal.example.edu.cn/app"]}),
+        json!({"portal_origins": ["HTTPS://portal.example.edu.cn"]}),
+        json!({"portal_origins": ["https://*.example.edu.cn"]}),
+        json!({"portal_origins": ["https://a.example", "https://a.example"]}),
+        json!({"portal_origins": ["https://a.example"], "secret": "x"}),
+        json!({}),
+    ] {
+        assert!(!v.is_valid(&drifted), "{drifted} accepted");
+    }
+}
+
+/// Graduation rules, certificate verification and feedback: every outcome as documented, and the
+/// new shapes strict enough to catch drift.
+#[tokio::test]
+async fn graduation_verification_and_feedback_answer_as_documented() {
+    let t = TestApp::new().await;
+    let doc = document();
+    let check = |method: Method, path: &'static str, res: super::support::Res| {
+        assert_documented(&doc, &method, path, &res);
+        res
+    };
+    let rules = check(
+        Method::GET,
+        "/api/v1/rules/graduation",
+        t.get("/api/v1/rules/graduation").await,
+    );
+    assert_valid(&doc, "GraduationRules", &rules.json());
+    let etag = rules.header("etag").to_string();
+    let again = t
+        .get_with(
+            "/api/v1/rules/graduation",
+            &[("if-none-match", etag.as_str())],
+        )
+        .await;
+    assert_eq!(
+        check(Method::GET, "/api/v1/rules/graduation", again).status,
+        StatusCode::NOT_MODIFIED
+    );
+
+    let wang = t.login("TJ2024001").await;
+    let me = t.get_as("/api/v1/me", &wang).await.json();
+    assert!(me["graduation_on"].is_string(), "{me}");
+    assert_valid(&doc, "Student", &me);
+    let results = t.get_as("/api/v1/results", &wang).await.json();
+    assert_valid(&doc, "ResultList", &results);
+    let cert = results["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["certificate_check"].is_string())
+        .unwrap()
+        .clone();
+    let published = results["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["state"] == "publicized")
+        .unwrap()
+        .clone();
+
+    let verify = "/api/v1/certificates/verify";
+    let no = cert["certificate_no"].as_str().unwrap();
+    for (query, status) in [
+        (
+            format!(
+                "no={no}&check={}",
+                cert["certificate_check"].as_str().unwrap()
+            ),
+            StatusCode::OK,
+        ),
+        (format!("no={no}&check=0000000000"), StatusCode::OK),
+        (
+            format!("no={no}&name=%E7%8E%8B%E6%99%93%E6%98%8E"),
+            StatusCode::OK,
+        ),
+        (format!("no={no}"), StatusCode::BAD_REQUEST),
+    ] {
+        let res = check(
+            Method::GET,
+            verify,
+            t.get(&format!("{verify}?{query}")).await,
+        );
+        assert_eq!(res.status, status, "{query}");
+        if status == StatusCode::OK {
+            assert_valid(&doc, "CertificateVerification", &res.json());
+        }
+    }
+
+    let put = "/api/v1/feedback/{certificate_id}/{level}";
+    let uri = format!(
+        "/api/v1/feedback/{}/{}",
+        published["certificate_id"].as_str().unwrap(),
+        published["level"].as_str().unwrap()
+    );
+    let body = |client: &str, rating: u8| {
+        json!({"client_id": client, "ratings": {"content_quality": rating, "job_usefulness": 4,
+            "exam_organisation": 4}, "comment": "好"})
+    };
+    for (token, body, status) in [
+        (Some(wang.as_str()), body("f1", 5), StatusCode::OK),
+        (Some(wang.as_str()), body("f1", 5), StatusCode::OK),
+        (
+            Some(wang.as_str()),
+            body("f1", 4),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            Some(wang.as_str()),
+            body("f2", 9),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            Some(wang.as_str()),
+            json!({"client_id": "f3"}),
+            StatusCode::BAD_REQUEST,
+        ),
+        (None, body("f4", 5), StatusCode::UNAUTHORIZED),
+    ] {
+        let res = check(
+            Method::PUT,
+            put,
+            t.call(Method::PUT, &uri, token, Some(body)).await,
+        );
+        assert_eq!(res.status, status, "{}", res.text());
+    }
+    let li = t.login("TJ2024002").await;
+    let refused = check(
+        Method::PUT,
+        put,
+        t.call(Method::PUT, &uri, Some(&li), Some(body("l1", 5)))
+            .await,
+    );
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let bad_level = check(
+        Method::PUT,
+        put,
+        t.call(
+            Method::PUT,
+            &format!(
+                "/api/v1/feedback/{}/expert",
+                published["certificate_id"].as_str().unwrap()
+            ),
+            Some(&wang),
+            Some(body("f5", 5)),
+        )
+        .await,
+    );
+    assert_eq!(bad_level.status, StatusCode::BAD_REQUEST);
+    let mine = check(
+        Method::GET,
+        "/api/v1/feedback",
+        t.get_as("/api/v1/feedback", &wang).await,
+    );
+    assert_valid(&doc, "FeedbackList", &mine.json());
+    let aggs = "/api/v1/feedback/aggregates";
+    for (query, status) in [
+        (
+            format!(
+                "certificate_id={}",
+                published["certificate_id"].as_str().unwrap()
+            ),
+            StatusCode::OK,
+        ),
+        ("certificate_id=nope".to_string(), StatusCode::NOT_FOUND),
+        (String::new(), StatusCode::BAD_REQUEST),
+    ] {
+        let res = check(Method::GET, aggs, t.get(&format!("{aggs}?{query}")).await);
+        assert_eq!(res.status, status, "{query}");
+    }
+    let shown = t
+        .get(&format!(
+            "{aggs}?certificate_id={}",
+            published["certificate_id"].as_str().unwrap()
+        ))
+        .await
+        .json();
+    assert_eq!(shown["levels"][0]["aggregate"]["count"], 6, "{shown}");
+    assert_valid(&doc, "CertificateAggregates", &shown);
+
+    // The export is CSV: its status and content type are documented, and the errors as JSON.
+    let export = "/api/v1/admin/export/feedback.csv";
+    let admin = t.admin_token().await;
+    let res = t.get_as(export, &admin).await;
+    assert_eq!(res.status, StatusCode::OK);
+    let op = &doc["paths"][export]["get"]["responses"]["200"];
+    assert!(op["content"]["text/csv"].is_object());
+    assert!(res.header("content-type").starts_with("text/csv"));
+    assert_eq!(
+        op["headers"]["Cache-Control"]["schema"]["const"],
+        res.header("cache-control")
+    );
+    for token in [None, Some(wang.as_str())] {
+        check(
+            Method::GET,
+            export,
+            t.call(Method::GET, export, token, None).await,
+        );
+    }
+
+    // Drift.
+    let verification = validator(&doc, "CertificateVerification");
+    assert!(verification.is_valid(&json!({"valid": false})));
+    assert!(!verification.is_valid(&json!({"valid": false, "holder": "王**"})));
+    assert!(!verification.is_valid(&json!({"valid": true, "certificate_no": no})));
+    let aggregate = validator(&doc, "Aggregate");
+    assert!(aggregate.is_valid(
+        &json!({"count": 5, "content_quality": 42, "job_usefulness": 10, "exam_organisation": 50})
+    ));
+    assert!(
+        !aggregate.is_valid(
+            &json!({"count": 4, "content_quality": 42, "job_usefulness": 40, "exam_organisation": 40})
+        ),
+        "an aggregate of four answers accepted"
+    );
+    let mut leaky = shown.clone();
+    leaky["levels"][0]["aggregate"]["comments"] = json!(["好"]);
+    assert!(!validator(&doc, "CertificateAggregates").is_valid(&leaky));
+    let mut lone_check = cert.clone();
+    lone_check.as_object_mut().unwrap().remove("certificate_no");
+    assert!(!validator(&doc, "ExamResult").is_valid(&lone_check));
+    let mut bad_check = cert.clone();
+    bad_check["certificate_check"] = json!("ILOU000000");
+    assert!(!validator(&doc, "ExamResult").is_valid(&bad_check));
+    let request = validator(&doc, "FeedbackRequest");
+    assert!(request.is_valid(&body("x", 3)));
+    assert!(!request.is_valid(&body("x", 6)));
+    let mut tab = body("x", 3);
+    tab["comment"] = json!("a\tb");
+    assert!(!request.is_valid(&tab), "a control character accepted");
+    tab["comment"] = json!("a\nb");
+    assert!(request.is_valid(&tab), "a line break refused");
+    let level = validator(&doc, "LevelInfo");
+    assert!(
+        level.is_valid(&json!({"level": "primary", "standard_url": "https://e.example/s.pdf"}))
+    );
+    assert!(
+        !level.is_valid(&json!({"level": "primary", "standard_url": "http://e.example/s.pdf"}))
+    );
 }

@@ -1,0 +1,179 @@
+//! `GET /api/v1/certificates/verify?no=&check=` or `?no=&name=`: an employer checks a certificate
+//! (seeds 001 and 004 ask for certificate look-up). Public, so it says as little as it can:
+//!
+//! - a number alone never answers: it needs the check code from the result page's QR, or the
+//!   holder's full name, so numbers (which an organisation may issue in sequence) cannot be
+//!   enumerated into names;
+//! - a genuine pair answers the holder's masked name, the certificate, its level, the issue date
+//!   and the issuing organisation, and only once the result is published;
+//! - an unknown number, a wrong check and a wrong name all answer the same bytes, `{"valid":
+//!   false}`, after the same work (the check and the name are compared in constant time, the name
+//!   through MACs), and count against a per-address limit; a genuine answer gives its attempt back.
+
+use axum::Json;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use chrono::NaiveDate;
+use kaozheng_core::XLevel;
+use serde::{Deserialize, Serialize};
+
+use crate::auth::ClientAddr;
+use crate::auth::rate_limit::CERTIFICATE_CHECKS;
+use crate::db::{self, DbError};
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::tickets::{mask_name, same_check};
+
+/// Longest certificate number and check accepted.
+pub const MAX_PARAM: usize = 64;
+/// Longest name accepted (as imported names are).
+pub const MAX_NAME: usize = 50;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct VerifyQuery {
+    pub no: Option<String>,
+    pub check: Option<String>,
+    pub name: Option<String>,
+}
+
+/// The answer: `valid` alone unless the certificate is genuine.
+#[derive(Debug, Serialize)]
+pub struct CertificateVerification {
+    pub valid: bool,
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub certificate: Option<VerifiedCertificate>,
+}
+
+/// What an employer needs to trust a certificate, and no more.
+#[derive(Debug, Serialize)]
+pub struct VerifiedCertificate {
+    pub certificate_no: String,
+    /// The first character of the name, then `*`s.
+    pub holder: String,
+    pub certificate_id: String,
+    pub certificate_name: String,
+    pub level: XLevel,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "kaozheng_core::time::date_opt"
+    )]
+    pub issued_on: Option<NaiveDate>,
+    /// The evaluation organisation (培训评价组织) that issued it.
+    pub org_name: String,
+}
+
+fn invalid_query(message: String) -> ApiError {
+    ApiError::bad_request(
+        "invalid_query",
+        message,
+        "查询参数格式错误：需要证书编号，以及校验码或持证人姓名之一",
+    )
+}
+
+/// The parameter's value, if given: 1 to `max` characters.
+fn bounded(value: Option<String>, name: &str, max: usize) -> Result<Option<String>, ApiError> {
+    match value {
+        None => Ok(None),
+        Some(v) if !v.is_empty() && v.chars().count() <= max => Ok(Some(v)),
+        Some(_) => Err(invalid_query(format!("{name} has 1 to {max} characters"))),
+    }
+}
+
+/// How the asker proves they hold more than the number.
+enum Proof {
+    Check(String),
+    Name(String),
+}
+
+fn neutral() -> Json<CertificateVerification> {
+    Json(CertificateVerification {
+        valid: false,
+        certificate: None,
+    })
+}
+
+pub async fn verify(
+    State(state): State<AppState>,
+    ClientAddr(addr): ClientAddr,
+    query: Result<Query<VerifyQuery>, QueryRejection>,
+) -> Result<Json<CertificateVerification>, ApiError> {
+    let Query(q) = query.map_err(|e| {
+        invalid_query(format!(
+            "the query string could not be read: {}",
+            e.body_text()
+        ))
+    })?;
+    let no = bounded(q.no, "no", MAX_PARAM)?.ok_or_else(|| {
+        invalid_query(format!("no is required, with 1 to {MAX_PARAM} characters"))
+    })?;
+    let proof = match (
+        bounded(q.check, "check", MAX_PARAM)?,
+        bounded(q.name, "name", MAX_NAME)?,
+    ) {
+        (Some(check), None) => Proof::Check(check),
+        (None, Some(name)) => Proof::Name(name),
+        _ => {
+            return Err(invalid_query(
+                "give either check (from the certificate's QR code) or name (the holder's full \
+                 name), not both: a number alone is never answered"
+                    .into(),
+            ));
+        }
+    };
+    let pool = &state.db.pool;
+    let limits = state.auth.check_limits;
+    let attempt = match limits
+        .attempt_in(pool, CERTIFICATE_CHECKS, &addr, state.now().timestamp())
+        .await?
+    {
+        Ok(a) => a,
+        Err(retry_after) => {
+            tracing::warn!(%addr, "certificate look-ups rate-limited");
+            return Err(ApiError::too_many_lookups(retry_after));
+        }
+    };
+    let found = db::results::by_certificate_no(pool, &no).await?;
+    // An unknown number is compared too, against values no one can give, so every failure takes
+    // the same work.
+    let (stored_no, holder_name) = match &found {
+        Some((result, _, name)) => (
+            result.certificate_no.clone().unwrap_or_default(),
+            name.clone(),
+        ),
+        None => (format!("unknown|{no}"), String::new()),
+    };
+    let matches = match &proof {
+        Proof::Check(check) => same_check(&state.tickets.certificate_check(&stored_no), check),
+        Proof::Name(name) => state.tickets.same_name(&holder_name, name) & found.is_some(),
+    };
+    let Some((result, plan_id, holder_name)) = found.filter(|_| matches) else {
+        tracing::info!(%addr, "certificate look-up failed");
+        return Ok(neutral());
+    };
+    let plan = db::plans::get(pool, &plan_id)
+        .await?
+        .ok_or_else(ApiError::internal)?;
+    // Not a certificate yet while its result is being scored (or if it was not passed).
+    if !plan.state_at(state.now()).results_visible() || !result.passed() {
+        tracing::info!(%addr, "certificate look-up of an unpublished result");
+        return Ok(neutral());
+    }
+    let mut conn = pool.acquire().await.map_err(DbError::from)?;
+    let (certificate_name, org_name) = db::catalog::names(&mut conn, &plan.certificate_id)
+        .await?
+        .ok_or_else(ApiError::internal)?;
+    limits.succeeded(pool, attempt).await?;
+    Ok(Json(CertificateVerification {
+        valid: true,
+        certificate: Some(VerifiedCertificate {
+            certificate_no: stored_no,
+            holder: mask_name(&holder_name),
+            certificate_id: plan.certificate_id,
+            certificate_name,
+            level: plan.level,
+            issued_on: result.issued_on,
+            org_name,
+        }),
+    }))
+}
