@@ -1,0 +1,121 @@
+import { test as base, expect, Page } from '@playwright/test';
+import { Server } from './server';
+import { api, openPlans, openRegister, signIn, token } from './support';
+
+// Each test gets its own server, so ratings and registrations never leak between tests.
+const test = base.extend<{ server: Server }>({
+  server: async ({}, use) => {
+    const server = new Server();
+    await server.start();
+    await use(server);
+    await server.dispose();
+  },
+});
+
+const state = (page: Page, planName: string) =>
+  page.locator('.reg-card', { hasText: planName }).getByTestId('registration-state');
+
+test('home shows progress towards the graduation requirement and the school-paid exam (seeds 001, 002)', async ({ page, server }) => {
+  await signIn(page, server, 'TJ2024002');
+  await page.goto(server.url);
+  const panel = page.getByTestId('graduation');
+  await expect(panel).toContainText('毕业时至少需要取得 1 个职业技能证书');
+  await expect(panel.getByTestId('grad-held')).toHaveText('0');
+  await expect(panel.getByTestId('grad-registered')).toHaveText('0');
+  await expect(panel.getByTestId('grad-needed')).toHaveText('1');
+  await expect(panel.getByTestId('grad-days')).toContainText('距毕业还有');
+  await expect(panel.getByTestId('school-paid')).toHaveText('学校支付的一次考试机会：尚未使用');
+
+  // Registering says it uses the school-paid exam, then the home page counts it.
+  const [plan] = await openPlans(server, { secondary: true });
+  await openRegister(page, server, plan.id);
+  await expect(page.getByTestId('uses-school-paid')).toBeVisible();
+  await page.getByTestId('confirm-register').click();
+  await expect(state(page, plan.name)).toHaveText('已确认');
+  await page.goto(server.url);
+  await expect(panel.getByTestId('grad-registered')).toHaveText('1');
+  await expect(panel.getByTestId('grad-needed')).toHaveText('0');
+  await expect(panel.getByTestId('school-paid')).toHaveText('学校支付的一次考试机会：已使用');
+});
+
+async function openResult(page: Page, server: Server, name: RegExp) {
+  await page.goto(`${server.url}/results`);
+  await page.getByTestId('results-list').getByRole('link', { name }).click();
+  await expect(page.getByTestId('feedback-form')).toBeVisible();
+}
+
+async function rate(page: Page, c: number, j: number, e: number) {
+  for (const [dim, v] of [['content_quality', c], ['job_usefulness', j], ['exam_organisation', e]] as const) {
+    await page.getByTestId(`rating-${dim}`).getByLabel(String(v), { exact: true }).check();
+  }
+}
+
+test('feedback written offline is sent once back online', async ({ page, context, server }) => {
+  await signIn(page, server, 'TJ2024001');
+  await openResult(page, server, /移动应用软件测试/);
+  await rate(page, 5, 4, 3);
+  await page.getByLabel('意见（可选，最多 500 字）').fill('实操环节组织得很好');
+  await context.setOffline(true);
+  await page.getByTestId('submit-feedback').click();
+  await expect(page.getByTestId('feedback-state')).toHaveText('已保存，联网后发送。');
+  await page.reload();
+  await expect(page.getByTestId('feedback-state')).toHaveText('已保存，联网后发送。');
+  await context.setOffline(false);
+  await expect(page.getByTestId('feedback-state')).toHaveText('已提交。', { timeout: 20_000 });
+  const mine = await api<{ feedback: any[] }>(server, '/feedback', { token: await token(server, 'TJ2024001') });
+  expect(mine.feedback).toHaveLength(1);
+  expect(mine.feedback[0].ratings).toEqual({ content_quality: 5, job_usefulness: 4, exam_organisation: 3 });
+  expect(mine.feedback[0].comment).toBe('实操环节组织得很好');
+});
+
+test('ratings show as aggregates only from the fifth student on', async ({ page, server }) => {
+  // The level 王晓明 failed has four ratings in the demo: hidden; his is the fifth.
+  const t = await token(server, 'TJ2024001');
+  const results = (await api<{ results: any[] }>(server, '/results', { token: t })).results;
+  const failed = results.find((r) => !r.passed);
+  const before = await api<any>(server, `/feedback/aggregates?certificate_id=${failed.certificate_id}`);
+  expect(before.levels.find((l: any) => l.level === failed.level)).toBeUndefined();
+
+  await signIn(page, server, 'TJ2024001');
+  await page.goto(`${server.url}/certificates/${failed.certificate_id}`);
+  const level = page.getByTestId('feedback-summary').locator(`li[data-level="${failed.level}"]`);
+  await expect(level.getByTestId('feedback-hidden')).toContainText('至少 5 名学生');
+
+  await page.goto(`${server.url}/results/${failed.registration_id}`);
+  await rate(page, 4, 4, 4);
+  await page.getByTestId('submit-feedback').click();
+  await expect(page.getByTestId('feedback-state')).toHaveText('已提交。', { timeout: 20_000 });
+
+  await page.goto(`${server.url}/certificates/${failed.certificate_id}`);
+  await expect(level).toContainText('5 名学生');
+  await expect(level.getByTestId('feedback-means').locator('li')).toHaveCount(3);
+  await expect(level.getByTestId('feedback-hidden')).toHaveCount(0);
+});
+
+test('an employer checks a certificate from the QR link, without signing in', async ({ page, browser, server }) => {
+  await signIn(page, server, 'TJ2024001');
+  await page.goto(`${server.url}/results`);
+  await page.getByTestId('results-list').getByRole('link', { name: /移动应用软件测试/ }).click();
+  const url = await page.getByTestId('verify-url').innerText();
+  const no = await page.getByTestId('certificate-no').innerText();
+  expect(url).toContain(`/verify?no=${encodeURIComponent(no)}&check=`);
+
+  const employer = await browser.newContext();
+  const p = await employer.newPage();
+  await p.goto(url);
+  await expect(p.getByTestId('verify-valid')).toBeVisible();
+  await expect(p.getByTestId('verify-holder')).toHaveText('王**');
+  await expect(p.getByTestId('verify-valid')).toContainText('移动应用软件测试职业技能等级证书');
+
+  // Typed in: the number alone is not enough; a wrong name gets the same neutral answer as an
+  // unknown number, the right name confirms it.
+  await p.goto(`${server.url}/verify`);
+  await p.getByLabel('证书编号').fill(no);
+  await p.getByLabel('持证人姓名').fill('李四');
+  await p.getByRole('button', { name: '查验' }).click();
+  await expect(p.getByTestId('verify-unknown')).toBeVisible();
+  await p.getByLabel('持证人姓名').fill('王晓明');
+  await p.getByRole('button', { name: '查验' }).click();
+  await expect(p.getByTestId('verify-valid')).toBeVisible();
+  await employer.close();
+});
