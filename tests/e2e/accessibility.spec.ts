@@ -1,6 +1,7 @@
 import { test, expect, Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { Server } from './server';
+import { openPlans, signIn } from './support';
 
 // axe-core (WCAG 2.1 A/AA rules: labels, landmarks, contrast, names, ARIA) on every page, in both
 // colour schemes and both languages.
@@ -57,3 +58,37 @@ test('keyboard: skip link first, then the main landmark receives focus on naviga
   await expect(page.getByTestId('certificate-name')).toBeVisible();
   await expect(page.locator('main')).toBeFocused();
 });
+
+for (const scheme of ['light', 'dark'] as const) {
+  test(`signed-in pages pass axe in the ${scheme} scheme`, async ({ page }) => {
+    await page.emulateMedia({ colorScheme: scheme });
+    await signIn(page, server, 'TJ2024001');
+    await audit(page, `account (${scheme})`);
+    const [plan] = await openPlans(server);
+    await page.goto(`${server.url}/register/${plan.id}`);
+    await expect(page.getByTestId('eligibility-ok').or(page.getByTestId('eligibility-refusals'))).toBeVisible();
+    await audit(page, `register (${scheme})`);
+    await page.goto(`${server.url}/me/registrations`);
+    await expect(page.getByTestId('registrations')).toBeVisible();
+    await audit(page, `registrations (${scheme})`);
+    await page.getByRole('link', { name: '查看准考证' }).first().click();
+    await expect(page.getByTestId('ticket')).toBeVisible();
+    await audit(page, `ticket (${scheme})`);
+    await page.goto(`${server.url}/results`);
+    await expect(page.getByTestId('results-list')).toBeVisible();
+    await audit(page, `results (${scheme})`);
+    await page.getByTestId('results-list').getByRole('link').first().click();
+    await expect(page.getByTestId('feedback-form')).toBeVisible();
+    await audit(page, `result (${scheme})`);
+    await page.goto(`${server.url}/me/credits`);
+    await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+    await audit(page, `credits (${scheme})`);
+    await page.goto(`${server.url}/grades`);
+    await expect(page.getByTestId('grade-answer')).toBeVisible();
+    await audit(page, `grades (${scheme})`);
+    await page.goto(`${server.url}/verify`);
+    await audit(page, `verify (${scheme})`);
+    await page.goto(`${server.url}/signin`);
+    await audit(page, `sign-in (${scheme})`);
+  });
+}
