@@ -146,8 +146,14 @@ const bytes = (n) => (n == null ? '–' : `${fmt(n)} B`);
 const kb = (n) => (n == null ? '–' : `${fmt(n / 1000, 1)} KB`);
 const mib = (n) => (n == null ? '–' : `${fmt(n / 1048576, 1)} MiB`);
 const pct = (x) => (x == null ? '–' : `${fmt(x * 100, 0)} %`);
+// Columns of figures are right-aligned, columns of words left-aligned.
+const numeric = (rows, i) => rows.every((r) => /^(\*\*)?[-–≤≥\d]/.test(String(r[i] ?? '')));
 const table = (head, rows) =>
-  [`| ${head.join(' | ')} |`, `|${head.map((h, i) => (i === 0 ? '---' : '---:')).join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+  [
+    `| ${head.join(' | ')} |`,
+    `|${head.map((h, i) => (i > 0 && numeric(rows, i) ? '---:' : '---')).join('|')}|`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
 
 const at = (points, conns) => (points || []).find((p) => p.connections === conns);
 
@@ -279,7 +285,7 @@ function render(file) {
       'Do not edit by hand except between the notes markers; rerun the command instead.',
     '',
   );
-  p(`- **Run**: ${r.name}, finished ${r.finished_at.replace('T', ' ').slice(0, 16)} UTC, ${Math.round(r.duration_s / 60)} min in all (builds ${r.build_s} s)${r.quick ? ', **--quick**' : ''}`);
+  p(`- **Last run**: \`${r.command}\`, finished ${r.finished_at.replace('T', ' ').slice(0, 16)} UTC, ${r.duration_s >= 60 ? `${Math.floor(r.duration_s / 60)} min ${r.duration_s % 60} s` : `${r.duration_s} s`} in all (builds ${r.build_s} s)${r.quick ? ', **--quick**' : ''}`);
   p(`- **Commit**: \`${r.commit.sha || 'unknown'}\`${r.commit.uncommitted_changes.length ? ` with uncommitted changes in ${r.commit.uncommitted_changes.length} files` : ''}`);
   p(`- **Machine**: ${m.nproc} × ${m.cpu_model}, ${fmt(m.memory_bytes / 2 ** 30, 1)} GiB RAM, ${m.os}, Linux ${m.kernel}`);
   p(`- **Versions**: ${Object.entries(m.versions).map(([k, v]) => `${k} ${v ?? '–'}`).join('; ')}`);

@@ -2,10 +2,11 @@
 # The benchmarks in one command: builds the release app and server, measures, writes
 # bench/results/<YYYY-MM-DD>.json and regenerates bench/RESULTS.md from it.
 #
-#   bench/run.sh                      everything: bytes, lighthouse, browser, server (~20 min on 2 cores)
+#   bench/run.sh                      everything: bytes, lighthouse, browser, server (~13 min on 2 cores
+#                                     once built; cold release builds add ~10 min)
 #   bench/run.sh --only browser       one group (repeatable: --only bytes --only server); the other
 #                                     groups of today's results file are kept
-#   bench/run.sh --quick              fewer runs and shorter load phases (a smoke run, ~7 min)
+#   bench/run.sh --quick              fewer runs and shorter load phases (a smoke run, ~5 min)
 #   bench/run.sh --tag after          writes bench/results/<date>-after.json (before/after the same day)
 #   bench/run.sh --no-build           measure dist/ and target/release as they are
 #   bench/run.sh --no-postgres        server group on SQLite only
@@ -18,6 +19,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 export CHROME_PATH=${CHROME_PATH:-/usr/bin/chromium}
+# The command line as given, recorded in the results file.
+export KZ_BENCH_ARGS="$*"
 
 groups=()
 quick=0
