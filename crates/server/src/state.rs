@@ -168,13 +168,44 @@ impl AppState {
     }
 }
 
-/// The catalog document, serialized once per version.
+/// The catalog document, serialized and compressed once per version: every phone downloads the
+/// same bytes, so compressing them per request (as the generic compression layer would) only burns
+/// CPU, and once per version affords brotli's best setting.
 #[derive(Debug)]
 pub struct CatalogBody {
     pub version: String,
     /// `W/"<version>"`: weak, since compression changes the bytes but not the meaning.
     pub etag: HeaderValue,
     pub json: Bytes,
+    pub br: Bytes,
+    pub gzip: Bytes,
+}
+
+impl CatalogBody {
+    #[cfg(test)]
+    pub(crate) fn new_for_test(version: String, json: Vec<u8>) -> CatalogBody {
+        CatalogBody::new(version, json)
+    }
+
+    fn new(version: String, json: Vec<u8>) -> CatalogBody {
+        // Quality 11 takes seconds on multi-megabyte test catalogs; 9 is nearly as small.
+        let quality = if json.len() > 1 << 20 { 9 } else { 11 };
+        let mut br = Vec::new();
+        {
+            let mut w = brotli::CompressorWriter::new(&mut br, 64 * 1024, quality, 22);
+            std::io::Write::write_all(&mut w, &json).expect("compressing into memory cannot fail");
+        }
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        std::io::Write::write_all(&mut gz, &json).expect("compressing into memory cannot fail");
+        let gzip = gz.finish().expect("compressing into memory cannot fail");
+        CatalogBody {
+            etag: weak_etag(&version),
+            version,
+            json: Bytes::from(json),
+            br: Bytes::from(br),
+            gzip: Bytes::from(gzip),
+        }
+    }
 }
 
 /// Keeps the serialized catalog in memory and notices when another server (or an import) changed
@@ -211,13 +242,17 @@ impl CatalogCache {
     }
 
     async fn rebuild_locked(&self, db: &Db) -> DbResult<Option<Arc<CatalogBody>>> {
-        let body = db::catalog::load(&db.pool).await?.map(|c| {
-            Arc::new(CatalogBody {
-                etag: weak_etag(&c.version),
-                json: Bytes::from(c.to_json()),
-                version: c.version,
-            })
-        });
+        let body = match db::catalog::load(&db.pool).await? {
+            Some(c) => {
+                let json = c.to_json().into_bytes();
+                // Compression is CPU work: keep it off the async workers.
+                let body = tokio::task::spawn_blocking(move || CatalogBody::new(c.version, json))
+                    .await
+                    .expect("compressing the catalog does not panic");
+                Some(Arc::new(body))
+            }
+            None => None,
+        };
         *self.current.write().unwrap_or_else(|e| e.into_inner()) = body.clone();
         *self.last_check.lock().unwrap_or_else(|e| e.into_inner()) = Some(Instant::now());
         Ok(body)

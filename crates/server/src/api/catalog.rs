@@ -22,11 +22,21 @@ pub async fn get_catalog(
         *res.status_mut() = StatusCode::NOT_MODIFIED;
         res
     } else {
-        let mut res = Response::new(Body::from(body.json.clone()));
-        res.headers_mut().insert(
+        let (bytes, encoding) = match preferred_encoding(&headers) {
+            Some("br") => (body.br.clone(), Some("br")),
+            Some("gzip") => (body.gzip.clone(), Some("gzip")),
+            _ => (body.json.clone(), None),
+        };
+        let mut res = Response::new(Body::from(bytes));
+        let h = res.headers_mut();
+        h.insert(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/json"),
         );
+        if let Some(e) = encoding {
+            // Already compressed: the compression layer leaves responses with an encoding alone.
+            h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(e));
+        }
         res
     };
     let h = res.headers_mut();
@@ -35,6 +45,32 @@ pub async fn get_catalog(
     // Also on 304, which repeats the headers a 200 would carry.
     h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     Ok(res)
+}
+
+/// The best encoding the client accepts among the ones kept: brotli, then gzip. A coding listed
+/// with `q=0` is refused.
+fn preferred_encoding(headers: &HeaderMap) -> Option<&'static str> {
+    let accepts = |coding: &str| {
+        headers.get_all(header::ACCEPT_ENCODING).iter().any(|v| {
+            v.to_str().unwrap_or("").split(',').any(|item| {
+                let mut parts = item.split(';');
+                let name = parts.next().unwrap_or("").trim();
+                let refused = parts.any(|p| {
+                    let p = p.trim();
+                    p.strip_prefix("q=")
+                        .is_some_and(|q| q.trim().parse::<f32>().is_ok_and(|q| q <= 0.0))
+                });
+                (name.eq_ignore_ascii_case(coding) || name == "*") && !refused
+            })
+        })
+    };
+    if accepts("br") {
+        Some("br")
+    } else if accepts("gzip") {
+        Some("gzip")
+    } else {
+        None
+    }
 }
 
 /// Whether `If-None-Match` names our entity tag: any listed tag equal by weak comparison (the
@@ -125,5 +161,40 @@ mod tests {
         h.append(header::IF_NONE_MATCH, HeaderValue::from_static("\"x\""));
         h.append(header::IF_NONE_MATCH, HeaderValue::from_static("W/\"v2\""));
         assert!(if_none_match(&h, &HeaderValue::from_static("W/\"v2\"")));
+    }
+
+    #[test]
+    fn brotli_is_preferred_then_gzip_and_q0_refuses() {
+        let enc = |v: &str| {
+            let mut h = HeaderMap::new();
+            h.insert(header::ACCEPT_ENCODING, HeaderValue::from_str(v).unwrap());
+            preferred_encoding(&h)
+        };
+        assert_eq!(enc("gzip, deflate, br"), Some("br"));
+        assert_eq!(enc("gzip"), Some("gzip"));
+        assert_eq!(enc("br;q=0, gzip;q=0.5"), Some("gzip"));
+        assert_eq!(enc("BR"), Some("br"));
+        assert_eq!(enc("identity"), None);
+        assert_eq!(enc("br;q=0,gzip;q=0"), None);
+        assert_eq!(preferred_encoding(&HeaderMap::new()), None);
+    }
+
+    #[test]
+    fn the_kept_encodings_decode_to_the_document() {
+        let json = br#"{"format":1,"version":"v","certificates":[]}"#.repeat(50);
+        let body = crate::state::CatalogBody::new_for_test("v".into(), json.clone());
+        let mut out = Vec::new();
+        brotli::BrotliDecompress(&mut &body.br[..], &mut out).unwrap();
+        assert_eq!(out, json);
+        let mut gz = flate2::read::GzDecoder::new(&body.gzip[..]);
+        let mut out = Vec::new();
+        std::io::Read::read_to_end(&mut gz, &mut out).unwrap();
+        assert_eq!(out, json);
+        assert!(
+            body.br.len() < json.len() / 5,
+            "compressed: {} of {}",
+            body.br.len(),
+            json.len()
+        );
     }
 }
