@@ -2,6 +2,8 @@
 # Runs every Kaozheng test tier and ends with one summary line "N passed, M failed".
 #   scripts/test.sh            everything (installs what is missing first)
 #   scripts/test.sh --quick    skip the browser tiers (wasm-bindgen-test, release build, Playwright)
+#   scripts/test.sh --long     the full reliability runs: 200 chaos scenarios, 100,000 fuzz cases per
+#                              parser, 20 server-kill rounds (adds about 25 minutes)
 # Logs of each step: target/test-logs/<step>.log
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +14,7 @@ quick=0
 for a in "$@"; do
   case "$a" in
     --quick) quick=1 ;;
+    --long) export KZ_CHAOS_SCENARIOS=200 KZ_FUZZ_CASES=100000 KZ_KILL_ROUNDS=20 ;;
     *) echo "unknown option $a" >&2; exit 2 ;;
   esac
 done
@@ -106,6 +109,9 @@ step postgres-tests scripts/with-postgres.sh cargo test -p kaozheng-server -- --
 if [ $quick = 0 ]; then
   step wasm-indexeddb wasm_tests
   step release-build scripts/build-app.sh
+  # The built index.html pins every script and WASM file with a matching sha384 (skipped in
+  # native-tests when nothing was built yet; required here).
+  step integrity env KZ_REQUIRE_DIST=1 cargo test -p kaozheng-server --test server the_built_app_loads
   step schemathesis crates/server/tests/schemathesis.sh
   # Byte budgets (release WASM, first-load total) from bench/budgets.json; see the README's Benchmarks.
   step byte-budgets bench/budgets.sh
@@ -114,7 +120,7 @@ fi
 
 elapsed=$(( $(date +%s) - started ))
 printf '\n\033[1m== summary\033[0m (%dm%02ds)\n' $((elapsed / 60)) $((elapsed % 60))
-for k in setup fmt clippy-native clippy-wasm core-purity native-tests js-unit postgres-tests wasm-indexeddb release-build schemathesis byte-budgets e2e-playwright; do
+for k in setup fmt clippy-native clippy-wasm core-purity native-tests js-unit postgres-tests wasm-indexeddb release-build integrity schemathesis byte-budgets e2e-playwright; do
   [ -n "${tier_counts[$k]:-}" ] && printf '  %-16s %s\n' "$k" "${tier_counts[$k]}"
 done
 [ ${#steps_failed[@]} -gt 0 ] && echo "  failed steps: ${steps_failed[*]}"

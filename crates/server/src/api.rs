@@ -21,6 +21,7 @@ pub mod tickets;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, Method, Uri, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, any, delete, get, post, put};
 use kaozheng_core::rules::{CreditRules, FeeRules, GraduationRules};
 use tower_http::cors::{AllowOrigin, CorsLayer};
@@ -128,6 +129,23 @@ pub fn routes(limits: BodyLimits) -> Vec<(Method, &'static str, MethodRouter<App
     ]
 }
 
+/// Runs a state-changing request to its end even when the client goes away. Dropping the
+/// handler half-way through a database transaction would leave that pooled connection unusable
+/// (and every later write failing); finished, the client's retry with the same `client_id`
+/// simply gets the committed answer.
+async fn finish_writes(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    if req.method().is_safe() {
+        return next.run(req).await;
+    }
+    match tokio::spawn(next.run(req)).await {
+        Ok(res) => res,
+        Err(e) => {
+            tracing::error!(error = %e, "a request handler failed");
+            ApiError::internal().into_response()
+        }
+    }
+}
+
 /// `(method, path)` of every route, for checks against the OpenAPI document.
 pub fn endpoints() -> Vec<(Method, &'static str)> {
     routes(BodyLimits::default())
@@ -148,6 +166,7 @@ pub fn router(limits: BodyLimits, cors_origins: &[String]) -> Router<AppState> {
         .route("/api/", any(not_found))
         .route("/api/{*rest}", any(not_found))
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn(finish_writes))
         .layer(DefaultBodyLimit::max(limits.api))
         // Clients revalidate every time; the catalog answers that cheaply with its ETag.
         .layer(SetResponseHeaderLayer::if_not_present(

@@ -221,10 +221,26 @@ impl ApiError {
 
 impl From<DbError> for ApiError {
     fn from(e: DbError) -> Self {
+        if is_unstorable_text(&e) {
+            // PostgreSQL text cannot hold a NUL character; SQLite can, so only one backend gets
+            // here. It is the request's text, not the server, that is wrong.
+            tracing::info!("refused a request whose text the database cannot hold (NUL)");
+            return ApiError::bad_request(
+                "invalid_text",
+                "the request contains a NUL character, which no text may hold",
+                "请求中含有不允许的空字符（NUL）",
+            );
+        }
         // The details stay in the log; clients learn only that it failed.
         tracing::error!(error = %e, "database error while answering a request");
         ApiError::internal()
     }
+}
+
+/// PostgreSQL's refusal of a character its text type cannot store (SQLSTATE 22021, 22P05).
+pub fn is_unstorable_text(e: &DbError) -> bool {
+    matches!(e, DbError::Sql(sqlx::Error::Database(d))
+        if matches!(d.code().as_deref(), Some("22021" | "22P05")))
 }
 
 impl From<sqlx::Error> for ApiError {

@@ -204,6 +204,10 @@ pub async fn run(
         }
     };
     let format = format.unwrap_or_else(|| Format::sniff(text));
+    if let Some(r) = read::nul_character(text, format) {
+        report.rejected.push(r);
+        return Ok(report);
+    }
     match kind {
         Kind::Sites => sites::import(ctx, text, format, report).await,
         Kind::Plans => plans::import(ctx, text, format, report).await,

@@ -214,17 +214,23 @@ pub async fn cancel(
     id: &str,
 ) -> Result<Registration, ApiError> {
     let now = whole_seconds(now);
+    let not_found = || {
+        ApiError::not_found(
+            "registration_not_found",
+            format!("you have no registration {id:?}"),
+            "没有找到该报名记录",
+        )
+    };
+    // Ids are short printable ASCII; anything else (a NUL, which PostgreSQL cannot even compare)
+    // names no registration.
+    if id.len() > 128 || !id.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(not_found());
+    }
     let mut tx = db.begin_write().await?;
     db::students::lock_for_registration(&mut *tx, student_no).await?;
     let mut reg = db::registrations::get_for_student(&mut *tx, id, student_no)
         .await?
-        .ok_or_else(|| {
-            ApiError::not_found(
-                "registration_not_found",
-                format!("you have no registration {id:?}"),
-                "没有找到该报名记录",
-            )
-        })?;
+        .ok_or_else(not_found)?;
     if reg.status == RegistrationStatus::Cancelled {
         return Ok(reg);
     }

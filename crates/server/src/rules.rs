@@ -225,9 +225,19 @@ pub fn kind(name: &str) -> Option<RuleKind> {
     kinds().into_iter().find(|k| k.name == name)
 }
 
-/// Parses and validates a document of kind `T`.
+/// Parses and validates a document of kind `T`. Every problem starts with the path it is about
+/// (`policies[0].province: empty`), a shape error too, so an import report can name the field.
 pub fn parse<T: RuleDocument>(json: &str) -> Result<ParsedRules, Vec<String>> {
-    let doc: T = serde_json::from_str(json).map_err(|e| vec![e.to_string()])?;
+    let de = &mut serde_json::Deserializer::from_str(json);
+    let doc: T = serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        vec![if path == "." {
+            inner.to_string()
+        } else {
+            format!("{path}: {inner}")
+        }]
+    })?;
     let problems = doc.problems();
     if !problems.is_empty() {
         return Err(problems);

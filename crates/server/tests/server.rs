@@ -2,16 +2,24 @@
 //! touch the database run twice, on SQLite and on PostgreSQL (see `on_both!` in support.rs).
 
 mod server {
+    pub mod access;
     pub mod admin;
     pub mod api;
     pub mod auth;
+    pub mod bad_imports;
+    pub mod bad_input;
     pub mod certificates;
     pub mod concurrency;
     pub mod credits;
     pub mod embed;
     pub mod feedback;
     pub mod graduation;
+    pub mod harness;
+    pub mod headers;
+    pub mod import_fuzz;
+    pub mod kill;
     pub mod lifecycle;
+    pub mod logs;
     pub mod openapi;
     pub mod registrations;
     pub mod resources;

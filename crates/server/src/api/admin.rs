@@ -4,7 +4,7 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
+use axum::extract::rejection::{BytesRejection, PathRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use serde::Deserialize;
@@ -26,11 +26,13 @@ pub struct ImportQuery {
 pub async fn import(
     State(state): State<AppState>,
     admin: Admin,
-    Path(kind): Path<String>,
+    path: Result<Path<String>, PathRejection>,
     query: Result<Query<ImportQuery>, axum::extract::rejection::QueryRejection>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<(StatusCode, Json<ImportReport>), ApiError> {
+    // A kind that is not even text (invalid UTF-8 once decoded) is an unknown kind like any other.
+    let kind = path.map(|Path(k)| k).unwrap_or_default();
     let kind = Kind::parse(&kind).ok_or_else(|| {
         ApiError::not_found(
             "unknown_import_kind",

@@ -2,6 +2,7 @@
 //! the signed-in student's own registrations only, each with its ticket check filled in.
 
 use axum::Json;
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use kaozheng_core::model::Registration;
@@ -100,8 +101,16 @@ pub async fn list(
 pub async fn cancel(
     State(state): State<AppState>,
     session: StudentSession,
-    Path(id): Path<String>,
+    path: Result<Path<String>, PathRejection>,
 ) -> Result<Json<Registration>, ApiError> {
+    // An id that is not even text (invalid UTF-8 once decoded) is no registration of anyone's.
+    let Path(id) = path.map_err(|e| {
+        ApiError::not_found(
+            "registration_not_found",
+            format!("no registration has this id: {}", e.body_text()),
+            "没有找到该报名记录",
+        )
+    })?;
     let mut r = registrations::cancel(&state.db, state.now(), &session.student_no, &id).await?;
     tracing::info!(student = %session.student_no, registration = %id, "registration cancelled");
     state.tickets.fill(&mut r, &session.student_no);

@@ -13,7 +13,7 @@
 //! certificate levels of the stored catalog; each one that does not is reported on its school's
 //! row.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 use kaozheng_core::rules::{Citation, FeePolicy, FeeRules};
@@ -99,8 +99,11 @@ fn catalog_from_csv(text: &str, report: &mut ImportReport) -> Option<Catalog> {
             return None;
         }
     };
+    // In file order, with an index by id: a large file is read in linear time.
     let mut orgs: Vec<(EvaluationOrg, usize)> = Vec::new();
+    let mut org_index: HashMap<String, usize> = HashMap::new();
     let mut certs: Vec<(Certificate, usize)> = Vec::new();
+    let mut cert_index: HashMap<String, usize> = HashMap::new();
     for parsed in rows {
         let row = parsed.row;
         let r = match parsed.value {
@@ -132,14 +135,17 @@ fn catalog_from_csv(text: &str, report: &mut ImportReport) -> Option<Catalog> {
             pinyin: r.org_pinyin.clone(),
             url: r.org_url.clone(),
         };
-        match orgs.iter().find(|(o, _)| o.id == org.id) {
+        match org_index.get(&org.id).map(|i| &orgs[*i]) {
             Some((o, first)) if *o != org => report.reject(
                 row,
                 Some("org_id"),
                 format!("organisation columns differ from row {first}"),
             ),
             Some(_) => {}
-            None => orgs.push((org, row)),
+            None => {
+                org_index.insert(org.id.clone(), orgs.len());
+                orgs.push((org, row));
+            }
         }
         let level = match r.level.as_deref().map(|l| (l, XLevel::parse(l))) {
             None => None,
@@ -174,7 +180,7 @@ fn catalog_from_csv(text: &str, report: &mut ImportReport) -> Option<Catalog> {
             pinyin: r.certificate_pinyin.clone(),
             description: r.description.clone(),
         };
-        let index = match certs.iter().position(|(c, _)| c.id == cert.id) {
+        let index = match cert_index.get(&cert.id).copied() {
             Some(i) => {
                 if certs[i].0.name != cert.name
                     || certs[i].0.org_id != cert.org_id
@@ -192,6 +198,7 @@ fn catalog_from_csv(text: &str, report: &mut ImportReport) -> Option<Catalog> {
                 i
             }
             None => {
+                cert_index.insert(cert.id.clone(), certs.len());
                 certs.push((cert, row));
                 certs.len() - 1
             }
@@ -328,7 +335,7 @@ fn fees_from_csv(text: &str, report: &mut ImportReport) -> Option<FeeRules> {
     };
     let mut version: Option<(String, usize)> = None;
     let mut policies: BTreeMap<usize, FeePolicy> = BTreeMap::new();
-    let mut first_row: Vec<(String, usize)> = Vec::new();
+    let mut first_row: HashMap<String, usize> = HashMap::new();
     for parsed in rows {
         let row = parsed.row;
         let r = match parsed.value {
@@ -371,15 +378,15 @@ fn fees_from_csv(text: &str, report: &mut ImportReport) -> Option<FeeRules> {
             hardship_waived: r.hardship_waived,
             citations: Vec::new(),
         };
-        match first_row.iter().find(|(id, _)| *id == r.id) {
-            Some((_, first)) => {
+        match first_row.get(&r.id).copied() {
+            Some(first) => {
                 let p = policies
-                    .get_mut(first)
+                    .get_mut(&first)
                     .expect("recorded with its first row");
-                let same = FeePolicy {
-                    citations: Vec::new(),
-                    ..p.clone()
-                } == policy;
+                // Compared without the citations gathered so far (and without copying them).
+                let citations = std::mem::take(&mut p.citations);
+                let same = *p == policy;
+                p.citations = citations;
                 if same {
                     p.citations.push(citation);
                 } else {
@@ -391,7 +398,7 @@ fn fees_from_csv(text: &str, report: &mut ImportReport) -> Option<FeeRules> {
                 }
             }
             None => {
-                first_row.push((r.id, row));
+                first_row.insert(r.id, row);
                 let mut policy = policy;
                 policy.citations.push(citation);
                 policies.insert(row, policy);
@@ -446,6 +453,22 @@ fn rules_kind(asked: Option<&str>, text: &str, format: Format) -> Option<String>
     }
 }
 
+/// `("policies[0].province", "empty")` from `policies[0].province: empty`; a problem that does not
+/// start with a path (a JSON syntax error, which names its line) stays whole.
+fn split_path(problem: &str) -> (Option<&str>, &str) {
+    match problem.split_once(": ") {
+        Some((path, reason))
+            if !path.is_empty()
+                && path.bytes().all(|b| {
+                    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'[' | b']')
+                }) =>
+        {
+            (Some(path), reason)
+        }
+        _ => (None, problem),
+    }
+}
+
 pub async fn import_rules(
     ctx: &Ctx<'_>,
     text: &str,
@@ -488,7 +511,8 @@ pub async fn import_rules(
         Ok(p) => p,
         Err(problems) => {
             for p in problems {
-                report.reject(0, None, p);
+                let (field, reason) = split_path(&p);
+                report.reject(0, field, reason);
             }
             return Ok(report);
         }
@@ -605,6 +629,28 @@ mod tests {
             "{:?}",
             report.rejected
         );
+    }
+
+    #[test]
+    fn rule_problems_name_their_path() {
+        assert_eq!(
+            split_path("policies[0].province: empty"),
+            (Some("policies[0].province"), "empty")
+        );
+        assert_eq!(
+            split_path("expected value at line 1 column 1"),
+            (None, "expected value at line 1 column 1")
+        );
+        assert_eq!(
+            split_path("a b: c"),
+            (None, "a b: c"),
+            "a sentence is not a path"
+        );
+        let errs = crate::rules::parse::<FeeRules>(
+            r#"{"version": "v", "policies": [{"id": "p", "province": 3}]}"#,
+        )
+        .unwrap_err();
+        assert!(errs[0].starts_with("policies[0].province: "), "{errs:?}");
     }
 
     #[test]

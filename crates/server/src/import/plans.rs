@@ -2,6 +2,9 @@
 //! `GET /api/v1/plans`; `seats_left` and `state` are accepted and ignored, since the server counts
 //! seats and computes states). Times are RFC 3339 or `YYYY-MM-DD HH:MM` in China time.
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
 use chrono::{DateTime, Utc};
 use kaozheng_core::{ExamPlan, PlanPhase, XLevel};
 use serde::Deserialize;
@@ -88,7 +91,7 @@ pub async fn import(
     report.total = rows.len();
     let mut tx = ctx.begin().await?;
     let sites = db::sites::list(&mut *tx).await?;
-    let mut seen: Vec<(String, usize)> = Vec::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
     let mut valid: Vec<(ExamPlan, Option<ExamPlan>)> = Vec::new();
     for parsed in rows {
         let row = parsed.row;
@@ -140,10 +143,14 @@ pub async fn import(
         if r.fee_fen > MAX_FEE_FEN {
             report.reject(row, Some("fee_fen"), format!("at most {MAX_FEE_FEN} fen"));
         }
-        if let Some((_, first)) = seen.iter().find(|(id, _)| *id == r.id) {
-            report.reject(row, Some("id"), format!("duplicate of row {first}"));
+        match seen.entry(r.id.clone()) {
+            Entry::Occupied(first) => {
+                report.reject(row, Some("id"), format!("duplicate of row {}", first.get()))
+            }
+            Entry::Vacant(v) => {
+                v.insert(row);
+            }
         }
-        seen.push((r.id.clone(), row));
         let plan = ExamPlan {
             id: r.id,
             name: r.name,

@@ -35,6 +35,84 @@ pub fn utf8(bytes: &[u8]) -> Result<&str, Rejection> {
     })
 }
 
+/// Where the file has a NUL character: raw in the text (its line), or as `\u0000` in a JSON string
+/// (its record and path). No cell may hold one, and PostgreSQL cannot even compare text with one,
+/// so the file is refused before any row is looked up.
+pub fn nul_character(text: &str, format: Format) -> Option<Rejection> {
+    let reason = "contains a NUL character, which no cell may hold / 含有空字符（NUL）";
+    if let Some(at) = text.find('\0') {
+        let line = text[..at].bytes().filter(|b| *b == b'\n').count() + 1;
+        return Some(Rejection {
+            row: line,
+            field: None,
+            reason: reason.into(),
+        });
+    }
+    if format != Format::Json || !text.contains("\\u0000") {
+        return None;
+    }
+    fn find(v: &serde_json::Value, path: &mut String) -> bool {
+        match v {
+            serde_json::Value::String(s) => s.contains('\0'),
+            serde_json::Value::Array(items) => items.iter().enumerate().any(|(i, item)| {
+                let len = path.len();
+                path.push_str(&format!("[{i}]"));
+                let found = find(item, path);
+                if !found {
+                    path.truncate(len);
+                }
+                found
+            }),
+            serde_json::Value::Object(fields) => fields.iter().any(|(k, item)| {
+                let len = path.len();
+                path.push_str(&format!("{}{k}", if path.is_empty() { "" } else { "." }));
+                let found = k.contains('\0') || find(item, path);
+                if !found {
+                    path.truncate(len);
+                }
+                found
+            }),
+            _ => false,
+        }
+    }
+    // Malformed JSON is reported by the importer with its line and column.
+    let value: serde_json::Value = serde_json::from_str(text).ok()?;
+    let mut path = String::new();
+    if !find(&value, &mut path) {
+        return None;
+    }
+    // In an array of records the first index is the row (from 1); the rest names the field.
+    let (row, field) = match (value.is_array(), path.strip_prefix('[')) {
+        (true, Some(rest)) => {
+            let (index, field) = rest.split_once(']').unwrap_or((rest, ""));
+            let row = index.parse::<usize>().map_or(0, |i| i + 1);
+            (row, field.trim_start_matches('.').to_string())
+        }
+        _ => (0, path),
+    };
+    Some(Rejection {
+        row,
+        field: (!field.is_empty()).then_some(field),
+        reason: reason.into(),
+    })
+}
+
+/// Most records one file may hold. Every row is validated inside the import's write transaction,
+/// which holds SQLite's single write lock (registrations wait for it at most 30 seconds), so the
+/// file size bounds how long an import can keep students from registering; larger files are split.
+pub const MAX_RECORDS: usize = 100_000;
+
+fn too_many_records(row: usize) -> Rejection {
+    Rejection {
+        row,
+        field: None,
+        reason: format!(
+            "the file has more than {MAX_RECORDS} records; split it into smaller files / 记录超过 \
+             {MAX_RECORDS} 条，请拆分文件"
+        ),
+    }
+}
+
 /// The columns a CSV file of one kind has.
 pub struct Columns {
     pub required: &'static [&'static str],
@@ -73,6 +151,9 @@ fn named_field(message: &str) -> Option<String> {
 pub fn json_rows<T: DeserializeOwned>(text: &str) -> Result<Vec<Parsed<T>>, Rejection> {
     let values: Vec<serde_json::Value> = serde_json::from_str(text)
         .map_err(|e| whole_file(format!("not a JSON array of records: {e}")))?;
+    if values.len() > MAX_RECORDS {
+        return Err(too_many_records(MAX_RECORDS + 1));
+    }
     Ok(values
         .into_iter()
         .enumerate()
@@ -136,8 +217,17 @@ pub fn csv_rows<T: DeserializeOwned>(
         return Err(problems);
     }
     let mut out = Vec::new();
+    let mut lines = LineCounter::default();
     for (i, record) in rdr.records().enumerate() {
         let fallback_row = i + 2;
+        if i == MAX_RECORDS {
+            let row = record
+                .as_ref()
+                .ok()
+                .and_then(|r| r.position())
+                .map_or(fallback_row, |p| lines.line_at(text, p.byte()));
+            return Err(vec![too_many_records(row)]);
+        }
         let record = match record {
             Ok(r) => r,
             Err(e) => {
@@ -155,7 +245,7 @@ pub fn csv_rows<T: DeserializeOwned>(
         };
         let row = record
             .position()
-            .map_or(fallback_row, |p| line_at(text, p.byte()));
+            .map_or(fallback_row, |p| lines.line_at(text, p.byte()));
         let cells = headers
             .iter()
             .zip(record.iter())
@@ -175,15 +265,35 @@ pub fn csv_rows<T: DeserializeOwned>(
     Ok(out)
 }
 
-/// The 1-based line of the record starting at `byte`. The csv crate counts neither the blank
-/// lines it skips in its line numbers nor in the record's start offset, so they are skipped here.
-fn line_at(text: &str, byte: u64) -> usize {
-    let bytes = text.as_bytes();
-    let mut start = usize::try_from(byte).map_or(bytes.len(), |b| b.min(bytes.len()));
-    while start < bytes.len() && matches!(bytes[start], b'\n' | b'\r') {
-        start += 1;
+/// Line numbers of records, counted as the reader moves forward: each call counts only the text
+/// since the previous record, so numbering a whole file is linear in its size.
+#[derive(Default)]
+struct LineCounter {
+    /// Bytes counted so far and the newlines among them.
+    pos: usize,
+    newlines: usize,
+}
+
+impl LineCounter {
+    /// The 1-based line of the record starting at `byte`. The csv crate counts neither the blank
+    /// lines it skips in its line numbers nor in the record's start offset, so they are skipped
+    /// here. Records come in file order; an earlier offset starts the count again.
+    fn line_at(&mut self, text: &str, byte: u64) -> usize {
+        let bytes = text.as_bytes();
+        let mut start = usize::try_from(byte).map_or(bytes.len(), |b| b.min(bytes.len()));
+        while start < bytes.len() && matches!(bytes[start], b'\n' | b'\r') {
+            start += 1;
+        }
+        if start < self.pos {
+            *self = LineCounter::default();
+        }
+        self.newlines += bytes[self.pos..start]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count();
+        self.pos = start;
+        self.newlines + 1
     }
-    bytes[..start].iter().filter(|b| **b == b'\n').count() + 1
 }
 
 fn csv_reason(e: &csv::Error) -> String {
@@ -611,6 +721,23 @@ mod tests {
         assert!(check_id(&mut r, 2, "id", "demo-site.1_a", 64));
         assert!(!check_id(&mut r, 2, "id", "考点1", 64));
         assert!(!check_id(&mut r, 2, "id", "_x", 64));
+    }
+
+    #[test]
+    fn nul_characters_are_found_raw_or_escaped() {
+        let raw = nul_character("id,name\na,b\nc,d\0\n", Format::Csv).unwrap();
+        assert_eq!((raw.row, raw.field), (3, None));
+        let escaped = nul_character(
+            r#"[{"id": "a"}, {"id": "b", "n": {"x": "\u0000"}}]"#,
+            Format::Json,
+        )
+        .unwrap();
+        assert_eq!((escaped.row, escaped.field.as_deref()), (2, Some("n.x")));
+        let doc =
+            nul_character(r#"{"version": "v", "policies": ["a\u0000"]}"#, Format::Json).unwrap();
+        assert_eq!((doc.row, doc.field.as_deref()), (0, Some("policies[0]")));
+        assert!(nul_character(r#"[{"id": "\\u0000"}]"#, Format::Json).is_none());
+        assert!(nul_character("id\na\n", Format::Csv).is_none());
     }
 
     #[test]

@@ -5,6 +5,8 @@
 //! pass mark is. JSON: an array of `{ticket_no, modules: [ModuleResult], certificate_no?,
 //! issued_on?}`. Scores are 0–100 with at most two decimals.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use kaozheng_core::Module;
 use kaozheng_core::model::{ModuleResult, RegistrationStatus, Score};
@@ -153,8 +155,8 @@ pub async fn import(
     };
     report.total = rows.len();
     let mut tx = ctx.begin().await?;
-    let mut seen_tickets: Vec<(String, usize)> = Vec::new();
-    let mut seen_certs: Vec<(String, usize)> = Vec::new();
+    let mut seen_tickets: HashMap<String, usize> = HashMap::new();
+    let mut seen_certs: HashMap<String, usize> = HashMap::new();
     let mut valid: Vec<(StoredResult, Option<StoredResult>)> = Vec::new();
     for parsed in rows {
         let row = parsed.row;
@@ -169,10 +171,10 @@ pub async fn import(
         if r.ticket_no.is_empty() || !r.ticket_no.bytes().all(|b| b.is_ascii_digit()) {
             report.reject(row, Some("ticket_no"), "a ticket number has digits only");
         }
-        if let Some((_, first)) = seen_tickets.iter().find(|(t, _)| *t == r.ticket_no) {
+        let first = *seen_tickets.entry(r.ticket_no.clone()).or_insert(row);
+        if first != row {
             report.reject(row, Some("ticket_no"), format!("duplicate of row {first}"));
         }
-        seen_tickets.push((r.ticket_no.clone(), row));
         if r.modules.is_empty() {
             report.reject(row, Some("modules"), "a result needs at least one module");
         }
@@ -201,14 +203,14 @@ pub async fn import(
                     "only a passed result has a certificate number",
                 );
             }
-            if let Some((_, first)) = seen_certs.iter().find(|(c, _)| c == no) {
+            let first = *seen_certs.entry(no.clone()).or_insert(row);
+            if first != row {
                 report.reject(
                     row,
                     Some("certificate_no"),
                     format!("duplicate of row {first}"),
                 );
             }
-            seen_certs.push((no.clone(), row));
         }
         let registration = db::registrations::by_ticket(&mut *tx, &r.ticket_no).await?;
         let Some((reg, _student)) = registration else {

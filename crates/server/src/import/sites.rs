@@ -1,5 +1,8 @@
 //! Exam sites: CSV `id,name,province,city,address` or a JSON array of the API's `Site`.
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
 use kaozheng_core::Site;
 use serde::Deserialize;
 
@@ -37,8 +40,12 @@ pub async fn import(
     };
     report.total = rows.len();
     let mut tx = ctx.begin().await?;
-    let stored = db::sites::list(&mut *tx).await?;
-    let mut seen: Vec<(String, usize)> = Vec::new();
+    let stored: HashMap<String, Site> = db::sites::list(&mut *tx)
+        .await?
+        .into_iter()
+        .map(|s| (s.id.clone(), s))
+        .collect();
+    let mut seen: HashMap<String, usize> = HashMap::new();
     let mut valid = Vec::new();
     for parsed in rows {
         let row = parsed.row;
@@ -59,11 +66,15 @@ pub async fn import(
         ] {
             check_text(&mut report, row, field, value, max);
         }
-        if let Some((_, first)) = seen.iter().find(|(id, _)| *id == r.id) {
-            report.reject(row, Some("id"), format!("duplicate of row {first}"));
+        match seen.entry(r.id.clone()) {
+            Entry::Occupied(first) => {
+                report.reject(row, Some("id"), format!("duplicate of row {}", first.get()))
+            }
+            Entry::Vacant(v) => {
+                v.insert(row);
+            }
         }
-        seen.push((r.id.clone(), row));
-        if let Some(old) = stored.iter().find(|s| s.id == r.id)
+        if let Some(old) = stored.get(&r.id)
             && old.province != r.province
         {
             let plans: i64 = sqlx::query_scalar(
@@ -95,7 +106,7 @@ pub async fn import(
         return Ok(report);
     }
     for site in valid {
-        match stored.iter().find(|s| s.id == site.id) {
+        match stored.get(&site.id) {
             Some(old) if *old == site => report.count(false),
             Some(_) => {
                 db::sites::update(&mut *tx, &site).await?;

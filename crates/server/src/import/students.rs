@@ -13,6 +13,7 @@
 //! changes nothing and never resets anyone's password (`kaozheng-server student-password` does).
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use chrono::NaiveDate;
 use kaozheng_core::SchoolLevel;
@@ -135,7 +136,7 @@ pub async fn import(
     }
 
     let mut tx = ctx.begin().await?;
-    let mut seen: Vec<(String, usize)> = Vec::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
     let mut valid: Vec<(Student, Option<Student>, Option<String>)> = Vec::new();
     for parsed in rows {
         let row = parsed.row;
@@ -157,10 +158,16 @@ pub async fn import(
         let courses = r
             .passed_courses
             .map(|codes| course_codes(&mut report, row, codes));
-        if let Some((_, first)) = seen.iter().find(|(no, _)| *no == r.student_no) {
-            report.reject(row, Some("student_no"), format!("duplicate of row {first}"));
+        match seen.entry(r.student_no.clone()) {
+            Entry::Occupied(first) => report.reject(
+                row,
+                Some("student_no"),
+                format!("duplicate of row {}", first.get()),
+            ),
+            Entry::Vacant(v) => {
+                v.insert(row);
+            }
         }
-        seen.push((r.student_no.clone(), row));
         let stored = db::students::get(&mut *tx, &r.student_no).await?;
         if stored.is_none() {
             match &r.password {

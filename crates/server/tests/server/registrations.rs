@@ -316,3 +316,76 @@ on_both! {
         assert_eq!((past.status, past.code().as_str()), (StatusCode::FORBIDDEN, "window_closed"));
     }
 }
+
+/// A client that leaves while its registration waits for the database (a phone losing signal)
+/// must not wedge the connection it left behind: the registration still completes, the retry
+/// with the same `client_id` gets it, and later writes succeed. SQLite only: another writer
+/// holding the database is what makes the request wait.
+#[tokio::test]
+async fn a_client_leaving_mid_registration_loses_and_breaks_nothing() {
+    let t = TestApp::new().await;
+    let li = t.login("TJ2024002").await;
+    let liu = t.login("TJ2024004").await;
+    let plan = "demo-sensor-network-intermediate";
+    let writer = t.state.db.begin_write().await.unwrap();
+    let left = tokio::time::timeout(
+        std::time::Duration::from_millis(300),
+        register(&t, &li, "left-mid-write", plan),
+    )
+    .await;
+    assert!(
+        left.is_err(),
+        "the request should still be waiting for the database"
+    );
+    writer.rollback().await.unwrap();
+
+    let retry = register(&t, &li, "left-mid-write", plan).await;
+    assert!(retry.status.is_success(), "{}", retry.text());
+    let mine = t.get_as("/api/v1/registrations", &li).await.json();
+    let count = mine["registrations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["client_id"] == "left-mid-write")
+        .count();
+    assert_eq!(count, 1, "{mine}");
+    let other = register(&t, &liu, "after-left", "demo-bim-primary").await;
+    assert_eq!(other.status, StatusCode::CREATED, "{}", other.text());
+    let id = other.json()["id"].as_str().unwrap().to_string();
+    let cancelled = t
+        .delete_as(&format!("/api/v1/registrations/{id}"), &liu)
+        .await;
+    assert_eq!(cancelled.status, StatusCode::OK, "{}", cancelled.text());
+    // Clients leaving at every point of their transaction.
+    // Clients leaving while they wait for the write lock, on many pooled connections at once.
+    let writer = t.state.db.begin_write().await.unwrap();
+    let mut leaving = tokio::task::JoinSet::new();
+    for i in 0..12u64 {
+        let req = axum::http::Request::post("/api/v1/registrations")
+            .header("authorization", format!("Bearer {li}"))
+            .header("content-type", "application/json")
+            .body(axum::body::Body::from(
+                json!({"client_id": format!("leaving-{i}"), "plan_id": plan}).to_string(),
+            ))
+            .unwrap();
+        let app = t.app.clone();
+        leaving.spawn(async move {
+            let call = tower::ServiceExt::oneshot(app, req);
+            let _ = tokio::time::timeout(std::time::Duration::from_millis(50 + i * 10), call).await;
+        });
+    }
+    leaving.join_all().await;
+    writer.rollback().await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    // Every pooled connection still takes a write.
+    for _ in 0..16 {
+        t.state
+            .db
+            .begin_write()
+            .await
+            .unwrap()
+            .commit()
+            .await
+            .unwrap();
+    }
+}
