@@ -82,6 +82,14 @@ pub struct Texts {
     pub catalog_rejected: &'static str,
     pub skipped_records: fn(usize) -> String,
     pub dismiss: &'static str,
+    pub reload_page: &'static str,
+    pub storage_restored: fn(usize) -> String,
+    pub storage_lost_changes: &'static str,
+    pub change_register: &'static str,
+    pub change_feedback: &'static str,
+    pub storage_persisted: &'static str,
+    pub storage_not_persisted: &'static str,
+    pub register_not_saved: &'static str,
 
     pub home_title: &'static str,
     pub home_search_label: &'static str,
@@ -316,6 +324,16 @@ pub const ZH: Texts = Texts {
     catalog_rejected: "收到的证书目录有误，已保留上次的目录：",
     skipped_records: |n| format!("有 {n} 条本地记录已损坏，已跳过"),
     dismiss: "关闭",
+    reload_page: "刷新本页",
+    storage_restored: |n| {
+        format!("浏览器清除了本机的离线数据。本页保留的 {n} 项未发送的更改已重新保存，会照常发送。")
+    },
+    storage_lost_changes: "浏览器清除了本机的离线数据，以下更改没能重新保存，也没有发送到服务器。请联网后重新操作：",
+    change_register: "报名",
+    change_feedback: "证书评价",
+    storage_persisted: "离线数据已设为持久保存：浏览器不会自行清除。",
+    storage_not_persisted: "浏览器没有同意持久保存离线数据：存储空间不足时，它可能清除这些数据，包括还没发送的更改。请尽快联网发送。",
+    register_not_saved: "这次报名没有保存，也没有发送。已在排队的其他更改不受影响。",
 
     home_title: "接下来",
     home_search_label: "搜索证书",
@@ -561,6 +579,18 @@ pub const EN: Texts = Texts {
     catalog_rejected: "The catalog received was invalid; the last good one is kept: ",
     skipped_records: |n| format!("{n} damaged local records were skipped"),
     dismiss: "Dismiss",
+    reload_page: "Reload this page",
+    storage_restored: |n| {
+        format!(
+            "The browser deleted this phone's offline data. The {n} unsent change(s) this page still had are saved again and will be sent as usual."
+        )
+    },
+    storage_lost_changes: "The browser deleted this phone's offline data. These changes could not be saved again and never reached the server; please make them again when online:",
+    change_register: "Registration",
+    change_feedback: "Certificate feedback",
+    storage_persisted: "Offline data is kept persistently: the browser will not clear it on its own.",
+    storage_not_persisted: "The browser did not agree to keep offline data persistently: when space runs low it may clear it, unsent changes included. Go online soon to send them.",
+    register_not_saved: "This registration was neither saved nor sent. Changes already queued are not affected.",
 
     home_title: "What's next",
     home_search_label: "Search certificates",

@@ -4,3 +4,4 @@ pub mod account;
 pub mod catalog;
 pub mod clock;
 pub mod network;
+pub mod persistence;

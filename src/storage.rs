@@ -118,6 +118,8 @@ pub struct Db {
     db: Database,
     name: String,
     version: u32,
+    /// This open created the database (it did not exist: first start, or the browser deleted it).
+    created: bool,
     conn: Rc<Connection>,
     _on_version_change: Closure<dyn FnMut(web_sys::Event)>,
     _on_close: Closure<dyn FnMut(web_sys::Event)>,
@@ -152,6 +154,8 @@ struct OpenState {
     request: Option<web_sys::IdbOpenDbRequest>,
     upgrade_tx: Option<web_sys::IdbTransaction>,
     upgrade_error: Option<StorageError>,
+    /// The upgrade started from version 0: there was no database.
+    created: bool,
 }
 
 impl Db {
@@ -194,7 +198,9 @@ impl Db {
         let on_upgrade = {
             let state = state.clone();
             move |event: indexed_db_futures::database::VersionChangeEvent, db: Database| async move {
-                let result = run_upgrade(&state, event.old_version() as u32, version, &db).await;
+                let old_version = event.old_version() as u32;
+                state.borrow_mut().created = old_version == 0;
+                let result = run_upgrade(&state, old_version, version, &db).await;
                 result.map_err(|e| {
                     let message = e.to_string();
                     state.borrow_mut().upgrade_error = Some(e);
@@ -210,6 +216,7 @@ impl Db {
             .build()?;
         state.borrow_mut().request = Some(request.as_sys().clone());
 
+        let opened = state.clone();
         // The request runs to its end on its own task: after `blocked` the caller has its answer,
         // but dropping the request would unhook the upgrade handler while the upgrade is pending.
         wasm_bindgen_futures::spawn_local(async move {
@@ -229,10 +236,11 @@ impl Db {
         let db = receive
             .await
             .map_err(|_| StorageError::Other("the open request was dropped".into()))??;
-        Ok(Db::wrap(db, name, version))
+        let created = opened.borrow().created;
+        Ok(Db::wrap(db, name, version, created))
     }
 
-    fn wrap(db: Database, name: &str, version: u32) -> Db {
+    fn wrap(db: Database, name: &str, version: u32, created: bool) -> Db {
         let conn = Rc::new(Connection::default());
         let raw: web_sys::IdbDatabase = (**db.as_sys()).clone();
         let on_version_change = Closure::<dyn FnMut(web_sys::Event)>::new({
@@ -253,6 +261,7 @@ impl Db {
             db,
             name: name.into(),
             version,
+            created,
             conn,
             _on_version_change: on_version_change,
             _on_close: on_close,
@@ -266,6 +275,13 @@ impl Db {
     /// The schema version this connection reads and writes.
     pub fn version(&self) -> u32 {
         self.version
+    }
+
+    /// Whether this open created the database. After a lost connection, a reopened database that
+    /// was just created means the browser deleted the old one (site data cleared, storage evicted):
+    /// whatever the page still holds in memory is all that is left of it.
+    pub fn created(&self) -> bool {
+        self.created
     }
 
     /// Why the connection is gone, once another tab's upgrade or the browser has closed it.

@@ -1,15 +1,22 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use leptos_router::components::A;
+
+use crate::components::restored_notice::RestoredNotice;
 use crate::format;
-use crate::i18n::{tr, use_i18n};
+use crate::i18n::{Locale, tr, use_i18n};
+use crate::state::account::use_account;
 use crate::state::catalog::{SyncProblem, use_catalog};
 use crate::state::clock::use_now;
 use crate::state::network::use_network;
+use crate::storage::StorageError;
 
-/// Online/offline, when the data was last updated, and any problem with syncing or storage.
+/// Online/offline, when the data was last updated, how many changes wait to be sent, and any
+/// problem with syncing or storage.
 ///
-/// Problems are shown, never swallowed: a failed refresh keeps the saved data and says so.
+/// Problems are shown, never swallowed: a failed refresh keeps the saved data and says so; a
+/// database another tab upgraded asks for a reload.
 #[component]
 pub fn SyncStatus() -> impl IntoView {
     let i18n = use_i18n();
@@ -17,6 +24,8 @@ pub fn SyncStatus() -> impl IntoView {
     let st = use_catalog();
     let net = use_network();
     let now = use_now();
+    let acc = use_account();
+    let pending = move || acc.outbox.with(|o| o.len());
 
     let offline = move || !net.online.get() || st.problem.get() == Some(SyncProblem::Unreachable);
     let updated = move || match st.synced_at.get() {
@@ -54,10 +63,33 @@ pub fn SyncStatus() -> impl IntoView {
     };
     let storage = move || {
         st.storage_error.get().map(|e| {
+            let message = match i18n.locale.get() {
+                Locale::Zh => e.zh(),
+                Locale::En => e.to_string(),
+            };
+            // This page's connection is gone for good: only a reload (newer code) helps.
+            let gone = matches!(
+                e,
+                StorageError::VersionChanged | StorageError::Closed | StorageError::Blocked
+            );
             view! {
                 <p class="status-problem" role="alert" data-testid="storage-error">
-                    {t().storage_failed}
-                    {e}
+                    <span class="problem-text">
+                        {(!gone).then(|| t().storage_failed)}
+                        {message}
+                    </span>
+                    {gone.then(|| view! {
+                        <button
+                            type="button"
+                            class="link-button"
+                            data-testid="reload-app"
+                            on:click=move |_| {
+                                let _ = window().location().reload();
+                            }
+                        >
+                            {tr(|t| t.reload_page)}
+                        </button>
+                    })}
                 </p>
             }
         })
@@ -89,9 +121,15 @@ pub fn SyncStatus() -> impl IntoView {
                     <span class="status-sep" aria-hidden="true">"·"</span>
                     <span class="syncing">{tr(|t| t.syncing)}</span>
                 </Show>
+                <Show when=move || { pending() > 0 }>
+                    <A href="/me/registrations" attr:class="badge" attr:data-testid="pending-count">
+                        {move || (t().pending_changes)(pending())}
+                    </A>
+                </Show>
             </p>
             {problem}
             {storage}
+            <RestoredNotice/>
             {skipped}
         </section>
     }

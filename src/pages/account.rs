@@ -8,6 +8,7 @@ use leptos_router::hooks::use_navigate;
 
 use crate::calendar::{self, CalendarEntry};
 use crate::components::sign_in_required::SignInRequired;
+use crate::components::storage_persistence::StoragePersistence;
 use crate::i18n::{tr, use_i18n};
 use crate::notify;
 use crate::state::account::{phone_registrations, use_account};
@@ -162,6 +163,7 @@ pub fn AccountPage() -> impl IntoView {
             <SignInRequired>
                 <h2>{tr(|t| t.profile)}</h2>
                 {profile}
+                <StoragePersistence/>
                 <nav class="link-list" aria-label=tr(|t| t.nav_me)>
                     <A href="/me/registrations">{tr(|t| t.my_registrations)}</A>
                     <A href="/results">{tr(|t| t.my_results)}</A>

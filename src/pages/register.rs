@@ -13,6 +13,7 @@ use crate::i18n::{tr, use_i18n};
 use crate::state::account::{phone_registrations, use_account};
 use crate::state::catalog::use_catalog;
 use crate::state::clock::use_now;
+use crate::storage::StorageError;
 
 /// Registering for one exam plan: the plan, the eligibility verdict and the fee, both worked out on
 /// the phone by the same core rules the server applies, then "confirm" queues it (offline too).
@@ -30,7 +31,7 @@ pub fn RegisterPage() -> impl IntoView {
         st.plans.with(|p| p.iter().find(|p| p.id == id).cloned())
     });
     let busy = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<StorageError>);
 
     let refusals = Memo::new(move |_| {
         let plan = plan.get()?;
@@ -67,7 +68,7 @@ pub fn RegisterPage() -> impl IntoView {
         spawn_local(async move {
             match acc.register(&p).await {
                 Ok(_) => navigate("/me/registrations", Default::default()),
-                Err(e) => error.set(Some(e.to_string())),
+                Err(e) => error.set(Some(e)),
             }
             busy.set(false);
         });
@@ -146,7 +147,17 @@ pub fn RegisterPage() -> impl IntoView {
                 </section>
             })}
             {full.then(|| view! { <p class="status-problem">{tr(|t| t.full)}</p> })}
-            {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+            {move || error.get().map(|e| {
+                let message = match i18n.locale.get() {
+                    crate::i18n::Locale::Zh => e.zh(),
+                    crate::i18n::Locale::En => e.to_string(),
+                };
+                view! {
+                    <p class="form-error" role="alert" data-testid="register-error">
+                        {message} " " {tr(|t| t.register_not_saved)}
+                    </p>
+                }
+            })}
             <button
                 type="button"
                 class="button button-wide"

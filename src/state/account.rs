@@ -43,15 +43,30 @@ pub struct Account {
     /// The last problem reaching the server for personal data, shown on the account pages.
     pub problem: RwSignal<Option<String>>,
     pub loaded: RwSignal<bool>,
+    /// What became of unsent changes when the browser deleted the database under the page.
+    pub restored: RwSignal<Option<Restored>>,
+    /// Whether the browser keeps this site's storage until the student clears it (`None`: not
+    /// asked or not supported).
+    pub persisted: RwSignal<Option<bool>>,
     catalog: CatalogState,
     tab_id: StoredValue<String>,
     flushing: StoredValue<bool>,
-    /// A sync was asked for while one ran: run once more when it ends, so nothing waits for the
-    /// next trigger.
-    again: StoredValue<bool>,
+    /// A sync was asked for while one ran: run once more when it ends (manually if any of the
+    /// requests was manual), so nothing waits for the next trigger.
+    again: StoredValue<Option<bool>>,
     /// Results were synced before on this phone, so new ones are news.
     results_synced: StoredValue<bool>,
     timer: StoredValue<Option<gloo_timers::callback::Timeout>, LocalStorage>,
+}
+
+/// The outcome of writing the page's unsent changes back into a recreated database.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Restored {
+    /// Unsent changes stored again (they will be sent as usual).
+    pub kept: usize,
+    /// Unsent changes that could not be stored again: they are gone, and the student is told
+    /// which.
+    pub lost: Vec<OutboxEntry>,
 }
 
 /// The registrations the phone believes in, as core records for the eligibility rules: the server's
@@ -130,10 +145,12 @@ pub fn provide_account(catalog: CatalogState, network: Network) -> Account {
         feedback_problem: RwSignal::new(None),
         problem: RwSignal::new(None),
         loaded: RwSignal::new(false),
+        restored: RwSignal::new(None),
+        persisted: RwSignal::new(None),
         catalog,
         tab_id: StoredValue::new(tab_id()),
         flushing: StoredValue::new(false),
-        again: StoredValue::new(false),
+        again: StoredValue::new(None),
         results_synced: StoredValue::new(false),
         timer: StoredValue::new_local(None),
     };
@@ -157,6 +174,16 @@ pub fn provide_account(catalog: CatalogState, network: Network) -> Account {
         }
         online
     });
+    catalog.on_recreated(Rc::new(move |db| {
+        Box::pin(async move { acc.restore(&db).await })
+    }));
+    Effect::new(move |prev: Option<u32>| {
+        let n = catalog.reconnected.get();
+        if prev.is_some_and(|p| p != n) {
+            spawn_local(acc.sync(false));
+        }
+        n
+    });
     let visible = window_event_listener(leptos::ev::visibilitychange, move |_| {
         if !document().hidden() {
             spawn_local(acc.sync(false));
@@ -177,7 +204,52 @@ impl Account {
     }
 
     fn storage_failed(&self, e: StorageError) {
-        self.catalog.storage_error.set(Some(e.to_string()));
+        self.catalog.storage_failed(e);
+    }
+
+    /// The database was deleted underneath the page (see [`CatalogState::reopen`]): stores the
+    /// session, registrations and unsent changes this page holds into the new one, all or none.
+    /// When they cannot be stored, each unsent change is reported as lost; the lists then show
+    /// what the server has.
+    async fn restore(self, db: &Db) {
+        let session = self.session.get_untracked();
+        let regs = self.registrations.get_untracked();
+        let entries = self.outbox.get_untracked();
+        let restored = db
+            .restore_personal(session.as_deref(), &regs, &entries)
+            .await;
+        if let Err(e) = &restored {
+            self.storage_failed(e.clone());
+            // The session alone is small and lets the student go on online.
+            if let Some(s) = &session {
+                let _ = db.save_session(s).await;
+            }
+        }
+        if !entries.is_empty() {
+            let lost = match restored {
+                Ok(()) => Vec::new(),
+                Err(_) => entries.to_vec(),
+            };
+            self.restored.set(Some(Restored {
+                kept: entries.len() - lost.len(),
+                lost,
+            }));
+        }
+        self.reload_local(db).await;
+    }
+
+    /// Asks the browser to keep this site's data until the student clears it (else it may evict
+    /// it under storage pressure, or after 7 days without a visit in Safari, with unsent changes
+    /// in it). Asked once the student has something worth keeping, never at first paint.
+    fn keep_storage(self, ask: bool) {
+        if self.persisted.get_untracked() == Some(true) {
+            return;
+        }
+        spawn_local(async move {
+            if let Some(granted) = crate::state::persistence::persist(ask).await {
+                self.persisted.set(Some(granted));
+            }
+        });
     }
 
     pub fn student(&self) -> Option<Student> {
@@ -205,6 +277,7 @@ impl Account {
                 let now = Utc::now();
                 if let Some(s) = &s {
                     self.expired.set(s.expires_at <= now);
+                    self.keep_storage(false);
                 }
                 self.session.set(s.map(Arc::new));
             }
@@ -255,6 +328,7 @@ impl Account {
         }
         self.session.set(Some(Arc::new(session)));
         self.expired.set(false);
+        self.keep_storage(true);
         spawn_local(self.sync(false));
         Ok(())
     }
@@ -298,8 +372,16 @@ impl Account {
             now,
         );
         let queued = db.enqueue(&local, &entry).await?;
+        if queued {
+            // In memory at once: if the database is deleted before the reload below reads it
+            // back, this copy is what gets restored.
+            self.registrations
+                .update(|r| Arc::make_mut(r).push(local.clone()));
+            self.outbox.update(|o| Arc::make_mut(o).push(entry));
+        }
         self.reload_local(&db).await;
         if queued {
+            self.keep_storage(true);
             spawn_local(self.sync(false));
         }
         Ok(queued.then_some(local))
@@ -314,31 +396,34 @@ impl Account {
         else {
             return Ok(());
         };
-        match &local.registration {
-            Some(server) => {
-                let entry = OutboxEntry::new(
-                    new_uuid(),
-                    Action::Cancel {
-                        client_id: client_id.to_string(),
-                        registration_id: server.id.clone(),
-                    },
-                    Utc::now(),
-                );
-                db.enqueue_cancel(client_id, &entry).await?;
-            }
-            // Never reached the server: withdrawing it locally is enough, but the register entry may
-            // be in flight, so it is cancelled after it lands (see `settle_register`).
-            None => {
-                let entry = OutboxEntry::new(
-                    new_uuid(),
-                    Action::Cancel {
-                        client_id: client_id.to_string(),
-                        registration_id: String::new(),
-                    },
-                    Utc::now(),
-                );
-                db.enqueue_cancel(client_id, &entry).await?;
-            }
+        // A registration that has not reached the server yet has no server id: the flusher looks
+        // it up once its register entry is answered (see `late_cancel`).
+        let registration_id = local
+            .registration
+            .as_ref()
+            .map(|r| r.id.clone())
+            .unwrap_or_default();
+        let now = Utc::now();
+        let entry = OutboxEntry::new(
+            new_uuid(),
+            Action::Cancel {
+                client_id: client_id.to_string(),
+                registration_id,
+            },
+            now,
+        );
+        if db.enqueue_cancel(client_id, &entry).await? {
+            // In memory at once, as in `register`.
+            self.registrations.update(|r| {
+                if let Some(r) = Arc::make_mut(r)
+                    .iter_mut()
+                    .find(|r| r.client_id == client_id)
+                {
+                    r.state = LocalState::CancelQueued;
+                    r.updated_at = now;
+                }
+            });
+            self.outbox.update(|o| Arc::make_mut(o).push(entry));
         }
         self.reload_local(&db).await;
         spawn_local(self.sync(false));
@@ -411,7 +496,8 @@ impl Account {
     /// fee rules from the server. Only one tab sends at a time.
     pub async fn sync(self, manual: bool) {
         if self.flushing.get_value() {
-            self.again.set_value(true);
+            let manual = manual || self.again.get_value() == Some(true);
+            self.again.set_value(Some(manual));
             return;
         }
         let Some(db) = self.db() else {
@@ -438,8 +524,8 @@ impl Account {
         self.pull(&db).await;
         self.reload_local(&db).await;
         self.flushing.set_value(false);
-        if self.again.get_value() {
-            self.again.set_value(false);
+        if let Some(manual) = self.again.get_value() {
+            self.again.set_value(None);
             spawn_local(self.sync(manual));
             return;
         }
@@ -451,9 +537,16 @@ impl Account {
             Ok(e) => e.value,
             Err(e) => return self.storage_failed(e),
         };
+        // Registrations whose register entry waits (backing off): their cancels wait too, or a
+        // cancel could settle locally while the registration still reaches the server after it.
+        let mut waiting: Vec<String> = Vec::new();
         for mut entry in entries {
             let now = Utc::now();
-            if !manual && !entry.is_due(now) {
+            let blocked = matches!(&entry.action, Action::Cancel { client_id, .. } if waiting.contains(client_id));
+            if blocked || (!manual && !entry.is_due(now)) {
+                if let Action::Register { .. } = entry.action {
+                    waiting.push(entry.id.clone());
+                }
                 continue;
             }
             let Some(token) = self.token().filter(|_| !self.expired.get_untracked()) else {
@@ -464,7 +557,7 @@ impl Account {
                 Action::Register { plan_id } => api::register(&token, &entry.id, plan_id).await,
                 Action::Cancel {
                     registration_id, ..
-                } if registration_id.is_empty() => self.late_cancel(db, &entry, &token).await,
+                } if registration_id.is_empty() => self.late_cancel(&entry, &token).await,
                 Action::Cancel {
                     registration_id, ..
                 } => api::cancel(&token, registration_id).await,
@@ -488,6 +581,8 @@ impl Account {
             self.sending.set(None);
             let (status, body) = match answer {
                 Ok(a) => (Some(a.status), a.body),
+                // An error status from a lookup before the request (`late_cancel`) counts as its answer.
+                Err(ApiError::Status { status, message }) => (Some(status), message),
                 Err(e) => (None, e.to_string()),
             };
             match outbox::classify(status) {
@@ -514,31 +609,34 @@ impl Account {
         }
     }
 
-    /// A cancel queued before its registration reached the server: if the registration has since
-    /// been confirmed, cancel it on the server; if it never will be, the local withdrawal is enough.
-    async fn late_cancel(
-        &self,
-        db: &Db,
-        entry: &OutboxEntry,
-        token: &str,
-    ) -> Result<api::Answer, ApiError> {
+    /// A cancel queued before its registration was confirmed. Its register entry has been
+    /// answered by now (a cancel never overtakes it), but that answer may have been lost, or
+    /// settled by another tab: only the server knows whether the registration exists, so it is
+    /// asked when this page does not know the server's id. A confirmed one is cancelled; one the
+    /// server does not hold needs nothing more.
+    async fn late_cancel(&self, entry: &OutboxEntry, token: &str) -> Result<api::Answer, ApiError> {
         let Action::Cancel { client_id, .. } = &entry.action else {
             unreachable!("late_cancel is only called for cancels")
         };
-        let server_id = self.registrations.with_untracked(|r| {
+        let known = self.registrations.with_untracked(|r| {
             r.iter()
                 .find(|r| &r.client_id == client_id)
                 .and_then(|r| r.registration.as_ref().map(|s| s.id.clone()))
         });
+        let server_id = match known {
+            Some(id) => Some(id),
+            None => api::registrations(token)
+                .await?
+                .into_iter()
+                .find(|r| &r.client_id == client_id && r.is_confirmed())
+                .map(|r| r.id),
+        };
         match server_id {
             Some(id) => api::cancel(token, &id).await,
-            None => {
-                let _ = (db, entry);
-                Ok(api::Answer {
-                    status: 200,
-                    body: String::new(),
-                })
-            }
+            None => Ok(api::Answer {
+                status: 200,
+                body: String::new(),
+            }),
         }
     }
 

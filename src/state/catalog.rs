@@ -4,6 +4,8 @@
 //! the API with the stored ETag. A refresh that fails keeps what is on screen and says so; a catalog
 //! that fails validation is never stored.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -54,7 +56,10 @@ pub struct CatalogState {
     pub syncing: RwSignal<bool>,
     pub synced_at: RwSignal<Option<DateTime<Utc>>>,
     pub problem: RwSignal<Option<SyncProblem>>,
-    pub storage_error: RwSignal<Option<String>>,
+    /// The last storage failure, shown in the status line in the student's language.
+    pub storage_error: RwSignal<Option<StorageError>>,
+    /// Bumped each time a lost connection was replaced by a new one (personal data syncs then).
+    pub reconnected: RwSignal<u32>,
     /// Local records that could not be read and were skipped.
     pub skipped: RwSignal<usize>,
     pub fee_rules: RwSignal<Option<Arc<FeeRules>>>,
@@ -65,7 +70,15 @@ pub struct CatalogState {
     pub db_ready: RwSignal<bool>,
     etag: RwSignal<Option<String>>,
     db: StoredValue<Option<Rc<Db>>, LocalStorage>,
+    /// A lost connection is being replaced: failures of the dead one are expected, not news.
+    reopening: StoredValue<bool>,
+    /// Writes the signed-in student's records back into a database that was deleted underneath
+    /// the page (set by the account state, which holds them).
+    restore_personal: StoredValue<Option<RestoreHook>, LocalStorage>,
 }
+
+/// See [`CatalogState::on_recreated`].
+pub type RestoreHook = Rc<dyn Fn(Rc<Db>) -> Pin<Box<dyn Future<Output = ()>>>>;
 
 pub fn use_catalog() -> CatalogState {
     expect_context::<CatalogState>()
@@ -83,6 +96,7 @@ pub fn provide_catalog_state(network: Network) -> CatalogState {
         synced_at: RwSignal::new(None),
         problem: RwSignal::new(None),
         storage_error: RwSignal::new(None),
+        reconnected: RwSignal::new(0),
         skipped: RwSignal::new(0),
         fee_rules: RwSignal::new(None),
         grade_rules: RwSignal::new(None),
@@ -91,6 +105,8 @@ pub fn provide_catalog_state(network: Network) -> CatalogState {
         db_ready: RwSignal::new(false),
         etag: RwSignal::new(None),
         db: StoredValue::new_local(None),
+        reopening: StoredValue::new(false),
+        restore_personal: StoredValue::new_local(None),
     };
     provide_context(st);
 
@@ -162,8 +178,84 @@ impl CatalogState {
         self.db.get_value()
     }
 
-    fn storage_failed(&self, e: StorageError) {
-        self.storage_error.set(Some(e.to_string()));
+    /// Shows a storage failure, except the dead connection's own while it is being replaced.
+    pub fn storage_failed(&self, e: StorageError) {
+        let lost = matches!(e, StorageError::VersionChanged | StorageError::Closed);
+        if lost && self.reopening.get_value() {
+            return;
+        }
+        self.storage_error.set(Some(e));
+    }
+
+    /// Sets what writes the student's records back into a recreated database.
+    pub fn on_recreated(&self, hook: RestoreHook) {
+        self.restore_personal.set_value(Some(hook));
+    }
+
+    /// Uses `db` from now on, and reopens when its connection is lost.
+    fn adopt(self, db: Rc<Db>) {
+        db.on_connection_lost(move |_| {
+            self.reopening.set_value(true);
+            spawn_local(self.reopen());
+        });
+        self.db.set_value(Some(db));
+    }
+
+    /// The connection was lost: another tab upgraded or deleted the database, or the browser
+    /// closed it (site data cleared, storage evicted). Opening again tells which: a newer schema
+    /// refuses this code (VersionChanged: the page must be reloaded), a deleted database comes
+    /// back empty and gets what this page still holds (data, session, registrations, unsent
+    /// changes) before anything reads from it, then everything is synced again.
+    async fn reopen(self) {
+        let db = match Db::open().await {
+            Ok(db) => Rc::new(db),
+            Err(e) => {
+                self.reopening.set_value(false);
+                self.storage_failed(e);
+                return;
+            }
+        };
+        if db.created() {
+            self.save_memory(&db).await;
+            let hook = self.restore_personal.get_value();
+            if let Some(hook) = hook {
+                hook(db.clone()).await;
+            }
+        }
+        self.adopt(db);
+        self.reopening.set_value(false);
+        if matches!(
+            self.storage_error.get_untracked(),
+            Some(StorageError::VersionChanged | StorageError::Closed)
+        ) {
+            self.storage_error.set(None);
+        }
+        self.reconnected.update(|n| *n += 1);
+        spawn_local(self.refresh());
+    }
+
+    /// Saves the catalog, plans and sites on screen into a recreated database, so the app still
+    /// opens with them offline.
+    async fn save_memory(&self, db: &Db) {
+        let now = Utc::now();
+        let synced = self.synced_at.get_untracked().unwrap_or(now);
+        let catalog = self.catalog.get_untracked();
+        let etag = self.etag.get_untracked();
+        let mut result = Ok(());
+        if let Some(c) = catalog {
+            result = db.save_catalog(&c.catalog, etag.as_deref(), synced).await;
+        }
+        if result.is_ok() && self.plans_known.get_untracked() {
+            let plans = self.plans.get_untracked();
+            result = db.save_plans(&plans, synced, synced).await;
+        }
+        let sites = self.sites.get_untracked();
+        if result.is_ok() && !sites.is_empty() {
+            result = db.save_sites(&sites, synced).await;
+        }
+        if let Err(e) = result {
+            self.storage_failed(e);
+        }
     }
 
     async fn load_local(self) {
@@ -176,7 +268,7 @@ impl CatalogState {
                 return;
             }
         };
-        self.db.set_value(Some(db.clone()));
+        self.adopt(db.clone());
         self.db_ready.set(true);
         let mut skipped = 0;
         match db.load_catalog().await {

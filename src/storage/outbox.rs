@@ -114,6 +114,35 @@ impl Db {
         Ok(true)
     }
 
+    /// Writes back registrations and outbox entries a page still holds in memory after the
+    /// database was deleted underneath it (see [`Db::created`]), with the session when given, in
+    /// one transaction: all of them are stored again, or none (and the caller warns about each
+    /// entry). Records already stored under the same keys are replaced by the page's copy.
+    pub async fn restore_personal(
+        &self,
+        session: Option<&super::Session>,
+        registrations: &[LocalRegistration],
+        entries: &[OutboxEntry],
+    ) -> Result<(), StorageError> {
+        let codec = self.codec();
+        let tx = self.transaction_v3(
+            &[super::SESSION, REGISTRATIONS, OUTBOX],
+            TransactionMode::Readwrite,
+        )?;
+        if let Some(session) = session {
+            self.put_text(&tx, super::SESSION, super::personal::SESSION_KEY, session)?;
+        }
+        let store = self.store(&tx, REGISTRATIONS)?;
+        for reg in registrations {
+            put(&store, codec.encode(NO_ORDER, reg)?, reg.key()).map_err(|e| self.fail(e))?;
+        }
+        let store = self.store(&tx, OUTBOX)?;
+        for entry in entries {
+            put(&store, codec.encode(NO_ORDER, entry)?, &entry.id).map_err(|e| self.fail(e))?;
+        }
+        self.commit(tx).await
+    }
+
     /// The entries waiting to be sent, in sending order (oldest first, so a cancel never overtakes
     /// its registration). An entry that no longer decodes is reported in `skipped`: it will never
     /// be sent, and the student should be told.

@@ -13,7 +13,7 @@ use super::schema::{META, OUTBOX, PERSONAL_STORES, RESULTS, SESSION};
 use super::{Db, LEASE_KEY, Loaded, RESULTS_KEY, RecordsRequest, StorageError, delete, put};
 
 /// The key of the one record in `session`.
-const SESSION_KEY: &str = "current";
+pub(super) const SESSION_KEY: &str = "current";
 
 /// A signed-in student (`POST /auth/login` or `/auth/embed`), kept so the app opens signed in and
 /// offline. `Debug` leaves the token out, so it cannot end up in a log.

@@ -1,4 +1,4 @@
-import { expect, Page } from '@playwright/test';
+import { expect, BrowserContext, Page } from '@playwright/test';
 import { Server } from './server';
 
 /** Every demo account's password (printed by `serve --demo`, documented in the README). */
@@ -105,4 +105,50 @@ export async function personalRecords(page: Page): Promise<number> {
         };
       }),
   );
+}
+
+/**
+ * Opt-in watch over every page of a context: Content-Security-Policy violations (the
+ * `securitypolicyviolation` event and Chromium's "Refused to …" console errors), uncaught page
+ * errors and dialogs (`alert`, `confirm`: the app never opens one, injected script would). A spec
+ * attaches it to its contexts and calls `expectClean()` at the end, so a violation anywhere in the
+ * run fails the test that caused it.
+ */
+export class PageGuard {
+  readonly violations: string[] = [];
+  readonly pageErrors: string[] = [];
+  readonly dialogs: string[] = [];
+
+  async attach(context: BrowserContext): Promise<this> {
+    await context.exposeBinding('__kzCspViolation', (_source, text: string) => {
+      this.violations.push(text);
+    });
+    await context.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (e) => {
+        (window as any).__kzCspViolation(`${e.effectiveDirective} blocked ${e.blockedURI || 'inline'} at ${e.sourceFile}:${e.lineNumber}`);
+      });
+    });
+    for (const page of context.pages()) this.watch(page);
+    context.on('page', (page) => this.watch(page));
+    return this;
+  }
+
+  private watch(page: Page) {
+    page.on('console', (m) => {
+      if (m.type() === 'error' && /Content Security Policy|Refused to (execute|load|apply|connect|frame|evaluate)/.test(m.text())) {
+        this.violations.push(m.text());
+      }
+    });
+    page.on('pageerror', (e) => this.pageErrors.push(String(e)));
+    page.on('dialog', (d) => {
+      this.dialogs.push(`${d.type()}: ${d.message()}`);
+      d.dismiss().catch(() => {});
+    });
+  }
+
+  expectClean() {
+    expect(this.violations, 'CSP violations').toEqual([]);
+    expect(this.pageErrors, 'uncaught page errors').toEqual([]);
+    expect(this.dialogs, 'dialogs opened').toEqual([]);
+  }
 }
