@@ -3,7 +3,7 @@
 #   scripts/test.sh            everything (installs what is missing first)
 #   scripts/test.sh --quick    skip the browser tiers (wasm-bindgen-test, release build, Playwright)
 #   scripts/test.sh --long     the full reliability runs: 200 chaos scenarios, 100,000 fuzz cases per
-#                              parser, 20 server-kill rounds (adds about 25 minutes)
+#                              core parser, 5,000 per import kind, 20 server-kill rounds (adds about 30 minutes)
 # Logs of each step: target/test-logs/<step>.log
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -14,7 +14,7 @@ quick=0
 for a in "$@"; do
   case "$a" in
     --quick) quick=1 ;;
-    --long) export KZ_CHAOS_SCENARIOS=200 KZ_FUZZ_CASES=100000 KZ_KILL_ROUNDS=20 ;;
+    --long) export KZ_CHAOS_SCENARIOS=200 KZ_FUZZ_CASES=100000 KZ_IMPORT_FUZZ_CASES=5000 KZ_KILL_ROUNDS=20 ;;
     *) echo "unknown option $a" >&2; exit 2 ;;
   esac
 done

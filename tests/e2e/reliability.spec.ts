@@ -104,8 +104,7 @@ test('a tab closed or crashed mid-write leaves the registration and its outbox e
     await expect(tab.getByTestId('eligibility-ok')).toBeVisible();
     await expect(button).toBeEnabled();
     await button.scrollIntoViewIfNeeded();
-    await button.scrollIntoViewIfNeeded();
-  const box = (await button.boundingBox())!;
+    const box = (await button.boundingBox())!;
     const at = { x: box.x + box.width / 2, y: box.y + box.height / 2, button: 'left' as const, clickCount: 1 };
     const cdp = await context.newCDPSession(tab);
     await cdp.send('Input.dispatchMouseEvent', { type: 'mousePressed', ...at });

@@ -228,9 +228,7 @@ pub fn mutations() -> impl Strategy<Value = Vec<Mutation>> {
 
 /// Applies every mutation to `seed`.
 pub fn apply(seed: &[u8], mutations: &[Mutation]) -> Vec<u8> {
-    mutations
-        .iter()
-        .fold(seed.to_vec(), apply_one)
+    mutations.iter().fold(seed.to_vec(), apply_one)
 }
 
 fn at(i: &Index, len: usize) -> usize {

@@ -20,10 +20,8 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use sqlx::{Any, Transaction};
-
 use crate::auth::password::Passwords;
-use crate::db::{Db, DbResult, meta};
+use crate::db::{Db, DbResult, WriteTx, meta};
 
 /// What a file holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -179,7 +177,7 @@ pub const LAST_IMPORT_AT: &str = "last_import_at";
 
 impl Ctx<'_> {
     /// The import's write transaction, serialized with every other import.
-    pub async fn begin(&self) -> DbResult<Transaction<'static, Any>> {
+    pub async fn begin(&self) -> DbResult<WriteTx> {
         let mut tx = self.db.begin_write().await?;
         meta::set(&mut *tx, LAST_IMPORT_AT, &self.now.timestamp().to_string()).await?;
         Ok(tx)

@@ -11,7 +11,7 @@ import { confirmedByPlan, registrationsOf, seedWorld, World } from './world';
 
 // Network chaos: seeded scenarios of register/cancel through the app's UI under injected faults,
 // then the server's registrations are compared with what the student meant. Defaults keep CI
-// short; `KZ_CHAOS_SCENARIOS=200` (or `scripts/test.sh --chaos-full`) is the full run, and
+// short; `KZ_CHAOS_SCENARIOS=200` (or `scripts/test.sh --long`) is the full run, and
 // `KZ_CHAOS_SEED` / `KZ_CHAOS_ONLY=<index>` replay a run or one of its scenarios.
 const SEED = Number(process.env.KZ_CHAOS_SEED ?? 20261122) >>> 0;
 const SCENARIOS = Number(process.env.KZ_CHAOS_SCENARIOS ?? 25);

@@ -2,7 +2,10 @@
 //! it; every stored hash carries its own parameters, so changing the cost never locks anyone out.
 
 use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier, SaltString};
+use std::sync::Arc;
+
 use argon2::{Algorithm, Argon2, Params, Version};
+use tokio::sync::Semaphore;
 
 use super::tokens::random_bytes;
 
@@ -16,6 +19,10 @@ pub const MAX_PASSWORD_CHARS: usize = 128;
 pub struct Passwords {
     params: Params,
     dummy: String,
+    /// At most one hash per core at a time. Each takes `memory_kib` (19 MiB by default); without
+    /// a bound, 128 simultaneous sign-ins each got a blocking thread and the server's memory grew
+    /// past 2 GB, for no more throughput than the cores give.
+    running: Arc<Semaphore>,
 }
 
 impl Passwords {
@@ -23,9 +30,11 @@ impl Passwords {
     pub fn new(memory_kib: u32, iterations: u32) -> anyhow::Result<Passwords> {
         let params = Params::new(memory_kib, iterations, 1, None)
             .map_err(|e| anyhow::anyhow!("invalid argon2 parameters: {e}"))?;
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         let mut p = Passwords {
             params,
             dummy: String::new(),
+            running: Arc::new(Semaphore::new(cores)),
         };
         p.dummy = p.hash(&super::tokens::new_token());
         Ok(p)
@@ -61,20 +70,38 @@ impl Passwords {
         false
     }
 
+    /// A place among the hashes running now, held until the hash is done (even when the request
+    /// that wanted it has gone).
+    async fn turn(&self) -> tokio::sync::OwnedSemaphorePermit {
+        self.running
+            .clone()
+            .acquire_owned()
+            .await
+            .expect("the semaphore is never closed")
+    }
+
     /// Hashes on the blocking pool: argon2 takes tens of milliseconds of CPU on purpose.
     pub async fn hash_blocking(&self, password: String) -> String {
+        let turn = self.turn().await;
         let me = self.clone();
-        tokio::task::spawn_blocking(move || me.hash(&password))
-            .await
-            .expect("hashing does not panic")
+        tokio::task::spawn_blocking(move || {
+            let _turn = turn;
+            me.hash(&password)
+        })
+        .await
+        .expect("hashing does not panic")
     }
 
     /// Verifies on the blocking pool; `None` hash means an unknown student (compared to the dummy).
     pub async fn verify_blocking(&self, password: String, phc: Option<String>) -> bool {
+        let turn = self.turn().await;
         let me = self.clone();
-        tokio::task::spawn_blocking(move || match phc {
-            Some(phc) => me.verify(&password, &phc),
-            None => me.verify_dummy(&password),
+        tokio::task::spawn_blocking(move || {
+            let _turn = turn;
+            match phc {
+                Some(phc) => me.verify(&password, &phc),
+                None => me.verify_dummy(&password),
+            }
         })
         .await
         .expect("verifying does not panic")

@@ -58,12 +58,18 @@ impl LoginLimits {
             address_key: format!("address:{address}"),
             address_window,
         };
+        // A refused attempt is given back at once: only attempts that ran count, so a burst of
+        // sign-ins behind one school NAT is refused while the limit is full of attempts in flight,
+        // and admitted again as those succeed, instead of locking the address for the window.
         let by_address = rate_limits::hit(pool, &attempt.address_key, address_window).await?;
         if by_address > self.per_address {
+            rate_limits::give_back(pool, &attempt.address_key, address_window).await?;
             return Ok(Err(address_window + self.address_window_secs - now));
         }
         let by_account = rate_limits::hit(pool, &attempt.account_key, account_window).await?;
         if by_account > self.per_account {
+            rate_limits::give_back(pool, &attempt.account_key, account_window).await?;
+            rate_limits::give_back(pool, &attempt.address_key, address_window).await?;
             return Ok(Err(account_window + self.account_window_secs - now));
         }
         Ok(Ok(attempt))

@@ -540,3 +540,61 @@ on_both! {
         println!("login limits ({b:?}): per account {account:?}, per address {address:?}, both recovered after their window");
     }
 }
+
+/// A class of 130 signing in at once behind one school NAT: the address limit (50) refuses what
+/// exceeds the attempts in flight, but refused attempts do not count, so the students who were
+/// told to retry get in at once as the others succeed, instead of the address staying locked for
+/// the window.
+#[tokio::test]
+async fn a_class_behind_one_address_gets_in_by_retrying() {
+    let t = TestApp::new().await;
+    let admin = t.admin_token().await;
+    let mut csv = String::from(
+        "student_no,name,school,school_level,major,province,hardship,passed_courses,graduation_on,password\n",
+    );
+    for i in 0..130 {
+        csv.push_str(&format!("NAT{i:04},学生{i},示例职业技术学院,高职,软件技术,天津,否,,2027-06-30,class-password-{i}\n"));
+    }
+    let res = t.import(&admin, "students", "text/csv", csv).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+    let login = |i: usize| {
+        let app = t.app.clone();
+        async move {
+            let body = json!({"student_no": format!("NAT{i:04}"), "password": format!("class-password-{i}")});
+            let req = Request::post("/api/v1/auth/login")
+                .header("content-type", "application/json")
+                .body(Body::from(body.to_string()))
+                .unwrap();
+            (
+                i,
+                tower::ServiceExt::oneshot(app, req).await.unwrap().status(),
+            )
+        }
+    };
+    let mut waiting: Vec<usize> = (0..130).collect();
+    let mut rounds = Vec::new();
+    while !waiting.is_empty() && rounds.len() < 6 {
+        let tasks: Vec<_> = waiting.iter().map(|&i| tokio::spawn(login(i))).collect();
+        let mut refused = Vec::new();
+        for task in tasks {
+            let (i, status) = task.await.unwrap();
+            match status {
+                StatusCode::OK => {}
+                StatusCode::TOO_MANY_REQUESTS => refused.push(i),
+                other => panic!("NAT{i:04}: {other}"),
+            }
+        }
+        rounds.push(waiting.len() - refused.len());
+        waiting = refused;
+    }
+    assert!(
+        waiting.is_empty(),
+        "still refused after {} rounds: {} students (signed in per round: {rounds:?})",
+        rounds.len(),
+        waiting.len()
+    );
+    assert!(
+        rounds[0] >= 50,
+        "the first round admits the limit: {rounds:?}"
+    );
+}

@@ -3,8 +3,8 @@
 //! kept corpus in `tests/fuzz-corpus/<kind>/`. Nothing may panic or fail in the database; a
 //! rejected file names a reason for each rejected row and leaves every table as it was.
 //!
-//! `KZ_FUZZ_CASES=100000` (or `scripts/test.sh --long`) is the long run; each kind prints its
-//! executions. A failure is shrunk and written to `target/fuzz-failures/import-<kind>/`.
+//! `KZ_IMPORT_FUZZ_CASES=5000` (set by `scripts/test.sh --long`) is the long run; each kind
+//! prints its executions. A failure is shrunk and written to `target/fuzz-failures/import-<kind>/`.
 
 #[path = "../../../core/tests/mutate.rs"]
 mod mutate;
@@ -19,8 +19,15 @@ use proptest::test_runner::{TestCaseError, TestError, TestRunner};
 use super::harness;
 use super::support::TestApp;
 
-/// Cases per kind by default: each is a whole import plus a dump of every table.
-const CASES: u32 = 96;
+/// Cases per kind: `KZ_IMPORT_FUZZ_CASES`, else 96 (each is a whole import plus a dump of every
+/// table, so far slower than the core's parsers).
+fn cases() -> u32 {
+    std::env::var("KZ_IMPORT_FUZZ_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|n| *n > 0)
+        .unwrap_or(96)
+}
 
 fn corpus(kind: Kind) -> Vec<(String, Vec<u8>)> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -40,7 +47,10 @@ fn import_parsers_never_panic_and_a_rejected_file_changes_nothing() {
     for kind in Kind::ALL {
         let seeds = corpus(kind);
         assert!(!seeds.is_empty(), "no corpus for {kind}");
-        let mut runner = TestRunner::new(mutate::config(CASES));
+        let mut runner = TestRunner::new(proptest::test_runner::Config {
+            cases: cases(),
+            ..mutate::config(96)
+        });
         let (executions, accepted, rejected_rows) =
             (Cell::new(0u64), Cell::new(0u64), Cell::new(0u64));
         let strategy = (prop::sample::select(seeds), mutate::mutations());
