@@ -1,4 +1,5 @@
-import { test, expect, Page } from '@playwright/test';
+import { Page } from '@playwright/test';
+import { test, expect } from './guarded';
 import AxeBuilder from '@axe-core/playwright';
 import { Server } from './server';
 import { openPlans, signIn } from './support';

@@ -1,4 +1,5 @@
-import { test, expect, Page } from '@playwright/test';
+import { Page } from '@playwright/test';
+import { test, expect } from './guarded';
 import { Server } from './server';
 
 // One server for the file: the tests run in order and share its demo data.

@@ -1,4 +1,5 @@
-import { test as base, expect, Page } from '@playwright/test';
+import { Page } from '@playwright/test';
+import { test as base, expect } from './guarded';
 import { Server } from './server';
 import { api, openPlans, openRegister, signIn, token } from './support';
 

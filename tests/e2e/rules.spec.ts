@@ -1,4 +1,5 @@
-import { test, expect, Page } from '@playwright/test';
+import { Page } from '@playwright/test';
+import { test, expect } from './guarded';
 import { Server } from './server';
 import { signIn } from './support';
 

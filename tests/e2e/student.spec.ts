@@ -1,4 +1,5 @@
-import { test as base, expect, Page } from '@playwright/test';
+import { Page } from '@playwright/test';
+import { test as base, expect } from './guarded';
 import { readFileSync } from 'node:fs';
 import ICAL from 'ical.js';
 import { Server } from './server';
