@@ -19,7 +19,7 @@ pub mod sites;
 pub mod tickets;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderValue, Method, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, any, delete, get, post, put};
@@ -132,12 +132,22 @@ pub fn routes(limits: BodyLimits) -> Vec<(Method, &'static str, MethodRouter<App
 /// Runs a state-changing request to its end even when the client goes away. Dropping the
 /// handler half-way through a database transaction would leave that pooled connection unusable
 /// (and every later write failing); finished, the client's retry with the same `client_id`
-/// simply gets the committed answer.
-async fn finish_writes(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+/// simply gets the committed answer. Shutdown waits for these (see [`AppState::writes`]).
+pub async fn finish_writes(
+    State(state): State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
     if req.method().is_safe() {
         return next.run(req).await;
     }
-    match tokio::spawn(next.run(req)).await {
+    let running = state.writes.clone().read_owned().await;
+    let task = tokio::spawn(async move {
+        let res = next.run(req).await;
+        drop(running);
+        res
+    });
+    match task.await {
         Ok(res) => res,
         Err(e) => {
             tracing::error!(error = %e, "a request handler failed");
@@ -166,7 +176,6 @@ pub fn router(limits: BodyLimits, cors_origins: &[String]) -> Router<AppState> {
         .route("/api/", any(not_found))
         .route("/api/{*rest}", any(not_found))
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(axum::middleware::from_fn(finish_writes))
         .layer(DefaultBodyLimit::max(limits.api))
         // Clients revalidate every time; the catalog answers that cheaply with its ETag.
         .layer(SetResponseHeaderLayer::if_not_present(

@@ -41,6 +41,7 @@ pub use state::AppState;
 pub fn app(state: AppState) -> Router {
     api::router(state.http.body_limits, &state.http.cors_origins)
         .fallback(static_files::handler)
+        .layer(from_fn_with_state(state.clone(), api::finish_writes))
         // Compresses API JSON and files without a precompressed sibling (br, else gzip). A
         // response that already has a Content-Encoding (ServeDir's .br/.gz) is left alone.
         .layer(CompressionLayer::new())
@@ -120,6 +121,8 @@ impl Server {
         .await
         .context("serving HTTP");
         housekeeping.abort();
+        // Writes whose clients left are still running: let them finish first.
+        let _no_more_writes = self.state.writes.write().await;
         self.state.db.pool.close().await;
         served
     }

@@ -30,6 +30,9 @@ pub struct AppState {
     /// The secret behind admission-ticket checks, shared through the database.
     pub tickets: Arc<TicketKey>,
     pub clock: Clock,
+    /// Held (shared) by every state-changing request while it runs; shutdown takes it exclusively
+    /// before closing the database, so a write whose client already left still finishes.
+    pub writes: Arc<tokio::sync::RwLock<()>>,
 }
 
 /// How students and portals sign in.
@@ -160,6 +163,7 @@ impl AppState {
             }),
             tickets: Arc::new(tickets),
             clock: config.clock.clone(),
+            writes: Arc::new(tokio::sync::RwLock::new(())),
         })
     }
 

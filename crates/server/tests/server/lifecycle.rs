@@ -319,3 +319,63 @@ async fn the_binary_prints_its_url_and_serves_the_built_in_catalog() {
     assert_eq!(home.status(), 503, "no dist/ in this test");
     assert!(root.path().join("var/kaozheng.sqlite3").is_file());
 }
+
+/// Shutdown (SIGTERM, a deploy) while a registration whose client already left is still waiting
+/// for the database: the server lets it finish before closing the database, so it is stored and
+/// the client's retry after the restart gets it.
+#[tokio::test]
+async fn shutdown_waits_for_writes_whose_clients_left() {
+    let root = tempfile::tempdir().unwrap();
+    let clock = TestClock::at(now());
+    super::support::write_dist(&root.path().join("dist"));
+    let c = config(root.path(), &clock);
+    let server = Server::start(c.clone()).await.unwrap();
+    let url = server.url();
+    let db = server.state().db.clone();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(server.run(async {
+        let _ = stopped.await;
+    }));
+    let client = reqwest::Client::new();
+    let login: serde_json::Value = client
+        .post(format!("{url}api/v1/auth/login"))
+        .json(&serde_json::json!({"student_no": "TJ2024002", "password": kaozheng_server::demo::PASSWORD}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = login["token"].as_str().unwrap().to_string();
+
+    // Another writer holds the database; the registration waits, and its client gives up.
+    let writer = db.begin_write().await.unwrap();
+    let left = client
+        .post(format!("{url}api/v1/registrations"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"client_id": "left-before-shutdown", "plan_id": "demo-sensor-network-intermediate"}))
+        .timeout(Duration::from_millis(300))
+        .send()
+        .await;
+    assert!(
+        left.is_err(),
+        "the request should still be waiting: {left:?}"
+    );
+    stop.send(()).unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(!task.is_finished(), "shutdown must wait for the write");
+    writer.rollback().await.unwrap();
+    tokio::time::timeout(Duration::from_secs(10), task)
+        .await
+        .expect("graceful shutdown")
+        .unwrap()
+        .unwrap();
+
+    let state = AppState::open(&c).await.unwrap();
+    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM registrations WHERE client_id = $1")
+        .bind("left-before-shutdown")
+        .fetch_one(&state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(stored, 1);
+}
