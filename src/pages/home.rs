@@ -69,6 +69,17 @@ pub fn HomePage() -> impl IntoView {
     let list = move |plans: Memo<Vec<ExamPlan>>, none: fn() -> &'static str| {
         move || {
             if !st.plans_known.get() {
+                if !st.local_read_done.get() || st.syncing.get() {
+                    // Room for the cards that are on their way, so the sections below do not
+                    // jump down when they arrive (the page's largest layout shift).
+                    return view! {
+                        <div class="plan-list plans-loading" aria-hidden="true" data-testid="plans-loading">
+                            <span></span>
+                            <span></span>
+                        </div>
+                    }
+                    .into_any();
+                }
                 return view! { <p class="empty">{t().plans_not_synced}</p> }.into_any();
             }
             let plans = plans.get();
