@@ -597,4 +597,5 @@ async fn a_class_behind_one_address_gets_in_by_retrying() {
         rounds[0] >= 50,
         "the first round admits the limit: {rounds:?}"
     );
+    println!("a class of 130 behind one address: signed in per round {rounds:?}");
 }
