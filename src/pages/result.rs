@@ -26,20 +26,30 @@ pub fn ResultPage() -> impl IntoView {
     let st = use_catalog();
     let acc = use_account();
     let params = use_params_map();
-    let body = move || {
+    // The page is rebuilt only when this result itself changes: a sync that brings the same
+    // result again must not reset the feedback the student is filling in.
+    let found = Memo::new(move |_| {
         let id = params.read().get("id").unwrap_or_default();
-        let Some((r, _)) = acc
-            .results
-            .with(|v| v.iter().find(|(r, _)| r.registration_id == id).cloned())
-        else {
+        acc.results.with(|v| {
+            v.iter()
+                .find(|(r, _)| r.registration_id == id)
+                .map(|(r, _)| r.clone())
+        })
+    });
+    let body = move || {
+        let Some(r) = found.get() else {
             return view! { <p class="empty">{tr(|t| t.result_not_found)}</p> }.into_any();
         };
-        let name = st.catalog.with(|c| {
-            c.as_ref()
-                .and_then(|l| l.catalog.certificate(&r.certificate_id))
-                .map(|c| c.name.clone())
-                .unwrap_or_else(|| r.plan_name.clone())
-        });
+        let name = {
+            let (id, fallback) = (r.certificate_id.clone(), r.plan_name.clone());
+            move || {
+                st.catalog.with(|c| {
+                    c.as_ref()
+                        .and_then(|l| l.catalog.certificate(&id))
+                        .map_or_else(|| fallback.clone(), |c| c.name.clone())
+                })
+            }
+        };
         let level = r.level;
         let state = r.state;
         let passed = r.passed;

@@ -120,3 +120,17 @@ test('an employer checks a certificate from the QR link, without signing in', as
   await expect(p.getByTestId('verify-valid')).toBeVisible();
   await employer.close();
 });
+
+test('a sync while the student is rating keeps what they chose', async ({ page, server }) => {
+  await signIn(page, server, 'TJ2024001');
+  await openResult(page, server, /移动应用软件测试/);
+  await page.getByTestId('rating-content_quality').getByLabel('2', { exact: true }).check();
+  await page.getByTestId('rating-job_usefulness').getByLabel('3', { exact: true }).check();
+  // Coming back to the tab syncs results again, which arrive unchanged.
+  const synced = page.waitForResponse((r) => r.url().includes('/api/v1/results'));
+  await page.evaluate(() => window.dispatchEvent(new Event('visibilitychange')));
+  await synced;
+  await page.waitForTimeout(300);
+  await expect(page.getByTestId('rating-content_quality').getByLabel('2', { exact: true })).toBeChecked();
+  await expect(page.getByTestId('rating-job_usefulness').getByLabel('3', { exact: true })).toBeChecked();
+});
