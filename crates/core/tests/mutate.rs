@@ -21,7 +21,12 @@ pub const DEFAULT_CASES: u32 = 256;
 
 /// Cases per target: `KZ_FUZZ_CASES`, else `default`.
 pub fn cases(default: u32) -> u32 {
-    std::env::var("KZ_FUZZ_CASES")
+    cases_from("KZ_FUZZ_CASES", default)
+}
+
+/// Cases per target: the positive number in the environment variable `var`, else `default`.
+pub fn cases_from(var: &str, default: u32) -> u32 {
+    std::env::var(var)
         .ok()
         .and_then(|v| v.parse().ok())
         .filter(|n| *n > 0)

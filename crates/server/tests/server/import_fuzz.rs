@@ -22,11 +22,7 @@ use super::support::TestApp;
 /// Cases per kind: `KZ_IMPORT_FUZZ_CASES`, else 96 (each is a whole import plus a dump of every
 /// table, so far slower than the core's parsers).
 fn cases() -> u32 {
-    std::env::var("KZ_IMPORT_FUZZ_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .filter(|n| *n > 0)
-        .unwrap_or(96)
+    mutate::cases_from("KZ_IMPORT_FUZZ_CASES", 96)
 }
 
 fn corpus(kind: Kind) -> Vec<(String, Vec<u8>)> {
