@@ -21,6 +21,15 @@ done
 
 logs=target/test-logs
 mkdir -p "$logs"
+# Browsers and test servers put their profiles and data dirs here, not in the shared /tmp, and
+# whatever a killed browser leaves behind goes with this directory at the end of the run.
+scratch=$PWD/target/test-tmp
+rm -rf "$scratch" && mkdir -p "$scratch"
+trap 'rm -rf "$scratch"' EXIT
+avail_kb=$(df -Pk . | awk 'NR==2 {print $4}')
+if [ "${avail_kb:-0}" -lt $((12 * 1024 * 1024)) ]; then
+  echo "warning: only $((avail_kb / 1024 / 1024)) GB free here; a full run from a clean clone needs about 12 GB" >&2
+fi
 started=$(date +%s)
 passed=0
 failed=0
@@ -78,12 +87,12 @@ core_is_pure() {
 }
 
 wasm_tests() {
-  CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=180 \
+  TMPDIR=$scratch CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=180 \
     cargo test -p kaozheng --target wasm32-unknown-unknown --test indexeddb --test indexeddb_personal
 }
 
 e2e() {
-  cargo build --release -p kaozheng-server && npx playwright test
+  cargo build --release -p kaozheng-server && TMPDIR=$scratch npx playwright test
 }
 
 step setup scripts/setup.sh --test

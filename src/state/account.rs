@@ -272,16 +272,27 @@ impl Account {
             self.loaded.set(true);
             return;
         };
-        match db.load_session().await {
-            Ok(s) => {
-                let now = Utc::now();
-                if let Some(s) = &s {
-                    self.expired.set(s.expires_at <= now);
-                    self.keep_storage(false);
-                }
-                self.session.set(s.map(Arc::new));
+        // A sign-in that finished while the database was still opening is newer than anything
+        // stored: keep it and store it now, instead of putting back what the database held.
+        if let Some(current) = self.session.get_untracked() {
+            if let Err(e) = db.save_session(&current).await {
+                self.storage_failed(e);
             }
-            Err(e) => self.storage_failed(e),
+        } else {
+            match db.load_session().await {
+                Ok(s) => {
+                    let now = Utc::now();
+                    if let Some(s) = &s {
+                        self.expired.set(s.expires_at <= now);
+                        self.keep_storage(false);
+                    }
+                    // Signed in while this read ran: that session wins.
+                    if self.session.with_untracked(Option::is_none) {
+                        self.session.set(s.map(Arc::new));
+                    }
+                }
+                Err(e) => self.storage_failed(e),
+            }
         }
         self.reload_local(&db).await;
         self.loaded.set(true);

@@ -34,6 +34,35 @@ test('register online: confirmed with a ticket number, the school pays the first
   expect(regs[0].ticket_no).toBe(ticket);
 });
 
+test('signing in while the phone is still opening its database keeps the session', async ({ page, server }) => {
+  // A slow phone: the database answers 2.5 s after the page asks, later than the student signs in.
+  await page.addInitScript(() => {
+    const open = IDBFactory.prototype.open;
+    IDBFactory.prototype.open = function (this: IDBFactory, ...args: Parameters<IDBFactory['open']>) {
+      const req = open.apply(this, args);
+      const late = (f: any) => (f ? (e: Event) => setTimeout(() => f.call(req, e), 2_500) : f);
+      const add = req.addEventListener.bind(req);
+      req.addEventListener = ((type: string, f: any, o?: any) => add(type, type === 'success' ? late(f) : f, o)) as any;
+      let handler: any = null;
+      Object.defineProperty(req, 'onsuccess', {
+        get: () => handler,
+        set: (f) => {
+          handler = f;
+          add('success', late(f));
+        },
+      });
+      return req;
+    } as any;
+  });
+  const [plan] = await openPlans(server, { secondary: true });
+  await signIn(page, server, 'TJ2024002');
+  // Once the database is open, the session is still there, and it was stored: a reload keeps it.
+  await page.waitForTimeout(3_500);
+  await expect(page.getByTestId('profile')).toBeVisible();
+  await openRegister(page, server, plan.id);
+  await expect(page.getByTestId('eligibility-ok')).toBeVisible();
+});
+
 test('offline: register, reload, still queued; back online it is confirmed once', async ({ page, context, server }) => {
   const [plan] = await openPlans(server);
   await signIn(page, server, 'TJ2024004');

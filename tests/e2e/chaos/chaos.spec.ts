@@ -76,6 +76,11 @@ async function scenario(browser: Browser, index: number, totals: Totals) {
   await net.install(context);
   const page = await context.newPage();
   const log: string[] = [];
+  // The app's own error reports (a panic prints here first), for a scenario that stops short.
+  const consoleErrors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text().slice(0, 300));
+  });
   const started = Date.now();
   try {
     await signIn(page, server, student);
@@ -149,7 +154,14 @@ async function scenario(browser: Browser, index: number, totals: Totals) {
       );
     }
   } catch (e) {
-    totals.failures.push(`scenario ${index} (seed ${scenarioSeed(SEED, index)}, ${student}) did not finish: ${e}; ${log.join('; ')}`);
+    // What the phone showed when it stuck: enough to tell a missing plan from a missing verdict.
+    const shown = await page
+      .evaluate(() => `${location.pathname}: ${(document.querySelector('main') ?? document.body).textContent?.replace(/\s+/g, ' ').slice(0, 400)}`)
+      .catch((err) => `page unreadable: ${err}`);
+    totals.failures.push(
+      `scenario ${index} (seed ${scenarioSeed(SEED, index)}, ${student}) did not finish: ${e}; ${log.join('; ')}; the page showed ${shown}; ` +
+        `page errors ${JSON.stringify(guard.pageErrors)}; console errors ${JSON.stringify(consoleErrors.slice(-5))}`,
+    );
   } finally {
     for (const k of Object.keys(net.injected) as (keyof Totals['injected'])[]) totals.injected[k] += net.injected[k];
     await net.release();
