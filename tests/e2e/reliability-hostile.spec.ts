@@ -1,23 +1,13 @@
-import { test as base, expect, Page } from '@playwright/test';
+import { Page } from '@playwright/test';
+import { test, expect } from './guarded';
 import { createHash } from 'node:crypto';
 import { Server } from './server';
-import { api, PageGuard } from './support';
+import { api } from './support';
 import { adminImport, csv } from './chaos/world';
 
 // Hostile data and the browser's own defences: catalog text that looks like markup or links
 // renders as inert text, the page keeps its shape, no script runs, and the Content-Security-Policy
 // is never violated; every script and WASM file is pinned by an integrity hash.
-const test = base.extend<{ guard: PageGuard }>({
-  guard: [
-    async ({ context }, use) => {
-      const guard = await new PageGuard().attach(context);
-      await use(guard);
-      guard.expectClean();
-    },
-    { auto: true },
-  ],
-});
-
 const server = new Server();
 test.beforeAll(async () => {
   await server.start();

@@ -1,6 +1,7 @@
-import { test as base, expect, devices, BrowserContext, Page } from '@playwright/test';
+import { devices, BrowserContext, Page } from '@playwright/test';
+import { test as base, expect } from './guarded';
 import { Server } from './server';
-import { PageGuard, Plan, signIn } from './support';
+import { Plan, signIn } from './support';
 import { drain, registerViaUi, spaGo } from './chaos/app';
 import { readLocal } from './chaos/local';
 import { confirmedByPlan, registrationsOf, seedWorld, World } from './chaos/world';
@@ -8,7 +9,7 @@ import { confirmedByPlan, registrationsOf, seedWorld, World } from './chaos/worl
 // Offline machinery under faults a phone really meets: a tab killed in the middle of a write, a
 // newer version opened in another tab, a full disk, and the browser deleting the database.
 // Each test gets its own server, phone (browser context) and students.
-const test = base.extend<{ server: Server; world: World; guard: PageGuard }>({
+const test = base.extend<{ server: Server; world: World }>({
   server: async ({}, use) => {
     const server = new Server();
     await server.start();
@@ -18,15 +19,6 @@ const test = base.extend<{ server: Server; world: World; guard: PageGuard }>({
   world: async ({ server }, use) => {
     await use(await seedWorld(server, { students: 2, plans: 24, prefix: 'RL' }));
   },
-  // Every test's pages are watched: no CSP violation, uncaught error or dialog anywhere.
-  guard: [
-    async ({ context }, use) => {
-      const guard = await new PageGuard().attach(context);
-      await use(guard);
-      guard.expectClean();
-    },
-    { auto: true },
-  ],
 });
 
 /** Signs in and waits for the service worker, so offline navigations still open the app. */

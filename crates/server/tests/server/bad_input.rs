@@ -684,14 +684,12 @@ async fn raw_invalid_bytes_on_the_wire_get_a_4xx() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let root = tempfile::tempdir().unwrap();
     let clock = super::support::TestClock::at(super::support::now());
-    let server = kaozheng_server::Server::start(super::support::config(root.path(), &clock))
-        .await
-        .unwrap();
-    let addr = server.local_addr();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let task = tokio::spawn(server.run(async {
-        let _ = stopped.await;
-    }));
+    let server = super::support::Listening::serve(
+        kaozheng_server::Server::start(super::support::config(root.path(), &clock))
+            .await
+            .unwrap(),
+    );
+    let addr = server.addr;
     let requests: Vec<Vec<u8>> = vec![
         b"GET /api/v1/plans?province=\xff\xfe HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".to_vec(),
         b"GET /api/v1/\xff\xfe HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".to_vec(),
@@ -729,6 +727,5 @@ async fn raw_invalid_bytes_on_the_wire_get_a_4xx() {
         .await
         .unwrap();
     assert_eq!(res.status(), 200, "the server still answers");
-    stop.send(()).unwrap();
-    task.await.unwrap().unwrap();
+    server.stop().await;
 }

@@ -23,7 +23,7 @@ use serde_json::{Value, json};
 use sqlx::Row;
 
 use super::harness::{DbTarget, ServerProcess, cli, connect};
-use super::support::{Backend, PgDatabase};
+use super::support::{Backend, PgDatabase, http_login};
 use crate::on_both;
 
 fn env_count(name: &str, default: usize) -> usize {
@@ -230,18 +230,15 @@ async fn kill_rounds(b: Backend) {
     let client = reqwest::Client::new();
     let mut tokens = Vec::new();
     for i in 0..students {
-        let res: Value = client
-            .post(format!("{}api/v1/auth/login", server.url))
-            .json(
-                &json!({"student_no": format!("K{i:05}"), "password": format!("kill-pass-{i:05}")}),
+        tokens.push(
+            http_login(
+                &client,
+                &server.url,
+                &format!("K{i:05}"),
+                &format!("kill-pass-{i:05}"),
             )
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        tokens.push(res["token"].as_str().unwrap().to_string());
+            .await,
+        );
     }
 
     let mut figures = Figures {

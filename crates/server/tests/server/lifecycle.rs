@@ -11,7 +11,7 @@ use kaozheng_server::demo::DemoReport;
 use kaozheng_server::seed::{self, CatalogSeed};
 use kaozheng_server::{AppState, Server, db};
 
-use super::support::{TestApp, TestClock, config, fixture_catalog, now};
+use super::support::{Listening, TestApp, TestClock, config, fixture_catalog, http_login, now};
 use crate::on_both;
 
 async fn counts(state: &AppState) -> (i64, i64, i64, i64) {
@@ -202,15 +202,11 @@ async fn a_real_port_answers_http() {
     let root = tempfile::tempdir().unwrap();
     let clock = TestClock::at(now());
     super::support::write_dist(&root.path().join("dist"));
-    let server = Server::start(config(root.path(), &clock)).await.unwrap();
-    let port = server.local_addr().port();
+    let server = Listening::serve(Server::start(config(root.path(), &clock)).await.unwrap());
+    let port = server.addr.port();
     assert_ne!(port, 0);
-    let url = server.url();
+    let url = server.url.clone();
     assert_eq!(url, format!("http://127.0.0.1:{port}/"));
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let task = tokio::spawn(server.run(async {
-        let _ = stopped.await;
-    }));
 
     let client = reqwest::Client::new();
     let sites: serde_json::Value = client
@@ -237,12 +233,7 @@ async fn a_real_port_answers_http() {
     assert_eq!(page.status(), 200);
     assert_eq!(page.headers()["cache-control"], "no-cache");
 
-    stop.send(()).unwrap();
-    tokio::time::timeout(Duration::from_secs(10), task)
-        .await
-        .expect("graceful shutdown")
-        .unwrap()
-        .unwrap();
+    server.stop().await;
 }
 
 /// Kills the child on drop, so a failing assertion leaves no server behind.
@@ -330,23 +321,11 @@ async fn shutdown_waits_for_writes_whose_clients_left() {
     super::support::write_dist(&root.path().join("dist"));
     let c = config(root.path(), &clock);
     let server = Server::start(c.clone()).await.unwrap();
-    let url = server.url();
     let db = server.state().db.clone();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let task = tokio::spawn(server.run(async {
-        let _ = stopped.await;
-    }));
+    let mut server = Listening::serve(server);
+    let url = server.url.clone();
     let client = reqwest::Client::new();
-    let login: serde_json::Value = client
-        .post(format!("{url}api/v1/auth/login"))
-        .json(&serde_json::json!({"student_no": "TJ2024002", "password": kaozheng_server::demo::PASSWORD}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = login["token"].as_str().unwrap().to_string();
+    let token = http_login(&client, &url, "TJ2024002", kaozheng_server::demo::PASSWORD).await;
 
     // Another writer holds the database; the registration waits, and its client gives up.
     let writer = db.begin_write().await.unwrap();
@@ -361,15 +340,11 @@ async fn shutdown_waits_for_writes_whose_clients_left() {
         left.is_err(),
         "the request should still be waiting: {left:?}"
     );
-    stop.send(()).unwrap();
+    server.request_stop();
     tokio::time::sleep(Duration::from_millis(200)).await;
-    assert!(!task.is_finished(), "shutdown must wait for the write");
+    assert!(!server.finished(), "shutdown must wait for the write");
     writer.rollback().await.unwrap();
-    tokio::time::timeout(Duration::from_secs(10), task)
-        .await
-        .expect("graceful shutdown")
-        .unwrap()
-        .unwrap();
+    server.stop().await;
 
     let state = AppState::open(&c).await.unwrap();
     let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM registrations WHERE client_id = $1")

@@ -449,3 +449,68 @@ pub fn wasm_bytes() -> Vec<u8> {
 pub fn js_text() -> String {
     "export function greet(name) { return 'hello ' + name; }\n".repeat(80)
 }
+
+/// A server on a real loopback port, running in its own task, for tests that need sockets.
+pub struct Listening {
+    pub url: String,
+    pub addr: std::net::SocketAddr,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+impl Listening {
+    pub fn serve(server: kaozheng_server::Server) -> Listening {
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        Listening {
+            url: server.url(),
+            addr: server.local_addr(),
+            stop: Some(stop),
+            task: tokio::spawn(server.run(async {
+                let _ = stopped.await;
+            })),
+        }
+    }
+
+    /// Asks for a graceful shutdown; requests already running may still finish.
+    pub fn request_stop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            stop.send(()).expect("the server is still running");
+        }
+    }
+
+    pub fn finished(&self) -> bool {
+        self.task.is_finished()
+    }
+
+    /// Shuts down gracefully and waits (at most 10 s) for the server to end without error.
+    pub async fn stop(mut self) {
+        self.request_stop();
+        tokio::time::timeout(Duration::from_secs(10), self.task)
+            .await
+            .expect("graceful shutdown")
+            .unwrap()
+            .unwrap();
+    }
+}
+
+/// Signs in over HTTP (for servers on a real port, in-process or child) and returns the token.
+pub async fn http_login(
+    client: &reqwest::Client,
+    url: &str,
+    student_no: &str,
+    password: &str,
+) -> String {
+    let res: serde_json::Value = client
+        .post(format!("{url}api/v1/auth/login"))
+        .json(&serde_json::json!({"student_no": student_no, "password": password}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    res["token"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no token for {student_no}: {res}"))
+        .to_string()
+}
