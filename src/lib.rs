@@ -16,6 +16,7 @@ pub mod qr;
 pub mod state;
 pub mod storage;
 pub mod sw;
+pub mod sync;
 
 /// Replaces the static app shell in `index.html` with the live app and registers the service worker.
 pub fn start() {

@@ -60,7 +60,7 @@ pub fn FeedbackForm(certificate_id: String, level: XLevel) -> impl IntoView {
             let result = acc
                 .give_feedback(&cert.get_value(), level, ratings.get_untracked(), c)
                 .await;
-            error.set(result.err());
+            error.set(result.err().map(|e| e.to_string()));
             busy.set(false);
         });
     };

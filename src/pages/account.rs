@@ -1,4 +1,3 @@
-use chrono::Utc;
 use kaozheng_core::PlanState;
 use kaozheng_core::rules::{Eligibility, check_registration};
 use leptos::prelude::*;
@@ -41,7 +40,7 @@ pub fn AccountPage() -> impl IntoView {
     });
 
     let export = move |_| {
-        let now = Utc::now();
+        let now = crate::state::clock::now();
         let entries = st.plans.with_untracked(|plans| {
             st.catalog.with_untracked(|cat| {
                 let name = |cert: &str| {

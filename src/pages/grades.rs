@@ -1,4 +1,3 @@
-use chrono::Utc;
 use kaozheng_core::rules::{GradeAnswer, GradeBasis, grade_for};
 use kaozheng_core::{SchoolLevel, SkillGrade, XLevel};
 use leptos::prelude::*;
@@ -71,7 +70,7 @@ pub fn GradeCheckerPage() -> impl IntoView {
 
     let answer = Memo::new(move |_| {
         let rules = st.grade_rules.get()?;
-        let today = kaozheng_core::time::to_china(Utc::now()).date_naive();
+        let today = kaozheng_core::time::to_china(crate::state::clock::now()).date_naive();
         let cert = certificate.get();
         Some(grade_for(
             &rules,

@@ -1,4 +1,3 @@
-use chrono::Utc;
 use kaozheng_core::rules::{Advice, Eligibility, Refusal, advise_registration, check_registration};
 use kaozheng_core::{PlanState, Registration};
 use leptos::prelude::*;
@@ -114,7 +113,7 @@ pub fn RegisterPage() -> impl IntoView {
                 .map(|c| (c.id.clone(), c.short_name().to_string()))
         });
         let fee = st.plans.with(|plans| acc.fee_preview(&p, plans));
-        let full = p.seats_left == 0 && p.state_at(Utc::now()) == PlanState::Open;
+        let full = p.seats_left == 0 && p.state_at(crate::state::clock::now()) == PlanState::Open;
         view! {
             {match cert {
                 Some(c) => view! { <PlanCard plan=p.clone() site=site now=Signal::from(now) certificate=c/> }.into_any(),

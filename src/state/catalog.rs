@@ -4,8 +4,6 @@
 //! the API with the stored ETag. A refresh that fails keeps what is on screen and says so; a catalog
 //! that fails validation is never stored.
 
-use std::future::Future;
-use std::pin::Pin;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -17,6 +15,7 @@ use leptos::task::spawn_local;
 
 use crate::api::{self, ApiError, Fetched};
 use crate::perf;
+use crate::state::connection::Connection;
 use crate::state::network::Network;
 use crate::storage::{Db, StorageError};
 
@@ -56,10 +55,6 @@ pub struct CatalogState {
     pub syncing: RwSignal<bool>,
     pub synced_at: RwSignal<Option<DateTime<Utc>>>,
     pub problem: RwSignal<Option<SyncProblem>>,
-    /// The last storage failure, shown in the status line in the student's language.
-    pub storage_error: RwSignal<Option<StorageError>>,
-    /// Bumped each time a lost connection was replaced by a new one (personal data syncs then).
-    pub reconnected: RwSignal<u32>,
     /// Local records that could not be read and were skipped.
     pub skipped: RwSignal<usize>,
     pub fee_rules: RwSignal<Option<Arc<FeeRules>>>,
@@ -68,26 +63,16 @@ pub struct CatalogState {
     pub graduation_rules: RwSignal<Option<Arc<GraduationRules>>>,
     /// Schools' own cited level restrictions (the only level refusals there are).
     pub eligibility_rules: RwSignal<Option<Arc<EligibilityRules>>>,
-    /// IndexedDB is open (or failed to open): personal data can load now.
-    pub db_ready: RwSignal<bool>,
     etag: RwSignal<Option<String>>,
-    db: StoredValue<Option<Rc<Db>>, LocalStorage>,
-    /// A lost connection is being replaced: failures of the dead one are expected, not news.
-    reopening: StoredValue<bool>,
-    /// Writes the signed-in student's records back into a database that was deleted underneath
-    /// the page (set by the account state, which holds them).
-    restore_personal: StoredValue<Option<RestoreHook>, LocalStorage>,
+    conn: Connection,
 }
-
-/// See [`CatalogState::on_recreated`].
-pub type RestoreHook = Rc<dyn Fn(Rc<Db>) -> Pin<Box<dyn Future<Output = ()>>>>;
 
 pub fn use_catalog() -> CatalogState {
     expect_context::<CatalogState>()
 }
 
 /// Creates the state, paints from IndexedDB and starts the first refresh.
-pub fn provide_catalog_state(network: Network) -> CatalogState {
+pub fn provide_catalog_state(conn: Connection, network: Network) -> CatalogState {
     let st = CatalogState {
         catalog: RwSignal::new(None),
         plans: RwSignal::new(Arc::new(Vec::new())),
@@ -97,25 +82,39 @@ pub fn provide_catalog_state(network: Network) -> CatalogState {
         syncing: RwSignal::new(false),
         synced_at: RwSignal::new(None),
         problem: RwSignal::new(None),
-        storage_error: RwSignal::new(None),
-        reconnected: RwSignal::new(0),
         skipped: RwSignal::new(0),
         fee_rules: RwSignal::new(None),
         grade_rules: RwSignal::new(None),
         credit_rules: RwSignal::new(None),
         graduation_rules: RwSignal::new(None),
         eligibility_rules: RwSignal::new(None),
-        db_ready: RwSignal::new(false),
         etag: RwSignal::new(None),
-        db: StoredValue::new_local(None),
-        reopening: StoredValue::new(false),
-        restore_personal: StoredValue::new_local(None),
+        conn,
     };
     provide_context(st);
 
-    spawn_local(async move {
-        st.load_local().await;
-        st.refresh().await;
+    // Paint from the phone once the database is open, then refresh from the server.
+    Effect::new(move |done: Option<bool>| {
+        if done == Some(true) || !conn.ready.get() {
+            return done.unwrap_or(false);
+        }
+        spawn_local(async move {
+            st.load_local().await;
+            st.refresh().await;
+        });
+        true
+    });
+    // A database recreated under the page gets the public data on screen, so the app still opens
+    // offline; a new connection is the moment to catch up.
+    conn.on_recreated(Rc::new(move |db| {
+        Box::pin(async move { st.save_memory(&db).await })
+    }));
+    Effect::new(move |prev: Option<u32>| {
+        let n = conn.reconnected.get();
+        if prev.is_some_and(|p| p != n) {
+            spawn_local(st.refresh());
+        }
+        n
     });
 
     // Coming back online, or back to the tab after a while, is the moment to catch up.
@@ -131,7 +130,7 @@ pub fn provide_catalog_state(network: Network) -> CatalogState {
         let stale = st
             .synced_at
             .get_untracked()
-            .is_none_or(|t| Utc::now() - t > chrono::Duration::minutes(5));
+            .is_none_or(|t| crate::state::clock::now() - t > chrono::Duration::minutes(5));
         if !hidden && stale {
             spawn_local(st.refresh());
         }
@@ -166,7 +165,7 @@ impl CatalogState {
         match api::rules::<T>(kind, check).await {
             Ok((rules, json)) => {
                 if let Some(db) = self.db()
-                    && let Err(e) = db.save_rules(kind, &json, Utc::now()).await
+                    && let Err(e) = db.save_rules(kind, &json, crate::state::clock::now()).await
                 {
                     self.storage_failed(e);
                 }
@@ -176,71 +175,18 @@ impl CatalogState {
         }
     }
 
-    /// The open database, shared with the account state.
-    pub fn db(&self) -> Option<Rc<Db>> {
-        self.db.get_value()
+    fn db(&self) -> Option<Rc<Db>> {
+        self.conn.db()
     }
 
-    /// Shows a storage failure, except the dead connection's own while it is being replaced.
-    pub fn storage_failed(&self, e: StorageError) {
-        let lost = matches!(e, StorageError::VersionChanged | StorageError::Closed);
-        if lost && self.reopening.get_value() {
-            return;
-        }
-        self.storage_error.set(Some(e));
-    }
-
-    /// Sets what writes the student's records back into a recreated database.
-    pub fn on_recreated(&self, hook: RestoreHook) {
-        self.restore_personal.set_value(Some(hook));
-    }
-
-    /// Uses `db` from now on, and reopens when its connection is lost.
-    fn adopt(self, db: Rc<Db>) {
-        db.on_connection_lost(move |_| {
-            self.reopening.set_value(true);
-            spawn_local(self.reopen());
-        });
-        self.db.set_value(Some(db));
-    }
-
-    /// The connection was lost: another tab upgraded or deleted the database, or the browser
-    /// closed it (site data cleared, storage evicted). Opening again tells which: a newer schema
-    /// refuses this code (VersionChanged: the page must be reloaded), a deleted database comes
-    /// back empty and gets what this page still holds (data, session, registrations, unsent
-    /// changes) before anything reads from it, then everything is synced again.
-    async fn reopen(self) {
-        let db = match Db::open().await {
-            Ok(db) => Rc::new(db),
-            Err(e) => {
-                self.reopening.set_value(false);
-                self.storage_failed(e);
-                return;
-            }
-        };
-        if db.created() {
-            self.save_memory(&db).await;
-            let hook = self.restore_personal.get_value();
-            if let Some(hook) = hook {
-                hook(db.clone()).await;
-            }
-        }
-        self.adopt(db);
-        self.reopening.set_value(false);
-        if matches!(
-            self.storage_error.get_untracked(),
-            Some(StorageError::VersionChanged | StorageError::Closed)
-        ) {
-            self.storage_error.set(None);
-        }
-        self.reconnected.update(|n| *n += 1);
-        spawn_local(self.refresh());
+    fn storage_failed(&self, e: StorageError) {
+        self.conn.failed(e);
     }
 
     /// Saves the catalog, plans and sites on screen into a recreated database, so the app still
     /// opens with them offline.
     async fn save_memory(&self, db: &Db) {
-        let now = Utc::now();
+        let now = crate::state::clock::now();
         let synced = self.synced_at.get_untracked().unwrap_or(now);
         let catalog = self.catalog.get_untracked();
         let etag = self.etag.get_untracked();
@@ -262,17 +208,10 @@ impl CatalogState {
     }
 
     async fn load_local(self) {
-        let db = match Db::open().await {
-            Ok(db) => Rc::new(db),
-            Err(e) => {
-                self.storage_failed(e);
-                self.local_read_done.set(true);
-                self.db_ready.set(true);
-                return;
-            }
+        let Some(db) = self.db() else {
+            self.local_read_done.set(true);
+            return;
         };
-        self.adopt(db.clone());
-        self.db_ready.set(true);
         let mut skipped = 0;
         match db.load_catalog().await {
             Ok(Some(stored)) => {
@@ -329,7 +268,7 @@ impl CatalogState {
             // The first problem is the one worth showing; later ones usually repeat it.
             problem.get_or_insert(p);
         };
-        let now = Utc::now();
+        let now = crate::state::clock::now();
 
         let etag = self.etag.get_untracked();
         let have_catalog = self.catalog.with_untracked(Option::is_some);
