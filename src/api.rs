@@ -5,9 +5,7 @@
 
 use chrono::{DateTime, Utc};
 use gloo_net::http::{Request, RequestBuilder, Response};
-use kaozheng_core::rules::{
-    CreditRules, EligibilityRules, FeeRules, GradeRules, GraduationRules, Refusal,
-};
+use kaozheng_core::rules::{Refusal, RuleDocument};
 use kaozheng_core::{Catalog, ExamPlan, ExamResult, Registration, Site, Student};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsCast;
@@ -325,51 +323,33 @@ pub async fn results(token: &str) -> Result<Vec<ExamResult>, ApiError> {
         .map(|l| l.results)
 }
 
-/// A rule document (`/rules/fees`, `/rules/grades`, `/rules/credits`) with its JSON text, for
-/// storing as served. `check` is the document's own validation.
-pub async fn rules<T: serde::de::DeserializeOwned>(
-    kind: &str,
-    check: impl Fn(&T) -> Result<(), String>,
-) -> Result<(T, String), ApiError> {
-    let res = get(&format!("/rules/{kind}"), None).await?;
-    if res.status() != 200 {
-        return Err(error_for(res).await);
+/// A rule document of kind `T` with its JSON text for storing as served, or "yours is current"
+/// for the tag the phone holds. The document passes its own checks ([`RuleDocument::problems`])
+/// or is refused, so the last good one stays.
+pub async fn rules<T: RuleDocument>(etag: Option<&str>) -> Result<Fetched<(T, String)>, ApiError> {
+    let kind = T::KIND;
+    let res = get(&format!("/rules/{kind}"), etag).await?;
+    match res.status() {
+        304 => Ok(Fetched::NotModified),
+        200 => {
+            let etag = res.headers().get("etag");
+            let text = body(res).await?;
+            let rules: T = serde_json::from_str(&text)
+                .map_err(|e| ApiError::Invalid(format!("{kind} rules: {e}")))?;
+            let problems = rules.problems();
+            if !problems.is_empty() {
+                return Err(ApiError::Invalid(format!(
+                    "{kind} rules: {}",
+                    problems.join("; ")
+                )));
+            }
+            Ok(Fetched::Fresh {
+                value: (rules, text),
+                etag,
+            })
+        }
+        _ => Err(error_for(res).await),
     }
-    let text = body(res).await?;
-    let rules: T =
-        serde_json::from_str(&text).map_err(|e| ApiError::Invalid(format!("{kind} rules: {e}")))?;
-    check(&rules).map_err(|e| ApiError::Invalid(format!("{kind} rules: {e}")))?;
-    Ok((rules, text))
-}
-
-pub fn check_fees(r: &FeeRules) -> Result<(), String> {
-    r.validate().map_err(|e| e.join("; "))
-}
-
-pub fn check_grades(r: &GradeRules) -> Result<(), String> {
-    r.validate().map_err(|e| {
-        e.iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join("; ")
-    })
-}
-
-pub fn check_graduation(r: &GraduationRules) -> Result<(), String> {
-    r.validate().map_err(|e| e.join("; "))
-}
-
-pub fn check_eligibility(r: &EligibilityRules) -> Result<(), String> {
-    r.validate().map_err(|e| e.join("; "))
-}
-
-pub fn check_credits(r: &CreditRules) -> Result<(), String> {
-    r.validate().map_err(|e| {
-        e.iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join("; ")
-    })
 }
 
 #[derive(Deserialize)]

@@ -5,4 +5,3 @@ pub mod catalog;
 pub mod clock;
 pub mod connection;
 pub mod network;
-pub mod persistence;

@@ -9,7 +9,7 @@ use crate::calendar::{self, CalendarEntry};
 use crate::components::sign_in_required::SignInRequired;
 use crate::components::storage_persistence::StoragePersistence;
 use crate::i18n::{tr, use_i18n};
-use crate::notify;
+use crate::platform::notify;
 use crate::state::account::{phone_registrations, use_account};
 use crate::state::catalog::use_catalog;
 

@@ -8,13 +8,15 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use kaozheng_core::rules::{CreditRules, EligibilityRules, FeeRules, GradeRules, GraduationRules};
+use kaozheng_core::rules::{
+    CreditRules, EligibilityRules, FeeRules, GradeRules, GraduationRules, RuleDocument,
+};
 use kaozheng_core::{Catalog, ExamPlan, SearchIndex, Site};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::{self, ApiError, Fetched};
-use crate::perf;
+use crate::platform::perf;
 use crate::state::connection::Connection;
 use crate::state::network::Network;
 use crate::storage::{Db, StorageError};
@@ -64,6 +66,8 @@ pub struct CatalogState {
     /// Schools' own cited level restrictions (the only level refusals there are).
     pub eligibility_rules: RwSignal<Option<Arc<EligibilityRules>>>,
     etag: RwSignal<Option<String>>,
+    /// The tags of the rule documents on the phone, by kind.
+    rule_tags: StoredValue<Vec<(&'static str, String)>>,
     conn: Connection,
 }
 
@@ -89,6 +93,7 @@ pub fn provide_catalog_state(conn: Connection, network: Network) -> CatalogState
         graduation_rules: RwSignal::new(None),
         eligibility_rules: RwSignal::new(None),
         etag: RwSignal::new(None),
+        rule_tags: StoredValue::new(Vec::new()),
         conn,
     };
     provide_context(st);
@@ -139,36 +144,59 @@ pub fn provide_catalog_state(conn: Connection, network: Network) -> CatalogState
     st
 }
 
-/// Rules saved on the phone; a stored document that no longer parses is ignored (the next refresh
-/// replaces it).
-async fn load_rules<T>(db: &Db, kind: &str, into: RwSignal<Option<Arc<T>>>)
-where
-    T: serde::de::DeserializeOwned + Send + Sync + 'static,
-{
-    if let Ok(Some((json, _))) = db.load_rules(kind).await
-        && let Ok(rules) = serde_json::from_str::<T>(&json)
+/// Rules saved on the phone, with their tags; a stored document that no longer parses is ignored
+/// (the next refresh replaces it, unrevalidated).
+async fn load_rules<T: RuleDocument>(
+    db: &Db,
+    into: RwSignal<Option<Arc<T>>>,
+    tags: StoredValue<Vec<(&'static str, String)>>,
+) {
+    if let Ok(Some(stored)) = db.load_rules(T::KIND).await
+        && let Ok(rules) = serde_json::from_str::<T>(&stored.json)
     {
         into.set(Some(Arc::new(rules)));
+        if let Some(tag) = stored.etag {
+            tags.update_value(|t| t.push((T::KIND, tag)));
+        }
     }
 }
 
 impl CatalogState {
-    async fn refresh_rules<T>(
+    /// Revalidates one rule document with the tag the phone holds: unchanged is a 304 and
+    /// nothing to store.
+    async fn refresh_rules<T: RuleDocument>(
         &self,
-        kind: &str,
         into: RwSignal<Option<Arc<T>>>,
-        check: fn(&T) -> Result<(), String>,
         note: &mut impl FnMut(ApiError),
-    ) where
-        T: serde::de::DeserializeOwned + Send + Sync + 'static,
-    {
-        match api::rules::<T>(kind, check).await {
-            Ok((rules, json)) => {
+    ) {
+        let held = into.with_untracked(Option::is_some);
+        let tag = self
+            .rule_tags
+            .with_value(|t| {
+                t.iter()
+                    .find(|(k, _)| *k == T::KIND)
+                    .map(|(_, v)| v.clone())
+            })
+            .filter(|_| held);
+        match api::rules::<T>(tag.as_deref()).await {
+            Ok(Fetched::NotModified) => {}
+            Ok(Fetched::Fresh {
+                value: (rules, json),
+                etag,
+            }) => {
                 if let Some(db) = self.db()
-                    && let Err(e) = db.save_rules(kind, &json, crate::state::clock::now()).await
+                    && let Err(e) = db
+                        .save_rules(T::KIND, &json, etag.as_deref(), crate::state::clock::now())
+                        .await
                 {
                     self.storage_failed(e);
                 }
+                self.rule_tags.update_value(|t| {
+                    t.retain(|(k, _)| *k != T::KIND);
+                    if let Some(tag) = etag {
+                        t.push((T::KIND, tag));
+                    }
+                });
                 into.set(Some(Arc::new(rules)));
             }
             Err(e) => note(e),
@@ -241,11 +269,11 @@ impl CatalogState {
             Ok(None) => {}
             Err(e) => self.storage_failed(e),
         }
-        load_rules(&db, "fees", self.fee_rules).await;
-        load_rules(&db, "grades", self.grade_rules).await;
-        load_rules(&db, "credits", self.credit_rules).await;
-        load_rules(&db, "graduation", self.graduation_rules).await;
-        load_rules(&db, "eligibility", self.eligibility_rules).await;
+        load_rules(&db, self.fee_rules, self.rule_tags).await;
+        load_rules(&db, self.grade_rules, self.rule_tags).await;
+        load_rules(&db, self.credit_rules, self.rule_tags).await;
+        load_rules(&db, self.graduation_rules, self.rule_tags).await;
+        load_rules(&db, self.eligibility_rules, self.rule_tags).await;
         self.skipped.set(skipped);
         self.local_read_done.set(true);
     }
@@ -323,26 +351,11 @@ impl CatalogState {
             Err(e) => note(e),
         }
 
-        self.refresh_rules("fees", self.fee_rules, api::check_fees, &mut note)
-            .await;
-        self.refresh_rules("grades", self.grade_rules, api::check_grades, &mut note)
-            .await;
-        self.refresh_rules("credits", self.credit_rules, api::check_credits, &mut note)
-            .await;
-        self.refresh_rules(
-            "graduation",
-            self.graduation_rules,
-            api::check_graduation,
-            &mut note,
-        )
-        .await;
-        self.refresh_rules(
-            "eligibility",
-            self.eligibility_rules,
-            api::check_eligibility,
-            &mut note,
-        )
-        .await;
+        self.refresh_rules(self.fee_rules, &mut note).await;
+        self.refresh_rules(self.grade_rules, &mut note).await;
+        self.refresh_rules(self.credit_rules, &mut note).await;
+        self.refresh_rules(self.graduation_rules, &mut note).await;
+        self.refresh_rules(self.eligibility_rules, &mut note).await;
 
         if problem.is_none() {
             self.synced_at.set(Some(now));

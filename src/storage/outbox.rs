@@ -15,7 +15,7 @@ use kaozheng_core::outbox::{self, Action, LocalRegistration, LocalState, OutboxE
 use serde::{Deserialize, Serialize};
 
 use super::codec::Record;
-use super::schema::{BY_PLAN, META, OUTBOX, REGISTRATIONS};
+use super::names::{BY_PLAN, META, OUTBOX, REGISTRATIONS};
 use super::{Db, LEASE_KEY, Loaded, RecordsRequest, SkippedRecord, StorageError, add, delete, put};
 
 /// Who may flush the outbox until when. Tabs of one phone share one clock, so comparing times

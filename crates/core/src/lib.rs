@@ -5,6 +5,7 @@
 
 pub mod catalog;
 pub mod feedback;
+pub mod hash;
 pub mod model;
 pub mod outbox;
 pub mod province;

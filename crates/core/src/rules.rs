@@ -6,6 +6,7 @@
 
 mod citation;
 mod credits;
+mod document;
 mod eligibility;
 mod fees;
 mod grades;
@@ -19,6 +20,7 @@ pub use credits::{
     GrantedExemption, LevelScope, LinkedCourse, ModuleExemption, RefusalWhy, RefusedConversion,
     SchoolCreditPolicy, WhatIf, credit_account, exempted_modules, exemptions_for, what_if,
 };
+pub use document::{KINDS, RuleDocument};
 pub use eligibility::{
     Advice, Eligibility, Refusal, RefusalKind, advise_registration, check_registration,
 };

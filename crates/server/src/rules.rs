@@ -10,8 +10,6 @@ use kaozheng_core::Catalog;
 use kaozheng_core::rules::{
     CreditRuleError, CreditRules, EligibilityRules, FeeRules, GradeRules, GraduationRules,
 };
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 use sqlx::AnyConnection;
 
 use crate::db::rules::{self as store, StoredRules};
@@ -23,17 +21,11 @@ pub const ORIGIN_EMBEDDED: &str = "embedded";
 /// `origin` of a document an administrator imported: kept until the next import.
 pub const ORIGIN_ADMIN: &str = "admin";
 
-/// A versioned rule document of core.
-pub trait RuleDocument: Serialize + DeserializeOwned + Send + Sync + 'static {
-    /// The kind's name in URLs, imports and the `rule_sets` table.
-    const KIND: &'static str;
+/// What the server adds to core's rule documents: the copy shipped with the binary and the check
+/// against the stored catalog.
+pub trait RuleDocument: kaozheng_core::rules::RuleDocument {
     /// The document shipped with the binary (`data/rules/<kind>.json`).
     const SHIPPED: &'static str;
-    fn version(&self) -> &str;
-    /// Rewrites names to their stored codes (province names), before [`RuleDocument::problems`].
-    fn normalize(&mut self) {}
-    /// Everything that makes the document unusable; empty when it is valid.
-    fn problems(&self) -> Vec<String>;
     /// What does not fit the stored catalog (`None`: none is stored), each problem with the row
     /// and field it is about. Run on imports only: the shipped documents name the built-in
     /// catalog's certificates, which a school's own catalog need not have.
@@ -43,81 +35,31 @@ pub trait RuleDocument: Serialize + DeserializeOwned + Send + Sync + 'static {
 }
 
 impl RuleDocument for FeeRules {
-    const KIND: &'static str = "fees";
     const SHIPPED: &'static str = include_str!(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../../data/rules/fees.json"
     ));
-
-    fn version(&self) -> &str {
-        &self.version
-    }
-
-    fn normalize(&mut self) {
-        FeeRules::normalize(self);
-    }
-
-    fn problems(&self) -> Vec<String> {
-        self.validate().err().unwrap_or_default()
-    }
 }
 
 impl RuleDocument for EligibilityRules {
-    const KIND: &'static str = "eligibility";
     const SHIPPED: &'static str = include_str!(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../../data/rules/eligibility.json"
     ));
-
-    fn version(&self) -> &str {
-        &self.version
-    }
-
-    fn problems(&self) -> Vec<String> {
-        self.validate().err().unwrap_or_default()
-    }
 }
 
 impl RuleDocument for GradeRules {
-    const KIND: &'static str = "grades";
     const SHIPPED: &'static str = include_str!(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../../data/rules/grades.json"
     ));
-
-    fn version(&self) -> &str {
-        &self.version
-    }
-
-    fn normalize(&mut self) {
-        GradeRules::normalize(self);
-    }
-
-    fn problems(&self) -> Vec<String> {
-        match self.validate() {
-            Ok(()) => Vec::new(),
-            Err(errs) => errs.iter().map(ToString::to_string).collect(),
-        }
-    }
 }
 
 impl RuleDocument for CreditRules {
-    const KIND: &'static str = "credits";
     const SHIPPED: &'static str = include_str!(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../../data/rules/credits.json"
     ));
-
-    fn version(&self) -> &str {
-        &self.version
-    }
-
-    fn problems(&self) -> Vec<String> {
-        match self.validate() {
-            Ok(()) => Vec::new(),
-            Err(errs) => errs.iter().map(ToString::to_string).collect(),
-        }
-    }
 
     /// Every certificate a table names must be in the catalog at a level it offers; each problem
     /// is reported on its school's row (the position in `schools`, from 1).
@@ -149,19 +91,10 @@ impl RuleDocument for CreditRules {
 }
 
 impl RuleDocument for GraduationRules {
-    const KIND: &'static str = "graduation";
     const SHIPPED: &'static str = include_str!(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../../data/rules/graduation.json"
     ));
-
-    fn version(&self) -> &str {
-        &self.version
-    }
-
-    fn problems(&self) -> Vec<String> {
-        self.validate().err().unwrap_or_default()
-    }
 }
 
 fn credit_error_path(e: &CreditRuleError) -> &str {
@@ -362,6 +295,8 @@ pub async fn seed(conn: &mut AnyConnection, now: DateTime<Utc>) -> DbResult<Vec<
 
 #[cfg(test)]
 mod tests {
+    use kaozheng_core::rules::RuleDocument as _;
+
     use super::*;
 
     #[test]

@@ -102,7 +102,7 @@ impl Account {
             return;
         }
         spawn_local(async move {
-            if let Some(granted) = crate::state::persistence::persist(ask).await {
+            if let Some(granted) = crate::platform::persistence::persist(ask).await {
                 self.persisted.set(Some(granted));
             }
         });

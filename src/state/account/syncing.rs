@@ -10,7 +10,7 @@ use leptos::task::spawn_local;
 
 use super::Account;
 use crate::api::{self, ApiError};
-use crate::notify;
+use crate::platform::notify;
 use crate::state::clock;
 use crate::sync::{Pass, Report, next_wake};
 

@@ -7,7 +7,7 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
-use kaozheng_core::rules::GradeRules;
+use kaozheng_core::rules::{GradeRules, RuleDocument as _};
 use serde::Deserialize;
 
 use super::catalog::if_none_match;

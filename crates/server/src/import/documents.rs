@@ -16,23 +16,18 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
+use kaozheng_core::hash::content_version;
 use kaozheng_core::rules::{Citation, FeePolicy, FeeRule, FeeRules, Scope};
 use kaozheng_core::{Catalog, Certificate, EvaluationOrg, LevelInfo, SchoolLevel, XLevel};
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 
 use super::read::{self, Columns, de};
 use super::{Ctx, Format, ImportReport};
-use crate::auth::tokens::hex;
 use crate::db::{self, DbError, DbResult};
 use crate::rules::{self, ORIGIN_ADMIN};
 
 /// `catalog_origin` of a catalog an administrator imported: never replaced by the built-in one.
 pub const CATALOG_ORIGIN_ADMIN: &str = "admin";
-
-fn digest_version(text: &str) -> String {
-    format!("csv-{}", &hex(&Sha256::digest(text.as_bytes()))[..16])
-}
 
 pub const CATALOG_COLUMNS: Columns = Columns {
     required: &[
@@ -221,15 +216,18 @@ fn catalog_from_csv(text: &str, report: &mut ImportReport) -> Option<Catalog> {
     for c in &mut certificates {
         c.levels.sort_by_key(|l| l.level);
     }
-    Some(Catalog {
+    let mut catalog = Catalog {
         format: kaozheng_core::catalog::FORMAT,
-        version: digest_version(text),
+        version: String::new(),
         source: "CSV import".into(),
         synthetic: false,
         total_in_system: None,
         orgs: orgs.into_iter().map(|(o, _)| o).collect(),
         certificates,
-    })
+    };
+    // The same definition as the built-in catalog's: the content, not the file's bytes.
+    catalog.set_content_version();
+    Some(catalog)
 }
 
 pub async fn import_catalog(
@@ -473,7 +471,7 @@ fn fees_from_csv(text: &str, report: &mut ImportReport) -> Option<FeeRules> {
         return None;
     }
     Some(FeeRules {
-        version: version.map_or_else(|| digest_version(text), |(v, _)| v),
+        version: version.map_or_else(|| format!("csv-{}", content_version(text)), |(v, _)| v),
         policies: policies.into_values().collect(),
     })
 }
@@ -652,7 +650,11 @@ mod tests {
             Some(vec![SchoolLevel::Higher, SchoolLevel::Undergraduate])
         );
         assert!(c.certificates[1].levels.is_empty());
-        assert!(c.version.starts_with("csv-"));
+        // The content version, as the built-in catalog's: 16 hex digits, the same for the same rows.
+        assert_eq!(c.version.len(), 16);
+        let mut again = c.clone();
+        again.set_content_version();
+        assert_eq!(again.version, c.version);
 
         let clash = "org_id,org_name,org_pinyin,certificate_id,certificate_name,certificate_pinyin,level\n\
             o1,甲,jia,c1,证书,zheng shu,初级\n\
