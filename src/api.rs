@@ -173,31 +173,42 @@ pub async fn fetch_catalog(etag: Option<&str>) -> Result<Fetched<Catalog>, ApiEr
     }
 }
 
-pub async fn fetch_plans() -> Result<PlansResponse, ApiError> {
-    let res = get("/plans", None).await?;
-    if res.status() != 200 {
-        return Err(error_for(res).await);
+/// The exam plans, checked for times in order, or "yours is current" for the tag the phone holds.
+pub async fn fetch_plans(etag: Option<&str>) -> Result<Fetched<PlansResponse>, ApiError> {
+    let res = get("/plans", etag).await?;
+    match res.status() {
+        304 => Ok(Fetched::NotModified),
+        200 => {
+            let etag = res.headers().get("etag");
+            let text = body(res).await?;
+            let plans: PlansResponse = serde_json::from_str(&text)
+                .map_err(|e| ApiError::Invalid(format!("exam plans: {e}")))?;
+            for p in &plans.plans {
+                p.check_times().map_err(|field| {
+                    ApiError::Invalid(format!("exam plan {}: {field} out of order", p.id))
+                })?;
+            }
+            Ok(Fetched::Fresh { value: plans, etag })
+        }
+        _ => Err(error_for(res).await),
     }
-    let text = body(res).await?;
-    let plans: PlansResponse =
-        serde_json::from_str(&text).map_err(|e| ApiError::Invalid(format!("exam plans: {e}")))?;
-    for p in &plans.plans {
-        p.check_times().map_err(|field| {
-            ApiError::Invalid(format!("exam plan {}: {field} out of order", p.id))
-        })?;
-    }
-    Ok(plans)
 }
 
-pub async fn fetch_sites() -> Result<Vec<Site>, ApiError> {
-    let res = get("/sites", None).await?;
-    if res.status() != 200 {
-        return Err(error_for(res).await);
+/// The exam sites, or "yours is current" for the tag the phone holds.
+pub async fn fetch_sites(etag: Option<&str>) -> Result<Fetched<Vec<Site>>, ApiError> {
+    let res = get("/sites", etag).await?;
+    match res.status() {
+        304 => Ok(Fetched::NotModified),
+        200 => {
+            let etag = res.headers().get("etag");
+            let text = body(res).await?;
+            let sites = serde_json::from_str::<SitesResponse>(&text)
+                .map(|s| s.sites)
+                .map_err(|e| ApiError::Invalid(format!("exam sites: {e}")))?;
+            Ok(Fetched::Fresh { value: sites, etag })
+        }
+        _ => Err(error_for(res).await),
     }
-    let text = body(res).await?;
-    serde_json::from_str::<SitesResponse>(&text)
-        .map(|s| s.sites)
-        .map_err(|e| ApiError::Invalid(format!("exam sites: {e}")))
 }
 
 /// A readable text for a JS exception.

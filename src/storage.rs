@@ -85,19 +85,24 @@ pub struct CatalogMeta {
     pub synced_at: Option<DateTime<Utc>>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlansMeta {
     /// The server's "as of" time for seats left.
     #[serde(with = "kaozheng_core::time::cst")]
     pub as_of: DateTime<Utc>,
     #[serde(with = "kaozheng_core::time::cst")]
     pub synced_at: DateTime<Utc>,
+    /// The server's tag for this list: the next refresh sends it and gets a 304 when unchanged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub etag: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SitesMeta {
     #[serde(with = "kaozheng_core::time::cst")]
     pub synced_at: DateTime<Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub etag: Option<String>,
 }
 
 /// A stored rule document: the API's JSON text as received, so it is parsed by the same code

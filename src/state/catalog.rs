@@ -21,6 +21,10 @@ use crate::state::connection::Connection;
 use crate::state::network::Network;
 use crate::storage::{Db, StorageError};
 
+/// Tag keys of the plan and site lists (rule documents use their kind).
+const PLANS: &str = "plans";
+const SITES: &str = "sites";
+
 /// Why the last refresh did not bring fresh data.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SyncProblem {
@@ -66,8 +70,9 @@ pub struct CatalogState {
     /// Schools' own cited level restrictions (the only level refusals there are).
     pub eligibility_rules: RwSignal<Option<Arc<EligibilityRules>>>,
     etag: RwSignal<Option<String>>,
-    /// The tags of the rule documents on the phone, by kind.
-    rule_tags: StoredValue<Vec<(&'static str, String)>>,
+    /// The server's tags of what the phone holds, by data set (`plans`, `sites`, each rule
+    /// kind): a refresh sends them and an unchanged set is a 304.
+    tags: StoredValue<Vec<(&'static str, String)>>,
     conn: Connection,
 }
 
@@ -93,7 +98,7 @@ pub fn provide_catalog_state(conn: Connection, network: Network) -> CatalogState
         graduation_rules: RwSignal::new(None),
         eligibility_rules: RwSignal::new(None),
         etag: RwSignal::new(None),
-        rule_tags: StoredValue::new(Vec::new()),
+        tags: StoredValue::new(Vec::new()),
         conn,
     };
     provide_context(st);
@@ -171,7 +176,7 @@ impl CatalogState {
     ) {
         let held = into.with_untracked(Option::is_some);
         let tag = self
-            .rule_tags
+            .tags
             .with_value(|t| {
                 t.iter()
                     .find(|(k, _)| *k == T::KIND)
@@ -191,16 +196,25 @@ impl CatalogState {
                 {
                     self.storage_failed(e);
                 }
-                self.rule_tags.update_value(|t| {
-                    t.retain(|(k, _)| *k != T::KIND);
-                    if let Some(tag) = etag {
-                        t.push((T::KIND, tag));
-                    }
-                });
+                self.set_tag(T::KIND, etag);
                 into.set(Some(Arc::new(rules)));
             }
             Err(e) => note(e),
         }
+    }
+
+    fn tag(&self, set: &str) -> Option<String> {
+        self.tags
+            .with_value(|t| t.iter().find(|(k, _)| *k == set).map(|(_, v)| v.clone()))
+    }
+
+    fn set_tag(&self, set: &'static str, tag: Option<String>) {
+        self.tags.update_value(|t| {
+            t.retain(|(k, _)| *k != set);
+            if let Some(tag) = tag {
+                t.push((set, tag));
+            }
+        });
     }
 
     fn db(&self) -> Option<Rc<Db>> {
@@ -255,6 +269,7 @@ impl CatalogState {
         match db.load_plans().await {
             Ok(Some(stored)) => {
                 skipped += stored.skipped.len();
+                self.set_tag(PLANS, stored.meta.etag.clone());
                 self.plans.set(Arc::new(stored.value));
                 self.plans_known.set(true);
             }
@@ -264,16 +279,17 @@ impl CatalogState {
         match db.load_sites().await {
             Ok(Some(stored)) => {
                 skipped += stored.skipped.len();
+                self.set_tag(SITES, stored.meta.etag.clone());
                 self.sites.set(Arc::new(stored.value));
             }
             Ok(None) => {}
             Err(e) => self.storage_failed(e),
         }
-        load_rules(&db, self.fee_rules, self.rule_tags).await;
-        load_rules(&db, self.grade_rules, self.rule_tags).await;
-        load_rules(&db, self.credit_rules, self.rule_tags).await;
-        load_rules(&db, self.graduation_rules, self.rule_tags).await;
-        load_rules(&db, self.eligibility_rules, self.rule_tags).await;
+        load_rules(&db, self.fee_rules, self.tags).await;
+        load_rules(&db, self.grade_rules, self.tags).await;
+        load_rules(&db, self.credit_rules, self.tags).await;
+        load_rules(&db, self.graduation_rules, self.tags).await;
+        load_rules(&db, self.eligibility_rules, self.tags).await;
         self.skipped.set(skipped);
         self.local_read_done.set(true);
     }
@@ -327,25 +343,35 @@ impl CatalogState {
             Err(e) => note(e),
         }
 
-        match api::fetch_plans().await {
-            Ok(res) => {
+        let tag = self.tag(PLANS).filter(|_| self.plans_known.get_untracked());
+        match api::fetch_plans(tag.as_deref()).await {
+            Ok(Fetched::NotModified) => {}
+            Ok(Fetched::Fresh { value: res, etag }) => {
                 if let Some(db) = self.db()
-                    && let Err(e) = db.save_plans(&res.plans, res.as_of, now).await
+                    && let Err(e) = db
+                        .save_plans_tagged(&res.plans, res.as_of, now, etag.as_deref())
+                        .await
                 {
                     self.storage_failed(e);
                 }
+                self.set_tag(PLANS, etag);
                 self.plans.set(Arc::new(res.plans));
                 self.plans_known.set(true);
             }
             Err(e) => note(e),
         }
-        match api::fetch_sites().await {
-            Ok(sites) => {
+        let tag = self
+            .tag(SITES)
+            .filter(|_| self.sites.with_untracked(|s| !s.is_empty()));
+        match api::fetch_sites(tag.as_deref()).await {
+            Ok(Fetched::NotModified) => {}
+            Ok(Fetched::Fresh { value: sites, etag }) => {
                 if let Some(db) = self.db()
-                    && let Err(e) = db.save_sites(&sites, now).await
+                    && let Err(e) = db.save_sites_tagged(&sites, now, etag.as_deref()).await
                 {
                     self.storage_failed(e);
                 }
+                self.set_tag(SITES, etag);
                 self.sites.set(Arc::new(sites));
             }
             Err(e) => note(e),

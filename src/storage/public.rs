@@ -105,8 +105,23 @@ impl Db {
         as_of: DateTime<Utc>,
         synced_at: DateTime<Utc>,
     ) -> Result<(), StorageError> {
-        self.save_set(plans, PLANS_KEY, &PlansMeta { as_of, synced_at })
-            .await
+        self.save_plans_tagged(plans, as_of, synced_at, None).await
+    }
+
+    /// [`Db::save_plans`] with the server's tag for the list.
+    pub async fn save_plans_tagged(
+        &self,
+        plans: &[ExamPlan],
+        as_of: DateTime<Utc>,
+        synced_at: DateTime<Utc>,
+        etag: Option<&str>,
+    ) -> Result<(), StorageError> {
+        let meta = PlansMeta {
+            as_of,
+            synced_at,
+            etag: etag.map(str::to_owned),
+        };
+        self.save_set(plans, PLANS_KEY, &meta).await
     }
 
     /// The stored exam sites, in the order they were saved, or `None` if never saved.
@@ -120,8 +135,21 @@ impl Db {
         sites: &[Site],
         synced_at: DateTime<Utc>,
     ) -> Result<(), StorageError> {
-        self.save_set(sites, SITES_KEY, &SitesMeta { synced_at })
-            .await
+        self.save_sites_tagged(sites, synced_at, None).await
+    }
+
+    /// [`Db::save_sites`] with the server's tag for the list.
+    pub async fn save_sites_tagged(
+        &self,
+        sites: &[Site],
+        synced_at: DateTime<Utc>,
+        etag: Option<&str>,
+    ) -> Result<(), StorageError> {
+        let meta = SitesMeta {
+            synced_at,
+            etag: etag.map(str::to_owned),
+        };
+        self.save_set(sites, SITES_KEY, &meta).await
     }
 
     /// The stored plans of one certificate, in saved order, read through the `by_certificate`

@@ -1,17 +1,21 @@
 //! `GET /api/v1/plans?certificate=&level=&province=`: published exam plans with their state at the
-//! server's now, which the app shows and trusts over its own clock. Drafts are not listed.
+//! server's now, which the app shows and trusts over its own clock. Drafts are not listed. Tagged
+//! by their content (seats and states included, `as_of` not), so a phone whose plans are current
+//! gets a 304 and downloads nothing.
 
-use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use chrono::SecondsFormat;
+use kaozheng_core::hash::content_version;
 use kaozheng_core::{ExamPlan, PlanPhase, PlanState, XLevel, time};
 use serde::{Deserialize, Serialize};
 
+use super::catalog::revalidated;
 use crate::db::{self, plans::PlanFilter};
 use crate::error::ApiError;
-use crate::state::AppState;
+use crate::state::{AppState, weak_etag};
 
 #[derive(Debug, Default, Deserialize)]
 pub struct PlansQuery {
@@ -38,7 +42,8 @@ pub struct PlanView {
 pub async fn list_plans(
     State(state): State<AppState>,
     query: Result<Query<PlansQuery>, QueryRejection>,
-) -> Result<Json<PlanList>, ApiError> {
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     let Query(q) = query.map_err(|e| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
@@ -57,11 +62,14 @@ pub async fn list_plans(
             state: plan.state_at(now),
             plan,
         })
-        .collect();
-    Ok(Json(PlanList {
+        .collect::<Vec<_>>();
+    let tag = content_version(&serde_json::to_string(&plans).expect("plans serialize"));
+    let body = serde_json::to_string(&PlanList {
         as_of: time::to_china(now).to_rfc3339_opts(SecondsFormat::Secs, false),
         plans,
-    }))
+    })
+    .expect("plans serialize");
+    Ok(revalidated(&headers, weak_etag(&tag), body))
 }
 
 /// Empty parameters mean "any", so a form can send `level=` for all levels.

@@ -2,15 +2,14 @@
 //! Grades may be asked for one province (`?province=`): the app of a Henan school needs only
 //! Henan's rule sets and the general conditions.
 
-use axum::body::Body;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use kaozheng_core::rules::{GradeRules, RuleDocument as _};
 use serde::Deserialize;
 
-use super::catalog::if_none_match;
+use super::catalog::revalidated;
 use crate::db::{self, DbError};
 use crate::error::ApiError;
 use crate::rules::RuleDocument;
@@ -24,26 +23,6 @@ async fn stored(state: &AppState, kind: &str) -> Result<db::rules::StoredRules, 
             "尚未导入该规则",
         )
     })
-}
-
-/// The document `body` tagged `etag`, or 304 when the client holds that tag.
-fn revalidated(headers: &HeaderMap, etag: HeaderValue, body: String) -> Response {
-    let mut res = if if_none_match(headers, &etag) {
-        let mut res = Response::new(Body::empty());
-        *res.status_mut() = StatusCode::NOT_MODIFIED;
-        res
-    } else {
-        let mut res = Response::new(Body::from(body));
-        res.headers_mut().insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        );
-        res
-    };
-    res.headers_mut().insert(header::ETAG, etag);
-    res.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    res
 }
 
 pub async fn get_rules<T: RuleDocument>(
