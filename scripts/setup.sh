@@ -20,6 +20,8 @@ need_apt brotli
 if [ "$want_test" = 1 ]; then
   need_apt chromium
   need_apt chromium-driver
+  # Without a CJK font, Chinese renders as boxes in screenshots and printed tickets.
+  need_apt fonts-noto-cjk
   need_apt postgresql
 fi
 if [ ${#apt_missing[@]} -gt 0 ]; then
