@@ -16,6 +16,7 @@ pub mod registrations;
 pub mod results;
 pub mod rules;
 pub mod sites;
+pub mod text;
 pub mod tickets;
 
 use axum::Router;
@@ -176,6 +177,7 @@ pub fn router(limits: BodyLimits, cors_origins: &[String]) -> Router<AppState> {
         .route("/api/", any(not_found))
         .route("/api/{*rest}", any(not_found))
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn(text::require_text))
         .layer(DefaultBodyLimit::max(limits.api))
         // Clients revalidate every time; the catalog answers that cheaply with its ETag.
         .layer(SetResponseHeaderLayer::if_not_present(

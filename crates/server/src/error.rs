@@ -222,13 +222,14 @@ impl ApiError {
 impl From<DbError> for ApiError {
     fn from(e: DbError) -> Self {
         if is_unstorable_text(&e) {
-            // PostgreSQL text cannot hold a NUL character; SQLite can, so only one backend gets
-            // here. It is the request's text, not the server, that is wrong.
-            tracing::info!("refused a request whose text the database cannot hold (NUL)");
+            // Request text is checked for NULs before it reaches a query (see `api::text`); this
+            // catches any that slipped past, on PostgreSQL (SQLite stores them), as the same
+            // refusal those checks give.
+            tracing::warn!("refused a request whose text the database cannot hold (NUL)");
             return ApiError::bad_request(
-                "invalid_text",
-                "the request contains a NUL character, which no text may hold",
-                "请求中含有不允许的空字符（NUL）",
+                "invalid_body",
+                "text in the request may not contain a NUL character",
+                "请求中的文本不能含有空字符（NUL）",
             );
         }
         // The details stay in the log; clients learn only that it failed.

@@ -729,3 +729,47 @@ async fn raw_invalid_bytes_on_the_wire_get_a_4xx() {
     assert_eq!(res.status(), 200, "the server still answers");
     server.stop().await;
 }
+
+on_both! {
+    /// A query that is not UTF-8 text once decoded (`%FF`) used to become U+FFFD and answer 200;
+    /// a NUL used to be a miss on SQLite and `invalid_text` (undocumented) on PostgreSQL. Now each
+    /// is the same documented refusal on both databases, wherever the text comes in.
+    async fn text_that_is_not_text_is_refused_alike_on_both_databases(b) {
+        let t = TestApp::on(b).await;
+        let student = t.session_for("TJ2024001").await;
+        for uri in [
+            "/api/v1/plans?province=%FF",
+            "/api/v1/plans?province=%C3%28",
+            "/api/v1/sites?undocumented=%FF%FE",
+            "/api/v1/catalog?x=%ED%A0%80",
+            "/api/v1/plans?province=%00",
+            "/api/v1/plans?province=%E5%A4%A9%00",
+            "/api/v1/tickets/verify?ticket_no=261200001000001%00&check=ABCDEFGHJK",
+            "/api/v1/certificates/verify?no=%00&name=x",
+            "/api/v1/feedback/aggregates?certificate_id=bim%00",
+        ] {
+            let res = t.get(uri).await;
+            assert_eq!((res.status, res.code().as_str()), (StatusCode::BAD_REQUEST, "invalid_query"), "{uri}");
+        }
+        let res = t.get_as("/api/v1/registrations?x=%FF", &student).await;
+        assert_eq!((res.status, res.code().as_str()), (StatusCode::BAD_REQUEST, "invalid_query"));
+        for uri in ["/api/v1/registrations/reg%00x", "/api/v1/registrations/%FF"] {
+            let res = t.delete_as(uri, &student).await;
+            assert_eq!((res.status, res.code().as_str()), (StatusCode::BAD_REQUEST, "invalid_path"), "{uri}");
+        }
+        let login = t
+            .call(Method::POST, "/api/v1/auth/login", None, Some(json!({"student_no": "TJ2024001\u{0}", "password": "not-the-password-1"})))
+            .await;
+        assert_eq!((login.status, login.code().as_str()), (StatusCode::BAD_REQUEST, "invalid_body"));
+        let reg = t.post_as("/api/v1/registrations", &student, json!({"client_id": "nul-1", "plan_id": "demo\u{0}plan"})).await;
+        assert_eq!((reg.status, reg.code().as_str()), (StatusCode::BAD_REQUEST, "invalid_body"));
+        let embed = t.call(Method::POST, "/api/v1/auth/embed", None, Some(json!({"assertion": "e30.e30.\u{0}"}))).await;
+        assert_eq!((embed.status, embed.code().as_str()), (StatusCode::BAD_REQUEST, "invalid_body"));
+        // Text that only looks like the escape is text, and valid queries still answer.
+        let quoted = t
+            .call(Method::POST, "/api/v1/auth/login", None, Some(json!({"student_no": "TJ\\u0000", "password": "not-the-password-1"})))
+            .await;
+        assert_eq!(quoted.status, StatusCode::UNAUTHORIZED, "{}", quoted.text());
+        assert_eq!(t.get("/api/v1/plans?province=%E5%A4%A9%E6%B4%A5").await.status, StatusCode::OK);
+    }
+}
