@@ -14,6 +14,7 @@ pub mod error;
 pub mod feedback;
 pub mod headers;
 pub mod import;
+pub mod logging;
 pub mod registrations;
 pub mod rules;
 pub mod seed;

@@ -54,6 +54,7 @@ pub fn command() -> Command {
         "KAOZHENG_SESSION_DAYS",
         "KAOZHENG_ARGON2_MEMORY_KIB",
         "KAOZHENG_ARGON2_ITERATIONS",
+        "KAOZHENG_LOG_FORMAT",
     ] {
         c.env_remove(var);
     }
