@@ -21,9 +21,11 @@ pub mod seed;
 pub mod state;
 pub mod static_files;
 pub mod tickets;
+pub mod transport;
 
 use std::future::Future;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::sync::Arc;
 
 use anyhow::Context;
 use axum::Router;
@@ -113,10 +115,15 @@ impl Server {
     ) -> anyhow::Result<()> {
         let app = app(self.state.clone());
         let housekeeping = tokio::spawn(housekeeping(self.state.clone()));
-        let served = axum::serve(
+        let headers_of = self.state.clone();
+        let listener = transport::Listener::new(
             self.listener,
+            Arc::new(move || headers::security_headers(&headers_of)),
+        );
+        let served = axum::serve(
+            listener,
             // The peer address feeds the per-address login limit.
-            app.into_make_service_with_connect_info::<SocketAddr>(),
+            app.into_make_service_with_connect_info::<transport::PeerAddr>(),
         )
         .with_graceful_shutdown(shutdown)
         .await

@@ -773,3 +773,130 @@ on_both! {
         assert_eq!(t.get("/api/v1/plans?province=%E5%A4%A9%E6%B4%A5").await.status, StatusCode::OK);
     }
 }
+
+/// Requests hyper refuses before the router (it writes those answers itself): each now has the
+/// API's error body, a documented code, the security headers and `Connection: close` (they used to
+/// come back with an empty body). The server goes on answering.
+#[tokio::test]
+async fn refusals_below_the_router_have_the_error_shape() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let root = tempfile::tempdir().unwrap();
+    let clock = super::support::TestClock::at(super::support::now());
+    let server = super::support::Listening::serve(
+        kaozheng_server::Server::start(super::support::config(root.path(), &clock))
+            .await
+            .unwrap(),
+    );
+    let doc = document();
+    let schema = json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$ref": "#/components/schemas/Error",
+        "components": doc["components"],
+    });
+    let error_schema = jsonschema::options().build(&schema).unwrap();
+    let long_uri = format!("/api/v1/plans?province={}", "a".repeat(70_000));
+    let many_headers = "X-A: b\r\n".repeat(200);
+    let huge_head = format!("X-Big: {}\r\n", "b".repeat(1 << 20));
+    let cases: Vec<(&str, Vec<u8>, u16, &str)> = vec![
+        (
+            "a 70 KB URI",
+            format!("GET {long_uri} HTTP/1.1\r\nHost: x\r\n\r\n").into_bytes(),
+            414,
+            "uri_too_long",
+        ),
+        (
+            "a 1 MiB header",
+            format!("GET /api/v1/sites HTTP/1.1\r\nHost: x\r\n{huge_head}\r\n").into_bytes(),
+            431,
+            "headers_too_large",
+        ),
+        (
+            "200 headers",
+            format!("GET /api/v1/sites HTTP/1.1\r\nHost: x\r\n{many_headers}\r\n").into_bytes(),
+            431,
+            "headers_too_large",
+        ),
+        (
+            "a NUL in a header",
+            b"GET /api/v1/sites HTTP/1.1\r\nHost: x\r\nX-Bad: a\x00b\r\n\r\n".to_vec(),
+            400,
+            "malformed_request",
+        ),
+        (
+            "a raw 0xFF byte in the path",
+            b"GET /api/v1/\xff HTTP/1.1\r\nHost: x\r\n\r\n".to_vec(),
+            400,
+            "malformed_request",
+        ),
+        (
+            "a Content-Length that is not a number",
+            b"POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n{}"
+                .to_vec(),
+            400,
+            "malformed_request",
+        ),
+        (
+            "a Content-Length beyond any integer",
+            b"POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999999999999\r\n\r\n{}"
+                .to_vec(),
+            400,
+            "malformed_request",
+        ),
+        (
+            "no request line",
+            b"GARBAGE\r\n\r\n".to_vec(),
+            400,
+            "malformed_request",
+        ),
+    ];
+    for (what, raw, status, code) in &cases {
+        let mut s = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+        // The server may stop reading (and answer) before all of a huge head is sent.
+        let _ = s.write_all(raw).await;
+        let mut answer = Vec::new();
+        let _ = tokio::time::timeout(
+            std::time::Duration::from_secs(10),
+            s.read_to_end(&mut answer),
+        )
+        .await;
+        let split = answer
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .unwrap_or_else(|| panic!("{what}: no answer: {:?}", String::from_utf8_lossy(&answer)));
+        let head = String::from_utf8_lossy(&answer[..split]).to_ascii_lowercase();
+        let body = &answer[split + 4..];
+        assert!(
+            head.starts_with(&format!("http/1.1 {status} ")),
+            "{what}: {head}"
+        );
+        for header in [
+            "content-type: application/json".to_string(),
+            format!("content-length: {}", body.len()),
+            "connection: close".into(),
+            "x-content-type-options: nosniff".into(),
+            "content-security-policy: default-src 'self'".into(),
+        ] {
+            assert!(
+                head.contains(&format!("\r\n{header}")),
+                "{what}: no {header}: {head}"
+            );
+        }
+        let v: Value = serde_json::from_slice(body).unwrap_or_else(|e| {
+            panic!(
+                "{what}: not JSON ({e}): {:?}",
+                String::from_utf8_lossy(body)
+            )
+        });
+        let errors: Vec<String> = error_schema
+            .iter_errors(&v)
+            .map(|e| e.to_string())
+            .collect();
+        assert!(errors.is_empty(), "{what}: {errors:?} in {v}");
+        assert_eq!(v["error"]["code"], *code, "{what}");
+    }
+    let res = reqwest::get(format!("http://{}/api/v1/sites", server.addr))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200, "the server still answers");
+    server.stop().await;
+}
