@@ -136,7 +136,8 @@ impl Server {
     }
 }
 
-/// Every ten minutes, forgets expired sessions, used-up assertion ids and old rate-limit windows.
+/// Every ten minutes, forgets expired sessions, used-up assertion ids and rate-limited attempts
+/// older than a day.
 async fn housekeeping(state: AppState) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
     loop {
@@ -147,12 +148,12 @@ async fn housekeeping(state: AppState) {
         let done = async {
             let sessions = db::sessions::delete_expired(pool, now).await?;
             let assertions = db::embed::delete_expired(pool, now).await?;
-            let windows = db::rate_limits::delete_older(pool, now - day).await?;
-            db::DbResult::Ok((sessions, assertions, windows))
+            let attempts = db::rate_limits::delete_older(&state.db, now - day).await?;
+            db::DbResult::Ok((sessions, assertions, attempts))
         };
         match done.await {
-            Ok((sessions, assertions, windows)) => {
-                tracing::debug!(sessions, assertions, windows, "housekeeping")
+            Ok((sessions, assertions, attempts)) => {
+                tracing::debug!(sessions, assertions, attempts, "housekeeping")
             }
             Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
         }

@@ -124,7 +124,12 @@ pub async fn verify(
     let pool = &state.db.pool;
     let limits = state.auth.check_limits;
     let attempt = match limits
-        .attempt_in(pool, CERTIFICATE_CHECKS, &addr, state.now().timestamp())
+        .attempt_in(
+            &state.db,
+            CERTIFICATE_CHECKS,
+            &addr,
+            state.now().timestamp(),
+        )
         .await?
     {
         Ok(a) => a,
@@ -163,7 +168,7 @@ pub async fn verify(
     let (certificate_name, org_name) = db::catalog::names(&mut conn, &plan.certificate_id)
         .await?
         .ok_or_else(ApiError::internal)?;
-    limits.succeeded(pool, attempt).await?;
+    limits.succeeded(&state.db, attempt).await?;
     Ok(Json(CertificateVerification {
         valid: true,
         certificate: Some(VerifiedCertificate {
