@@ -8,6 +8,7 @@ pub mod certificates;
 pub mod credits;
 pub mod embed;
 pub mod feedback;
+pub mod health;
 pub mod json;
 pub mod me;
 pub mod openapi;
@@ -82,6 +83,7 @@ pub fn routes(limits: BodyLimits) -> Vec<(Method, &'static str, MethodRouter<App
         (Method::POST, "/api/v1/auth/login", post(auth::login)),
         (Method::POST, "/api/v1/auth/embed", post(auth::embed)),
         (Method::GET, "/api/v1/embed/config", get(embed::get_config)),
+        (Method::GET, "/api/v1/health", get(health::get_health)),
         (Method::POST, "/api/v1/auth/logout", post(auth::logout)),
         (Method::GET, "/api/v1/me", get(me::get_me)),
         (

@@ -153,6 +153,35 @@ impl ServerProcess {
         self.child.wait().unwrap();
     }
 
+    /// Sends SIGTERM, as a service manager or a container runtime stops a server.
+    pub fn signal_term(&self) {
+        let sent = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success(), "kill -TERM failed");
+    }
+
+    /// Waits (at most `patience`) for the process to end; `None` when it did not.
+    pub async fn wait_exit(&mut self, patience: Duration) -> Option<std::process::ExitStatus> {
+        let started = std::time::Instant::now();
+        while started.elapsed() < patience {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return Some(status);
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        None
+    }
+
+    /// The address it listens on, `host:port`.
+    pub fn addr(&self) -> String {
+        self.url
+            .trim_start_matches("http://")
+            .trim_end_matches('/')
+            .to_string()
+    }
+
     /// Whether the process is still running (it must not die on its own).
     pub fn is_running(&mut self) -> bool {
         self.child.try_wait().unwrap().is_none()
