@@ -2,8 +2,10 @@
 # Runs every Kaozheng test tier and ends with one summary line "N passed, M failed".
 #   scripts/test.sh            everything (installs what is missing first)
 #   scripts/test.sh --quick    skip the browser tiers (wasm-bindgen-test, release build, Playwright)
-#   scripts/test.sh --long     the full reliability runs: 200 chaos scenarios, 100,000 fuzz cases per
-#                              core parser, 5,000 per import kind, 20 server-kill rounds (adds about 30 minutes)
+#   scripts/test.sh --long     adds the long reliability runs (scripts/long-runs.sh, resumable chunks):
+#                              1,000 chaos scenarios, 10,320,000 fuzz executions over the core and
+#                              import parsers, 20 server-kill rounds, the full schemathesis run
+#                              (about 2½ hours more on 2 cores; see RELIABILITY.md)
 # Logs of each step: target/test-logs/<step>.log
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -11,10 +13,11 @@ export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 export CARGO_TERM_COLOR=never
 
 quick=0
+long=0
 for a in "$@"; do
   case "$a" in
     --quick) quick=1 ;;
-    --long) export KZ_CHAOS_SCENARIOS=200 KZ_FUZZ_CASES=100000 KZ_IMPORT_FUZZ_CASES=5000 KZ_KILL_ROUNDS=20 ;;
+    --long) long=1; export KZ_KILL_ROUNDS=20 SCHEMATHESIS_MAX_EXAMPLES=100 ;;
     *) echo "unknown option $a" >&2; exit 2 ;;
   esac
 done
@@ -125,11 +128,15 @@ if [ $quick = 0 ]; then
   # Byte budgets (release WASM, first-load total) from bench/budgets.json; see the README's Benchmarks.
   step byte-budgets bench/budgets.sh
   step e2e-playwright e2e
+  # Resumable: what an earlier --long run finished is not run again (scripts/long-runs.sh).
+  [ $long = 1 ] && step long-runs scripts/long-runs.sh
+elif [ $long = 1 ]; then
+  step long-runs scripts/long-runs.sh fuzz import-fuzz
 fi
 
 elapsed=$(( $(date +%s) - started ))
 printf '\n\033[1m== summary\033[0m (%dm%02ds)\n' $((elapsed / 60)) $((elapsed % 60))
-for k in setup fmt clippy-native clippy-wasm core-purity native-tests js-unit postgres-tests wasm-indexeddb release-build integrity schemathesis byte-budgets e2e-playwright; do
+for k in setup fmt clippy-native clippy-wasm core-purity native-tests js-unit postgres-tests wasm-indexeddb release-build integrity schemathesis byte-budgets e2e-playwright long-runs; do
   [ -n "${tier_counts[$k]:-}" ] && printf '  %-16s %s\n' "$k" "${tier_counts[$k]}"
 done
 [ ${#steps_failed[@]} -gt 0 ] && echo "  failed steps: ${steps_failed[*]}"
