@@ -28,12 +28,22 @@ mkdir -p "$logs"
 # whatever a killed browser leaves behind goes with this directory at the end of the run.
 scratch=$PWD/target/test-tmp
 rm -rf "$scratch" && mkdir -p "$scratch"
-trap 'rm -rf "$scratch"' EXIT
 avail_kb=$(df -Pk . | awk 'NR==2 {print $4}')
 if [ "${avail_kb:-0}" -lt $((12 * 1024 * 1024)) ]; then
   echo "warning: only $((avail_kb / 1024 / 1024)) GB free here; a full run from a clean clone needs about 12 GB" >&2
 fi
 started=$(date +%s)
+# The release server (schemathesis, e2e) builds in the background from the native tests on, filling
+# the cores the single-threaded steps (test runs, wasm-opt, brotli) leave idle; those steps' own
+# `cargo build --release -p kaozheng-server` then finds it built (or waits for cargo's lock).
+release_server_pid=
+stop_background() {
+  if [ -n "$release_server_pid" ]; then
+    kill -- -"$release_server_pid" 2>/dev/null || kill "$release_server_pid" 2>/dev/null || true
+  fi
+  rm -rf "$scratch"
+}
+trap stop_background EXIT
 passed=0
 failed=0
 steps_failed=()
@@ -113,17 +123,28 @@ native_tests() {
   cargo test --workspace && cargo test -p kaozheng-core --no-default-features --lib
 }
 step native-tests native_tests
+if [ $quick = 0 ]; then
+  set -m
+  cargo build --release -p kaozheng-server >"$logs/release-server.log" 2>&1 &
+  release_server_pid=$!
+  set +m
+fi
 # The portal loader (public/embed.js) and the README's integrity hash for it, with Node's test runner.
 step js-unit npm run -s unit
 # The server's PostgreSQL variants (#[ignore]d without a server) on a throwaway PostgreSQL; the
-# SQLite variants ran in native-tests.
-step postgres-tests scripts/with-postgres.sh cargo test -p kaozheng-server -- --ignored
+# SQLite variants ran in native-tests. `--workspace` keeps native-tests' feature set, so the test
+# binary built there runs as it is (`-p kaozheng-server` would rebuild the server and the core).
+step postgres-tests scripts/with-postgres.sh cargo test --workspace --test server -- --ignored
 if [ $quick = 0 ]; then
   step wasm-indexeddb wasm_tests
   step release-build scripts/build-app.sh
   # The built index.html pins every script and WASM file with a matching sha384 (skipped in
   # native-tests when nothing was built yet; required here).
-  step integrity env KZ_REQUIRE_DIST=1 cargo test -p kaozheng-server --test server the_built_app_loads
+  step integrity env KZ_REQUIRE_DIST=1 cargo test --workspace --test server the_built_app_loads
+  wait "$release_server_pid" 2>/dev/null
+  release_server_pid=
+  # A short run by default (examples and coverage in full, 20 fuzzed cases per operation); --long
+  # runs 100 per operation.
   step schemathesis crates/server/tests/schemathesis.sh
   # Byte budgets (release WASM, first-load total) from bench/budgets.json; see the README's Benchmarks.
   step byte-budgets bench/budgets.sh
