@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Utc};
 use gloo_net::http::{Request, RequestBuilder, Response};
-use kaozheng_core::rules::{CreditRules, FeeRules, GradeRules, GraduationRules, Refusal};
+use kaozheng_core::rules::{Refusal, RuleDocument};
 use kaozheng_core::{Catalog, ExamPlan, ExamResult, Registration, Site, Student};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsCast;
@@ -173,31 +173,42 @@ pub async fn fetch_catalog(etag: Option<&str>) -> Result<Fetched<Catalog>, ApiEr
     }
 }
 
-pub async fn fetch_plans() -> Result<PlansResponse, ApiError> {
-    let res = get("/plans", None).await?;
-    if res.status() != 200 {
-        return Err(error_for(res).await);
+/// The exam plans, checked for times in order, or "yours is current" for the tag the phone holds.
+pub async fn fetch_plans(etag: Option<&str>) -> Result<Fetched<PlansResponse>, ApiError> {
+    let res = get("/plans", etag).await?;
+    match res.status() {
+        304 => Ok(Fetched::NotModified),
+        200 => {
+            let etag = res.headers().get("etag");
+            let text = body(res).await?;
+            let plans: PlansResponse = serde_json::from_str(&text)
+                .map_err(|e| ApiError::Invalid(format!("exam plans: {e}")))?;
+            for p in &plans.plans {
+                p.check_times().map_err(|field| {
+                    ApiError::Invalid(format!("exam plan {}: {field} out of order", p.id))
+                })?;
+            }
+            Ok(Fetched::Fresh { value: plans, etag })
+        }
+        _ => Err(error_for(res).await),
     }
-    let text = body(res).await?;
-    let plans: PlansResponse =
-        serde_json::from_str(&text).map_err(|e| ApiError::Invalid(format!("exam plans: {e}")))?;
-    for p in &plans.plans {
-        p.check_times().map_err(|field| {
-            ApiError::Invalid(format!("exam plan {}: {field} out of order", p.id))
-        })?;
-    }
-    Ok(plans)
 }
 
-pub async fn fetch_sites() -> Result<Vec<Site>, ApiError> {
-    let res = get("/sites", None).await?;
-    if res.status() != 200 {
-        return Err(error_for(res).await);
+/// The exam sites, or "yours is current" for the tag the phone holds.
+pub async fn fetch_sites(etag: Option<&str>) -> Result<Fetched<Vec<Site>>, ApiError> {
+    let res = get("/sites", etag).await?;
+    match res.status() {
+        304 => Ok(Fetched::NotModified),
+        200 => {
+            let etag = res.headers().get("etag");
+            let text = body(res).await?;
+            let sites = serde_json::from_str::<SitesResponse>(&text)
+                .map(|s| s.sites)
+                .map_err(|e| ApiError::Invalid(format!("exam sites: {e}")))?;
+            Ok(Fetched::Fresh { value: sites, etag })
+        }
+        _ => Err(error_for(res).await),
     }
-    let text = body(res).await?;
-    serde_json::from_str::<SitesResponse>(&text)
-        .map(|s| s.sites)
-        .map_err(|e| ApiError::Invalid(format!("exam sites: {e}")))
 }
 
 /// A readable text for a JS exception.
@@ -323,47 +334,33 @@ pub async fn results(token: &str) -> Result<Vec<ExamResult>, ApiError> {
         .map(|l| l.results)
 }
 
-/// A rule document (`/rules/fees`, `/rules/grades`, `/rules/credits`) with its JSON text, for
-/// storing as served. `check` is the document's own validation.
-pub async fn rules<T: serde::de::DeserializeOwned>(
-    kind: &str,
-    check: impl Fn(&T) -> Result<(), String>,
-) -> Result<(T, String), ApiError> {
-    let res = get(&format!("/rules/{kind}"), None).await?;
-    if res.status() != 200 {
-        return Err(error_for(res).await);
+/// A rule document of kind `T` with its JSON text for storing as served, or "yours is current"
+/// for the tag the phone holds. The document passes its own checks ([`RuleDocument::problems`])
+/// or is refused, so the last good one stays.
+pub async fn rules<T: RuleDocument>(etag: Option<&str>) -> Result<Fetched<(T, String)>, ApiError> {
+    let kind = T::KIND;
+    let res = get(&format!("/rules/{kind}"), etag).await?;
+    match res.status() {
+        304 => Ok(Fetched::NotModified),
+        200 => {
+            let etag = res.headers().get("etag");
+            let text = body(res).await?;
+            let rules: T = serde_json::from_str(&text)
+                .map_err(|e| ApiError::Invalid(format!("{kind} rules: {e}")))?;
+            let problems = rules.problems();
+            if !problems.is_empty() {
+                return Err(ApiError::Invalid(format!(
+                    "{kind} rules: {}",
+                    problems.join("; ")
+                )));
+            }
+            Ok(Fetched::Fresh {
+                value: (rules, text),
+                etag,
+            })
+        }
+        _ => Err(error_for(res).await),
     }
-    let text = body(res).await?;
-    let rules: T =
-        serde_json::from_str(&text).map_err(|e| ApiError::Invalid(format!("{kind} rules: {e}")))?;
-    check(&rules).map_err(|e| ApiError::Invalid(format!("{kind} rules: {e}")))?;
-    Ok((rules, text))
-}
-
-pub fn check_fees(r: &FeeRules) -> Result<(), String> {
-    r.validate().map_err(|e| e.join("; "))
-}
-
-pub fn check_grades(r: &GradeRules) -> Result<(), String> {
-    r.validate().map_err(|e| {
-        e.iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join("; ")
-    })
-}
-
-pub fn check_graduation(r: &GraduationRules) -> Result<(), String> {
-    r.validate().map_err(|e| e.join("; "))
-}
-
-pub fn check_credits(r: &CreditRules) -> Result<(), String> {
-    r.validate().map_err(|e| {
-        e.iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join("; ")
-    })
 }
 
 #[derive(Deserialize)]
@@ -436,6 +433,9 @@ pub async fn feedback_aggregates(
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Verification {
     pub valid: bool,
+    /// `valid`, or `public_notice` while the result is in 公示 and may change.
+    #[serde(default)]
+    pub status: Option<String>,
     #[serde(default)]
     pub certificate_no: Option<String>,
     #[serde(default)]

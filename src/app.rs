@@ -29,6 +29,7 @@ use crate::prefs;
 use crate::state::account::provide_account;
 use crate::state::catalog::provide_catalog_state;
 use crate::state::clock::provide_clock;
+use crate::state::connection::provide_connection;
 use crate::state::network::provide_network;
 
 /// `embed`: the portal's options when the app runs inside a portal's iframe (see `embed`).
@@ -57,8 +58,9 @@ pub fn App(embed: Option<EmbedOptions>) -> impl IntoView {
 
     provide_clock();
     let network = provide_network();
-    let catalog = provide_catalog_state(network);
-    let account = provide_account(catalog, network);
+    let conn = provide_connection();
+    let catalog = provide_catalog_state(conn, network);
+    let account = provide_account(conn, catalog, network);
     let embedded = embed.is_some();
     if let Some(options) = embed {
         provide_embed(options, account);

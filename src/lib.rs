@@ -1,5 +1,6 @@
-//! Kaozheng: the 1+X certificate catalog, exam plans and (later) registration on a student's phone,
-//! working offline. A Leptos client-side app; domain rules live in `kaozheng-core`.
+//! Kaozheng: the 1+X certificate catalog, exam plans, registration, results and the credit bank on
+//! a student's phone, working offline. A Leptos client-side app; domain rules live in
+//! `kaozheng-core` (see ARCHITECTURE.md for what may import what).
 
 pub mod api;
 pub mod app;
@@ -8,14 +9,13 @@ pub mod components;
 pub mod embed;
 pub mod format;
 pub mod i18n;
-pub mod notify;
 pub mod pages;
-pub mod perf;
+pub mod platform;
 pub mod prefs;
 pub mod qr;
 pub mod state;
 pub mod storage;
-pub mod sw;
+pub mod sync;
 
 /// Replaces the static app shell in `index.html` with the live app and registers the service worker.
 pub fn start() {
@@ -24,6 +24,6 @@ pub fn start() {
     }
     let embed = embed::start_embed();
     leptos::mount::mount_to_body(move || leptos::view! { <app::App embed=embed.clone()/> });
-    perf::mark("kz:app-mounted");
-    sw::register();
+    platform::perf::mark("kz:app-mounted");
+    platform::sw::register();
 }

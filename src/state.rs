@@ -3,5 +3,5 @@
 pub mod account;
 pub mod catalog;
 pub mod clock;
+pub mod connection;
 pub mod network;
-pub mod persistence;

@@ -598,10 +598,17 @@ async fn data_written_at_v2_survives_the_v3_migration() {
     assert!(db.outbox().await.unwrap().value.is_empty());
     assert_eq!(db.load_results().await.unwrap().meta, None);
     assert_eq!(db.load_rules("fees").await.unwrap(), None);
-    db.save_rules("fees", "{}", at(2, 0)).await.unwrap();
+    db.save_rules("fees", "{}", Some("W/\"v1\""), at(2, 0))
+        .await
+        .unwrap();
+    let stored = db.load_rules("fees").await.unwrap().unwrap();
     assert_eq!(
-        db.load_rules("fees").await.unwrap(),
-        Some(("{}".to_string(), at(2, 0)))
+        (
+            stored.json.as_str(),
+            stored.etag.as_deref(),
+            stored.synced_at
+        ),
+        ("{}", Some("W/\"v1\""), at(2, 0))
     );
     drop(db);
 

@@ -19,7 +19,7 @@ use kaozheng_core::model::{
     Score, Student,
 };
 use kaozheng_core::outbox::{Action, LocalRegistration, LocalState, OutboxEntry};
-use kaozheng_core::rules::{FeePolicy, FeeRules};
+use kaozheng_core::rules::{FeePolicy, FeeRule, FeeRules, Scope};
 use kaozheng_core::{
     Catalog, Certificate, EvaluationOrg, ExamPlan, Module, PlanPhase, PlanState, SchoolLevel, Site,
     XLevel,
@@ -96,8 +96,9 @@ fn server(client_id: &str, plan_id: &str, status: RegistrationStatus) -> Registr
         fee: FeeDecision {
             fee_fen: 30_000,
             student_pays_fen: 0,
-            payer: Payer::School,
+            payer: Payer::NotCharged,
             reason: FeeReason::InSchoolFree,
+            policy: Some("henan-2022-in-school-not-charged".into()),
         },
         exam_starts_at: p.exam_starts_at,
         exam_ends_at: p.exam_ends_at,
@@ -115,6 +116,7 @@ fn student() -> Student {
         major: Some("软件技术".into()),
         province: "河南".into(),
         hardship: false,
+        pilot: false,
         passed_courses: Vec::new(),
         graduation_on: None,
     }
@@ -749,31 +751,41 @@ async fn rule_documents_round_trip_by_kind() {
         version: "2026-1".into(),
         policies: vec![FeePolicy {
             id: "henan-2021".into(),
-            province: "河南".into(),
+            scope: Scope::Province("河南".into()),
             effective_from: chrono::NaiveDate::from_ymd_opt(2021, 3, 1).unwrap(),
-            in_school_free: true,
-            school_pays_first_exam: false,
-            hardship_waived: true,
+            example: false,
+            rule: FeeRule::InSchoolNotCharged,
             citations: Vec::new(),
         }],
     };
     let json = serde_json::to_string(&rules).unwrap();
-    db.save_rules("fees", &json, t(0)).await.unwrap();
-    db.save_rules("grades", "{\"version\":\"g1\"}", t(1))
+    db.save_rules("fees", &json, Some("W/\"2026-1\""), t(0))
         .await
         .unwrap();
-    let (text, synced_at) = db.load_rules("fees").await.unwrap().unwrap();
-    assert_eq!((text.as_str(), synced_at), (json.as_str(), t(0)));
-    assert_eq!(serde_json::from_str::<FeeRules>(&text).unwrap(), rules);
-    db.save_rules("fees", "{\"version\":\"2026-2\"}", t(5))
+    db.save_rules("grades", "{\"version\":\"g1\"}", None, t(1))
         .await
         .unwrap();
+    let stored = db.load_rules("fees").await.unwrap().unwrap();
     assert_eq!(
-        db.load_rules("fees").await.unwrap(),
-        Some(("{\"version\":\"2026-2\"}".to_string(), t(5)))
+        (stored.json.as_str(), stored.synced_at),
+        (json.as_str(), t(0))
+    );
+    assert_eq!(stored.etag.as_deref(), Some("W/\"2026-1\""));
+    assert_eq!(
+        serde_json::from_str::<FeeRules>(&stored.json).unwrap(),
+        rules
+    );
+    // A new version replaces the text and the tag.
+    db.save_rules("fees", "{\"version\":\"2026-2\"}", None, t(5))
+        .await
+        .unwrap();
+    let stored = db.load_rules("fees").await.unwrap().unwrap();
+    assert_eq!(
+        (stored.json.as_str(), stored.etag, stored.synced_at),
+        ("{\"version\":\"2026-2\"}", None, t(5))
     );
     assert_eq!(
-        db.load_rules("grades").await.unwrap().map(|(_, at)| at),
+        db.load_rules("grades").await.unwrap().map(|r| r.synced_at),
         Some(t(1))
     );
     assert_eq!(db.load_rules("credits").await.unwrap(), None);
@@ -873,7 +885,7 @@ async fn wiping_personal_data_keeps_the_public_data() {
         .await
         .unwrap();
     db.save_sites(&sites, t(0)).await.unwrap();
-    db.save_rules("fees", "{}", t(0)).await.unwrap();
+    db.save_rules("fees", "{}", None, t(0)).await.unwrap();
     // Personal data.
     db.save_session(&Session {
         token: "tok".into(),
@@ -932,7 +944,10 @@ async fn wiping_personal_data_keeps_the_public_data() {
     assert_eq!(db.load_plans().await.unwrap().unwrap().value.len(), 2);
     assert_eq!(db.load_sites().await.unwrap().unwrap().value, sites);
     assert_eq!(
-        db.load_rules("fees").await.unwrap(),
+        db.load_rules("fees")
+            .await
+            .unwrap()
+            .map(|r| (r.json, r.synced_at)),
         Some(("{}".to_string(), t(0)))
     );
     assert_eq!(db.wipe_personal().await.unwrap(), 1);

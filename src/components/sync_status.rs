@@ -9,6 +9,7 @@ use crate::i18n::{Locale, tr, use_i18n};
 use crate::state::account::use_account;
 use crate::state::catalog::{SyncProblem, use_catalog};
 use crate::state::clock::use_now;
+use crate::state::connection::use_connection;
 use crate::state::network::use_network;
 use crate::storage::StorageError;
 
@@ -22,6 +23,7 @@ pub fn SyncStatus() -> impl IntoView {
     let i18n = use_i18n();
     let t = move || i18n.t();
     let st = use_catalog();
+    let conn = use_connection();
     let net = use_network();
     let now = use_now();
     let acc = use_account();
@@ -62,7 +64,7 @@ pub fn SyncStatus() -> impl IntoView {
         })
     };
     let storage = move || {
-        st.storage_error.get().map(|e| {
+        conn.error.get().map(|e| {
             let message = match i18n.locale.get() {
                 Locale::Zh => e.zh(),
                 Locale::En => e.to_string(),

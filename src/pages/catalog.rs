@@ -94,7 +94,7 @@ pub fn CatalogPage() -> impl IntoView {
             org_id: filters.org.get(),
             field: filters.field.get(),
         };
-        let span = crate::perf::Span::start("kz:search");
+        let span = crate::platform::perf::Span::start("kz:search");
         let hits = loaded.index.search(&q);
         span.end();
         Some(Results { loaded, hits })

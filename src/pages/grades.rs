@@ -1,10 +1,10 @@
-use chrono::Utc;
 use kaozheng_core::rules::{GradeAnswer, GradeBasis, grade_for};
 use kaozheng_core::{SchoolLevel, SkillGrade, XLevel};
 use leptos::prelude::*;
 
 use crate::components::citation_note::CitationNote;
 use crate::components::conditions_list::ConditionsList;
+use crate::components::rule_terms::RuleTerms;
 use crate::i18n::{Locale, tr, use_i18n};
 use crate::state::account::use_account;
 use crate::state::catalog::use_catalog;
@@ -70,7 +70,7 @@ pub fn GradeCheckerPage() -> impl IntoView {
 
     let answer = Memo::new(move |_| {
         let rules = st.grade_rules.get()?;
-        let today = kaozheng_core::time::to_china(Utc::now()).date_naive();
+        let today = kaozheng_core::time::to_china(crate::state::clock::now()).date_naive();
         let cert = certificate.get();
         Some(grade_for(
             &rules,
@@ -106,18 +106,20 @@ pub fn GradeCheckerPage() -> impl IntoView {
             Locale::En => a.summary_en(),
         };
         let detail = match a {
-            GradeAnswer::Grade { grade, citation, conditions, .. } => view! {
+            GradeAnswer::Grade { grade, citation, conditions, terms, .. } => view! {
                 <p class="grade-big" data-testid="grade">
                     {grade.grade_zh()} " / " {grade.title_zh()}
                     <span class="grade-en">{move || (i18n.locale.get() == Locale::En).then(|| format!(" · {}", grade.title_en()))}</span>
                 </p>
                 <ConditionsList items=conditions/>
                 <CitationNote citation=citation/>
+                <RuleTerms terms=terms/>
             }
             .into_any(),
-            GradeAnswer::Described { citation, conditions, .. } => view! {
+            GradeAnswer::Described { citation, conditions, terms, .. } => view! {
                 <ConditionsList items=conditions/>
                 <CitationNote citation=citation/>
+                <RuleTerms terms=terms/>
             }
             .into_any(),
             GradeAnswer::NoRule { ladder, general_conditions, .. } => {

@@ -4,21 +4,26 @@
 //! the API with the stored ETag. A refresh that fails keeps what is on screen and says so; a catalog
 //! that fails validation is never stored.
 
-use std::future::Future;
-use std::pin::Pin;
 use std::rc::Rc;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use kaozheng_core::rules::{CreditRules, FeeRules, GradeRules, GraduationRules};
+use kaozheng_core::rules::{
+    CreditRules, EligibilityRules, FeeRules, GradeRules, GraduationRules, RuleDocument,
+};
 use kaozheng_core::{Catalog, ExamPlan, SearchIndex, Site};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::{self, ApiError, Fetched};
-use crate::perf;
+use crate::platform::perf;
+use crate::state::connection::Connection;
 use crate::state::network::Network;
 use crate::storage::{Db, StorageError};
+
+/// Tag keys of the plan and site lists (rule documents use their kind).
+const PLANS: &str = "plans";
+const SITES: &str = "sites";
 
 /// Why the last refresh did not bring fresh data.
 #[derive(Debug, Clone, PartialEq)]
@@ -56,36 +61,27 @@ pub struct CatalogState {
     pub syncing: RwSignal<bool>,
     pub synced_at: RwSignal<Option<DateTime<Utc>>>,
     pub problem: RwSignal<Option<SyncProblem>>,
-    /// The last storage failure, shown in the status line in the student's language.
-    pub storage_error: RwSignal<Option<StorageError>>,
-    /// Bumped each time a lost connection was replaced by a new one (personal data syncs then).
-    pub reconnected: RwSignal<u32>,
     /// Local records that could not be read and were skipped.
     pub skipped: RwSignal<usize>,
     pub fee_rules: RwSignal<Option<Arc<FeeRules>>>,
     pub grade_rules: RwSignal<Option<Arc<GradeRules>>>,
     pub credit_rules: RwSignal<Option<Arc<CreditRules>>>,
     pub graduation_rules: RwSignal<Option<Arc<GraduationRules>>>,
-    /// IndexedDB is open (or failed to open): personal data can load now.
-    pub db_ready: RwSignal<bool>,
+    /// Schools' own cited level restrictions (the only level refusals there are).
+    pub eligibility_rules: RwSignal<Option<Arc<EligibilityRules>>>,
     etag: RwSignal<Option<String>>,
-    db: StoredValue<Option<Rc<Db>>, LocalStorage>,
-    /// A lost connection is being replaced: failures of the dead one are expected, not news.
-    reopening: StoredValue<bool>,
-    /// Writes the signed-in student's records back into a database that was deleted underneath
-    /// the page (set by the account state, which holds them).
-    restore_personal: StoredValue<Option<RestoreHook>, LocalStorage>,
+    /// The server's tags of what the phone holds, by data set (`plans`, `sites`, each rule
+    /// kind): a refresh sends them and an unchanged set is a 304.
+    tags: StoredValue<Vec<(&'static str, String)>>,
+    conn: Connection,
 }
-
-/// See [`CatalogState::on_recreated`].
-pub type RestoreHook = Rc<dyn Fn(Rc<Db>) -> Pin<Box<dyn Future<Output = ()>>>>;
 
 pub fn use_catalog() -> CatalogState {
     expect_context::<CatalogState>()
 }
 
 /// Creates the state, paints from IndexedDB and starts the first refresh.
-pub fn provide_catalog_state(network: Network) -> CatalogState {
+pub fn provide_catalog_state(conn: Connection, network: Network) -> CatalogState {
     let st = CatalogState {
         catalog: RwSignal::new(None),
         plans: RwSignal::new(Arc::new(Vec::new())),
@@ -95,24 +91,40 @@ pub fn provide_catalog_state(network: Network) -> CatalogState {
         syncing: RwSignal::new(false),
         synced_at: RwSignal::new(None),
         problem: RwSignal::new(None),
-        storage_error: RwSignal::new(None),
-        reconnected: RwSignal::new(0),
         skipped: RwSignal::new(0),
         fee_rules: RwSignal::new(None),
         grade_rules: RwSignal::new(None),
         credit_rules: RwSignal::new(None),
         graduation_rules: RwSignal::new(None),
-        db_ready: RwSignal::new(false),
+        eligibility_rules: RwSignal::new(None),
         etag: RwSignal::new(None),
-        db: StoredValue::new_local(None),
-        reopening: StoredValue::new(false),
-        restore_personal: StoredValue::new_local(None),
+        tags: StoredValue::new(Vec::new()),
+        conn,
     };
     provide_context(st);
 
-    spawn_local(async move {
-        st.load_local().await;
-        st.refresh().await;
+    // Paint from the phone once the database is open, then refresh from the server.
+    Effect::new(move |done: Option<bool>| {
+        if done == Some(true) || !conn.ready.get() {
+            return done.unwrap_or(false);
+        }
+        spawn_local(async move {
+            st.load_local().await;
+            st.refresh().await;
+        });
+        true
+    });
+    // A database recreated under the page gets the public data on screen, so the app still opens
+    // offline; a new connection is the moment to catch up.
+    conn.on_recreated(Rc::new(move |db| {
+        Box::pin(async move { st.save_memory(&db).await })
+    }));
+    Effect::new(move |prev: Option<u32>| {
+        let n = conn.reconnected.get();
+        if prev.is_some_and(|p| p != n) {
+            spawn_local(st.refresh());
+        }
+        n
     });
 
     // Coming back online, or back to the tab after a while, is the moment to catch up.
@@ -128,7 +140,7 @@ pub fn provide_catalog_state(network: Network) -> CatalogState {
         let stale = st
             .synced_at
             .get_untracked()
-            .is_none_or(|t| Utc::now() - t > chrono::Duration::minutes(5));
+            .is_none_or(|t| crate::state::clock::now() - t > chrono::Duration::minutes(5));
         if !hidden && stale {
             spawn_local(st.refresh());
         }
@@ -137,107 +149,86 @@ pub fn provide_catalog_state(network: Network) -> CatalogState {
     st
 }
 
-/// Rules saved on the phone; a stored document that no longer parses is ignored (the next refresh
-/// replaces it).
-async fn load_rules<T>(db: &Db, kind: &str, into: RwSignal<Option<Arc<T>>>)
-where
-    T: serde::de::DeserializeOwned + Send + Sync + 'static,
-{
-    if let Ok(Some((json, _))) = db.load_rules(kind).await
-        && let Ok(rules) = serde_json::from_str::<T>(&json)
+/// Rules saved on the phone, with their tags; a stored document that no longer parses is ignored
+/// (the next refresh replaces it, unrevalidated).
+async fn load_rules<T: RuleDocument>(
+    db: &Db,
+    into: RwSignal<Option<Arc<T>>>,
+    tags: StoredValue<Vec<(&'static str, String)>>,
+) {
+    if let Ok(Some(stored)) = db.load_rules(T::KIND).await
+        && let Ok(rules) = serde_json::from_str::<T>(&stored.json)
     {
         into.set(Some(Arc::new(rules)));
+        if let Some(tag) = stored.etag {
+            tags.update_value(|t| t.push((T::KIND, tag)));
+        }
     }
 }
 
 impl CatalogState {
-    async fn refresh_rules<T>(
+    /// Revalidates one rule document with the tag the phone holds: unchanged is a 304 and
+    /// nothing to store.
+    async fn refresh_rules<T: RuleDocument>(
         &self,
-        kind: &str,
         into: RwSignal<Option<Arc<T>>>,
-        check: fn(&T) -> Result<(), String>,
         note: &mut impl FnMut(ApiError),
-    ) where
-        T: serde::de::DeserializeOwned + Send + Sync + 'static,
-    {
-        match api::rules::<T>(kind, check).await {
-            Ok((rules, json)) => {
+    ) {
+        let held = into.with_untracked(Option::is_some);
+        let tag = self
+            .tags
+            .with_value(|t| {
+                t.iter()
+                    .find(|(k, _)| *k == T::KIND)
+                    .map(|(_, v)| v.clone())
+            })
+            .filter(|_| held);
+        match api::rules::<T>(tag.as_deref()).await {
+            Ok(Fetched::NotModified) => {}
+            Ok(Fetched::Fresh {
+                value: (rules, json),
+                etag,
+            }) => {
                 if let Some(db) = self.db()
-                    && let Err(e) = db.save_rules(kind, &json, Utc::now()).await
+                    && let Err(e) = db
+                        .save_rules(T::KIND, &json, etag.as_deref(), crate::state::clock::now())
+                        .await
                 {
                     self.storage_failed(e);
                 }
+                self.set_tag(T::KIND, etag);
                 into.set(Some(Arc::new(rules)));
             }
             Err(e) => note(e),
         }
     }
 
-    /// The open database, shared with the account state.
-    pub fn db(&self) -> Option<Rc<Db>> {
-        self.db.get_value()
+    fn tag(&self, set: &str) -> Option<String> {
+        self.tags
+            .with_value(|t| t.iter().find(|(k, _)| *k == set).map(|(_, v)| v.clone()))
     }
 
-    /// Shows a storage failure, except the dead connection's own while it is being replaced.
-    pub fn storage_failed(&self, e: StorageError) {
-        let lost = matches!(e, StorageError::VersionChanged | StorageError::Closed);
-        if lost && self.reopening.get_value() {
-            return;
-        }
-        self.storage_error.set(Some(e));
-    }
-
-    /// Sets what writes the student's records back into a recreated database.
-    pub fn on_recreated(&self, hook: RestoreHook) {
-        self.restore_personal.set_value(Some(hook));
-    }
-
-    /// Uses `db` from now on, and reopens when its connection is lost.
-    fn adopt(self, db: Rc<Db>) {
-        db.on_connection_lost(move |_| {
-            self.reopening.set_value(true);
-            spawn_local(self.reopen());
+    fn set_tag(&self, set: &'static str, tag: Option<String>) {
+        self.tags.update_value(|t| {
+            t.retain(|(k, _)| *k != set);
+            if let Some(tag) = tag {
+                t.push((set, tag));
+            }
         });
-        self.db.set_value(Some(db));
     }
 
-    /// The connection was lost: another tab upgraded or deleted the database, or the browser
-    /// closed it (site data cleared, storage evicted). Opening again tells which: a newer schema
-    /// refuses this code (VersionChanged: the page must be reloaded), a deleted database comes
-    /// back empty and gets what this page still holds (data, session, registrations, unsent
-    /// changes) before anything reads from it, then everything is synced again.
-    async fn reopen(self) {
-        let db = match Db::open().await {
-            Ok(db) => Rc::new(db),
-            Err(e) => {
-                self.reopening.set_value(false);
-                self.storage_failed(e);
-                return;
-            }
-        };
-        if db.created() {
-            self.save_memory(&db).await;
-            let hook = self.restore_personal.get_value();
-            if let Some(hook) = hook {
-                hook(db.clone()).await;
-            }
-        }
-        self.adopt(db);
-        self.reopening.set_value(false);
-        if matches!(
-            self.storage_error.get_untracked(),
-            Some(StorageError::VersionChanged | StorageError::Closed)
-        ) {
-            self.storage_error.set(None);
-        }
-        self.reconnected.update(|n| *n += 1);
-        spawn_local(self.refresh());
+    fn db(&self) -> Option<Rc<Db>> {
+        self.conn.db()
+    }
+
+    fn storage_failed(&self, e: StorageError) {
+        self.conn.failed(e);
     }
 
     /// Saves the catalog, plans and sites on screen into a recreated database, so the app still
     /// opens with them offline.
     async fn save_memory(&self, db: &Db) {
-        let now = Utc::now();
+        let now = crate::state::clock::now();
         let synced = self.synced_at.get_untracked().unwrap_or(now);
         let catalog = self.catalog.get_untracked();
         let etag = self.etag.get_untracked();
@@ -259,17 +250,10 @@ impl CatalogState {
     }
 
     async fn load_local(self) {
-        let db = match Db::open().await {
-            Ok(db) => Rc::new(db),
-            Err(e) => {
-                self.storage_failed(e);
-                self.local_read_done.set(true);
-                self.db_ready.set(true);
-                return;
-            }
+        let Some(db) = self.db() else {
+            self.local_read_done.set(true);
+            return;
         };
-        self.adopt(db.clone());
-        self.db_ready.set(true);
         let mut skipped = 0;
         match db.load_catalog().await {
             Ok(Some(stored)) => {
@@ -285,6 +269,7 @@ impl CatalogState {
         match db.load_plans().await {
             Ok(Some(stored)) => {
                 skipped += stored.skipped.len();
+                self.set_tag(PLANS, stored.meta.etag.clone());
                 self.plans.set(Arc::new(stored.value));
                 self.plans_known.set(true);
             }
@@ -294,15 +279,17 @@ impl CatalogState {
         match db.load_sites().await {
             Ok(Some(stored)) => {
                 skipped += stored.skipped.len();
+                self.set_tag(SITES, stored.meta.etag.clone());
                 self.sites.set(Arc::new(stored.value));
             }
             Ok(None) => {}
             Err(e) => self.storage_failed(e),
         }
-        load_rules(&db, "fees", self.fee_rules).await;
-        load_rules(&db, "grades", self.grade_rules).await;
-        load_rules(&db, "credits", self.credit_rules).await;
-        load_rules(&db, "graduation", self.graduation_rules).await;
+        load_rules(&db, self.fee_rules, self.tags).await;
+        load_rules(&db, self.grade_rules, self.tags).await;
+        load_rules(&db, self.credit_rules, self.tags).await;
+        load_rules(&db, self.graduation_rules, self.tags).await;
+        load_rules(&db, self.eligibility_rules, self.tags).await;
         self.skipped.set(skipped);
         self.local_read_done.set(true);
     }
@@ -325,7 +312,7 @@ impl CatalogState {
             // The first problem is the one worth showing; later ones usually repeat it.
             problem.get_or_insert(p);
         };
-        let now = Utc::now();
+        let now = crate::state::clock::now();
 
         let etag = self.etag.get_untracked();
         let have_catalog = self.catalog.with_untracked(Option::is_some);
@@ -356,43 +343,45 @@ impl CatalogState {
             Err(e) => note(e),
         }
 
-        match api::fetch_plans().await {
-            Ok(res) => {
+        let tag = self.tag(PLANS).filter(|_| self.plans_known.get_untracked());
+        match api::fetch_plans(tag.as_deref()).await {
+            Ok(Fetched::NotModified) => {}
+            Ok(Fetched::Fresh { value: res, etag }) => {
                 if let Some(db) = self.db()
-                    && let Err(e) = db.save_plans(&res.plans, res.as_of, now).await
+                    && let Err(e) = db
+                        .save_plans_tagged(&res.plans, res.as_of, now, etag.as_deref())
+                        .await
                 {
                     self.storage_failed(e);
                 }
+                self.set_tag(PLANS, etag);
                 self.plans.set(Arc::new(res.plans));
                 self.plans_known.set(true);
             }
             Err(e) => note(e),
         }
-        match api::fetch_sites().await {
-            Ok(sites) => {
+        let tag = self
+            .tag(SITES)
+            .filter(|_| self.sites.with_untracked(|s| !s.is_empty()));
+        match api::fetch_sites(tag.as_deref()).await {
+            Ok(Fetched::NotModified) => {}
+            Ok(Fetched::Fresh { value: sites, etag }) => {
                 if let Some(db) = self.db()
-                    && let Err(e) = db.save_sites(&sites, now).await
+                    && let Err(e) = db.save_sites_tagged(&sites, now, etag.as_deref()).await
                 {
                     self.storage_failed(e);
                 }
+                self.set_tag(SITES, etag);
                 self.sites.set(Arc::new(sites));
             }
             Err(e) => note(e),
         }
 
-        self.refresh_rules("fees", self.fee_rules, api::check_fees, &mut note)
-            .await;
-        self.refresh_rules("grades", self.grade_rules, api::check_grades, &mut note)
-            .await;
-        self.refresh_rules("credits", self.credit_rules, api::check_credits, &mut note)
-            .await;
-        self.refresh_rules(
-            "graduation",
-            self.graduation_rules,
-            api::check_graduation,
-            &mut note,
-        )
-        .await;
+        self.refresh_rules(self.fee_rules, &mut note).await;
+        self.refresh_rules(self.grade_rules, &mut note).await;
+        self.refresh_rules(self.credit_rules, &mut note).await;
+        self.refresh_rules(self.graduation_rules, &mut note).await;
+        self.refresh_rules(self.eligibility_rules, &mut note).await;
 
         if problem.is_none() {
             self.synced_at.set(Some(now));

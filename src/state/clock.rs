@@ -1,4 +1,7 @@
-//! The current time as a signal, so plan states (open, closed…) change on screen as time passes.
+//! The app's one clock: the current time as a signal, so plan states (open, closed…) change on
+//! screen as time passes, and [`now`] for code that needs the instant. Nothing else in the app
+//! reads the system time (`clippy.toml` forbids `Utc::now` elsewhere), so every rule gets its
+//! `now` from here and tests can pass their own.
 
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
@@ -11,9 +14,15 @@ pub struct Clock {
     pub now: RwSignal<DateTime<Utc>>,
 }
 
+/// The current instant.
+#[allow(clippy::disallowed_methods)]
+pub fn now() -> DateTime<Utc> {
+    Utc::now()
+}
+
 pub fn provide_clock() {
-    let now = RwSignal::new(Utc::now());
-    let tick = gloo_timers::callback::Interval::new(TICK_MS, move || now.set(Utc::now()));
+    let now = RwSignal::new(now());
+    let tick = gloo_timers::callback::Interval::new(TICK_MS, move || now.set(self::now()));
     // The clock lives as long as the app.
     tick.forget();
     provide_context(Clock { now });

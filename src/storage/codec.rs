@@ -27,14 +27,14 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;
 
 use super::StorageError;
-use super::schema::{CERTIFICATES, ORGS, OUTBOX, PLANS, REGISTRATIONS, RESULTS, SITES};
+use super::names::{
+    CERTIFICATE_ID, CERTIFICATES, ORGS, OUTBOX, PLAN_ID, PLANS, REGISTRATIONS, RESULTS, SITES,
+};
 
 /// Envelope property names (v2). `certificate_id` is the `by_certificate` index's key path,
 /// `plan_id` the `by_plan` one (v3).
 pub(crate) const ORDER: &str = "order";
 pub(crate) const JSON: &str = "json";
-pub(crate) const CERTIFICATE_ID: &str = "certificate_id";
-pub(crate) const PLAN_ID: &str = "plan_id";
 
 /// An envelope property that copies a field of the record, so an index can see it.
 #[derive(Clone, Copy)]

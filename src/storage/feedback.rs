@@ -9,7 +9,7 @@ use indexed_db_futures::transaction::TransactionMode;
 use kaozheng_core::feedback::Feedback;
 use kaozheng_core::outbox::{Action, OutboxEntry};
 
-use super::schema::{OUTBOX, SESSION};
+use super::names::{OUTBOX, SESSION};
 use super::{Db, RecordsRequest, StorageError, add, delete};
 
 /// The key of the feedback record in `session`.

@@ -11,11 +11,11 @@
 use chrono::{DateTime, Duration, Utc};
 use indexed_db_futures::transaction::TransactionMode;
 use kaozheng_core::model::Registration;
-use kaozheng_core::outbox::{Action, LocalRegistration, LocalState, OutboxEntry, send_order};
+use kaozheng_core::outbox::{self, Action, LocalRegistration, LocalState, OutboxEntry, send_order};
 use serde::{Deserialize, Serialize};
 
 use super::codec::Record;
-use super::schema::{BY_PLAN, META, OUTBOX, REGISTRATIONS};
+use super::names::{BY_PLAN, META, OUTBOX, REGISTRATIONS};
 use super::{Db, LEASE_KEY, Loaded, RecordsRequest, SkippedRecord, StorageError, add, delete, put};
 
 /// Who may flush the outbox until when. Tabs of one phone share one clock, so comparing times
@@ -237,7 +237,7 @@ impl Db {
             .finish(&self.codec(), &mut skipped)
             .await
             .map_err(|e| self.fail(e))?;
-        by_age(&mut value);
+        outbox::by_age(&mut value);
         Ok(Loaded {
             value,
             meta: (),
@@ -280,38 +280,14 @@ impl Db {
             .finish(&codec, &mut skipped)
             .await
             .map_err(|e| self.fail(e))?;
-        let mut changed = vec![false; local.len()];
-        for r in server {
-            match local.iter().position(|l| l.client_id == r.client_id) {
-                Some(i) => {
-                    let mut next = local[i].clone();
-                    next.confirm(r.clone(), now);
-                    if next.state != local[i].state || next.registration != local[i].registration {
-                        local[i] = next;
-                        changed[i] = true;
-                    }
-                }
-                None => {
-                    local.push(from_server(r, now));
-                    changed.push(true);
-                    // Overwriting an unreadable record with the server's repairs it.
-                    skipped.retain(|s| s.key != r.client_id);
-                }
-            }
-        }
-        for (reg, changed) in local.iter_mut().zip(changed.iter_mut()) {
-            let listed = server.iter().any(|r| r.client_id == reg.client_id);
-            if reg.state == LocalState::Confirmed && !listed {
-                reg.state = LocalState::Cancelled;
-                reg.updated_at = now;
-                *changed = true;
-            }
-        }
+        let changed = outbox::merge_server(&mut local, server, now);
+        // Overwriting an unreadable record with the server's repairs it.
+        skipped.retain(|s| !server.iter().any(|r| r.client_id == s.key));
         for (reg, _) in local.iter().zip(&changed).filter(|(_, c)| **c) {
             put(&store, codec.encode(NO_ORDER, reg)?, reg.key()).map_err(|e| self.fail(e))?;
         }
         self.commit(tx).await?;
-        by_age(&mut local);
+        outbox::by_age(&mut local);
         Ok(Loaded {
             value: local,
             meta: (),
@@ -366,28 +342,4 @@ impl Db {
         self.commit(tx).await?;
         Ok(true)
     }
-}
-
-/// A registration the phone did not know, as the server has it.
-fn from_server(r: &Registration, now: DateTime<Utc>) -> LocalRegistration {
-    let mut reg = LocalRegistration {
-        client_id: r.client_id.clone(),
-        plan_id: r.plan_id.clone(),
-        certificate_id: r.certificate_id.clone(),
-        level: r.level,
-        state: LocalState::Queued,
-        registration: None,
-        refusals: Vec::new(),
-        refusal_text: None,
-        fee_preview: None,
-        created_at: r.created_at,
-        updated_at: now,
-    };
-    // The same status mapping as a confirmation of a local one.
-    reg.confirm(r.clone(), now);
-    reg
-}
-
-fn by_age(regs: &mut [LocalRegistration]) {
-    regs.sort_unstable_by(|a, b| (a.created_at, &a.client_id).cmp(&(b.created_at, &b.client_id)));
 }

@@ -9,7 +9,7 @@ use kaozheng_core::model::{ExamResult, Student};
 use serde::{Deserialize, Serialize};
 
 use super::codec::ResultRecord;
-use super::schema::{META, OUTBOX, PERSONAL_STORES, RESULTS, SESSION};
+use super::names::{META, OUTBOX, PERSONAL_STORES, RESULTS, SESSION};
 use super::{Db, LEASE_KEY, Loaded, RESULTS_KEY, RecordsRequest, StorageError, delete, put};
 
 /// The key of the one record in `session`.

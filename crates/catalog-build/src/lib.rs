@@ -35,8 +35,7 @@ pub fn finish(mut catalog: Catalog) -> Result<Catalog, BuildError> {
     catalog
         .orgs
         .sort_by_cached_key(|o| (sort_key(&o.pinyin), o.name.clone()));
-    catalog.version = String::new();
-    catalog.version = hash::content_version(&catalog.to_json());
+    catalog.set_content_version();
     catalog.validate()?;
     Ok(catalog)
 }

@@ -96,6 +96,14 @@ impl fmt::Display for CatalogErrors {
 }
 
 impl Catalog {
+    /// Sets `version` to the content version of the document with an empty version, so it
+    /// changes exactly when the content does (the catalog builder's and the server import's
+    /// one definition).
+    pub fn set_content_version(&mut self) {
+        self.version = String::new();
+        self.version = crate::hash::content_version(&self.to_json());
+    }
+
     /// Parses and validates a JSON document.
     pub fn parse(json: &str) -> Result<Catalog, CatalogErrors> {
         let catalog = deserialize(json)?;

@@ -5,8 +5,10 @@
 
 pub mod catalog;
 pub mod feedback;
+pub mod hash;
 pub mod model;
 pub mod outbox;
+pub mod province;
 pub mod rules;
 pub mod search;
 pub mod text;

@@ -12,6 +12,6 @@ pub use certificate::{CERTIFICATE_SUFFIX, Certificate, EvaluationOrg, LevelInfo}
 pub use level::{Module, SchoolLevel, SkillGrade, XLevel};
 pub use plan::{ExamPlan, PlanPhase, PlanState};
 pub use registration::{FeeDecision, FeeReason, Payer, Registration, RegistrationStatus};
-pub use result::{ExamResult, ModuleResult, Score, all_modules_passed};
+pub use result::{ExamResult, ModuleResult, Score, all_modules_passed, held_levels};
 pub use site::Site;
 pub use student::Student;

@@ -226,6 +226,118 @@ impl LocalRegistration {
     }
 }
 
+impl LocalRegistration {
+    /// A registration the phone did not know, as the server has it (made on another device, or
+    /// stored here in a record that no longer decodes).
+    pub fn from_server(r: &Registration, now: DateTime<Utc>) -> Self {
+        let mut reg = LocalRegistration {
+            client_id: r.client_id.clone(),
+            plan_id: r.plan_id.clone(),
+            certificate_id: r.certificate_id.clone(),
+            level: r.level,
+            state: LocalState::Queued,
+            registration: None,
+            refusals: Vec::new(),
+            refusal_text: None,
+            fee_preview: None,
+            created_at: r.created_at,
+            updated_at: now,
+        };
+        // The same status mapping as a confirmation of a local one.
+        reg.confirm(r.clone(), now);
+        reg
+    }
+}
+
+/// The registrations the phone believes in, as core records for the eligibility and fee rules: the
+/// server's record where there is one, else the queued request shaped like one (so a queued
+/// registration already blocks a duplicate or a clash, and a queued funded exam counts as used).
+pub fn phone_registrations(
+    locals: &[LocalRegistration],
+    plans: &[crate::model::ExamPlan],
+) -> Vec<Registration> {
+    locals
+        .iter()
+        .filter(|l| l.state.is_live())
+        .filter_map(|l| {
+            if let Some(r) = &l.registration {
+                return Some(r.clone());
+            }
+            let plan = plans.iter().find(|p| p.id == l.plan_id)?;
+            Some(Registration {
+                id: l.client_id.clone(),
+                client_id: l.client_id.clone(),
+                plan_id: l.plan_id.clone(),
+                certificate_id: l.certificate_id.clone(),
+                level: l.level,
+                status: crate::model::RegistrationStatus::Confirmed,
+                ticket_no: String::new(),
+                ticket_check: String::new(),
+                fee: l.fee_preview.clone().unwrap_or(FeeDecision {
+                    fee_fen: plan.fee_fen,
+                    student_pays_fen: plan.fee_fen,
+                    payer: crate::model::Payer::Student,
+                    reason: crate::model::FeeReason::Standard,
+                    policy: None,
+                }),
+                exam_starts_at: plan.exam_starts_at,
+                exam_ends_at: plan.exam_ends_at,
+                created_at: l.created_at,
+                cancelled_at: None,
+            })
+        })
+        .collect()
+}
+
+/// Reconciles the server's list of the student's registrations with the phone's, in place, and
+/// returns which records changed (by position; new ones are appended).
+///
+/// The server is authoritative for what it lists; the phone for what it has not sent yet:
+/// - a server registration with the `client_id` of a local one updates it through
+///   [`LocalRegistration::confirm`] (a local `CancelQueued` stays so while the server still says
+///   confirmed: the cancel has not reached it yet);
+/// - a server registration unknown here is added as `Confirmed` or `Cancelled`;
+/// - a local `Queued` the server does not list stays queued (not sent, or its answer is lost);
+/// - a local `Confirmed` the server no longer lists is marked `Cancelled` (cancelled elsewhere);
+/// - anything else is left as it is; the outbox settles a queued cancel.
+pub fn merge_server(
+    local: &mut Vec<LocalRegistration>,
+    server: &[Registration],
+    now: DateTime<Utc>,
+) -> Vec<bool> {
+    let mut changed = vec![false; local.len()];
+    for r in server {
+        match local.iter().position(|l| l.client_id == r.client_id) {
+            Some(i) => {
+                let mut next = local[i].clone();
+                next.confirm(r.clone(), now);
+                if next.state != local[i].state || next.registration != local[i].registration {
+                    local[i] = next;
+                    changed[i] = true;
+                }
+            }
+            None => {
+                local.push(LocalRegistration::from_server(r, now));
+                changed.push(true);
+            }
+        }
+    }
+    for (reg, changed) in local.iter_mut().zip(changed.iter_mut()) {
+        let listed = server.iter().any(|r| r.client_id == reg.client_id);
+        if reg.state == LocalState::Confirmed && !listed {
+            reg.state = LocalState::Cancelled;
+            reg.updated_at = now;
+            *changed = true;
+        }
+    }
+    changed
+}
+
+/// Oldest first, as the phone lists them.
+pub fn by_age(regs: &mut [LocalRegistration]) {
+    regs.sort_unstable_by(|a, b| (a.created_at, &a.client_id).cmp(&(b.created_at, &b.client_id)));
+}
+
 /// Sending order: oldest first, so a cancel never overtakes the registration it cancels.
 pub fn send_order(entries: &mut [OutboxEntry]) {
     entries.sort_unstable_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
@@ -317,7 +429,8 @@ mod tests {
                 fee_fen: 100,
                 student_pays_fen: 0,
                 payer: Payer::School,
-                reason: FeeReason::SchoolPaidFirstExam,
+                reason: FeeReason::PilotExamCovered,
+                policy: None,
             },
             exam_starts_at: plan.exam_starts_at,
             exam_ends_at: plan.exam_ends_at,
@@ -378,8 +491,8 @@ mod tests {
                 level: XLevel::Primary,
                 ratings: Ratings {
                     content_quality: 4,
-                    job_usefulness: 5,
-                    exam_organisation: 3,
+                    social_recognition: 5,
+                    learning_effect: 3,
                 },
                 comment: None,
             },
@@ -387,7 +500,7 @@ mod tests {
         );
         let json = serde_json::to_value(&rate).unwrap();
         assert_eq!(json["action"]["kind"], "feedback");
-        assert_eq!(json["action"]["ratings"]["job_usefulness"], 5);
+        assert_eq!(json["action"]["ratings"]["social_recognition"], 5);
         assert!(json["action"].get("comment").is_none());
         assert_eq!(serde_json::from_value::<OutboxEntry>(json).unwrap(), rate);
         let reg = OutboxEntry::new(

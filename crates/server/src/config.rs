@@ -17,7 +17,8 @@ use crate::auth::rate_limit::{CheckLimits, LoginLimits};
 /// from here, so tests can stand at any moment.
 pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 
-/// The wall clock.
+/// The wall clock: the server's only reader of the system time.
+#[allow(clippy::disallowed_methods)]
 pub fn system_clock() -> Clock {
     Arc::new(Utc::now)
 }

@@ -38,7 +38,6 @@ pub const CODES: &[&str] = &[
     "invalid_level",
     "invalid_path",
     "invalid_query",
-    "level_not_suitable",
     "malformed_request",
     "method_not_allowed",
     "no_credit_policy",
@@ -48,12 +47,14 @@ pub const CODES: &[&str] = &[
     "plan_not_open",
     "rating_out_of_range",
     "registration_not_found",
+    "school_restriction",
     "session_expired",
     "student_only",
     "too_many_attempts",
     "unauthorized",
     "unavailable",
     "unknown_import_kind",
+    "unknown_province",
     "unsupported_media_type",
     "uri_too_long",
     "window_closed",
@@ -355,7 +356,9 @@ mod tests {
     async fn refusals_pick_the_status_of_the_first_and_list_every_one() {
         let e = ApiError::refused(vec![
             Refusal::Full,
-            Refusal::LevelNotSuitable {
+            Refusal::SchoolRestriction {
+                restriction_id: "r1".into(),
+                school: "某校".into(),
                 school_level: kaozheng_core::SchoolLevel::Secondary,
                 level: kaozheng_core::XLevel::Advanced,
             },
@@ -367,7 +370,7 @@ mod tests {
             .unwrap();
         let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
         assert_eq!(v["error"]["refusals"][0]["code"], "full");
-        assert_eq!(v["error"]["refusals"][1]["code"], "level_not_suitable");
+        assert_eq!(v["error"]["refusals"][1]["code"], "school_restriction");
         assert!(v["error"]["message_zh"].as_str().unwrap().contains("；"));
         let window = ApiError::refused(vec![Refusal::PlanNotOpen {
             state: kaozheng_core::PlanState::Draft,

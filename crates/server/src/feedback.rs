@@ -81,9 +81,9 @@ pub const EXPORT_COLUMNS: [&str; 8] = [
     "certificate_id",
     "certificate_name",
     "level",
+    "social_recognition",
     "content_quality",
-    "job_usefulness",
-    "exam_organisation",
+    "learning_effect",
     "comment",
     "updated_at",
 ];
@@ -115,9 +115,9 @@ pub fn export_csv(rows: &[ExportRow]) -> Vec<u8> {
                 spreadsheet_safe(&f.certificate_id),
                 spreadsheet_safe(r.certificate_name.as_deref().unwrap_or_default()),
                 f.level.as_str().to_string(),
+                f.ratings.social_recognition.to_string(),
                 f.ratings.content_quality.to_string(),
-                f.ratings.job_usefulness.to_string(),
-                f.ratings.exam_organisation.to_string(),
+                f.ratings.learning_effect.to_string(),
                 spreadsheet_safe(f.comment.as_deref().unwrap_or_default()),
                 time::rfc3339_china(f.updated_at),
             ])
@@ -159,8 +159,8 @@ mod tests {
                 level: XLevel::Intermediate,
                 ratings: Ratings {
                     content_quality: 4,
-                    job_usefulness: 5,
-                    exam_organisation: 3,
+                    social_recognition: 5,
+                    learning_effect: 3,
                 },
                 comment: comment.map(str::to_string),
                 updated_at: Utc.with_ymd_and_hms(2026, 11, 22, 2, 0, 0).unwrap(),
@@ -179,18 +179,18 @@ mod tests {
         assert_eq!(
             lines.next(),
             Some(
-                "c1,Web前端开发职业技能等级证书,intermediate,4,5,3,\"第一行\n第二行, \"\"引号\"\"\",2026-11-22T10:00:00+08:00"
+                "c1,Web前端开发职业技能等级证书,intermediate,5,4,3,\"第一行\n第二行, \"\"引号\"\"\",2026-11-22T10:00:00+08:00"
             )
         );
         assert_eq!(
             lines.next(),
             Some(
-                "c1,Web前端开发职业技能等级证书,intermediate,4,5,3,'=1+1,2026-11-22T10:00:00+08:00"
+                "c1,Web前端开发职业技能等级证书,intermediate,5,4,3,'=1+1,2026-11-22T10:00:00+08:00"
             )
         );
         assert_eq!(
             lines.next(),
-            Some("c1,Web前端开发职业技能等级证书,intermediate,4,5,3,,2026-11-22T10:00:00+08:00")
+            Some("c1,Web前端开发职业技能等级证书,intermediate,5,4,3,,2026-11-22T10:00:00+08:00")
         );
         assert_eq!(lines.next(), Some(""));
         assert_eq!(lines.next(), None);

@@ -16,6 +16,8 @@ use tracing_subscriber::fmt::format::{FormatEvent, FormatFields, Writer};
 use tracing_subscriber::fmt::{FmtContext, FormattedFields, MakeWriter};
 use tracing_subscriber::registry::LookupSpan;
 
+use crate::config::{Clock, system_clock};
+
 /// How log lines are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum LogFormat {
@@ -150,9 +152,12 @@ impl<'w> FormatFields<'w> for JsonFields {
     }
 }
 
-/// One JSON object a line: `{"timestamp", "level", "target", "message", "fields", "spans"}`.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct JsonEvents;
+/// One JSON object a line: `{"timestamp", "level", "target", "message", "fields", "spans"}`,
+/// stamped by `clock` (the server's wall clock, [`system_clock`]).
+#[derive(Clone)]
+pub struct JsonEvents {
+    pub clock: Clock,
+}
 
 impl<S> FormatEvent<S, JsonFields> for JsonEvents
 where
@@ -182,7 +187,7 @@ where
             }
         }
         let line = serde_json::json!({
-            "timestamp": chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+            "timestamp": (self.clock)().to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
             "level": meta.level().as_str(),
             "target": meta.target(),
             "message": message,
@@ -207,7 +212,9 @@ where
         LogFormat::Json => builder
             .with_ansi(false)
             .fmt_fields(JsonFields)
-            .event_format(JsonEvents)
+            .event_format(JsonEvents {
+                clock: system_clock(),
+            })
             .init(),
     }
 }
@@ -289,7 +296,9 @@ mod tests {
             .with_writer(move || writer.clone())
             .with_ansi(false)
             .fmt_fields(JsonFields)
-            .event_format(JsonEvents)
+            .event_format(JsonEvents {
+                clock: Arc::new(|| chrono::DateTime::from_timestamp(1_795_246_632, 0).unwrap()),
+            })
             .finish();
         tracing::subscriber::with_default(subscriber, log_hostile);
         let text = out.text();
@@ -300,6 +309,7 @@ mod tests {
             "{text:?}"
         );
         let first: Value = serde_json::from_str(lines[0]).unwrap();
+        assert_eq!(first["timestamp"], "2026-11-21T07:37:12.000000Z");
         assert_eq!(first["level"], "INFO");
         assert_eq!(first["message"], "login failed");
         // The collector reads back exactly what the client sent.

@@ -217,7 +217,7 @@ fn main() -> anyhow::Result<()> {
 }
 
 async fn run(command: Command) -> anyhow::Result<()> {
-    let now = chrono::Utc::now();
+    let now = kaozheng_server::config::system_clock()();
     match command {
         Command::Serve(args) => kaozheng_server::serve(args.into_config()?).await,
         Command::Import(args) => {

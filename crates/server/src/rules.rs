@@ -7,9 +7,9 @@
 
 use chrono::{DateTime, Utc};
 use kaozheng_core::Catalog;
-use kaozheng_core::rules::{CreditRuleError, CreditRules, FeeRules, GradeRules, GraduationRules};
-use serde::Serialize;
-use serde::de::DeserializeOwned;
+use kaozheng_core::rules::{
+    CreditRuleError, CreditRules, EligibilityRules, FeeRules, GradeRules, GraduationRules,
+};
 use sqlx::AnyConnection;
 
 use crate::db::rules::{self as store, StoredRules};
@@ -21,15 +21,11 @@ pub const ORIGIN_EMBEDDED: &str = "embedded";
 /// `origin` of a document an administrator imported: kept until the next import.
 pub const ORIGIN_ADMIN: &str = "admin";
 
-/// A versioned rule document of core.
-pub trait RuleDocument: Serialize + DeserializeOwned + Send + Sync + 'static {
-    /// The kind's name in URLs, imports and the `rule_sets` table.
-    const KIND: &'static str;
+/// What the server adds to core's rule documents: the copy shipped with the binary and the check
+/// against the stored catalog.
+pub trait RuleDocument: kaozheng_core::rules::RuleDocument {
     /// The document shipped with the binary (`data/rules/<kind>.json`).
     const SHIPPED: &'static str;
-    fn version(&self) -> &str;
-    /// Everything that makes the document unusable; empty when it is valid.
-    fn problems(&self) -> Vec<String>;
     /// What does not fit the stored catalog (`None`: none is stored), each problem with the row
     /// and field it is about. Run on imports only: the shipped documents name the built-in
     /// catalog's certificates, which a school's own catalog need not have.
@@ -39,67 +35,31 @@ pub trait RuleDocument: Serialize + DeserializeOwned + Send + Sync + 'static {
 }
 
 impl RuleDocument for FeeRules {
-    const KIND: &'static str = "fees";
     const SHIPPED: &'static str = include_str!(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../../data/rules/fees.json"
     ));
+}
 
-    fn version(&self) -> &str {
-        &self.version
-    }
-
-    fn problems(&self) -> Vec<String> {
-        let mut out = Vec::new();
-        if self.version.trim().is_empty() {
-            out.push("version: empty".to_string());
-        }
-        if self.policies.is_empty() {
-            out.push("policies: no policy".to_string());
-        }
-        if let Err(errs) = self.validate() {
-            out.extend(errs);
-        }
-        out
-    }
+impl RuleDocument for EligibilityRules {
+    const SHIPPED: &'static str = include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../data/rules/eligibility.json"
+    ));
 }
 
 impl RuleDocument for GradeRules {
-    const KIND: &'static str = "grades";
     const SHIPPED: &'static str = include_str!(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../../data/rules/grades.json"
     ));
-
-    fn version(&self) -> &str {
-        &self.version
-    }
-
-    fn problems(&self) -> Vec<String> {
-        match self.validate() {
-            Ok(()) => Vec::new(),
-            Err(errs) => errs.iter().map(ToString::to_string).collect(),
-        }
-    }
 }
 
 impl RuleDocument for CreditRules {
-    const KIND: &'static str = "credits";
     const SHIPPED: &'static str = include_str!(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../../data/rules/credits.json"
     ));
-
-    fn version(&self) -> &str {
-        &self.version
-    }
-
-    fn problems(&self) -> Vec<String> {
-        match self.validate() {
-            Ok(()) => Vec::new(),
-            Err(errs) => errs.iter().map(ToString::to_string).collect(),
-        }
-    }
 
     /// Every certificate a table names must be in the catalog at a level it offers; each problem
     /// is reported on its school's row (the position in `schools`, from 1).
@@ -131,19 +91,10 @@ impl RuleDocument for CreditRules {
 }
 
 impl RuleDocument for GraduationRules {
-    const KIND: &'static str = "graduation";
     const SHIPPED: &'static str = include_str!(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../../data/rules/graduation.json"
     ));
-
-    fn version(&self) -> &str {
-        &self.version
-    }
-
-    fn problems(&self) -> Vec<String> {
-        self.validate().err().unwrap_or_default()
-    }
 }
 
 fn credit_error_path(e: &CreditRuleError) -> &str {
@@ -207,6 +158,7 @@ pub fn kinds() -> Vec<RuleKind> {
         RuleKind::of::<GradeRules>(),
         RuleKind::of::<CreditRules>(),
         RuleKind::of::<GraduationRules>(),
+        RuleKind::of::<EligibilityRules>(),
     ]
 }
 
@@ -229,7 +181,7 @@ pub fn kind(name: &str) -> Option<RuleKind> {
 /// (`policies[0].province: empty`), a shape error too, so an import report can name the field.
 pub fn parse<T: RuleDocument>(json: &str) -> Result<ParsedRules, Vec<String>> {
     let de = &mut serde_json::Deserializer::from_str(json);
-    let doc: T = serde_path_to_error::deserialize(de).map_err(|e| {
+    let mut doc: T = serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
         vec![if path == "." {
@@ -238,6 +190,7 @@ pub fn parse<T: RuleDocument>(json: &str) -> Result<ParsedRules, Vec<String>> {
             format!("{path}: {inner}")
         }]
     })?;
+    doc.normalize();
     let problems = doc.problems();
     if !problems.is_empty() {
         return Err(problems);
@@ -274,10 +227,20 @@ pub enum RuleSeed {
         kind: String,
         version: String,
     },
+    /// An administrator's document this server cannot read (written for an earlier shape of the
+    /// kind) was set aside for the shipped one; it stays stored under its version.
+    SetAside {
+        kind: String,
+        from: String,
+        to: String,
+        why: String,
+    },
 }
 
 /// Stores the shipped document of every kind when the database has none, or has an older shipped
-/// one; a document an administrator imported stays.
+/// one; a document an administrator imported stays, unless this server can no longer read it (an
+/// earlier shape of the kind): then registrations would fail on every request, so the shipped
+/// document is used and the administrator's stays stored under its version, reported at start.
 pub async fn seed(conn: &mut AnyConnection, now: DateTime<Utc>) -> DbResult<Vec<RuleSeed>> {
     let mut out = Vec::new();
     for k in kinds() {
@@ -291,7 +254,20 @@ pub async fn seed(conn: &mut AnyConnection, now: DateTime<Utc>) -> DbResult<Vec<
             origin: ORIGIN_EMBEDDED.to_string(),
         };
         let current = store::current(conn, k.name).await?;
+        let unreadable = current
+            .as_ref()
+            .filter(|c| c.origin != ORIGIN_EMBEDDED)
+            .and_then(|c| (k.parse)(&c.body).err());
         let seeded = match current {
+            Some(c) if unreadable.is_some() => {
+                store::store(conn, &doc, now.timestamp()).await?;
+                RuleSeed::SetAside {
+                    kind: k.name.into(),
+                    from: c.version,
+                    to: doc.version,
+                    why: unreadable.unwrap_or_default().join("; "),
+                }
+            }
             None => {
                 store::store(conn, &doc, now.timestamp()).await?;
                 RuleSeed::Imported {
@@ -319,6 +295,8 @@ pub async fn seed(conn: &mut AnyConnection, now: DateTime<Utc>) -> DbResult<Vec<
 
 #[cfg(test)]
 mod tests {
+    use kaozheng_core::rules::RuleDocument as _;
+
     use super::*;
 
     #[test]
@@ -379,7 +357,7 @@ mod tests {
         let mut doc: GraduationRules = serde_json::from_str(GraduationRules::SHIPPED).unwrap();
         assert!(doc.problems().is_empty());
         doc.schools[1].school = doc.schools[0].school.clone();
-        doc.schools[0].school_paid_exams = 3;
+        doc.schools[0].required_count = 30;
         let problems = doc.problems();
         assert_eq!(problems.len(), 2, "{problems:?}");
         assert!(parse::<GraduationRules>(&serde_json::to_string(&doc).unwrap()).is_err());
@@ -388,7 +366,7 @@ mod tests {
     #[test]
     fn invalid_documents_list_their_problems() {
         let errs = parse::<FeeRules>(r#"{"version": "", "policies": []}"#).unwrap_err();
-        assert_eq!(errs.len(), 2, "{errs:?}");
+        assert_eq!(errs.len(), 1, "{errs:?}");
         let errs = parse::<FeeRules>("{").unwrap_err();
         assert_eq!(errs.len(), 1);
     }

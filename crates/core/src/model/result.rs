@@ -115,6 +115,15 @@ pub struct ExamResult {
     pub certificate_check: String,
 }
 
+/// `(certificate_id, level)` of every passed result: what the student holds.
+pub fn held_levels<'a>(results: impl IntoIterator<Item = &'a ExamResult>) -> Vec<(String, XLevel)> {
+    results
+        .into_iter()
+        .filter(|r| r.passed)
+        .map(|r| (r.certificate_id.clone(), r.level))
+        .collect()
+}
+
 /// A result passes when every module passed (scored at or above its pass mark, or exempted) and
 /// there is at least one module.
 pub fn all_modules_passed(modules: &[ModuleResult]) -> bool {

@@ -75,6 +75,26 @@ fn preferred_encoding(headers: &HeaderMap) -> Option<&'static str> {
 
 /// Whether `If-None-Match` names our entity tag: any listed tag equal by weak comparison (the
 /// `W/` prefix ignored), or `*`. Tags may be spread over several header lines.
+/// The document `body` tagged `etag`, or 304 when the client holds that tag.
+pub fn revalidated(headers: &HeaderMap, etag: HeaderValue, body: String) -> Response {
+    let mut res = if if_none_match(headers, &etag) {
+        let mut res = Response::new(Body::empty());
+        *res.status_mut() = StatusCode::NOT_MODIFIED;
+        res
+    } else {
+        let mut res = Response::new(Body::from(body));
+        res.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        res
+    };
+    res.headers_mut().insert(header::ETAG, etag);
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    res
+}
+
 pub fn if_none_match(headers: &HeaderMap, etag: &HeaderValue) -> bool {
     let ours = opaque(etag.as_bytes());
     headers

@@ -2,15 +2,14 @@
 //! Grades may be asked for one province (`?province=`): the app of a Henan school needs only
 //! Henan's rule sets and the general conditions.
 
-use axum::body::Body;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::HeaderMap;
 use axum::response::Response;
-use kaozheng_core::rules::GradeRules;
+use kaozheng_core::rules::{GradeRules, RuleDocument as _};
 use serde::Deserialize;
 
-use super::catalog::if_none_match;
+use super::catalog::revalidated;
 use crate::db::{self, DbError};
 use crate::error::ApiError;
 use crate::rules::RuleDocument;
@@ -26,26 +25,6 @@ async fn stored(state: &AppState, kind: &str) -> Result<db::rules::StoredRules, 
     })
 }
 
-/// The document `body` tagged `etag`, or 304 when the client holds that tag.
-fn revalidated(headers: &HeaderMap, etag: HeaderValue, body: String) -> Response {
-    let mut res = if if_none_match(headers, &etag) {
-        let mut res = Response::new(Body::empty());
-        *res.status_mut() = StatusCode::NOT_MODIFIED;
-        res
-    } else {
-        let mut res = Response::new(Body::from(body));
-        res.headers_mut().insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        );
-        res
-    };
-    res.headers_mut().insert(header::ETAG, etag);
-    res.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    res
-}
-
 pub async fn get_rules<T: RuleDocument>(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -56,6 +35,15 @@ pub async fn get_rules<T: RuleDocument>(
         weak_etag(&stored.version),
         stored.body,
     ))
+}
+
+/// 400 `unknown_province`: the name is none of the 31 provinces.
+pub fn unknown_province(name: &str) -> ApiError {
+    ApiError::bad_request(
+        "unknown_province",
+        format!("{name:?} is not one of the 31 provinces (e.g. 河南, 河南省 or Henan)"),
+        format!("“{name}”不是省级行政区名称，可以写成“河南”“河南省”或“Henan”"),
+    )
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -81,6 +69,15 @@ pub async fn get_grade_rules(
         .province
         .map(|p| p.trim().to_string())
         .filter(|p| !p.is_empty());
+    // Any name of a province (河南, 河南省, Henan) asks for the same rule sets.
+    let province = match province {
+        None => None,
+        Some(p) => Some(
+            kaozheng_core::province::normalize(&p)
+                .ok_or_else(|| unknown_province(&p))?
+                .to_string(),
+        ),
+    };
     let Some(province) = province else {
         return Ok(revalidated(
             &headers,

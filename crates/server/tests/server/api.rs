@@ -377,3 +377,35 @@ on_both! {
         assert_eq!(res.json()["error"]["code"], "method_not_allowed");
     }
 }
+
+on_both! {
+    /// Plans and sites are tagged by their content: a phone holding the current list gets a 304
+    /// and downloads nothing; a seat taken changes the plans' tag, not the sites'.
+    async fn plans_and_sites_revalidate_with_their_content_tags(b) {
+        let t = TestApp::on(b).await;
+        for path in ["/api/v1/plans", "/api/v1/sites"] {
+            let res = t.get(path).await;
+            assert_eq!(res.status, StatusCode::OK);
+            let tag = res.header("etag").to_string();
+            assert!(tag.starts_with("W/\""), "{path}: {tag}");
+            assert_eq!(res.header("cache-control"), "no-cache");
+            let again = t.get_with(path, &[("if-none-match", tag.as_str())]).await;
+            assert_eq!(again.status, StatusCode::NOT_MODIFIED, "{path}");
+            assert!(again.body.is_empty());
+            // The tag does not change with the clock alone (`as_of` is not part of it).
+            t.clock.set(t.clock.now() + chrono::Duration::seconds(1));
+            assert_eq!(t.get(path).await.header("etag"), tag, "{path}");
+        }
+        let plans_tag = t.get("/api/v1/plans").await.header("etag").to_string();
+        let sites_tag = t.get("/api/v1/sites").await.header("etag").to_string();
+        let li = t.login("TJ2024002").await;
+        let reg = t
+            .post_as("/api/v1/registrations", &li, serde_json::json!({"client_id": "e1", "plan_id": "demo-bim-primary"}))
+            .await;
+        assert_eq!(reg.status, StatusCode::CREATED, "{}", reg.text());
+        let after = t.get_with("/api/v1/plans", &[("if-none-match", plans_tag.as_str())]).await;
+        assert_eq!(after.status, StatusCode::OK, "a seat was taken");
+        assert_ne!(after.header("etag"), plans_tag);
+        assert_eq!(t.get("/api/v1/sites").await.header("etag"), sites_tag);
+    }
+}

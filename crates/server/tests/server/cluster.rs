@@ -29,7 +29,7 @@ fn write_files(dir: &std::path::Path) {
         "id,name,province,city,address\ncluster-site,集群考点（示例）,天津,天津,示例路2号\n",
     )
     .unwrap();
-    let now = Utc::now();
+    let now = kaozheng_server::config::system_clock()();
     let at = |t: chrono::DateTime<Utc>| t.to_rfc3339_opts(SecondsFormat::Secs, true);
     let mut plans = String::from(
         "id,name,certificate_id,level,province,site_id,phase,window_opens_at,window_closes_at,exam_starts_at,exam_ends_at,capacity,fee_fen\n",
@@ -301,7 +301,7 @@ async fn two_servers_on_one_postgresql_share_seats_sessions_limits_and_assertion
     tokens[1] = http_login(&client, &urls[1], "C00001", "cluster-pass-00001").await;
     // A portal assertion exchanged on one server is used up on the other.
     let assertion = |jti: &str| {
-        let now = Utc::now().timestamp();
+        let now = kaozheng_server::config::system_clock()().timestamp();
         encode(
             &Header::new(Algorithm::HS256),
             &json!({"iss": "portal.example.edu.cn", "sub": "C00002", "aud": "kaozheng",

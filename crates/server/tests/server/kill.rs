@@ -88,7 +88,7 @@ fn write_files(dir: &std::path::Path, rounds: usize, students: usize, capacity: 
         "id,name,province,city,address\nkill-site,断电考点（示例）,天津,天津,示例路1号\n",
     )
     .unwrap();
-    let now = Utc::now();
+    let now = kaozheng_server::config::system_clock()();
     let at = |t: chrono::DateTime<Utc>| t.to_rfc3339_opts(SecondsFormat::Secs, true);
     let mut plans = String::from(
         "id,name,certificate_id,level,province,site_id,phase,window_opens_at,window_closes_at,exam_starts_at,exam_ends_at,capacity,fee_fen\n",
