@@ -33,17 +33,7 @@ if [ "${avail_kb:-0}" -lt $((12 * 1024 * 1024)) ]; then
   echo "warning: only $((avail_kb / 1024 / 1024)) GB free here; a full run from a clean clone needs about 12 GB" >&2
 fi
 started=$(date +%s)
-# The release server (schemathesis, e2e) builds in the background from the native tests on, filling
-# the cores the single-threaded steps (test runs, wasm-opt, brotli) leave idle; those steps' own
-# `cargo build --release -p kaozheng-server` then finds it built (or waits for cargo's lock).
-release_server_pid=
-stop_background() {
-  if [ -n "$release_server_pid" ]; then
-    kill -- -"$release_server_pid" 2>/dev/null || kill "$release_server_pid" 2>/dev/null || true
-  fi
-  rm -rf "$scratch"
-}
-trap stop_background EXIT
+trap 'rm -rf "$scratch"' EXIT
 passed=0
 failed=0
 steps_failed=()
@@ -104,8 +94,22 @@ wasm_tests() {
     cargo test -p kaozheng --target wasm32-unknown-unknown --test indexeddb --test indexeddb_personal
 }
 
+# Schemathesis and e2e run the server the native tests built (debug, password hashing optimized; see
+# Cargo.toml) instead of building a release server: the build is already there, and the tiers test
+# behaviour, not speed (bench/ measures the release build). `cargo test --no-run` compiles nothing
+# after native-tests and puts that build's binary back at target/debug/kaozheng-server (`cargo
+# build` would compile another: without the dev-dependencies' features).
+server_bin=$PWD/target/debug/kaozheng-server
+server_built() {
+  cargo test --workspace --no-run
+}
+
+schemathesis() {
+  server_built && KZ_SERVER_BIN=$server_bin crates/server/tests/schemathesis.sh
+}
+
 e2e() {
-  cargo build --release -p kaozheng-server && TMPDIR=$scratch npx playwright test
+  server_built && KZ_SERVER_BIN=$server_bin TMPDIR=$scratch npx playwright test
 }
 
 step setup scripts/setup.sh --test
@@ -123,12 +127,6 @@ native_tests() {
   cargo test --workspace && cargo test -p kaozheng-core --no-default-features --lib
 }
 step native-tests native_tests
-if [ $quick = 0 ]; then
-  set -m
-  cargo build --release -p kaozheng-server >"$logs/release-server.log" 2>&1 &
-  release_server_pid=$!
-  set +m
-fi
 # The portal loader (public/embed.js) and the README's integrity hash for it, with Node's test runner.
 step js-unit npm run -s unit
 # The server's PostgreSQL variants (#[ignore]d without a server) on a throwaway PostgreSQL; the
@@ -141,11 +139,9 @@ if [ $quick = 0 ]; then
   # The built index.html pins every script and WASM file with a matching sha384 (skipped in
   # native-tests when nothing was built yet; required here).
   step integrity env KZ_REQUIRE_DIST=1 cargo test --workspace --test server the_built_app_loads
-  wait "$release_server_pid" 2>/dev/null
-  release_server_pid=
   # A short run by default (examples and coverage in full, 20 fuzzed cases per operation); --long
   # runs 100 per operation.
-  step schemathesis crates/server/tests/schemathesis.sh
+  step schemathesis schemathesis
   # Byte budgets (release WASM, first-load total) from bench/budgets.json; see the README's Benchmarks.
   step byte-budgets bench/budgets.sh
   step e2e-playwright e2e

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Schema-driven fuzzing of the OpenAPI document with schemathesis (PyPI, pinned) against the real
-# release server with the demo school on a fresh SQLite database:
+# server (release build, or KZ_SERVER_BIN) with the demo school on a fresh SQLite database:
 #   crates/server/tests/schemathesis.sh
 # Every operation is generated from /api/v1/openapi.json (examples, coverage and fuzzing phases,
 # positive and negative data, a fixed seed), signed in as a demo student. It fails on any 5xx and on
@@ -35,8 +35,14 @@ if ! "$st" --version 2>/dev/null | grep -q "version $VERSION\$"; then
   "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$VERSION"
 fi
 
-cargo build --release -p kaozheng-server
-bin=target/release/kaozheng-server
+# KZ_SERVER_BIN picks the server binary (scripts/test.sh passes the debug build the native tests
+# made); without it the release server is built.
+if [ -n "${KZ_SERVER_BIN:-}" ]; then
+  bin=$KZ_SERVER_BIN
+else
+  cargo build --release -p kaozheng-server
+  bin=target/release/kaozheng-server
+fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/kaozheng-schemathesis.XXXXXX")
 pid=
