@@ -8,6 +8,7 @@ pub mod certificates;
 pub mod credits;
 pub mod embed;
 pub mod feedback;
+pub mod health;
 pub mod json;
 pub mod me;
 pub mod openapi;
@@ -16,6 +17,7 @@ pub mod registrations;
 pub mod results;
 pub mod rules;
 pub mod sites;
+pub mod text;
 pub mod tickets;
 
 use axum::Router;
@@ -86,6 +88,7 @@ pub fn routes(limits: BodyLimits) -> Vec<(Method, &'static str, MethodRouter<App
         (Method::POST, "/api/v1/auth/login", post(auth::login)),
         (Method::POST, "/api/v1/auth/embed", post(auth::embed)),
         (Method::GET, "/api/v1/embed/config", get(embed::get_config)),
+        (Method::GET, "/api/v1/health", get(health::get_health)),
         (Method::POST, "/api/v1/auth/logout", post(auth::logout)),
         (Method::GET, "/api/v1/me", get(me::get_me)),
         (
@@ -181,6 +184,7 @@ pub fn router(limits: BodyLimits, cors_origins: &[String]) -> Router<AppState> {
         .route("/api/", any(not_found))
         .route("/api/{*rest}", any(not_found))
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn(text::require_text))
         .layer(DefaultBodyLimit::max(limits.api))
         // Clients revalidate every time; the catalog answers that cheaply with its ETag.
         .layer(SetResponseHeaderLayer::if_not_present(
