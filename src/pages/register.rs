@@ -112,7 +112,10 @@ pub fn RegisterPage() -> impl IntoView {
                 .and_then(|l| l.catalog.certificate(&p.certificate_id))
                 .map(|c| (c.id.clone(), c.short_name().to_string()))
         });
-        let fee = st.plans.with(|plans| acc.fee_preview(&p, plans));
+        let fee = {
+            let p = p.clone();
+            Memo::new(move |_| st.plans.with(|plans| acc.fee_preview(&p, plans)))
+        };
         let full = p.seats_left == 0 && p.state_at(crate::state::clock::now()) == PlanState::Open;
         view! {
             {match cert {
@@ -185,7 +188,7 @@ pub fn RegisterPage() -> impl IntoView {
                 }}
                 <p class="hint">{tr(|t| t.checked_offline)}</p>
             </section>
-            {fee.map(|f| {
+            {move || fee.get().map(|f| {
                 let funded = f.reason == kaozheng_core::FeeReason::PilotExamCovered;
                 view! {
                 <section aria-labelledby="fee-title" class="panel">

@@ -197,7 +197,7 @@ impl Account {
     ) -> Result<Option<LocalRegistration>, StorageError> {
         let db = self.db().ok_or(StorageError::Closed)?;
         let plans = self.catalog.plans.get_untracked();
-        let preview = self.fee_preview(plan, &plans);
+        let preview = untrack(|| self.fee_preview(plan, &plans));
         let queued = self
             .engine(db.clone())
             .register(new_uuid(), plan, preview, clock::now())
@@ -281,15 +281,14 @@ impl Account {
 
     /// The fee as the rules on the phone decide it: the same core rule the server applies, over
     /// the registrations the phone believes in (queued ones included, so a queued funded exam
-    /// counts as used).
+    /// counts as used). Tracked: a page showing it follows the rules and registrations as they
+    /// arrive (the fee rules may come after the page first renders).
     pub fn fee_preview(&self, plan: &ExamPlan, plans: &[ExamPlan]) -> Option<FeeDecision> {
         let student = self
             .session
-            .with_untracked(|s| s.as_ref().map(|s| s.student.clone()))?;
-        let rules = self.catalog.fee_rules.get_untracked();
-        let regs = self
-            .registrations
-            .with_untracked(|r| phone_registrations(r, plans));
+            .with(|s| s.as_ref().map(|s| s.student.clone()))?;
+        let rules = self.catalog.fee_rules.get();
+        let regs = self.registrations.with(|r| phone_registrations(r, plans));
         Some(kaozheng_core::rules::fee_for(
             plan,
             &student,
