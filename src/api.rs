@@ -5,7 +5,9 @@
 
 use chrono::{DateTime, Utc};
 use gloo_net::http::{Request, RequestBuilder, Response};
-use kaozheng_core::rules::{CreditRules, FeeRules, GradeRules, GraduationRules, Refusal};
+use kaozheng_core::rules::{
+    CreditRules, EligibilityRules, FeeRules, GradeRules, GraduationRules, Refusal,
+};
 use kaozheng_core::{Catalog, ExamPlan, ExamResult, Registration, Site, Student};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsCast;
@@ -357,6 +359,10 @@ pub fn check_graduation(r: &GraduationRules) -> Result<(), String> {
     r.validate().map_err(|e| e.join("; "))
 }
 
+pub fn check_eligibility(r: &EligibilityRules) -> Result<(), String> {
+    r.validate().map_err(|e| e.join("; "))
+}
+
 pub fn check_credits(r: &CreditRules) -> Result<(), String> {
     r.validate().map_err(|e| {
         e.iter()
@@ -436,6 +442,9 @@ pub async fn feedback_aggregates(
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Verification {
     pub valid: bool,
+    /// `valid`, or `public_notice` while the result is in 公示 and may change.
+    #[serde(default)]
+    pub status: Option<String>,
     #[serde(default)]
     pub certificate_no: Option<String>,
     #[serde(default)]

@@ -240,18 +240,27 @@ pub struct Texts {
     pub loading: &'static str,
     pub sign_in_needed: &'static str,
     pub graduation_title: &'static str,
-    pub graduation_required: fn(u32) -> String,
+    pub graduation_required: fn(u32, bool) -> String,
+    pub graduation_counts: fn(&str) -> String,
     pub held: &'static str,
     pub registered_count: &'static str,
     pub still_needed: &'static str,
     pub days_left: fn(i64) -> String,
     pub requirement_met: &'static str,
-    pub school_paid_unused: &'static str,
-    pub school_paid_used: &'static str,
-    pub school_paid_not_offered: &'static str,
-    pub uses_school_paid: &'static str,
+    pub funded_status: fn(Option<u8>, u32) -> String,
+    pub funded_not_pilot: &'static str,
+    pub uses_funded_exam: &'static str,
+    pub advice_title: &'static str,
+    pub citation_added: &'static str,
+    pub fee_rules_title: &'static str,
+    pub no_fee_rules: &'static str,
+    pub recognition_prerequisites: &'static str,
+    pub period_over: fn(&str) -> String,
+    pub period_runs: fn(&str) -> String,
     pub feedback_title: &'static str,
     pub feedback_intro: &'static str,
+    pub feedback_points_source: &'static str,
+    pub rating_scale: &'static str,
     pub comment: &'static str,
     pub submit_feedback: &'static str,
     pub feedback_saved: &'static str,
@@ -272,6 +281,8 @@ pub struct Texts {
     pub holder_name: &'static str,
     pub verify_button: &'static str,
     pub verify_valid: &'static str,
+    pub verify_public_notice: &'static str,
+    pub result_provisional: &'static str,
     pub verify_unknown: &'static str,
     pub verify_qr_label: &'static str,
     pub verify_qr_hint: &'static str,
@@ -489,7 +500,22 @@ pub const ZH: Texts = Texts {
     loading: "正在加载…",
     sign_in_needed: "请先登录。",
     graduation_title: "毕业证书要求",
-    graduation_required: |n| format!("毕业时至少需要取得 {n} 个职业技能证书"),
+    graduation_required: |n, in_principle| {
+        if in_principle {
+            format!("原则上，毕业时至少取得 {n} 个职业技能证书（不是毕业的硬性条件）")
+        } else {
+            format!("毕业时至少需要取得 {n} 个职业技能证书")
+        }
+    },
+    graduation_counts: |also| {
+        if also.is_empty() {
+            "计入：在本平台取得并公布的 1+X 职业技能等级证书。".to_string()
+        } else {
+            format!(
+                "计入：在本平台取得并公布的 1+X 证书；{also}等也计入，但本平台没有记录，取得后请告诉学校。"
+            )
+        }
+    },
     held: "已取得",
     registered_count: "已报名",
     still_needed: "还需报名",
@@ -501,12 +527,29 @@ pub const ZH: Texts = Texts {
         }
     },
     requirement_met: "已满足毕业证书要求",
-    school_paid_unused: "学校支付的一次考试机会：尚未使用",
-    school_paid_used: "学校支付的一次考试机会：已使用",
-    school_paid_not_offered: "学校支付的考试：不适用",
-    uses_school_paid: "这次报名将使用你的学校支付考试机会（每名试点学生一次）。",
+    funded_status: |exams, used| match exams {
+        None if used == 0 => "学校经费保障的考核（试点学生至少一次）：尚未使用".to_string(),
+        None => "学校经费保障的考核（试点学生至少一次）：已使用；是否再保障由学校决定".to_string(),
+        Some(n) => format!(
+            "学校经费保障的考核：共 {n} 次，已用 {}",
+            used.min(u32::from(n))
+        ),
+    },
+    funded_not_pilot: "学校经费保障的是试点学生的考核；学校记录中你不是试点学生。如有疑问请问学校。",
+    uses_funded_exam: "这次考核由学校经费保障（试点学生至少一次）。",
+    advice_title: "报名前请注意（不影响报名）：",
+    citation_added: "哪些信息不在原文中",
+    fee_rules_title: "你适用的收费规定",
+    no_fee_rules: "你所在省份和学校没有记录减免考核费的规定，按考核计划的收费标准缴纳。",
+    recognition_prerequisites: "认定的前提",
+    period_over: |end| {
+        format!("这份方案的实施期到 {end} 为止，已经结束；请向学校确认这条规定现在是否仍然适用。")
+    },
+    period_runs: |end| format!("这份方案的实施期到 {end}。"),
     feedback_title: "评价这个证书",
     feedback_intro: "你的评价会匿名汇总，帮助学校和培训评价组织改进证书（1+X 证书质量评价）。每人每个等级一条，可以修改。",
+    feedback_points_source: "为什么评价这三项",
+    rating_scale: "1 很差，5 很好",
     comment: "意见（可选，最多 500 字）",
     submit_feedback: "提交评价",
     feedback_saved: "已保存，联网后发送。",
@@ -527,6 +570,8 @@ pub const ZH: Texts = Texts {
     holder_name: "持证人姓名",
     verify_button: "查验",
     verify_valid: "证书有效",
+    verify_public_notice: "成绩公示中：证书信息属实，但公示期内结果可能调整，公示结束后才是最终结果。",
+    result_provisional: "成绩公示中，结果可能调整；公示结束后为最终成绩。",
     verify_unknown: "没有找到与这些信息相符的证书。",
     verify_qr_label: "证书查验二维码",
     verify_qr_hint: "用人单位扫描此二维码即可查验证书（显示姓名首字和证书信息）。",
@@ -542,7 +587,7 @@ pub const ZH: Texts = Texts {
     credits_title: "我的学分银行",
     my_credits: "学分转换",
     no_credit_rules: "你的学校还没有在这里发布学分转换规则。",
-    example_data: "示例数据：这所学校的转换规则按公开样例编写，仅供演示。",
+    example_data: "示例数据：这是演示用的示例学校，它的规定仅供演示。",
     credits_total: "已转换学分 / 上限",
     per_certificate: "按证书（每个证书上限）",
     conversions_applied: "已转换",
@@ -760,11 +805,27 @@ pub const EN: Texts = Texts {
     loading: "Loading…",
     sign_in_needed: "Please sign in first.",
     graduation_title: "Certificates for graduation",
-    graduation_required: |n| {
-        if n == 1 {
-            "You need at least 1 vocational skill certificate to graduate".to_string()
+    graduation_required: |n, in_principle| {
+        let what = if n == 1 {
+            "1 vocational skill certificate".to_string()
         } else {
-            format!("You need at least {n} vocational skill certificates to graduate")
+            format!("{n} vocational skill certificates")
+        };
+        if in_principle {
+            format!(
+                "In principle you should hold at least {what} when you graduate (not a hard condition for graduating)"
+            )
+        } else {
+            format!("You need at least {what} to graduate")
+        }
+    },
+    graduation_counts: |also| {
+        if also.is_empty() {
+            "Counted: 1+X certificates passed and published on this platform.".to_string()
+        } else {
+            format!(
+                "Counted: 1+X certificates passed and published on this platform; {also} count too, but this platform does not record them, so tell your school when you get one."
+            )
         }
     },
     held: "Held",
@@ -778,12 +839,30 @@ pub const EN: Texts = Texts {
         }
     },
     requirement_met: "Requirement met",
-    school_paid_unused: "Your school-paid exam: not used yet",
-    school_paid_used: "Your school-paid exam: used",
-    school_paid_not_offered: "School-paid exam: not offered",
-    uses_school_paid: "This registration uses your school-paid exam (one per pilot student).",
+    funded_status: |exams, used| {
+        match exams {
+        None if used == 0 => "Exam funded by your school (at least one per pilot student): not used yet".to_string(),
+        None => "Exam funded by your school (at least one per pilot student): used; whether it funds more is the school's decision".to_string(),
+        Some(n) => format!("Exams funded by your school: {n}, used {}", used.min(u32::from(n))),
+    }
+    },
+    funded_not_pilot: "Your school funds exams for pilot students, and its records do not list you as one. Ask your school if this is wrong.",
+    uses_funded_exam: "Your school funds this exam (at least one per pilot student).",
+    advice_title: "Before you register (this does not stop you):",
+    citation_added: "What is not in the original text",
+    fee_rules_title: "Fee rules that apply to you",
+    no_fee_rules: "No rule of your province or school reduces the exam fee, so you pay the plan's fee.",
+    recognition_prerequisites: "What the recognition rests on",
+    period_over: |end| {
+        format!(
+            "This plan ran until {end} and has ended; ask your school whether the rule still applies."
+        )
+    },
+    period_runs: |end| format!("This plan runs until {end}."),
     feedback_title: "Rate this certificate",
     feedback_intro: "Your ratings are summarised anonymously to help schools and evaluation organisations improve the certificate. One per level; you can change it.",
+    feedback_points_source: "Why these three points",
+    rating_scale: "1 very poor, 5 very good",
     comment: "Comment (optional, up to 500 characters)",
     submit_feedback: "Submit",
     feedback_saved: "Saved; sent when online.",
@@ -804,6 +883,8 @@ pub const EN: Texts = Texts {
     holder_name: "Holder’s name",
     verify_button: "Check",
     verify_valid: "Valid certificate",
+    verify_public_notice: "Results in public notice: these details are genuine, but the result may still change until the notice period ends.",
+    result_provisional: "Results are in public notice and may still change; they are final once the notice period ends.",
     verify_unknown: "No certificate matches these details.",
     verify_qr_label: "QR code to check this certificate",
     verify_qr_hint: "Employers scan this to check the certificate (they see your masked name and the certificate).",
@@ -819,7 +900,7 @@ pub const EN: Texts = Texts {
     credits_title: "My credit bank",
     my_credits: "Credit conversions",
     no_credit_rules: "Your school has not published credit conversion rules here.",
-    example_data: "Example data: this school's rules follow a public example and are for demonstration.",
+    example_data: "Example data: a demonstration school; its rules are for demonstration only.",
     credits_total: "Credits converted / cap",
     per_certificate: "Per certificate (against its cap)",
     conversions_applied: "Converted",

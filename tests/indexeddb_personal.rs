@@ -19,7 +19,7 @@ use kaozheng_core::model::{
     Score, Student,
 };
 use kaozheng_core::outbox::{Action, LocalRegistration, LocalState, OutboxEntry};
-use kaozheng_core::rules::{FeePolicy, FeeRules};
+use kaozheng_core::rules::{FeePolicy, FeeRule, FeeRules, Scope};
 use kaozheng_core::{
     Catalog, Certificate, EvaluationOrg, ExamPlan, Module, PlanPhase, PlanState, SchoolLevel, Site,
     XLevel,
@@ -96,8 +96,9 @@ fn server(client_id: &str, plan_id: &str, status: RegistrationStatus) -> Registr
         fee: FeeDecision {
             fee_fen: 30_000,
             student_pays_fen: 0,
-            payer: Payer::School,
+            payer: Payer::NotCharged,
             reason: FeeReason::InSchoolFree,
+            policy: Some("henan-2022-in-school-not-charged".into()),
         },
         exam_starts_at: p.exam_starts_at,
         exam_ends_at: p.exam_ends_at,
@@ -115,6 +116,7 @@ fn student() -> Student {
         major: Some("软件技术".into()),
         province: "河南".into(),
         hardship: false,
+        pilot: false,
         passed_courses: Vec::new(),
         graduation_on: None,
     }
@@ -749,11 +751,10 @@ async fn rule_documents_round_trip_by_kind() {
         version: "2026-1".into(),
         policies: vec![FeePolicy {
             id: "henan-2021".into(),
-            province: "河南".into(),
+            scope: Scope::Province("河南".into()),
             effective_from: chrono::NaiveDate::from_ymd_opt(2021, 3, 1).unwrap(),
-            in_school_free: true,
-            school_pays_first_exam: false,
-            hardship_waived: true,
+            example: false,
+            rule: FeeRule::InSchoolNotCharged,
             citations: Vec::new(),
         }],
     };

@@ -4,11 +4,12 @@ use kaozheng_core::outbox::Action;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::components::citation_note::CitationNote;
 use crate::i18n::{tr, use_i18n};
 use crate::state::account::use_account;
 
-/// The student's rating of a certificate level they have a published result for: three 1–5 scales
-/// and an optional comment, sent through the outbox (works offline), editable.
+/// The student's rating of a certificate level they have a published result for: seed 002's three
+/// points on 1–5 scales and an optional comment, sent through the outbox (works offline), editable.
 #[component]
 pub fn FeedbackForm(certificate_id: String, level: XLevel) -> impl IntoView {
     let i18n = use_i18n();
@@ -40,8 +41,8 @@ pub fn FeedbackForm(certificate_id: String, level: XLevel) -> impl IntoView {
     let initial = pending.get_untracked().or_else(|| stored.get_untracked());
     let ratings = RwSignal::new(initial.as_ref().map(|(r, _)| *r).unwrap_or(Ratings {
         content_quality: 0,
-        job_usefulness: 0,
-        exam_organisation: 0,
+        social_recognition: 0,
+        learning_effect: 0,
     }));
     let comment = RwSignal::new(initial.and_then(|(_, c)| c).unwrap_or_default());
     let error = RwSignal::new(None::<String>);
@@ -66,8 +67,8 @@ pub fn FeedbackForm(certificate_id: String, level: XLevel) -> impl IntoView {
     let set = move |d: Dimension, v: u8| {
         ratings.update(|r| match d {
             Dimension::ContentQuality => r.content_quality = v,
-            Dimension::JobUsefulness => r.job_usefulness = v,
-            Dimension::ExamOrganisation => r.exam_organisation = v,
+            Dimension::SocialRecognition => r.social_recognition = v,
+            Dimension::LearningEffect => r.learning_effect = v,
         })
     };
     let scale = move |d: Dimension| {
@@ -75,6 +76,7 @@ pub fn FeedbackForm(certificate_id: String, level: XLevel) -> impl IntoView {
         view! {
             <fieldset class="rating" data-testid=format!("rating-{}", d.as_str())>
                 <legend>{move || i18n.locale.get().pick(d.zh(), d.en())}</legend>
+                <p class="hint rating-scale">{tr(|t| t.rating_scale)}</p>
                 {(MIN_RATING..=MAX_RATING)
                     .map(|v| {
                         let name = name.clone();
@@ -99,6 +101,10 @@ pub fn FeedbackForm(certificate_id: String, level: XLevel) -> impl IntoView {
         <section class="panel feedback" aria-labelledby="fb-title" data-testid="feedback-form">
             <h2 id="fb-title">{tr(|t| t.feedback_title)}</h2>
             <p class="hint">{tr(|t| t.feedback_intro)}</p>
+            <details class="rule-source">
+                <summary>{tr(|t| t.feedback_points_source)}</summary>
+                <CitationNote citation=kaozheng_core::feedback::source()/>
+            </details>
             <form class="form" on:submit=submit>
                 {Dimension::ALL.into_iter().map(scale).collect_view()}
                 <label for="fb-comment">{tr(|t| t.comment)}</label>

@@ -84,7 +84,11 @@ pub fn RegistrationItem(reg: LocalRegistration) -> impl IntoView {
         .as_ref()
         .filter(|r| r.is_confirmed())
         .map(|r| r.ticket_no.clone());
-    let fee = reg.registration.as_ref().map(|r| r.fee).or(reg.fee_preview);
+    let fee = reg
+        .registration
+        .as_ref()
+        .map(|r| r.fee.clone())
+        .or_else(|| reg.fee_preview.clone());
     let refusals = reg.refusals.clone();
     let refusal_text = reg.refusal_text.clone();
     let plan_name = plan.as_ref().map(|p| p.name.clone());

@@ -1,6 +1,6 @@
 use chrono::Utc;
 use kaozheng_core::PlanState;
-use kaozheng_core::rules::{Eligibility, SuitabilityPolicy, check_registration};
+use kaozheng_core::rules::{Eligibility, check_registration};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
@@ -88,19 +88,15 @@ pub fn AccountPage() -> impl IntoView {
                 if let Some(student) = acc.student() {
                     let regs = phone_registrations(&locals, plans);
                     let certified = acc.certified();
-                    let policy = SuitabilityPolicy::default();
+                    let restrictions = st.eligibility_rules.get_untracked();
                     let who = Eligibility {
                         student: &student,
                         registrations: &regs,
                         certified: &certified,
-                        suitability: &policy,
+                        restrictions: restrictions.as_deref(),
                     };
                     for p in plans.iter().filter(|p| p.state_at(now) == PlanState::Open) {
-                        let info = cat
-                            .as_ref()
-                            .and_then(|l| l.catalog.certificate(&p.certificate_id))
-                            .and_then(|c| c.level(p.level).cloned());
-                        if !check_registration(now, p, info.as_ref(), &who).is_empty() {
+                        if !check_registration(now, p, &who).is_empty() {
                             continue;
                         }
                         out.push(CalendarEntry {

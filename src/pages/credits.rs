@@ -1,6 +1,7 @@
 use kaozheng_core::rules::{CreditAccount, credit_account};
 use leptos::prelude::*;
 
+use crate::components::citation_note::CitationNote;
 use crate::components::sign_in_required::SignInRequired;
 use crate::i18n::{Locale, tr, use_i18n};
 use crate::state::account::use_account;
@@ -23,6 +24,15 @@ pub fn CreditsPage() -> impl IntoView {
             &acc.certified(),
             &student.passed_courses,
         ))
+    });
+    // The school's rules the account applies, shown with it.
+    let sources = Memo::new(move |_| {
+        let student = acc.student()?;
+        st.credit_rules.with(|r| {
+            r.as_ref()?
+                .policy_for(&student.school, student.major.as_deref())
+                .map(|p| p.citations.clone())
+        })
     });
     let cert_name = move |id: &str| {
         st.catalog.with(|c| {
@@ -103,6 +113,12 @@ pub fn CreditsPage() -> impl IntoView {
                         }).collect_view()}
                     </ul>
                 </section>
+            })}
+            {move || sources.get().map(|cs| view! {
+                <details class="rule-source panel" data-testid="credit-sources">
+                    <summary>{tr(|t| t.source)}</summary>
+                    {cs.into_iter().map(|c| view! { <CitationNote citation=c/> }).collect_view()}
+                </details>
             })}
         }
         .into_any()

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use crate::components::citation_note::CitationNote;
 use crate::components::conditions_list::ConditionsList;
+use crate::components::rule_terms::RuleTerms;
 use crate::i18n::{Locale, tr, use_i18n};
 use crate::state::account::use_account;
 use crate::state::catalog::use_catalog;
@@ -106,18 +107,20 @@ pub fn GradeCheckerPage() -> impl IntoView {
             Locale::En => a.summary_en(),
         };
         let detail = match a {
-            GradeAnswer::Grade { grade, citation, conditions, .. } => view! {
+            GradeAnswer::Grade { grade, citation, conditions, terms, .. } => view! {
                 <p class="grade-big" data-testid="grade">
                     {grade.grade_zh()} " / " {grade.title_zh()}
                     <span class="grade-en">{move || (i18n.locale.get() == Locale::En).then(|| format!(" · {}", grade.title_en()))}</span>
                 </p>
                 <ConditionsList items=conditions/>
                 <CitationNote citation=citation/>
+                <RuleTerms terms=terms/>
             }
             .into_any(),
-            GradeAnswer::Described { citation, conditions, .. } => view! {
+            GradeAnswer::Described { citation, conditions, terms, .. } => view! {
                 <ConditionsList items=conditions/>
                 <CitationNote citation=citation/>
+                <RuleTerms terms=terms/>
             }
             .into_any(),
             GradeAnswer::NoRule { ladder, general_conditions, .. } => {

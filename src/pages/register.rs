@@ -1,11 +1,12 @@
 use chrono::Utc;
-use kaozheng_core::rules::{Eligibility, Refusal, SuitabilityPolicy, check_registration};
+use kaozheng_core::rules::{Advice, Eligibility, Refusal, advise_registration, check_registration};
 use kaozheng_core::{PlanState, Registration};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
+use crate::components::citation_note::CitationNote;
 use crate::components::fee_note::FeeNote;
 use crate::components::plan_card::PlanCard;
 use crate::components::sign_in_required::SignInRequired;
@@ -33,7 +34,9 @@ pub fn RegisterPage() -> impl IntoView {
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<StorageError>);
 
-    let refusals = Memo::new(move |_| {
+    // The refusals (the plan, the student's other exams, a level passed, a school's cited rule)
+    // and the advice the student may pass, both by the core rules the server applies.
+    let verdict = Memo::new(move |_| {
         let plan = plan.get()?;
         let student = acc.student()?;
         let regs: Vec<Registration> = acc
@@ -45,15 +48,34 @@ pub fn RegisterPage() -> impl IntoView {
                 .and_then(|l| l.catalog.certificate(&plan.certificate_id))
                 .and_then(|c| c.level(plan.level).cloned())
         });
-        let policy = SuitabilityPolicy::default();
+        let restrictions = st.eligibility_rules.get();
         let who = Eligibility {
             student: &student,
             registrations: &regs,
             certified: &certified,
-            suitability: &policy,
+            restrictions: restrictions.as_deref(),
         };
-        Some(check_registration(now.get(), &plan, info.as_ref(), &who))
+        Some((
+            check_registration(now.get(), &plan, &who),
+            advise_registration(&plan, info.as_ref(), &who),
+        ))
     });
+    let refusals = Memo::new(move |_| verdict.get().map(|(r, _)| r));
+    let advice = Memo::new(move |_| verdict.get().map(|(_, a)| a).unwrap_or_default());
+    // The school's document behind a school restriction, shown with the refusal.
+    let restriction_sources = move |r: &[Refusal]| {
+        r.iter()
+            .filter_map(|x| match x {
+                Refusal::SchoolRestriction { restriction_id, .. } => Some(restriction_id.clone()),
+                _ => None,
+            })
+            .filter_map(|id| {
+                st.eligibility_rules
+                    .with(|e| e.as_ref().and_then(|e| e.restriction(&id).cloned()))
+            })
+            .flat_map(|r| r.citations)
+            .collect::<Vec<_>>()
+    };
     let existing = move || plan.get().and_then(|p| acc.live_for_plan(&p.id));
 
     let confirm = move |_| {
@@ -91,7 +113,7 @@ pub fn RegisterPage() -> impl IntoView {
                 .and_then(|l| l.catalog.certificate(&p.certificate_id))
                 .map(|c| (c.id.clone(), c.short_name().to_string()))
         });
-        let fee = acc.fee_preview(&p);
+        let fee = st.plans.with(|plans| acc.fee_preview(&p, plans));
         let full = p.seats_left == 0 && p.state_at(Utc::now()) == PlanState::Open;
         view! {
             {match cert {
@@ -112,7 +134,9 @@ pub fn RegisterPage() -> impl IntoView {
                         <p class="verdict verdict-ok" data-testid="eligibility-ok">{tr(|t| t.eligible)}</p>
                     }
                         .into_any(),
-                    (None, Some(r)) => view! {
+                    (None, Some(r)) => {
+                        let sources = restriction_sources(&r);
+                        view! {
                         <div class="verdict verdict-no" data-testid="eligibility-refusals">
                             <p>{tr(|t| t.not_eligible)}</p>
                             <ul>
@@ -130,22 +154,49 @@ pub fn RegisterPage() -> impl IntoView {
                                     })
                                     .collect_view()}
                             </ul>
+                            {sources.into_iter().map(|c| view! { <CitationNote citation=c/> }).collect_view()}
                         </div>
                     }
-                        .into_any(),
+                        .into_any()
+                    }
                     (None, None) => ().into_any(),
+                }}
+                {move || {
+                    let a = advice.get();
+                    (!a.is_empty() && existing().is_none()).then(|| view! {
+                        <div class="status-note advice" data-testid="eligibility-advice">
+                            <p>{tr(|t| t.advice_title)}</p>
+                            <ul>
+                                {a.into_iter()
+                                    .map(|x: Advice| {
+                                        let code = x.code();
+                                        view! {
+                                            <li data-code=code>
+                                                {move || match i18n.locale.get() {
+                                                    crate::i18n::Locale::Zh => x.message_zh(),
+                                                    crate::i18n::Locale::En => x.message_en(),
+                                                }}
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        </div>
+                    })
                 }}
                 <p class="hint">{tr(|t| t.checked_offline)}</p>
             </section>
-            {fee.map(|f| view! {
+            {fee.map(|f| {
+                let funded = f.reason == kaozheng_core::FeeReason::PilotExamCovered;
+                view! {
                 <section aria-labelledby="fee-title" class="panel">
                     <h2 id="fee-title">{tr(|t| t.who_pays)}</h2>
                     <FeeNote fee=f/>
-                    {kaozheng_core::rules::would_use_school_paid(&f).then(|| view! {
-                        <p class="status-note" data-testid="uses-school-paid">{tr(|t| t.uses_school_paid)}</p>
+                    {funded.then(|| view! {
+                        <p class="status-note" data-testid="uses-school-paid">{tr(|t| t.uses_funded_exam)}</p>
                     })}
                 </section>
-            })}
+            }})}
             {full.then(|| view! { <p class="status-problem">{tr(|t| t.full)}</p> })}
             {move || error.get().map(|e| {
                 let message = match i18n.locale.get() {

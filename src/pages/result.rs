@@ -61,6 +61,9 @@ pub fn ResultPage() -> impl IntoView {
                 </span>
                 <span class="chip">{move || i18n.locale.get().pick(state.zh(), state.en())}</span>
             </p>
+            {(state == kaozheng_core::PlanState::Publicized).then(|| view! {
+                <p class="status-note" data-testid="result-provisional">{tr(|t| t.result_provisional)}</p>
+            })}
             <p class="plan-name">{r.plan_name.clone()}</p>
             <table class="scores" data-testid="scores">
                 <thead>

@@ -56,6 +56,7 @@ pub fn ResultsPage() -> impl IntoView {
                         });
                         let level = r.level;
                         let passed = r.passed;
+                        let provisional = r.state == kaozheng_core::PlanState::Publicized;
                         view! {
                             <li class="result-card">
                                 <A href=format!("/results/{}", r.registration_id) attr:class="cert-link">
@@ -70,6 +71,9 @@ pub fn ResultsPage() -> impl IntoView {
                                     </span>
                                     {is_new.then(|| view! { <span class="chip chip-new" data-testid="new-result">{tr(|t| t.new_badge)}</span> })}
                                 </p>
+                                {provisional.then(|| view! {
+                                    <p class="hint" data-testid="result-provisional">{tr(|t| t.result_provisional)}</p>
+                                })}
                             </li>
                         }
                     })

@@ -41,11 +41,20 @@ pub fn VerifyPage() -> impl IntoView {
 
     let result = move || {
         answer.get().map(|a| match a {
-            Ok(v) if v.valid => {
+            Ok(v) if v.valid || v.status.as_deref() == Some("public_notice") => {
                 let level = v.level;
+                // In 公示 the result may still change: genuine, not yet final.
+                let notice = !v.valid;
                 view! {
-                    <section class="panel verdict-ok-panel" data-testid="verify-valid">
-                        <p class="verdict verdict-ok">{tr(|t| t.verify_valid)}</p>
+                    <section
+                        class=if notice { "panel verdict-notice-panel" } else { "panel verdict-ok-panel" }
+                        data-testid=if notice { "verify-public-notice" } else { "verify-valid" }
+                    >
+                        {if notice {
+                            view! { <p class="verdict verdict-wait">{tr(|t| t.verify_public_notice)}</p> }.into_any()
+                        } else {
+                            view! { <p class="verdict verdict-ok">{tr(|t| t.verify_valid)}</p> }.into_any()
+                        }}
                         <dl class="facts">
                             <dt>{tr(|t| t.holder)}</dt>
                             <dd data-testid="verify-holder">{v.holder.clone()}</dd>

@@ -90,11 +90,12 @@ pub fn phone_registrations(locals: &[LocalRegistration], plans: &[ExamPlan]) -> 
                 status: kaozheng_core::RegistrationStatus::Confirmed,
                 ticket_no: String::new(),
                 ticket_check: String::new(),
-                fee: l.fee_preview.unwrap_or(kaozheng_core::FeeDecision {
+                fee: l.fee_preview.clone().unwrap_or(kaozheng_core::FeeDecision {
                     fee_fen: plan.fee_fen,
                     student_pays_fen: plan.fee_fen,
                     payer: kaozheng_core::Payer::Student,
                     reason: kaozheng_core::FeeReason::Standard,
+                    policy: None,
                 }),
                 exam_starts_at: plan.exam_starts_at,
                 exam_ends_at: plan.exam_ends_at,
@@ -373,7 +374,8 @@ impl Account {
         let db = self.db().ok_or(StorageError::Closed)?;
         let now = Utc::now();
         let id = new_uuid();
-        let preview = self.fee_preview(plan);
+        let plans = self.catalog.plans.get_untracked();
+        let preview = self.fee_preview(plan, &plans);
         let local = LocalRegistration::queued(id.clone(), plan, preview, now);
         let entry = OutboxEntry::new(
             id,
@@ -473,33 +475,27 @@ impl Account {
         Ok(())
     }
 
-    /// The fee as the rules on the phone decide it. Payer rules are those of the student's province
-    /// (a Henan school may not charge its students wherever they sit the exam).
-    pub fn fee_preview(&self, plan: &ExamPlan) -> Option<kaozheng_core::FeeDecision> {
+    /// The fee as the rules on the phone decide it: the same core rule the server applies, over
+    /// the registrations the phone believes in (queued ones included, so a queued funded exam
+    /// counts as used).
+    pub fn fee_preview(
+        &self,
+        plan: &ExamPlan,
+        plans: &[ExamPlan],
+    ) -> Option<kaozheng_core::FeeDecision> {
         let student = self
             .session
             .with_untracked(|s| s.as_ref().map(|s| s.student.clone()))?;
         let rules = self.catalog.fee_rules.get_untracked();
-        let today = kaozheng_core::time::to_china(Utc::now()).date_naive();
-        let policy = rules
-            .as_ref()
-            .and_then(|r| r.policy_for(&student.province, today));
-        let used = self.registrations.with_untracked(|regs| {
-            regs.iter().any(|r| {
-                r.state.is_live()
-                    && r.plan_id != plan.id
-                    && r.registration
-                        .as_ref()
-                        .map(|s| s.fee.reason)
-                        .or(r.fee_preview.map(|f| f.reason))
-                        == Some(kaozheng_core::FeeReason::SchoolPaidFirstExam)
-            })
-        });
-        Some(kaozheng_core::rules::decide_fee(
-            plan.fee_fen,
+        let regs = self
+            .registrations
+            .with_untracked(|r| phone_registrations(r, plans));
+        Some(kaozheng_core::rules::fee_for(
+            plan,
             &student,
-            policy,
-            used,
+            rules.as_deref(),
+            &regs,
+            Utc::now(),
         ))
     }
 

@@ -10,7 +10,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use kaozheng_core::rules::{CreditRules, FeeRules, GradeRules, GraduationRules};
+use kaozheng_core::rules::{CreditRules, EligibilityRules, FeeRules, GradeRules, GraduationRules};
 use kaozheng_core::{Catalog, ExamPlan, SearchIndex, Site};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -66,6 +66,8 @@ pub struct CatalogState {
     pub grade_rules: RwSignal<Option<Arc<GradeRules>>>,
     pub credit_rules: RwSignal<Option<Arc<CreditRules>>>,
     pub graduation_rules: RwSignal<Option<Arc<GraduationRules>>>,
+    /// Schools' own cited level restrictions (the only level refusals there are).
+    pub eligibility_rules: RwSignal<Option<Arc<EligibilityRules>>>,
     /// IndexedDB is open (or failed to open): personal data can load now.
     pub db_ready: RwSignal<bool>,
     etag: RwSignal<Option<String>>,
@@ -102,6 +104,7 @@ pub fn provide_catalog_state(network: Network) -> CatalogState {
         grade_rules: RwSignal::new(None),
         credit_rules: RwSignal::new(None),
         graduation_rules: RwSignal::new(None),
+        eligibility_rules: RwSignal::new(None),
         db_ready: RwSignal::new(false),
         etag: RwSignal::new(None),
         db: StoredValue::new_local(None),
@@ -303,6 +306,7 @@ impl CatalogState {
         load_rules(&db, "grades", self.grade_rules).await;
         load_rules(&db, "credits", self.credit_rules).await;
         load_rules(&db, "graduation", self.graduation_rules).await;
+        load_rules(&db, "eligibility", self.eligibility_rules).await;
         self.skipped.set(skipped);
         self.local_read_done.set(true);
     }
@@ -390,6 +394,13 @@ impl CatalogState {
             "graduation",
             self.graduation_rules,
             api::check_graduation,
+            &mut note,
+        )
+        .await;
+        self.refresh_rules(
+            "eligibility",
+            self.eligibility_rules,
+            api::check_eligibility,
             &mut note,
         )
         .await;

@@ -16,18 +16,20 @@ const test = base.extend<{ server: Server }>({
 const state = (page: Page, planName: string) =>
   page.locator('.reg-card', { hasText: planName }).getByTestId('registration-state');
 
-test('home shows progress towards the graduation requirement and the school-paid exam (seeds 001, 002)', async ({ page, server }) => {
+test('home shows progress towards the graduation expectation and the funded exam (seeds 001, 002)', async ({ page, server }) => {
   await signIn(page, server, 'TJ2024002');
   await page.goto(server.url);
   const panel = page.getByTestId('graduation');
-  await expect(panel).toContainText('毕业时至少需要取得 1 个职业技能证书');
+  // The demo school's own (example) rule, “原则上” like Henan's: an expectation, not a hard condition.
+  await expect(panel.getByTestId('grad-required')).toHaveText('原则上，毕业时至少取得 1 个职业技能证书（不是毕业的硬性条件）');
+  await expect(panel.getByTestId('grad-counts')).toContainText('国家职业资格证书');
   await expect(panel.getByTestId('grad-held')).toHaveText('0');
   await expect(panel.getByTestId('grad-registered')).toHaveText('0');
   await expect(panel.getByTestId('grad-needed')).toHaveText('1');
   await expect(panel.getByTestId('grad-days')).toContainText('距毕业还有');
-  await expect(panel.getByTestId('school-paid')).toHaveText('学校支付的一次考试机会：尚未使用');
+  await expect(panel.getByTestId('school-paid')).toHaveText('学校经费保障的考核（试点学生至少一次）：尚未使用');
 
-  // Registering says it uses the school-paid exam, then the home page counts it.
+  // Registering says the school funds it, then the home page counts it.
   const [plan] = await openPlans(server, { secondary: true });
   await openRegister(page, server, plan.id);
   await expect(page.getByTestId('uses-school-paid')).toBeVisible();
@@ -36,7 +38,7 @@ test('home shows progress towards the graduation requirement and the school-paid
   await page.goto(server.url);
   await expect(panel.getByTestId('grad-registered')).toHaveText('1');
   await expect(panel.getByTestId('grad-needed')).toHaveText('0');
-  await expect(panel.getByTestId('school-paid')).toHaveText('学校支付的一次考试机会：已使用');
+  await expect(panel.getByTestId('school-paid')).toHaveText('学校经费保障的考核（试点学生至少一次）：已使用；是否再保障由学校决定');
 });
 
 async function openResult(page: Page, server: Server, name: RegExp) {
@@ -46,7 +48,7 @@ async function openResult(page: Page, server: Server, name: RegExp) {
 }
 
 async function rate(page: Page, c: number, j: number, e: number) {
-  for (const [dim, v] of [['content_quality', c], ['job_usefulness', j], ['exam_organisation', e]] as const) {
+  for (const [dim, v] of [['content_quality', c], ['social_recognition', j], ['learning_effect', e]] as const) {
     await page.getByTestId(`rating-${dim}`).getByLabel(String(v), { exact: true }).check();
   }
 }
@@ -65,7 +67,7 @@ test('feedback written offline is sent once back online', async ({ page, context
   await expect(page.getByTestId('feedback-state')).toHaveText('已提交。', { timeout: 20_000 });
   const mine = await api<{ feedback: any[] }>(server, '/feedback', { token: await token(server, 'TJ2024001') });
   expect(mine.feedback).toHaveLength(1);
-  expect(mine.feedback[0].ratings).toEqual({ content_quality: 5, job_usefulness: 4, exam_organisation: 3 });
+  expect(mine.feedback[0].ratings).toEqual({ content_quality: 5, social_recognition: 4, learning_effect: 3 });
   expect(mine.feedback[0].comment).toBe('实操环节组织得很好');
 });
 
@@ -101,12 +103,17 @@ test('an employer checks a certificate from the QR link, without signing in', as
   const no = await page.getByTestId('certificate-no').innerText();
   expect(url).toContain(`/verify?no=${encodeURIComponent(no)}&check=`);
 
+  // The plan's results are in public notice (公示): the student is told they may still change.
+  await expect(page.getByTestId('result-provisional')).toHaveText('成绩公示中，结果可能调整；公示结束后为最终成绩。');
+
   const employer = await browser.newContext();
   const p = await employer.newPage();
   await p.goto(url);
-  await expect(p.getByTestId('verify-valid')).toBeVisible();
+  // Genuine, but not “valid” until the notice period ends.
+  await expect(p.getByTestId('verify-public-notice')).toBeVisible();
+  await expect(p.getByTestId('verify-valid')).toHaveCount(0);
   await expect(p.getByTestId('verify-holder')).toHaveText('王**');
-  await expect(p.getByTestId('verify-valid')).toContainText('移动应用软件测试职业技能等级证书');
+  await expect(p.getByTestId('verify-public-notice')).toContainText('移动应用软件测试职业技能等级证书');
 
   // Typed in: the number alone is not enough; a wrong name gets the same neutral answer as an
   // unknown number, the right name confirms it.
@@ -117,7 +124,7 @@ test('an employer checks a certificate from the QR link, without signing in', as
   await expect(p.getByTestId('verify-unknown')).toBeVisible();
   await p.getByLabel('持证人姓名').fill('王晓明');
   await p.getByRole('button', { name: '查验' }).click();
-  await expect(p.getByTestId('verify-valid')).toBeVisible();
+  await expect(p.getByTestId('verify-public-notice')).toBeVisible();
   await employer.close();
 });
 
@@ -125,12 +132,12 @@ test('a sync while the student is rating keeps what they chose', async ({ page, 
   await signIn(page, server, 'TJ2024001');
   await openResult(page, server, /移动应用软件测试/);
   await page.getByTestId('rating-content_quality').getByLabel('2', { exact: true }).check();
-  await page.getByTestId('rating-job_usefulness').getByLabel('3', { exact: true }).check();
+  await page.getByTestId('rating-social_recognition').getByLabel('3', { exact: true }).check();
   // Coming back to the tab syncs results again, which arrive unchanged.
   const synced = page.waitForResponse((r) => r.url().includes('/api/v1/results'));
   await page.evaluate(() => window.dispatchEvent(new Event('visibilitychange')));
   await synced;
   await page.waitForTimeout(300);
   await expect(page.getByTestId('rating-content_quality').getByLabel('2', { exact: true })).toBeChecked();
-  await expect(page.getByTestId('rating-job_usefulness').getByLabel('3', { exact: true })).toBeChecked();
+  await expect(page.getByTestId('rating-social_recognition').getByLabel('3', { exact: true })).toBeChecked();
 });

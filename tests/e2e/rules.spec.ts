@@ -31,8 +31,12 @@ test('the grade checker answers the Henan rules of seed 001 offline, without sig
     await ask(page, level, 'higher', '河南', 'direct_recognition');
     await expect(page.getByTestId('grade'), level).toHaveText(grade);
   }
-  await expect(page.getByTestId('citation')).toContainText('河南省教育厅');
-  await expect(page.getByTestId('citation')).toContainText('取得1+X高级、中级证书的认定高级工');
+  await expect(page.getByTestId('citation').first()).toContainText('河南省教育厅');
+  await expect(page.getByTestId('citation').first()).toContainText('取得1+X高级、中级证书的认定高级工');
+  // Seed 001 二(一): the school's own evaluation body, filed with the human-resources department;
+  // the plan runs “到2025年”, so after it the student is asked to confirm with the school.
+  await expect(page.getByTestId('prerequisites')).toContainText('人力资源社会保障部门备案');
+  await expect(page.getByTestId('period-over')).toContainText('2025-12-31');
 
   // Process assessment (课证融通): 本科/专科 → 高级工; 中职 → 中级工.
   await ask(page, 'intermediate', 'undergraduate', '河南', 'process_assessment');

@@ -18,12 +18,12 @@ const test = base.extend<{ server: Server }>({
 const state = (page: Page, planName: string) =>
   page.locator('.reg-card', { hasText: planName }).getByTestId('registration-state');
 
-test('register online: confirmed with a ticket number, the school pays the first exam', async ({ page, server }) => {
+test('register online: confirmed with a ticket number, the school funds a pilot student’s exam', async ({ page, server }) => {
   const [plan] = await openPlans(server, { secondary: true });
   await signIn(page, server, 'TJ2024002');
   await openRegister(page, server, plan.id);
   await expect(page.getByTestId('eligibility-ok')).toBeVisible();
-  await expect(page.getByTestId('fee-payer')).toHaveText('学校支付');
+  await expect(page.getByTestId('fee-payer')).toHaveText('学校经费保障');
   await page.getByTestId('confirm-register').click();
   await expect(page).toHaveURL(/\/me\/registrations$/);
   await expect(state(page, plan.name)).toHaveText('已确认');
@@ -65,20 +65,21 @@ test('signing in while the phone is still opening its database keeps the session
 
 test('offline: register, reload, still queued; back online it is confirmed once', async ({ page, context, server }) => {
   const [plan] = await openPlans(server);
-  await signIn(page, server, 'TJ2024004');
+  await signIn(page, server, 'SX2024001');
   await openRegister(page, server, plan.id);
-  // 建档立卡: the fee is waived, and the phone already knows it offline.
-  await expect(page.getByTestId('fee-payer')).toHaveText('免收');
+  // A 家庭经济困难 student in Shanxi: the fee is waived (晋教职成〔2020〕9号), and the phone
+  // already knows it offline.
+  await expect(page.getByTestId('fee-payer')).toHaveText('评价组织免收');
   await context.setOffline(true);
   await page.getByTestId('confirm-register').click();
   await expect(state(page, plan.name)).toHaveText('排队中');
   await page.reload();
   await expect(state(page, plan.name)).toHaveText('排队中');
   await expect(page.getByTestId('pending')).toContainText('1 项更改等待发送');
-  expect(await serverRegistrations(server, 'TJ2024004')).toHaveLength(0);
+  expect(await serverRegistrations(server, 'SX2024001')).toHaveLength(0);
   await context.setOffline(false);
   await expect(state(page, plan.name)).toHaveText('已确认', { timeout: 20_000 });
-  const regs = await serverRegistrations(server, 'TJ2024004');
+  const regs = await serverRegistrations(server, 'SX2024001');
   expect(regs.filter((r) => r.plan_id === plan.id)).toHaveLength(1);
   expect(regs[0].fee.payer).toBe('waived');
 });

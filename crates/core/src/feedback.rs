@@ -1,6 +1,6 @@
 //! Certificate quality feedback (seed 002's 1+X 证书质量评价系统): after a result is published, a
-//! student rates that certificate level on content quality, usefulness for jobs and exam
-//! organisation (1–5 each), with an optional plain-text comment. One feedback per student per
+//! student rates that certificate level on the notice's three points, “以证书的社会认可度、证书内容
+//! 质量和学生的学习效果反馈为切入点” (1–5 each), with an optional plain-text comment. One feedback per student per
 //! certificate level; a new one replaces the old. Others see only aggregates, and only once
 //! [`MIN_RESPONDENTS`] students answered, so no single student's answer can be read off.
 
@@ -9,6 +9,19 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{ExamResult, XLevel};
 use crate::time::cst;
+
+/// Where the three points come from (seed 002), shown on the form.
+pub fn source() -> crate::rules::Citation {
+    crate::rules::Citation {
+        title: "市教委关于深入推进1+X证书制度试点工作的通知".into(),
+        issuer: "天津市教育委员会".into(),
+        document_no: Some("津教职函〔2021〕46号".into()),
+        issued_on: None,
+        url: None,
+        quote: "以证书的社会认可度、证书内容质量和学生的学习效果反馈为切入点，以学生、试点院校、培训教师及用人单位为被调查对象，对各个评价组织发布的 X 证书质量进行定性和定量的综合评定。".into(),
+        added: Vec::new(),
+    }
+}
 
 /// Aggregates are shown from this many respondents on, never below.
 pub const MIN_RESPONDENTS: usize = 5;
@@ -21,40 +34,41 @@ pub const MAX_RATING: u8 = 5;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Dimension {
+    SocialRecognition,
     ContentQuality,
-    JobUsefulness,
-    ExamOrganisation,
+    LearningEffect,
 }
 
 impl Dimension {
+    /// In the notice's order.
     pub const ALL: [Dimension; 3] = [
+        Dimension::SocialRecognition,
         Dimension::ContentQuality,
-        Dimension::JobUsefulness,
-        Dimension::ExamOrganisation,
+        Dimension::LearningEffect,
     ];
 
     /// The JSON field name.
     pub fn as_str(self) -> &'static str {
         match self {
             Dimension::ContentQuality => "content_quality",
-            Dimension::JobUsefulness => "job_usefulness",
-            Dimension::ExamOrganisation => "exam_organisation",
+            Dimension::SocialRecognition => "social_recognition",
+            Dimension::LearningEffect => "learning_effect",
         }
     }
 
     pub fn zh(self) -> &'static str {
         match self {
             Dimension::ContentQuality => "证书内容质量",
-            Dimension::JobUsefulness => "对就业的帮助",
-            Dimension::ExamOrganisation => "考试组织",
+            Dimension::SocialRecognition => "证书的社会认可度",
+            Dimension::LearningEffect => "你的学习效果",
         }
     }
 
     pub fn en(self) -> &'static str {
         match self {
             Dimension::ContentQuality => "content quality",
-            Dimension::JobUsefulness => "usefulness for jobs",
-            Dimension::ExamOrganisation => "exam organisation",
+            Dimension::SocialRecognition => "recognition by employers and society",
+            Dimension::LearningEffect => "what you learned",
         }
     }
 }
@@ -62,17 +76,17 @@ impl Dimension {
 /// One student's ratings, each 1–5.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Ratings {
+    pub social_recognition: u8,
     pub content_quality: u8,
-    pub job_usefulness: u8,
-    pub exam_organisation: u8,
+    pub learning_effect: u8,
 }
 
 impl Ratings {
     pub fn get(&self, d: Dimension) -> u8 {
         match d {
             Dimension::ContentQuality => self.content_quality,
-            Dimension::JobUsefulness => self.job_usefulness,
-            Dimension::ExamOrganisation => self.exam_organisation,
+            Dimension::SocialRecognition => self.social_recognition,
+            Dimension::LearningEffect => self.learning_effect,
         }
     }
 
@@ -188,17 +202,17 @@ pub fn upsert(list: &mut Vec<Feedback>, feedback: Feedback) {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Aggregate {
     pub count: u32,
+    pub social_recognition: u8,
     pub content_quality: u8,
-    pub job_usefulness: u8,
-    pub exam_organisation: u8,
+    pub learning_effect: u8,
 }
 
 impl Aggregate {
     pub fn mean_tenths(&self, d: Dimension) -> u8 {
         match d {
             Dimension::ContentQuality => self.content_quality,
-            Dimension::JobUsefulness => self.job_usefulness,
-            Dimension::ExamOrganisation => self.exam_organisation,
+            Dimension::SocialRecognition => self.social_recognition,
+            Dimension::LearningEffect => self.learning_effect,
         }
     }
 }
@@ -219,7 +233,8 @@ pub fn aggregate(ratings: &[Ratings]) -> Option<Aggregate> {
     aggregate_sums(ratings.len() as u64, sums)
 }
 
-/// The aggregate from a count and the per-dimension sums (what a database adds up); `None` below
+/// The aggregate from a count and the per-dimension sums in [`Dimension::ALL`] order (what a
+/// database adds up); `None` below
 /// [`MIN_RESPONDENTS`] or when a sum cannot come from ratings of 1–5.
 pub fn aggregate_sums(count: u64, sums: [u64; 3]) -> Option<Aggregate> {
     if count < MIN_RESPONDENTS as u64 {
@@ -234,9 +249,9 @@ pub fn aggregate_sums(count: u64, sums: [u64; 3]) -> Option<Aggregate> {
     let mean = |s: u64| ((s * 20 + count) / (2 * count)) as u8;
     Some(Aggregate {
         count: u32::try_from(count).unwrap_or(u32::MAX),
-        content_quality: mean(sums[0]),
-        job_usefulness: mean(sums[1]),
-        exam_organisation: mean(sums[2]),
+        social_recognition: mean(sums[0]),
+        content_quality: mean(sums[1]),
+        learning_effect: mean(sums[2]),
     })
 }
 
@@ -267,9 +282,25 @@ mod tests {
     fn r(c: u8, j: u8, e: u8) -> Ratings {
         Ratings {
             content_quality: c,
-            job_usefulness: j,
-            exam_organisation: e,
+            social_recognition: j,
+            learning_effect: e,
         }
+    }
+
+    /// Seed 002: “以证书的社会认可度、证书内容质量和学生的学习效果反馈为切入点”.
+    #[test]
+    fn seed_002_asks_about_recognition_content_and_learning_in_that_order() {
+        let seed = include_str!("../../../data/source/seeds/002.txt");
+        assert!(seed.contains("以证书的社会认可度、证书内容质量和学生的学习效果反馈为切入点"));
+        assert!(seed.contains(&source().quote));
+        assert!(seed.contains(&source().title.replace("制度试点", "制度 试点")));
+        let zh: Vec<_> = Dimension::ALL.iter().map(|d| d.zh()).collect();
+        assert_eq!(zh, ["证书的社会认可度", "证书内容质量", "你的学习效果"]);
+        let json: Vec<_> = Dimension::ALL.iter().map(|d| d.as_str()).collect();
+        assert_eq!(
+            json,
+            ["social_recognition", "content_quality", "learning_effect"]
+        );
     }
 
     #[test]
@@ -284,8 +315,8 @@ mod tests {
             Some(Aggregate {
                 count: 5,
                 content_quality: 42,
-                job_usefulness: 40,
-                exam_organisation: 30,
+                social_recognition: 40,
+                learning_effect: 30,
             })
         );
         assert_eq!(MIN_RESPONDENTS, 5);
@@ -293,8 +324,8 @@ mod tests {
 
     #[test]
     fn means_round_half_up_in_tenths() {
-        // Content 4·4 + 5 + 5 = 26 / 6 = 4.33 → 43; jobs 4·4 + 4 + 3 = 23 / 6 = 3.83 → 38;
-        // organisation 4·1 + 1 + 2 = 7 / 6 = 1.17 → 12.
+        // Content 4·4 + 5 + 5 = 26 / 6 = 4.33 → 43; recognition 4·4 + 4 + 3 = 23 / 6 = 3.83 → 38;
+        // learning 4·1 + 1 + 2 = 7 / 6 = 1.17 → 12.
         let mut v = vec![r(4, 4, 1); 4];
         v.push(r(5, 4, 1));
         v.push(r(5, 3, 2));
@@ -303,22 +334,25 @@ mod tests {
             (
                 a.count,
                 a.content_quality,
-                a.job_usefulness,
-                a.exam_organisation
+                a.social_recognition,
+                a.learning_effect
             ),
             (6, 43, 38, 12)
         );
         // 4.25 rounds up to 43, 4.15 (83 / 20 = 4.15) up to 42.
+        // Sums come in the notice's order: social recognition, content, learning.
         assert_eq!(
-            aggregate_sums(20, [85, 83, 100]).unwrap().content_quality,
+            aggregate_sums(20, [85, 83, 100])
+                .unwrap()
+                .social_recognition,
             43
         );
         assert_eq!(
-            aggregate_sums(20, [85, 83, 100]).unwrap().job_usefulness,
+            aggregate_sums(20, [85, 83, 100]).unwrap().content_quality,
             42
         );
         assert_eq!(
-            aggregate_sums(20, [85, 83, 100]).unwrap().exam_organisation,
+            aggregate_sums(20, [85, 83, 100]).unwrap().learning_effect,
             50
         );
         assert_eq!(tenths_text(42), "4.2");
@@ -334,8 +368,8 @@ mod tests {
         assert_eq!(r(1, 5, 3).validate(), Ok(()));
         for (bad, dim, value) in [
             (r(0, 3, 3), Dimension::ContentQuality, 0),
-            (r(3, 6, 3), Dimension::JobUsefulness, 6),
-            (r(3, 3, 255), Dimension::ExamOrganisation, 255),
+            (r(3, 6, 3), Dimension::SocialRecognition, 6),
+            (r(3, 3, 255), Dimension::LearningEffect, 255),
         ] {
             let e = bad.validate().unwrap_err();
             assert_eq!(
@@ -461,7 +495,7 @@ mod tests {
             v,
             serde_json::json!({
                 "certificate_id": "bim", "level": "primary",
-                "ratings": {"content_quality": 5, "job_usefulness": 4, "exam_organisation": 3},
+                "ratings": {"content_quality": 5, "social_recognition": 4, "learning_effect": 3},
                 "comment": "好", "updated_at": "2026-11-22T10:00:00+08:00"
             })
         );

@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod feedback;
 pub mod model;
 pub mod outbox;
+pub mod province;
 pub mod rules;
 pub mod search;
 pub mod text;

@@ -317,7 +317,8 @@ mod tests {
                 fee_fen: 100,
                 student_pays_fen: 0,
                 payer: Payer::School,
-                reason: FeeReason::SchoolPaidFirstExam,
+                reason: FeeReason::PilotExamCovered,
+                policy: None,
             },
             exam_starts_at: plan.exam_starts_at,
             exam_ends_at: plan.exam_ends_at,
@@ -378,8 +379,8 @@ mod tests {
                 level: XLevel::Primary,
                 ratings: Ratings {
                     content_quality: 4,
-                    job_usefulness: 5,
-                    exam_organisation: 3,
+                    social_recognition: 5,
+                    learning_effect: 3,
                 },
                 comment: None,
             },
@@ -387,7 +388,7 @@ mod tests {
         );
         let json = serde_json::to_value(&rate).unwrap();
         assert_eq!(json["action"]["kind"], "feedback");
-        assert_eq!(json["action"]["ratings"]["job_usefulness"], 5);
+        assert_eq!(json["action"]["ratings"]["social_recognition"], 5);
         assert!(json["action"].get("comment").is_none());
         assert_eq!(serde_json::from_value::<OutboxEntry>(json).unwrap(), rate);
         let reg = OutboxEntry::new(

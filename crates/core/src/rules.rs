@@ -10,22 +10,29 @@ mod eligibility;
 mod fees;
 mod grades;
 mod graduation;
+mod restrictions;
 
-pub use citation::Citation;
+pub use citation::{AddedField, Citation, CitationField};
 pub use credits::{
     AppliedConversion, CertificateCredits, ConversionKind, ConversionRule, Course, CourseCategory,
     CreditAccount, CreditCaps, CreditRuleError, CreditRules, Credits, ExemptionRule,
     GrantedExemption, LevelScope, LinkedCourse, ModuleExemption, RefusalWhy, RefusedConversion,
     SchoolCreditPolicy, WhatIf, credit_account, exempted_modules, exemptions_for, what_if,
 };
-pub use eligibility::{Eligibility, Refusal, RefusalKind, SuitabilityPolicy, check_registration};
-pub use fees::{FeePolicy, FeeRules, decide_fee};
+pub use eligibility::{
+    Advice, Eligibility, Refusal, RefusalKind, advise_registration, check_registration,
+};
+pub use fees::{
+    Coverage, FeeConflict, FeePolicy, FeeRule, FeeRules, Scope, coverage, decide_fee, fee_for,
+    funded_exams_used, uniform_fee_conflicts,
+};
 pub use grades::{
     Bilingual, CORRESPONDING_OCCUPATION_ZH, GeneralConditions, GradeAnswer, GradeBasis,
     GradeConditions, GradeOutcome, GradeRule, GradeRuleError, GradeRuleSet, GradeRules,
-    NoRuleReason, SourceRef, grade_for,
+    NoRuleReason, PlanPeriod, Prerequisite, SetTerms, SourceRef, grade_for,
 };
 pub use graduation::{
     CertificateKind, GraduationPolicy, GraduationProgress, GraduationRules, MAX_REQUIRED,
-    SchoolPaidExam, graduation_progress, would_use_school_paid,
+    graduation_progress,
 };
+pub use restrictions::{EligibilityRules, LevelRestriction};

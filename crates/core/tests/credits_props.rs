@@ -99,6 +99,7 @@ fn policy(
                     issued_on: None,
                     url: None,
                     quote: "q".into(),
+                    added: Vec::new(),
                 }],
             }
         })

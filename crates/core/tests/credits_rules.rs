@@ -81,6 +81,7 @@ fn policy(conversions: Vec<ConversionRule>, similar: &[&[&str]]) -> SchoolCredit
             issued_on: None,
             url: None,
             quote: "q".into(),
+            added: Vec::new(),
         }],
     }
 }

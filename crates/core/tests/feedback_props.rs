@@ -9,8 +9,8 @@ use proptest::prelude::*;
 fn ratings() -> impl Strategy<Value = Ratings> {
     (1u8..=5, 1u8..=5, 1u8..=5).prop_map(|(c, j, e)| Ratings {
         content_quality: c,
-        job_usefulness: j,
-        exam_organisation: e,
+        social_recognition: j,
+        learning_effect: e,
     })
 }
 

@@ -23,7 +23,7 @@ use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderValue, Method, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, any, delete, get, post, put};
-use kaozheng_core::rules::{CreditRules, FeeRules, GraduationRules};
+use kaozheng_core::rules::{CreditRules, EligibilityRules, FeeRules, GraduationRules};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -71,6 +71,11 @@ pub fn routes(limits: BodyLimits) -> Vec<(Method, &'static str, MethodRouter<App
             Method::GET,
             "/api/v1/rules/graduation",
             get(rules::get_rules::<GraduationRules>),
+        ),
+        (
+            Method::GET,
+            "/api/v1/rules/eligibility",
+            get(rules::get_rules::<EligibilityRules>),
         ),
         (Method::GET, "/api/v1/tickets/verify", get(tickets::verify)),
         (

@@ -28,8 +28,31 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{Any, AnyConnection, AnyPool, ConnectOptions, Executor, Transaction};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
-/// The SQL migrations, embedded so the binary needs no files beside it.
-pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+/// The SQL migrations both databases run, embedded so the binary needs no files beside it.
+static SHARED: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+/// Schema changes portable SQL cannot express (SQLite cannot alter a CHECK constraint; PostgreSQL
+/// cannot rebuild a referenced table the SQLite way), numbered after the shared ones they follow.
+static SQLITE_ONLY: sqlx::migrate::Migrator = sqlx::migrate!("./migrations-sqlite");
+static POSTGRES_ONLY: sqlx::migrate::Migrator = sqlx::migrate!("./migrations-postgres");
+
+/// Every migration of `backend`, in version order.
+pub fn migrator(backend: Backend) -> sqlx::migrate::Migrator {
+    let own = match backend {
+        Backend::Sqlite => &SQLITE_ONLY,
+        Backend::Postgres => &POSTGRES_ONLY,
+    };
+    let mut all: Vec<sqlx::migrate::Migration> = SHARED
+        .migrations
+        .iter()
+        .chain(own.migrations.iter())
+        .cloned()
+        .collect();
+    all.sort_by_key(|m| m.version);
+    sqlx::migrate::Migrator {
+        migrations: std::borrow::Cow::Owned(all),
+        ..sqlx::migrate::Migrator::DEFAULT
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
@@ -183,7 +206,7 @@ impl Db {
 
     /// Applies pending migrations; a database migrated by a newer server is refused by sqlx.
     pub async fn migrate(&self) -> DbResult<()> {
-        MIGRATOR.run(&self.pool).await?;
+        migrator(self.backend).run(&self.pool).await?;
         Ok(())
     }
 }

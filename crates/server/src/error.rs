@@ -294,7 +294,9 @@ mod tests {
     async fn refusals_pick_the_status_of_the_first_and_list_every_one() {
         let e = ApiError::refused(vec![
             Refusal::Full,
-            Refusal::LevelNotSuitable {
+            Refusal::SchoolRestriction {
+                restriction_id: "r1".into(),
+                school: "某校".into(),
                 school_level: kaozheng_core::SchoolLevel::Secondary,
                 level: kaozheng_core::XLevel::Advanced,
             },
@@ -306,7 +308,7 @@ mod tests {
             .unwrap();
         let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
         assert_eq!(v["error"]["refusals"][0]["code"], "full");
-        assert_eq!(v["error"]["refusals"][1]["code"], "level_not_suitable");
+        assert_eq!(v["error"]["refusals"][1]["code"], "school_restriction");
         assert!(v["error"]["message_zh"].as_str().unwrap().contains("；"));
         let window = ApiError::refused(vec![Refusal::PlanNotOpen {
             state: kaozheng_core::PlanState::Draft,

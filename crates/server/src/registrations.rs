@@ -5,21 +5,22 @@
 //!    of one student cannot both pass the duplicate and clash checks);
 //! 2. a stored registration with the same `client_id` answers the request (idempotency);
 //! 3. [`check_registration`] with the student's registrations, the certificates whose results
-//!    the student can see (a result still being scored is not yet held) and the level's
-//!    suitability; any refusal ends it;
+//!    the student can see (a result still being scored is not yet held) and their school's cited
+//!    restrictions; any refusal ends it;
 //! 4. the guarded seat update (`seats_taken < capacity`), which also draws the ticket sequence;
-//! 5. [`decide_fee`] under the student's province's policy on today's date (UTC+8), and the insert.
+//! 5. [`fee_for`]: the fee rules of the student's province and school in force today (UTC+8),
+//!    and the insert.
 //!
 //! A concurrent request with the same `client_id` that loses the race hits the unique constraint,
 //! rolls back (seat included) and answers with the stored registration.
 
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
-use kaozheng_core::model::{FeeDecision, FeeReason, Registration, RegistrationStatus, Student};
+use kaozheng_core::model::{Registration, RegistrationStatus};
 use kaozheng_core::rules::{
-    Eligibility, FeeRules, Refusal, SuitabilityPolicy, check_registration, decide_fee,
+    Eligibility, EligibilityRules, FeeRules, Refusal, check_registration, fee_for,
 };
-use kaozheng_core::{ExamPlan, PlanState, time};
+use kaozheng_core::{PlanState, time};
 use sqlx::AnyConnection;
 
 use crate::auth::tokens::random_id;
@@ -53,25 +54,6 @@ pub fn ticket_number(exam_starts_at: DateTime<Utc>, seat: Seat) -> String {
         seat.plan_no,
         seat.seq
     )
-}
-
-/// Who pays for `plan`: the student's province's policy in force today (UTC+8); the school's funded
-/// first exam counts as used when another confirmed registration already has it.
-pub fn fee_for(
-    plan: &ExamPlan,
-    student: &Student,
-    rules: Option<&FeeRules>,
-    registrations: &[Registration],
-    now: DateTime<Utc>,
-) -> FeeDecision {
-    let today = time::to_china(now).date_naive();
-    // Payer rules follow the student's province: a Henan school may not charge its own students,
-    // wherever the exam site is.
-    let policy = rules.and_then(|r| r.policy_for(&student.province, today));
-    let used = registrations
-        .iter()
-        .any(|r| r.is_confirmed() && r.fee.reason == FeeReason::SchoolPaidFirstExam);
-    decide_fee(plan.fee_fen, student, policy, used)
 }
 
 /// Whole seconds: what the database stores, so a replayed request returns byte-identical JSON.
@@ -156,17 +138,15 @@ async fn try_register(
         .ok_or_else(ApiError::internal)?;
     let registrations = db::registrations::for_student(&mut *tx, student_no).await?;
     let certified = db::results::certified(&mut tx, student_no, now).await?;
-    let info = db::catalog::level_info(&mut tx, &plan.certificate_id, plan.level).await?;
-    let suitability = SuitabilityPolicy::default();
+    let restrictions = rules::load::<EligibilityRules>(&mut tx).await?;
     let mut refusals = check_registration(
         now,
         &plan,
-        info.as_ref(),
         &Eligibility {
             student: &student,
             registrations: &registrations,
             certified: &certified,
-            suitability: &suitability,
+            restrictions: restrictions.as_ref(),
         },
     );
     if plan.seats_left == 0 {

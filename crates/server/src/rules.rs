@@ -7,7 +7,9 @@
 
 use chrono::{DateTime, Utc};
 use kaozheng_core::Catalog;
-use kaozheng_core::rules::{CreditRuleError, CreditRules, FeeRules, GradeRules, GraduationRules};
+use kaozheng_core::rules::{
+    CreditRuleError, CreditRules, EligibilityRules, FeeRules, GradeRules, GraduationRules,
+};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use sqlx::AnyConnection;
@@ -28,6 +30,8 @@ pub trait RuleDocument: Serialize + DeserializeOwned + Send + Sync + 'static {
     /// The document shipped with the binary (`data/rules/<kind>.json`).
     const SHIPPED: &'static str;
     fn version(&self) -> &str;
+    /// Rewrites names to their stored codes (province names), before [`RuleDocument::problems`].
+    fn normalize(&mut self) {}
     /// Everything that makes the document unusable; empty when it is valid.
     fn problems(&self) -> Vec<String>;
     /// What does not fit the stored catalog (`None`: none is stored), each problem with the row
@@ -49,18 +53,28 @@ impl RuleDocument for FeeRules {
         &self.version
     }
 
+    fn normalize(&mut self) {
+        FeeRules::normalize(self);
+    }
+
     fn problems(&self) -> Vec<String> {
-        let mut out = Vec::new();
-        if self.version.trim().is_empty() {
-            out.push("version: empty".to_string());
-        }
-        if self.policies.is_empty() {
-            out.push("policies: no policy".to_string());
-        }
-        if let Err(errs) = self.validate() {
-            out.extend(errs);
-        }
-        out
+        self.validate().err().unwrap_or_default()
+    }
+}
+
+impl RuleDocument for EligibilityRules {
+    const KIND: &'static str = "eligibility";
+    const SHIPPED: &'static str = include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../data/rules/eligibility.json"
+    ));
+
+    fn version(&self) -> &str {
+        &self.version
+    }
+
+    fn problems(&self) -> Vec<String> {
+        self.validate().err().unwrap_or_default()
     }
 }
 
@@ -73,6 +87,10 @@ impl RuleDocument for GradeRules {
 
     fn version(&self) -> &str {
         &self.version
+    }
+
+    fn normalize(&mut self) {
+        GradeRules::normalize(self);
     }
 
     fn problems(&self) -> Vec<String> {
@@ -207,6 +225,7 @@ pub fn kinds() -> Vec<RuleKind> {
         RuleKind::of::<GradeRules>(),
         RuleKind::of::<CreditRules>(),
         RuleKind::of::<GraduationRules>(),
+        RuleKind::of::<EligibilityRules>(),
     ]
 }
 
@@ -229,7 +248,7 @@ pub fn kind(name: &str) -> Option<RuleKind> {
 /// (`policies[0].province: empty`), a shape error too, so an import report can name the field.
 pub fn parse<T: RuleDocument>(json: &str) -> Result<ParsedRules, Vec<String>> {
     let de = &mut serde_json::Deserializer::from_str(json);
-    let doc: T = serde_path_to_error::deserialize(de).map_err(|e| {
+    let mut doc: T = serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
         vec![if path == "." {
@@ -238,6 +257,7 @@ pub fn parse<T: RuleDocument>(json: &str) -> Result<ParsedRules, Vec<String>> {
             format!("{path}: {inner}")
         }]
     })?;
+    doc.normalize();
     let problems = doc.problems();
     if !problems.is_empty() {
         return Err(problems);
@@ -274,10 +294,20 @@ pub enum RuleSeed {
         kind: String,
         version: String,
     },
+    /// An administrator's document this server cannot read (written for an earlier shape of the
+    /// kind) was set aside for the shipped one; it stays stored under its version.
+    SetAside {
+        kind: String,
+        from: String,
+        to: String,
+        why: String,
+    },
 }
 
 /// Stores the shipped document of every kind when the database has none, or has an older shipped
-/// one; a document an administrator imported stays.
+/// one; a document an administrator imported stays, unless this server can no longer read it (an
+/// earlier shape of the kind): then registrations would fail on every request, so the shipped
+/// document is used and the administrator's stays stored under its version, reported at start.
 pub async fn seed(conn: &mut AnyConnection, now: DateTime<Utc>) -> DbResult<Vec<RuleSeed>> {
     let mut out = Vec::new();
     for k in kinds() {
@@ -291,7 +321,20 @@ pub async fn seed(conn: &mut AnyConnection, now: DateTime<Utc>) -> DbResult<Vec<
             origin: ORIGIN_EMBEDDED.to_string(),
         };
         let current = store::current(conn, k.name).await?;
+        let unreadable = current
+            .as_ref()
+            .filter(|c| c.origin != ORIGIN_EMBEDDED)
+            .and_then(|c| (k.parse)(&c.body).err());
         let seeded = match current {
+            Some(c) if unreadable.is_some() => {
+                store::store(conn, &doc, now.timestamp()).await?;
+                RuleSeed::SetAside {
+                    kind: k.name.into(),
+                    from: c.version,
+                    to: doc.version,
+                    why: unreadable.unwrap_or_default().join("; "),
+                }
+            }
             None => {
                 store::store(conn, &doc, now.timestamp()).await?;
                 RuleSeed::Imported {
@@ -379,7 +422,7 @@ mod tests {
         let mut doc: GraduationRules = serde_json::from_str(GraduationRules::SHIPPED).unwrap();
         assert!(doc.problems().is_empty());
         doc.schools[1].school = doc.schools[0].school.clone();
-        doc.schools[0].school_paid_exams = 3;
+        doc.schools[0].required_count = 30;
         let problems = doc.problems();
         assert_eq!(problems.len(), 2, "{problems:?}");
         assert!(parse::<GraduationRules>(&serde_json::to_string(&doc).unwrap()).is_err());
@@ -388,7 +431,7 @@ mod tests {
     #[test]
     fn invalid_documents_list_their_problems() {
         let errs = parse::<FeeRules>(r#"{"version": "", "policies": []}"#).unwrap_err();
-        assert_eq!(errs.len(), 2, "{errs:?}");
+        assert_eq!(errs.len(), 1, "{errs:?}");
         let errs = parse::<FeeRules>("{").unwrap_err();
         assert_eq!(errs.len(), 1);
     }

@@ -111,6 +111,19 @@ impl AppState {
                 crate::rules::RuleSeed::Kept { kind, version } => {
                     tracing::info!(%kind, %version, "using the stored rules")
                 }
+                crate::rules::RuleSeed::SetAside {
+                    kind,
+                    from,
+                    to,
+                    why,
+                } => tracing::warn!(
+                    %kind,
+                    %from,
+                    %to,
+                    %why,
+                    "the imported rules no longer fit this server and were set aside for the \
+                     shipped ones (still stored); import them again in the current shape"
+                ),
             }
         }
         if let Some(d) = &report.demo {

@@ -28,4 +28,5 @@ mod server {
     pub mod static_files;
     pub mod support;
     pub mod tickets;
+    pub mod upgrade;
 }

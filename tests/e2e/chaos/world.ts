@@ -63,6 +63,10 @@ export async function seedWorld(server: Server, opts: { students: number; plans:
   const day = 24 * 3600 * 1000;
   const now = Date.now();
   const at = (ms: number) => new Date(ms).toISOString();
+  // Tianjin sets one fee per certificate level (津教职函〔2021〕46号): reuse a demo plan's fee.
+  const existing = (await api<{ plans: Plan[] }>(server, '/plans')).plans;
+  const feeOf = (certificate: string) =>
+    String((existing.find((p) => p.certificate_id === certificate && p.level === 'primary') as any)?.fee_fen ?? 30000);
   const rows = certs.map((c, i) => {
     const exam = now + (70 + 2 * i) * day;
     return [
@@ -78,7 +82,7 @@ export async function seedWorld(server: Server, opts: { students: number; plans:
       at(exam),
       at(exam + 2 * 3600 * 1000),
       '100000',
-      '30000',
+      feeOf(c.id),
     ];
   });
   const pl = await adminImport(

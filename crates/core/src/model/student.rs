@@ -13,9 +13,14 @@ pub struct Student {
     pub major: Option<String>,
     /// Province of the school, which selects fee and grade rules.
     pub province: String,
-    /// 建档立卡 (registered poverty household): assessment fees are waived (seed 004).
+    /// 家庭经济困难学生 (e.g. 建档立卡), as the school identifies them: where a cited rule waives
+    /// their assessment fee (Shanxi, seed 004), it is waived.
     #[serde(default)]
     pub hardship: bool,
+    /// 试点学生: the school's records list the student in a 1+X pilot, whose exams the school
+    /// funds where a cited rule says so (seeds 000, 002, 003).
+    #[serde(default)]
+    pub pilot: bool,
     /// Codes of courses the student has passed (from the school's records): the credit bank uses
     /// them for exemptions and to skip converting a course already passed (seed 003).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -31,8 +36,7 @@ pub struct Student {
 }
 
 impl Student {
-    /// In-school students (not social learners) are covered by school-funded exams and by Henan's
-    /// ban on charging in-school students.
+    /// In-school students (not social learners): the fee rules are written for them.
     pub fn in_school(&self) -> bool {
         self.school_level != SchoolLevel::Social
     }

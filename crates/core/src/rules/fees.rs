@@ -1,23 +1,79 @@
-use chrono::NaiveDate;
+//! Who pays an exam fee, by the cited rules of the student's own province and school only.
+//!
+//! Each rule is one policy with a scope (a province or a school), a start day and its citations.
+//! A student meets the rules of their province and of their school; another province's rule is
+//! never borrowed, and where no rule applies the student pays the plan's fee and is told so.
+
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::Citation;
-use crate::model::{FeeDecision, FeeReason, Payer, Student};
+use crate::model::{ExamPlan, FeeDecision, FeeReason, Payer, Registration, Student};
+use crate::{province, time};
 
-/// One province's fee policy (or the default, `province = "*"`), effective from a date.
+/// Whom a policy binds.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    /// Every school in a province (its code, see [`crate::province`]).
+    Province(String),
+    /// One school, by its name in the student records.
+    School(String),
+}
+
+impl Scope {
+    fn binds(&self, student: &Student) -> bool {
+        match self {
+            Scope::Province(p) => province::normalize(p) == province::normalize(&student.province),
+            Scope::School(s) => s.trim() == student.school.trim(),
+        }
+    }
+}
+
+/// What a policy says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum FeeRule {
+    /// Nothing may be charged to in-school students (Henan, seed 001: “不得…向在校学生收取任何费用”).
+    /// It says who may not be charged, not who pays.
+    InSchoolNotCharged,
+    /// 家庭经济困难学生 (建档立卡 among them, “等”), as their school identifies them, pay no
+    /// assessment fee: the evaluation organisation waives it (Shanxi, seed 004).
+    HardshipWaiver,
+    /// The school funds exams of its pilot students (试点学生): `exams` of them as the school's own
+    /// policy says, or `None` for what the notices guarantee, at least one (“至少参与一个”), any
+    /// more being the school's decision (seeds 000, 002, 003).
+    PilotExamCovered {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        exams: Option<u8>,
+    },
+    /// One fee for each certificate level across the province (“同一证书考核费用在皖/津执行统一
+    /// 标准”, seeds 000, 002): plan imports that break it are refused.
+    UniformFee,
+}
+
+impl FeeRule {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            FeeRule::InSchoolNotCharged => "in_school_not_charged",
+            FeeRule::HardshipWaiver => "hardship_waiver",
+            FeeRule::PilotExamCovered { .. } => "pilot_exam_covered",
+            FeeRule::UniformFee => "uniform_fee",
+        }
+    }
+}
+
+/// One cited fee rule for one scope, in force from `effective_from` (never before its notice).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FeePolicy {
     pub id: String,
-    /// A province name as in exam plans (`河南`), or `*` for provinces without their own policy.
-    pub province: String,
+    pub scope: Scope,
     #[serde(with = "crate::time::date")]
     pub effective_from: NaiveDate,
-    /// In-school students are never charged (Henan, seed 001).
-    pub in_school_free: bool,
-    /// The school pays each in-school student's first X-certificate exam (seeds 000, 002, 003).
-    pub school_pays_first_exam: bool,
-    /// 建档立卡 students pay no assessment fee (seed 004).
-    pub hardship_waived: bool,
+    /// Made-up data for demonstration, labelled as such wherever shown.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub example: bool,
+    pub rule: FeeRule,
     pub citations: Vec<Citation>,
 }
 
@@ -28,39 +84,113 @@ pub struct FeeRules {
     pub policies: Vec<FeePolicy>,
 }
 
+/// The policies that bind `student` on `on`, for `kind`: the school's before the province's,
+/// each scope's latest started one.
+fn in_force<'a>(
+    rules: &'a FeeRules,
+    student: &Student,
+    on: NaiveDate,
+    kind: &str,
+) -> Vec<&'a FeePolicy> {
+    let latest = |school: bool| {
+        rules
+            .policies
+            .iter()
+            .filter(|p| {
+                p.rule.kind() == kind
+                    && matches!(p.scope, Scope::School(_)) == school
+                    && p.scope.binds(student)
+                    && p.effective_from <= on
+            })
+            .max_by_key(|p| p.effective_from)
+    };
+    [latest(true), latest(false)]
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
 impl FeeRules {
-    /// The policy in force for `province` on `on`: the province's latest one that has started, else
-    /// the default's.
-    pub fn policy_for(&self, province: &str, on: NaiveDate) -> Option<&FeePolicy> {
-        let latest = |p: &str| {
-            self.policies
-                .iter()
-                .filter(|f| f.province == p && f.effective_from <= on)
-                .max_by_key(|f| f.effective_from)
-        };
-        latest(province).or_else(|| latest("*"))
+    /// Every policy binding `student` on `on` (their province's and their school's), the school's
+    /// first: what the student is shown, each with its citation.
+    pub fn for_student(&self, student: &Student, on: NaiveDate) -> Vec<&FeePolicy> {
+        let mut out = Vec::new();
+        for kind in [
+            "in_school_not_charged",
+            "hardship_waiver",
+            "pilot_exam_covered",
+            "uniform_fee",
+        ] {
+            out.extend(in_force(self, student, on, kind));
+        }
+        out
     }
 
-    /// Problems that make the rules unusable: duplicate ids, empty provinces, missing citations,
-    /// two policies of one province starting the same day.
+    pub fn policy(&self, id: &str) -> Option<&FeePolicy> {
+        self.policies.iter().find(|p| p.id == id)
+    }
+
+    /// Rewrites every province scope to its code (`河南省` → `河南`); unknown names stay for
+    /// [`FeeRules::validate`] to report.
+    pub fn normalize(&mut self) {
+        for p in &mut self.policies {
+            if let Scope::Province(name) = &mut p.scope
+                && let Some(code) = province::normalize(name)
+            {
+                *name = code.to_string();
+            }
+        }
+    }
+
+    /// Every problem at once, each with its path: duplicate ids, unknown provinces, empty school
+    /// names, missing citations, a start before the cited notice was issued, two policies of one
+    /// scope and kind starting the same day, a funded-exam count of zero.
     pub fn validate(&self) -> Result<(), Vec<String>> {
         let mut errs = Vec::new();
+        if self.version.trim().is_empty() {
+            errs.push("version: empty".to_string());
+        }
         let mut ids = std::collections::HashSet::new();
         let mut starts = std::collections::HashSet::new();
         for (i, p) in self.policies.iter().enumerate() {
+            let at = format!("policies[{i}]");
             if p.id.trim().is_empty() || !ids.insert(p.id.as_str()) {
-                errs.push(format!("policies[{i}].id: empty or repeated ({:?})", p.id));
+                errs.push(format!("{at}.id: empty or repeated ({:?})", p.id));
             }
-            if p.province.trim().is_empty() {
-                errs.push(format!("policies[{i}].province: empty"));
+            match &p.scope {
+                Scope::Province(name) if province::normalize(name) != Some(name.as_str()) => {
+                    errs.push(format!(
+                        "{at}.scope.province: {name:?} is not one of the 31 provinces (e.g. 河南, 河南省 or Henan)"
+                    ));
+                }
+                Scope::School(name) if name.trim().is_empty() => {
+                    errs.push(format!("{at}.scope.school: empty"));
+                }
+                _ => {}
             }
             if p.citations.is_empty() {
-                errs.push(format!("policies[{i}].citations: a rule needs its source"));
+                errs.push(format!("{at}.citations: a rule needs its source"));
             }
-            if !starts.insert((p.province.as_str(), p.effective_from)) {
+            for (j, c) in p.citations.iter().enumerate() {
+                errs.extend(c.problems(&format!("{at}.citations[{j}]")));
+                if let Some(by) = c.issued_by()
+                    && p.effective_from < by
+                {
+                    errs.push(format!(
+                        "{at}.effective_from: {} is before its notice was issued ({by})",
+                        p.effective_from
+                    ));
+                }
+            }
+            if let FeeRule::PilotExamCovered { exams: Some(0) } = p.rule {
                 errs.push(format!(
-                    "policies[{i}]: another policy for {} starts on the same day",
-                    p.province
+                    "{at}.rule.exams: 0 funded exams is no rule; leave the policy out"
+                ));
+            }
+            if !starts.insert((&p.scope, p.rule.kind(), p.effective_from)) {
+                errs.push(format!(
+                    "{at}: another {} policy of the same scope starts on the same day",
+                    p.rule.kind()
                 ));
             }
         }
@@ -68,35 +198,194 @@ impl FeeRules {
     }
 }
 
-/// Who pays the `fee_fen` of a plan for `student`, and why.
+/// Where a student stands with the exams their school funds for pilot students.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum Coverage {
+    /// No rule of the student's province or school funds exams (or the student is not in school).
+    NoRule,
+    /// A rule funds pilot students' exams, but the school's records do not list the student as one.
+    NotPilot { policy_id: String },
+    /// `used` funded exams are taken; `exams` is the school's count, or `None` where only the
+    /// notice's “at least one” is known (the school may fund more).
+    Funded {
+        policy_id: String,
+        exams: Option<u8>,
+        used: u32,
+    },
+}
+
+impl Coverage {
+    /// Funded exams still to use, counting “at least one” as one.
+    pub fn left(&self) -> u32 {
+        match self {
+            Coverage::Funded { exams, used, .. } => {
+                u32::from(exams.unwrap_or(1)).saturating_sub(*used)
+            }
+            _ => 0,
+        }
+    }
+}
+
+/// Confirmed registrations whose fee the school funds, not counting `except_plan` (the plan being
+/// decided, so deciding it again gives the same answer).
+pub fn funded_exams_used(registrations: &[Registration], except_plan: Option<&str>) -> u32 {
+    registrations
+        .iter()
+        .filter(|r| {
+            r.is_confirmed()
+                && r.fee.reason == FeeReason::PilotExamCovered
+                && Some(r.plan_id.as_str()) != except_plan
+        })
+        .count() as u32
+}
+
+/// `student`'s funded-exam standing on `on` with `used` funded exams already taken.
+pub fn coverage(rules: &FeeRules, student: &Student, on: NaiveDate, used: u32) -> Coverage {
+    if !student.in_school() {
+        return Coverage::NoRule;
+    }
+    let Some(p) = in_force(rules, student, on, "pilot_exam_covered")
+        .into_iter()
+        .next()
+    else {
+        return Coverage::NoRule;
+    };
+    let exams = match p.rule {
+        FeeRule::PilotExamCovered { exams } => exams,
+        _ => None,
+    };
+    if student.pilot {
+        Coverage::Funded {
+            policy_id: p.id.clone(),
+            exams,
+            used,
+        }
+    } else {
+        Coverage::NotPilot {
+            policy_id: p.id.clone(),
+        }
+    }
+}
+
+/// Who pays `fee_fen` for `student` on `on`, and why, with the policy that decides it.
 ///
-/// In order: a hardship waiver; the province's ban on charging in-school students; the school's
-/// funded first exam (when `school_paid_used` says it has not been used yet); else the student.
-/// Without a policy the student pays.
+/// In order: the province's ban on charging in-school students; the hardship waiver; the exams the
+/// school funds for pilot students (`used` of them already taken); else the student pays the
+/// plan's fee, because no rule of their province or school says otherwise. Social learners meet
+/// none of these rules: each is written for students of a school.
 pub fn decide_fee(
     fee_fen: u32,
     student: &Student,
-    policy: Option<&FeePolicy>,
-    school_paid_used: bool,
+    rules: Option<&FeeRules>,
+    used: u32,
+    on: NaiveDate,
 ) -> FeeDecision {
-    let decision = |payer, reason| FeeDecision {
+    let decision = |payer, reason, policy: Option<&FeePolicy>| FeeDecision {
         fee_fen,
         student_pays_fen: if payer == Payer::Student { fee_fen } else { 0 },
         payer,
         reason,
+        policy: policy.map(|p| p.id.clone()),
     };
-    let Some(p) = policy else {
-        return decision(Payer::Student, FeeReason::Standard);
+    let standard = decision(Payer::Student, FeeReason::Standard, None);
+    let Some(rules) = rules else {
+        return standard;
     };
-    if student.hardship && p.hardship_waived {
-        decision(Payer::Waived, FeeReason::HardshipWaiver)
-    } else if student.in_school() && p.in_school_free {
-        decision(Payer::School, FeeReason::InSchoolFree)
-    } else if student.in_school() && p.school_pays_first_exam && !school_paid_used {
-        decision(Payer::School, FeeReason::SchoolPaidFirstExam)
-    } else {
-        decision(Payer::Student, FeeReason::Standard)
+    if !student.in_school() {
+        return standard;
     }
+    if let Some(p) = in_force(rules, student, on, "in_school_not_charged").first() {
+        return decision(Payer::NotCharged, FeeReason::InSchoolFree, Some(p));
+    }
+    if student.hardship
+        && let Some(p) = in_force(rules, student, on, "hardship_waiver").first()
+    {
+        return decision(Payer::Waived, FeeReason::HardshipWaiver, Some(p));
+    }
+    let policy = in_force(rules, student, on, "pilot_exam_covered")
+        .first()
+        .copied();
+    match coverage(rules, student, on, used) {
+        Coverage::NoRule => standard,
+        Coverage::NotPilot { .. } => decision(Payer::Student, FeeReason::NotPilotStudent, policy),
+        c if c.left() > 0 => decision(Payer::School, FeeReason::PilotExamCovered, policy),
+        _ => decision(Payer::Student, FeeReason::PilotCoverageUsed, policy),
+    }
+}
+
+/// The fee of registering `student` for `plan` at `now` (UTC+8 day), given all their
+/// registrations: the one decision the server stores and the phone previews.
+pub fn fee_for(
+    plan: &ExamPlan,
+    student: &Student,
+    rules: Option<&FeeRules>,
+    registrations: &[Registration],
+    now: DateTime<Utc>,
+) -> FeeDecision {
+    let today = time::to_china(now).date_naive();
+    let used = funded_exams_used(registrations, Some(&plan.id));
+    decide_fee(plan.fee_fen, student, rules, used, today)
+}
+
+/// A plan whose fee differs from another plan of the same certificate level in a province whose
+/// rule says one fee: `(index in plans, the other plan's id, its fee)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeeConflict {
+    pub index: usize,
+    pub policy_id: String,
+    pub other_plan: String,
+    pub other_fee_fen: u32,
+}
+
+/// Checks `plans` (the import, `existing` being the plans already stored and not replaced) against
+/// every [`FeeRule::UniformFee`] in force on each plan's window opening day (UTC+8).
+pub fn uniform_fee_conflicts(
+    rules: &FeeRules,
+    plans: &[ExamPlan],
+    existing: &[ExamPlan],
+) -> Vec<FeeConflict> {
+    let mut out = Vec::new();
+    for (i, plan) in plans.iter().enumerate() {
+        let on = time::to_china(plan.window_opens_at).date_naive();
+        let Some(policy) = rules
+            .policies
+            .iter()
+            .filter(|p| {
+                p.rule == FeeRule::UniformFee
+                    && p.effective_from <= on
+                    && matches!(&p.scope, Scope::Province(code)
+                        if province::normalize(code) == province::normalize(&plan.province))
+            })
+            .max_by_key(|p| p.effective_from)
+        else {
+            continue;
+        };
+        let same = |o: &&ExamPlan| {
+            o.id != plan.id
+                && o.certificate_id == plan.certificate_id
+                && o.level == plan.level
+                && province::normalize(&o.province) == province::normalize(&plan.province)
+                && o.fee_fen != plan.fee_fen
+        };
+        if let Some(o) = plans[..i]
+            .iter()
+            .chain(
+                existing
+                    .iter()
+                    .filter(|e| !plans.iter().any(|p| p.id == e.id)),
+            )
+            .find(same)
+        {
+            out.push(FeeConflict {
+                index: i,
+                policy_id: policy.id.clone(),
+                other_plan: o.id.clone(),
+                other_fee_fen: o.fee_fen,
+            });
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -112,117 +401,295 @@ mod tests {
             issued_on: None,
             url: None,
             quote: "q".into(),
+            added: Vec::new(),
         }]
     }
 
-    fn policy(
-        id: &str,
-        province: &str,
-        from: (i32, u32, u32),
-        flags: (bool, bool, bool),
-    ) -> FeePolicy {
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    fn policy(id: &str, scope: Scope, from: NaiveDate, rule: FeeRule) -> FeePolicy {
         FeePolicy {
             id: id.into(),
-            province: province.into(),
-            effective_from: NaiveDate::from_ymd_opt(from.0, from.1, from.2).unwrap(),
-            in_school_free: flags.0,
-            school_pays_first_exam: flags.1,
-            hardship_waived: flags.2,
+            scope,
+            effective_from: from,
+            example: false,
+            rule,
             citations: cite(),
         }
     }
 
-    fn student(level: SchoolLevel, hardship: bool) -> Student {
+    fn prov(p: &str) -> Scope {
+        Scope::Province(p.into())
+    }
+
+    fn student(level: SchoolLevel, province: &str) -> Student {
         Student {
             student_no: "s".into(),
             name: "n".into(),
-            school: "x".into(),
+            school: "某校".into(),
             school_level: level,
             major: None,
-            province: "天津".into(),
-            hardship,
+            province: province.into(),
+            hardship: false,
+            pilot: false,
             passed_courses: Vec::new(),
             graduation_on: None,
         }
     }
 
-    #[test]
-    fn seed_004_hardship_students_pay_nothing() {
-        let p = policy("d", "*", (2020, 1, 1), (false, true, true));
-        let d = decide_fee(30_000, &student(SchoolLevel::Higher, true), Some(&p), true);
-        assert_eq!(
-            (d.payer, d.reason, d.student_pays_fen),
-            (Payer::Waived, FeeReason::HardshipWaiver, 0)
-        );
-    }
-
-    #[test]
-    fn seed_001_henan_charges_no_in_school_student_but_social_learners_pay() {
-        let p = policy("ha", "河南", (2022, 1, 5), (true, false, false));
-        let d = decide_fee(
-            30_000,
-            &student(SchoolLevel::Secondary, false),
-            Some(&p),
-            true,
-        );
-        assert_eq!(
-            (d.payer, d.reason, d.student_pays_fen),
-            (Payer::School, FeeReason::InSchoolFree, 0)
-        );
-        let d = decide_fee(
-            30_000,
-            &student(SchoolLevel::Social, false),
-            Some(&p),
-            false,
-        );
-        assert_eq!((d.payer, d.student_pays_fen), (Payer::Student, 30_000));
-    }
-
-    #[test]
-    fn seeds_000_002_the_school_pays_the_first_exam_only() {
-        let p = policy("tj", "天津", (2021, 1, 1), (false, true, false));
-        let s = student(SchoolLevel::Higher, false);
-        let first = decide_fee(40_000, &s, Some(&p), false);
-        assert_eq!(
-            (first.payer, first.reason),
-            (Payer::School, FeeReason::SchoolPaidFirstExam)
-        );
-        let second = decide_fee(40_000, &s, Some(&p), true);
-        assert_eq!(
-            (second.payer, second.reason, second.student_pays_fen),
-            (Payer::Student, FeeReason::Standard, 40_000)
-        );
-    }
-
-    #[test]
-    fn no_policy_means_the_student_pays_the_standard_fee() {
-        let d = decide_fee(25_000, &student(SchoolLevel::Higher, true), None, false);
-        assert_eq!(
-            (d.payer, d.reason, d.fee_fen, d.student_pays_fen),
-            (Payer::Student, FeeReason::Standard, 25_000, 25_000)
-        );
-    }
-
-    #[test]
-    fn the_latest_started_policy_of_the_province_applies_else_the_default() {
-        let rules = FeeRules {
+    fn rules(policies: Vec<FeePolicy>) -> FeeRules {
+        FeeRules {
             version: "t".into(),
-            policies: vec![
-                policy("d", "*", (2019, 1, 1), (false, true, true)),
-                policy("ha1", "河南", (2020, 1, 1), (false, false, false)),
-                policy("ha2", "河南", (2022, 1, 5), (true, false, false)),
-            ],
-        };
-        let on = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
-        assert_eq!(rules.policy_for("河南", on(2026, 12, 1)).unwrap().id, "ha2");
-        assert_eq!(rules.policy_for("河南", on(2021, 6, 1)).unwrap().id, "ha1");
-        assert_eq!(rules.policy_for("天津", on(2026, 12, 1)).unwrap().id, "d");
-        assert!(rules.policy_for("天津", on(2018, 1, 1)).is_none());
-        assert_eq!(rules.validate(), Ok(()));
-        let mut bad = rules.clone();
-        bad.policies[2].id = "ha1".into();
-        bad.policies[1].citations.clear();
-        bad.policies[2].effective_from = bad.policies[1].effective_from;
-        assert_eq!(bad.validate().unwrap_err().len(), 3);
+            policies,
+        }
+    }
+
+    fn who(d: &FeeDecision) -> (Payer, FeeReason, Option<&str>, u32) {
+        (d.payer, d.reason, d.policy.as_deref(), d.student_pays_fen)
+    }
+
+    #[test]
+    fn another_provinces_rule_is_never_applied() {
+        let r = rules(vec![
+            policy(
+                "sx",
+                prov("山西"),
+                day(2020, 12, 31),
+                FeeRule::HardshipWaiver,
+            ),
+            policy(
+                "ha",
+                prov("河南"),
+                day(2022, 1, 5),
+                FeeRule::InSchoolNotCharged,
+            ),
+            policy(
+                "ah",
+                prov("安徽"),
+                day(2021, 8, 27),
+                FeeRule::PilotExamCovered { exams: None },
+            ),
+        ]);
+        let mut s = student(SchoolLevel::Higher, "天津");
+        s.hardship = true;
+        s.pilot = true;
+        let d = decide_fee(30_000, &s, Some(&r), 0, day(2026, 12, 1));
+        assert_eq!(who(&d), (Payer::Student, FeeReason::Standard, None, 30_000));
+        assert!(r.for_student(&s, day(2026, 12, 1)).is_empty());
+    }
+
+    #[test]
+    fn a_province_is_matched_whatever_name_the_student_record_uses() {
+        let r = rules(vec![policy(
+            "ha",
+            prov("河南"),
+            day(2022, 1, 5),
+            FeeRule::InSchoolNotCharged,
+        )]);
+        for name in ["河南", "河南省", "Henan"] {
+            let d = decide_fee(
+                30_000,
+                &student(SchoolLevel::Secondary, name),
+                Some(&r),
+                0,
+                day(2026, 1, 1),
+            );
+            assert_eq!(
+                who(&d),
+                (Payer::NotCharged, FeeReason::InSchoolFree, Some("ha"), 0),
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_rule_takes_effect_only_from_its_day() {
+        let r = rules(vec![policy(
+            "ha",
+            prov("河南"),
+            day(2022, 1, 5),
+            FeeRule::InSchoolNotCharged,
+        )]);
+        let s = student(SchoolLevel::Secondary, "河南");
+        assert_eq!(
+            decide_fee(100, &s, Some(&r), 0, day(2022, 1, 4)).payer,
+            Payer::Student
+        );
+        assert_eq!(
+            decide_fee(100, &s, Some(&r), 0, day(2022, 1, 5)).payer,
+            Payer::NotCharged
+        );
+    }
+
+    #[test]
+    fn social_learners_meet_no_student_rule() {
+        let r = rules(vec![
+            policy(
+                "ha",
+                prov("河南"),
+                day(2022, 1, 5),
+                FeeRule::InSchoolNotCharged,
+            ),
+            policy(
+                "ha-h",
+                prov("河南"),
+                day(2022, 1, 5),
+                FeeRule::HardshipWaiver,
+            ),
+        ]);
+        let mut s = student(SchoolLevel::Social, "河南");
+        s.hardship = true;
+        let d = decide_fee(30_000, &s, Some(&r), 0, day(2026, 1, 1));
+        assert_eq!(who(&d), (Payer::Student, FeeReason::Standard, None, 30_000));
+    }
+
+    #[test]
+    fn pilot_students_get_at_least_one_funded_exam_and_the_school_decides_more() {
+        let r = rules(vec![
+            policy(
+                "tj",
+                prov("天津"),
+                day(2021, 12, 31),
+                FeeRule::PilotExamCovered { exams: None },
+            ),
+            policy(
+                "school",
+                Scope::School("某校".into()),
+                day(2022, 1, 1),
+                FeeRule::PilotExamCovered { exams: Some(2) },
+            ),
+        ]);
+        let on = day(2026, 12, 1);
+        let mut s = student(SchoolLevel::Higher, "天津");
+        s.school = "别校".into();
+        assert_eq!(
+            who(&decide_fee(100, &s, Some(&r), 0, on)),
+            (Payer::Student, FeeReason::NotPilotStudent, Some("tj"), 100)
+        );
+        s.pilot = true;
+        assert_eq!(
+            who(&decide_fee(100, &s, Some(&r), 0, on)),
+            (Payer::School, FeeReason::PilotExamCovered, Some("tj"), 0)
+        );
+        assert_eq!(
+            who(&decide_fee(100, &s, Some(&r), 1, on)),
+            (
+                Payer::Student,
+                FeeReason::PilotCoverageUsed,
+                Some("tj"),
+                100
+            )
+        );
+        // The school's own policy funds two.
+        s.school = "某校".into();
+        assert_eq!(
+            decide_fee(100, &s, Some(&r), 1, on).reason,
+            FeeReason::PilotExamCovered
+        );
+        assert_eq!(
+            decide_fee(100, &s, Some(&r), 1, on).policy.as_deref(),
+            Some("school")
+        );
+        assert_eq!(
+            decide_fee(100, &s, Some(&r), 2, on).reason,
+            FeeReason::PilotCoverageUsed
+        );
+        assert_eq!(
+            coverage(&r, &s, on, 1),
+            Coverage::Funded {
+                policy_id: "school".into(),
+                exams: Some(2),
+                used: 1
+            }
+        );
+        assert_eq!(coverage(&r, &s, on, 1).left(), 1);
+    }
+
+    #[test]
+    fn no_rules_means_the_student_pays_the_plans_fee() {
+        let d = decide_fee(
+            25_000,
+            &student(SchoolLevel::Higher, "天津"),
+            None,
+            0,
+            day(2026, 1, 1),
+        );
+        assert_eq!(who(&d), (Payer::Student, FeeReason::Standard, None, 25_000));
+    }
+
+    #[test]
+    fn validation_refuses_unknown_provinces_early_starts_and_duplicates() {
+        let mut r = rules(vec![
+            policy(
+                "a",
+                prov("河南省"),
+                day(2022, 1, 5),
+                FeeRule::InSchoolNotCharged,
+            ),
+            policy(
+                "b",
+                prov("火星"),
+                day(2022, 1, 5),
+                FeeRule::InSchoolNotCharged,
+            ),
+            policy(
+                "c",
+                Scope::School(" ".into()),
+                day(2022, 1, 5),
+                FeeRule::PilotExamCovered { exams: Some(0) },
+            ),
+        ]);
+        r.normalize();
+        assert_eq!(r.policies[0].scope, prov("河南"));
+        let errs = r.validate().unwrap_err();
+        assert_eq!(errs.len(), 3, "{errs:?}");
+        let mut early = rules(vec![policy(
+            "t",
+            prov("天津"),
+            day(2021, 6, 1),
+            FeeRule::UniformFee,
+        )]);
+        early.policies[0].citations[0].document_no = Some("津教职函〔2021〕46号".into());
+        assert!(early.validate().unwrap_err()[0].contains("before its notice"));
+        early.policies[0].effective_from = day(2021, 12, 31);
+        assert_eq!(early.validate(), Ok(()));
+        early.policies.push(early.policies[0].clone());
+        early.policies[1].id = "t2".into();
+        assert!(early.validate().unwrap_err()[0].contains("same day"));
+    }
+
+    #[test]
+    fn the_latest_started_policy_of_a_scope_applies() {
+        let r = rules(vec![
+            policy(
+                "old",
+                prov("天津"),
+                day(2021, 12, 31),
+                FeeRule::PilotExamCovered { exams: None },
+            ),
+            policy(
+                "new",
+                prov("天津"),
+                day(2024, 1, 1),
+                FeeRule::PilotExamCovered { exams: Some(3) },
+            ),
+        ]);
+        let mut s = student(SchoolLevel::Higher, "天津");
+        s.pilot = true;
+        assert_eq!(
+            decide_fee(1, &s, Some(&r), 0, day(2023, 1, 1))
+                .policy
+                .as_deref(),
+            Some("old")
+        );
+        assert_eq!(
+            decide_fee(1, &s, Some(&r), 2, day(2025, 1, 1))
+                .policy
+                .as_deref(),
+            Some("new")
+        );
+        assert_eq!(r.for_student(&s, day(2025, 1, 1)).len(), 1);
     }
 }

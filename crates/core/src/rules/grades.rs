@@ -151,7 +151,44 @@ pub struct GradeRuleSet {
     pub effective_from: NaiveDate,
     /// The notice as a whole: who it applies to, and where it comes from.
     pub citations: Vec<Citation>,
+    /// What must be true before a school can recognise a grade under these rules (e.g. its own
+    /// evaluation body filed with the human-resources department), each with its sentence.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub prerequisites: Vec<Prerequisite>,
+    /// The period the notice plans for, when it sets one: after it the student is told to confirm
+    /// with the school that the rule still applies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<PlanPeriod>,
     pub rules: Vec<GradeRule>,
+}
+
+/// A condition on the school, not the student, that a rule set rests on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Prerequisite {
+    pub text: Bilingual,
+    pub citation: Citation,
+}
+
+/// The period a notice plans for (“十四五期间 … 到2025年”).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanPeriod {
+    /// Its last day.
+    #[serde(with = "crate::time::date")]
+    pub ends_on: NaiveDate,
+    pub citation: Citation,
+}
+
+/// What a rule set's answer rests on besides its rule: the school's prerequisites and the plan
+/// period, with whether the period is over on the day asked about.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct SetTerms {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub prerequisites: Vec<Prerequisite>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<PlanPeriod>,
+    /// The day asked about is after the period's last day.
+    #[serde(default)]
+    pub period_over: bool,
 }
 
 /// Where a general condition was published.
@@ -225,6 +262,8 @@ pub enum GradeAnswer {
         rule_id: String,
         citation: Citation,
         conditions: Vec<Bilingual>,
+        #[serde(default)]
+        terms: SetTerms,
     },
     /// The rule describes the way but fixes no grade.
     Described {
@@ -235,6 +274,8 @@ pub enum GradeAnswer {
         text_en: String,
         citation: Citation,
         conditions: Vec<Bilingual>,
+        #[serde(default)]
+        terms: SetTerms,
     },
     /// No rule applies: the national ladder and general conditions, with their sources.
     NoRule {
@@ -256,6 +297,14 @@ impl GradeAnswer {
             GradeAnswer::Grade { route, .. }
             | GradeAnswer::Described { route, .. }
             | GradeAnswer::NoRule { route, .. } => *route,
+        }
+    }
+
+    /// The rule set's prerequisites and period, when a rule answered.
+    pub fn terms(&self) -> Option<&SetTerms> {
+        match self {
+            GradeAnswer::Grade { terms, .. } | GradeAnswer::Described { terms, .. } => Some(terms),
+            GradeAnswer::NoRule { .. } => None,
         }
     }
 
@@ -367,6 +416,14 @@ pub enum GradeRuleError {
         "{path}: grade rules are per province and no national rule is known, so `*` is not allowed"
     )]
     Wildcard { path: String },
+    #[error("{path}: {name:?} is not one of the 31 provinces (e.g. 河南, 河南省 or Henan)")]
+    UnknownProvince { path: String, name: String },
+    #[error("{path}: {effective_from} is before its notice was issued ({issued_by})")]
+    BeforeNotice {
+        path: String,
+        effective_from: String,
+        issued_by: String,
+    },
     #[error("{path}: another rule set for {province} also starts on {effective_from}")]
     SameStart {
         path: String,
@@ -384,17 +441,27 @@ pub enum GradeRuleError {
 impl GradeRules {
     /// The rule set in force for `province` on `on`: the province's latest that has started.
     pub fn rule_set_for(&self, province: &str, on: NaiveDate) -> Option<&GradeRuleSet> {
-        let province = province.trim();
+        let province = crate::province::normalize(province)?;
         self.rule_sets
             .iter()
             .filter(|s| s.province == province && s.effective_from <= on)
             .max_by_key(|s| s.effective_from)
     }
 
+    /// Rewrites every rule set's province to its code (`河南省` → `河南`); unknown names stay for
+    /// [`GradeRules::validate`] to report.
+    pub fn normalize(&mut self) {
+        for set in &mut self.rule_sets {
+            if let Some(code) = crate::province::normalize(&set.province) {
+                set.province = code.to_string();
+            }
+        }
+    }
+
     /// The document restricted to one province (`/api/v1/rules/grades?province=`); the general
     /// conditions stay, since they are what a province without rules is shown.
     pub fn for_province(&self, province: &str) -> GradeRules {
-        let province = province.trim();
+        let province = crate::province::normalize(province).unwrap_or("");
         GradeRules {
             version: self.version.clone(),
             rule_sets: self
@@ -432,6 +499,11 @@ impl GradeRules {
                 errs.push(GradeRuleError::Wildcard {
                     path: format!("{at}.province"),
                 });
+            } else if crate::province::normalize(province) != Some(province) {
+                errs.push(GradeRuleError::UnknownProvince {
+                    path: format!("{at}.province"),
+                    name: province.into(),
+                });
             } else if !starts.insert((province, set.effective_from)) {
                 errs.push(GradeRuleError::SameStart {
                     path: format!("{at}.effective_from"),
@@ -446,6 +518,31 @@ impl GradeRules {
             }
             for (c, cite) in set.citations.iter().enumerate() {
                 check_citation(&mut errs, &format!("{at}.citations[{c}]"), cite);
+                if let Some(by) = cite.issued_by()
+                    && set.effective_from < by
+                {
+                    errs.push(GradeRuleError::BeforeNotice {
+                        path: format!("{at}.effective_from"),
+                        effective_from: time::date_text(set.effective_from),
+                        issued_by: time::date_text(by),
+                    });
+                }
+            }
+            for (c, pre) in set.prerequisites.iter().enumerate() {
+                let path = format!("{at}.prerequisites[{c}]");
+                if pre.text.zh.trim().is_empty() || pre.text.en.trim().is_empty() {
+                    errs.push(GradeRuleError::Empty {
+                        path: format!("{path}.text"),
+                    });
+                }
+                check_citation(&mut errs, &format!("{path}.citation"), &pre.citation);
+            }
+            if let Some(period) = &set.period {
+                check_citation(
+                    &mut errs,
+                    &format!("{at}.period.citation"),
+                    &period.citation,
+                );
             }
             if set.rules.is_empty() {
                 errs.push(GradeRuleError::Empty {
@@ -577,7 +674,8 @@ pub fn grade_for(
     route: GradeBasis,
     on: NaiveDate,
 ) -> GradeAnswer {
-    let province = province.trim();
+    // Every name of a province (`河南省`, `Henan`) meets the rules written for its code.
+    let province = crate::province::normalize(province).unwrap_or_else(|| province.trim());
     let no_rule = |reason| GradeAnswer::NoRule {
         province: province.to_string(),
         route,
@@ -609,6 +707,11 @@ pub fn grade_for(
             rule_set_id: set.id.clone(),
         });
     };
+    let terms = SetTerms {
+        prerequisites: set.prerequisites.clone(),
+        period: set.period.clone(),
+        period_over: set.period.as_ref().is_some_and(|p| on > p.ends_on),
+    };
     match &rule.outcome {
         GradeOutcome::Grade { grade } => GradeAnswer::Grade {
             grade: *grade,
@@ -618,6 +721,7 @@ pub fn grade_for(
             rule_id: rule.id.clone(),
             citation: rule.citation.clone(),
             conditions: rule.conditions.clone(),
+            terms,
         },
         GradeOutcome::Described { text_zh, text_en } => GradeAnswer::Described {
             route,
@@ -627,6 +731,7 @@ pub fn grade_for(
             text_en: text_en.clone(),
             citation: rule.citation.clone(),
             conditions: rule.conditions.clone(),
+            terms,
         },
     }
 }
@@ -643,6 +748,7 @@ mod tests {
             issued_on: None,
             url: None,
             quote: "q".into(),
+            added: Vec::new(),
         }
     }
 
@@ -680,6 +786,8 @@ mod tests {
             province: province.into(),
             effective_from: NaiveDate::from_ymd_opt(from.0, from.1, from.2).unwrap(),
             citations: vec![cite()],
+            prerequisites: Vec::new(),
+            period: None,
             rules: r,
         }
     }
@@ -694,13 +802,13 @@ mod tests {
         let r = rules(vec![
             set(
                 "a1",
-                "甲",
+                "天津",
                 (2020, 1, 1),
                 vec![rule("r1", D, &[XLevel::Primary], SkillGrade::G5)],
             ),
             set(
                 "a2",
-                "甲",
+                "天津",
                 (2023, 1, 1),
                 vec![rule("r2", D, &[XLevel::Primary], SkillGrade::G4)],
             ),
@@ -711,7 +819,7 @@ mod tests {
                 None,
                 XLevel::Primary,
                 SchoolLevel::Higher,
-                " 甲 ",
+                " 天津市 ",
                 D,
                 on,
             )
@@ -727,8 +835,8 @@ mod tests {
             ),
             other => panic!("{other:?}"),
         }
-        assert_eq!(r.for_province("甲").rule_sets.len(), 2);
-        assert!(r.for_province("乙").rule_sets.is_empty());
+        assert_eq!(r.for_province("天津").rule_sets.len(), 2);
+        assert!(r.for_province("河北").rule_sets.is_empty());
     }
 
     #[test]
@@ -754,7 +862,7 @@ mod tests {
         let r = rules(vec![
             set(
                 "s",
-                "甲",
+                "天津",
                 (2020, 1, 1),
                 vec![
                     rule("r1", DirectRecognition, &[XLevel::Primary], SkillGrade::G4),
@@ -764,7 +872,7 @@ mod tests {
             set("s", "*", (2020, 1, 1), vec![]),
             set(
                 "t",
-                "甲",
+                "天津",
                 (2020, 1, 1),
                 vec![rule("r1", Exam, &[], SkillGrade::G5)],
             ),
@@ -793,7 +901,7 @@ mod tests {
             },
             GradeRuleError::SameStart {
                 path: "rule_sets[2].effective_from".into(),
-                province: "甲".into(),
+                province: "天津".into(),
                 effective_from: "2020-01-01".into(),
             },
             GradeRuleError::Repeated {
@@ -804,7 +912,7 @@ mod tests {
         assert_eq!(errs, want);
         assert_eq!(
             errs[6].to_string(),
-            "rule_sets[2].effective_from: another rule set for 甲 also starts on 2020-01-01"
+            "rule_sets[2].effective_from: another rule set for 天津 also starts on 2020-01-01"
         );
     }
 
@@ -823,7 +931,7 @@ mod tests {
             assert_eq!(GradeBasis::parse(b.zh()), Some(b));
         }
         let answer = GradeAnswer::NoRule {
-            province: "乙".into(),
+            province: "河北".into(),
             route: GradeBasis::Exam,
             reason: NoRuleReason::NotCovered {
                 rule_set_id: "s".into(),

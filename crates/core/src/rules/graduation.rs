@@ -1,10 +1,10 @@
-//! The graduation certificate requirement and the school-paid exam.
+//! The graduation certificate requirement.
 //!
-//! Seed 001 (Henan): students should hold at least one vocational skill certificate when they
-//! graduate. Seeds 000 (Anhui) and 002 (Tianjin): every pilot student is guaranteed at least one
-//! X-certificate exam paid by the school. Each school's policy is data ([`GraduationRules`]) with
-//! its citations; [`graduation_progress`] says where a student stands: certificates held, exams
-//! registered for, what is still needed, the days left and whether the school-paid exam is used.
+//! Seed 001 (Henan): “原则上,学生毕业时至少取得1个以上职业技能证书” — in principle, not a hard
+//! requirement, and any 职业技能证书 counts (国家职业资格证书, 职业技能等级证书, 专项职业能力证书).
+//! Each school's policy is data ([`GraduationRules`]) with its citations; [`graduation_progress`]
+//! says where a student stands: certificates held, exams registered for, what is still needed and
+//! the days left. The exams a school funds are fee rules ([`super::coverage`]).
 
 use std::collections::BTreeSet;
 
@@ -12,7 +12,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::Citation;
-use crate::model::{FeeDecision, FeeReason, Registration, Student, XLevel};
+use crate::model::{Registration, Student, XLevel};
 use crate::time;
 
 /// Which certificates count towards a school's requirement. An enum rather than a flag so a school
@@ -34,12 +34,16 @@ pub struct GraduationPolicy {
     pub example: bool,
     /// Distinct certificates a student should hold at graduation (0: no requirement).
     pub required_count: u8,
-    /// Which kinds count.
+    /// The rule says “原则上” (in principle): shown as an expectation, never as a bar to
+    /// graduating.
+    #[serde(default)]
+    pub in_principle: bool,
+    /// Which kinds count (on this platform: its own 1+X results).
     pub counts: Vec<CertificateKind>,
-    /// Exams the school pays under the pilot guarantee: 1 (seeds 000, 002) or 0 where the school
-    /// names no single paid exam (e.g. Henan, where no exam is charged to in-school students). The
-    /// fee rules fund exactly one first exam, so more cannot be honoured.
-    pub school_paid_exams: u8,
+    /// Kinds the rule also counts that this platform does not record (e.g. 国家职业资格证书): the
+    /// student is told to report them to the school. Chinese names, as the rule writes them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also_counts_zh: Vec<String>,
     pub citations: Vec<Citation>,
 }
 
@@ -61,8 +65,7 @@ impl GraduationRules {
     }
 
     /// Every problem at once, each with its path: empty version or school, a school listed twice,
-    /// counts out of range or repeated, a paid-exam count the fee rules cannot honour, a missing
-    /// citation or quote.
+    /// counts out of range or repeated, a missing citation or quote.
     pub fn validate(&self) -> Result<(), Vec<String>> {
         let mut errs = Vec::new();
         if self.version.trim().is_empty() {
@@ -94,35 +97,15 @@ impl GraduationRules {
             if kinds.len() != p.counts.len() {
                 errs.push(format!("{at}.counts: a kind is listed twice"));
             }
-            if p.school_paid_exams > 1 {
-                errs.push(format!(
-                    "{at}.school_paid_exams: {} exams, but the fee rules fund only the first",
-                    p.school_paid_exams
-                ));
-            }
             if p.citations.is_empty() {
                 errs.push(format!("{at}.citations: a rule needs its source"));
             }
             for (j, c) in p.citations.iter().enumerate() {
-                if c.quote.trim().is_empty() || c.title.trim().is_empty() {
-                    errs.push(format!("{at}.citations[{j}]: title and quote are required"));
-                }
+                errs.extend(c.problems(&format!("{at}.citations[{j}]")));
             }
         }
         if errs.is_empty() { Ok(()) } else { Err(errs) }
     }
-}
-
-/// Where the school-paid exam stands.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "state", rename_all = "snake_case")]
-pub enum SchoolPaidExam {
-    /// Still available: the next registration the fee rules let the school pay uses it.
-    Unused,
-    /// Used by this confirmed registration (cancelling it frees the exam again).
-    Used { registration_id: String },
-    /// The school's policy names no paid exam, or the student is not an in-school student.
-    NotOffered,
 }
 
 /// A student's standing against their school's requirement at one moment.
@@ -147,13 +130,6 @@ pub struct GraduationProgress {
     pub days_left: Option<i64>,
     /// Enough certificates are held (registrations do not count until passed).
     pub met: bool,
-    pub school_paid: SchoolPaidExam,
-}
-
-/// Whether a registration with this fee uses the school-paid exam: the registration page says so
-/// before the student confirms.
-pub fn would_use_school_paid(fee: &FeeDecision) -> bool {
-    fee.reason == FeeReason::SchoolPaidFirstExam
 }
 
 /// `student`'s progress under `policy` at `now`. `held` lists `(certificate_id, level)` of the
@@ -181,16 +157,6 @@ pub fn graduation_progress(
     let held = held_ids.len() as u32;
     let registered = registered_ids.len() as u32;
     let today = time::to_china(now).date_naive();
-    let school_paid = if policy.school_paid_exams == 0 || !student.in_school() {
-        SchoolPaidExam::NotOffered
-    } else {
-        registrations
-            .iter()
-            .find(|r| r.is_confirmed() && would_use_school_paid(&r.fee))
-            .map_or(SchoolPaidExam::Unused, |r| SchoolPaidExam::Used {
-                registration_id: r.id.clone(),
-            })
-    };
     GraduationProgress {
         required,
         held,
@@ -199,7 +165,6 @@ pub fn graduation_progress(
         graduation_on: student.graduation_on,
         days_left: student.graduation_on.map(|d| (d - today).num_days()),
         met: held >= required,
-        school_paid,
     }
 }
 
@@ -208,7 +173,7 @@ mod tests {
     use chrono::{Duration, TimeZone};
 
     use super::*;
-    use crate::model::{Payer, RegistrationStatus, SchoolLevel};
+    use crate::model::{FeeDecision, FeeReason, Payer, RegistrationStatus, SchoolLevel};
 
     fn cite(quote: &str) -> Citation {
         Citation {
@@ -218,16 +183,18 @@ mod tests {
             issued_on: None,
             url: None,
             quote: quote.into(),
+            added: Vec::new(),
         }
     }
 
-    fn policy(required: u8, paid: u8) -> GraduationPolicy {
+    fn policy(required: u8) -> GraduationPolicy {
         GraduationPolicy {
             school: "示例职业技术学院".into(),
             example: true,
             required_count: required,
+            in_principle: true,
             counts: vec![CertificateKind::XCertificate],
-            school_paid_exams: paid,
+            also_counts_zh: Vec::new(),
             citations: vec![cite("原则上,学生毕业时至少取得1个以上职业技能证书")],
         }
     }
@@ -241,6 +208,7 @@ mod tests {
             major: None,
             province: "天津".into(),
             hardship: false,
+            pilot: true,
             passed_courses: Vec::new(),
             graduation_on,
         }
@@ -256,13 +224,7 @@ mod tests {
     }
 
     /// A registration for `cert`; `exam_in_days` from [`now`] (negative: the exam is over).
-    fn reg(
-        id: &str,
-        cert: &str,
-        exam_in_days: i64,
-        status: RegistrationStatus,
-        reason: FeeReason,
-    ) -> Registration {
+    fn reg(id: &str, cert: &str, exam_in_days: i64, status: RegistrationStatus) -> Registration {
         let start = now() + Duration::days(exam_in_days);
         Registration {
             id: id.into(),
@@ -275,17 +237,10 @@ mod tests {
             ticket_check: String::new(),
             fee: FeeDecision {
                 fee_fen: 30_000,
-                student_pays_fen: if reason == FeeReason::Standard {
-                    30_000
-                } else {
-                    0
-                },
-                payer: if reason == FeeReason::Standard {
-                    Payer::Student
-                } else {
-                    Payer::School
-                },
-                reason,
+                student_pays_fen: 30_000,
+                payer: Payer::Student,
+                reason: FeeReason::Standard,
+                policy: None,
             },
             exam_starts_at: start,
             exam_ends_at: start + Duration::hours(2),
@@ -294,163 +249,88 @@ mod tests {
         }
     }
 
-    use FeeReason::{SchoolPaidFirstExam as Paid, Standard};
     use RegistrationStatus::{Cancelled, Confirmed};
 
     struct Case {
         why: &'static str,
         required: u8,
-        paid: u8,
-        level: SchoolLevel,
         held: &'static [(&'static str, XLevel)],
         regs: Vec<Registration>,
         // (held, registered, still_needed, met)
         want: (u32, u32, u32, bool),
-        school_paid: SchoolPaidExam,
     }
 
     #[test]
-    fn progress_and_school_paid_exam_follow_the_seeds() {
-        use SchoolLevel::{Higher, Social};
+    fn progress_follows_seed_001() {
         use XLevel::{Advanced, Intermediate, Primary};
-        let used = |id: &str| SchoolPaidExam::Used {
-            registration_id: id.into(),
-        };
         let cases = vec![
             Case {
                 why: "seed 001: nothing held, nothing registered, one certificate still needed",
                 required: 1,
-                paid: 1,
-                level: Higher,
                 held: &[],
                 regs: vec![],
                 want: (0, 0, 1, false),
-                school_paid: SchoolPaidExam::Unused,
             },
             Case {
                 why: "seed 001: one held certificate meets the requirement",
                 required: 1,
-                paid: 1,
-                level: Higher,
                 held: &[("bim", Primary)],
                 regs: vec![],
                 want: (1, 0, 0, true),
-                school_paid: SchoolPaidExam::Unused,
             },
             Case {
                 why: "a certificate counts once however many levels are held",
                 required: 2,
-                paid: 1,
-                level: Higher,
                 held: &[("bim", Primary), ("bim", Intermediate), ("bim", Advanced)],
                 regs: vec![],
                 want: (1, 0, 1, false),
-                school_paid: SchoolPaidExam::Unused,
             },
             Case {
                 why: "an upcoming registration is progress but does not meet the requirement",
                 required: 1,
-                paid: 1,
-                level: Higher,
                 held: &[],
-                regs: vec![reg("r1", "web", 10, Confirmed, Paid)],
+                regs: vec![reg("r1", "web", 10, Confirmed)],
                 want: (0, 1, 0, false),
-                school_paid: used("r1"),
             },
             Case {
                 why: "registrations for an already-held certificate are no progress",
                 required: 2,
-                paid: 1,
-                level: Higher,
                 held: &[("bim", Primary)],
-                regs: vec![reg("r1", "bim", 10, Confirmed, Standard)],
+                regs: vec![reg("r1", "bim", 10, Confirmed)],
                 want: (1, 0, 1, false),
-                school_paid: SchoolPaidExam::Unused,
             },
             Case {
                 why: "two registrations for one certificate count once; a finished exam not at all",
                 required: 3,
-                paid: 1,
-                level: Higher,
                 held: &[],
                 regs: vec![
-                    reg("r1", "web", 10, Confirmed, Paid),
-                    reg("r2", "web", 20, Confirmed, Standard),
-                    reg("r3", "iot", -5, Confirmed, Standard),
+                    reg("r1", "web", 10, Confirmed),
+                    reg("r2", "web", 20, Confirmed),
+                    reg("r3", "iot", -5, Confirmed),
                 ],
                 want: (0, 1, 2, false),
-                school_paid: used("r1"),
             },
             Case {
-                why: "seeds 000/002: the school-paid exam stays used after the exam (even failed)",
+                why: "a cancelled registration is no progress",
                 required: 1,
-                paid: 1,
-                level: Higher,
                 held: &[],
-                regs: vec![reg("r1", "web", -40, Confirmed, Paid)],
+                regs: vec![reg("r1", "web", 10, Cancelled)],
                 want: (0, 0, 1, false),
-                school_paid: used("r1"),
-            },
-            Case {
-                why: "seeds 000/002: cancelling the registration frees the school-paid exam",
-                required: 1,
-                paid: 1,
-                level: Higher,
-                held: &[],
-                regs: vec![reg("r1", "web", 10, Cancelled, Paid)],
-                want: (0, 0, 1, false),
-                school_paid: SchoolPaidExam::Unused,
-            },
-            Case {
-                why: "after a cancel, the next paid registration is the one that uses it",
-                required: 1,
-                paid: 1,
-                level: Higher,
-                held: &[],
-                regs: vec![
-                    reg("r1", "web", 10, Cancelled, Paid),
-                    reg("r2", "iot", 12, Confirmed, Paid),
-                ],
-                want: (0, 1, 0, false),
-                school_paid: used("r2"),
-            },
-            Case {
-                why: "a policy without a paid exam (Henan: nothing is charged) offers none",
-                required: 1,
-                paid: 0,
-                level: Higher,
-                held: &[],
-                regs: vec![],
-                want: (0, 0, 1, false),
-                school_paid: SchoolPaidExam::NotOffered,
-            },
-            Case {
-                why: "social learners are not pilot students of the school",
-                required: 1,
-                paid: 1,
-                level: Social,
-                held: &[],
-                regs: vec![],
-                want: (0, 0, 1, false),
-                school_paid: SchoolPaidExam::NotOffered,
             },
             Case {
                 why: "no requirement: met at once, nothing needed",
                 required: 0,
-                paid: 1,
-                level: Higher,
                 held: &[],
                 regs: vec![],
                 want: (0, 0, 0, true),
-                school_paid: SchoolPaidExam::Unused,
             },
         ];
         for c in cases {
             let held: Vec<(String, XLevel)> =
                 c.held.iter().map(|(id, l)| (id.to_string(), *l)).collect();
             let p = graduation_progress(
-                &policy(c.required, c.paid),
-                &student(c.level, None),
+                &policy(c.required),
+                &student(SchoolLevel::Higher, None),
                 &held,
                 &c.regs,
                 now(),
@@ -461,17 +341,16 @@ mod tests {
                 "{}",
                 c.why
             );
-            assert_eq!(p.school_paid, c.school_paid, "{}", c.why);
             assert_eq!(p.required, u32::from(c.required), "{}", c.why);
         }
     }
 
     #[test]
     fn a_policy_that_counts_no_x_certificates_sees_none() {
-        let mut p = policy(1, 1);
+        let mut p = policy(1);
         p.counts.clear();
         let held = vec![("bim".to_string(), XLevel::Primary)];
-        let regs = vec![reg("r1", "web", 10, Confirmed, Standard)];
+        let regs = vec![reg("r1", "web", 10, Confirmed)];
         let got = graduation_progress(&p, &student(SchoolLevel::Higher, None), &held, &regs, now());
         assert_eq!((got.held, got.registered, got.still_needed), (0, 0, 1));
     }
@@ -481,7 +360,7 @@ mod tests {
         let s = student(SchoolLevel::Higher, Some(date(2026, 12, 1)));
         let at = |h, m, sec| {
             let t = Utc.with_ymd_and_hms(2026, 11, 30, h, m, sec).unwrap();
-            graduation_progress(&policy(1, 1), &s, &[], &[], t).days_left
+            graduation_progress(&policy(1), &s, &[], &[], t).days_left
         };
         // 2026-11-30 23:59:59 in China: one day to go; a second later it is the day itself.
         assert_eq!(at(15, 59, 59), Some(1));
@@ -490,11 +369,11 @@ mod tests {
         assert_eq!(at(0, 0, 0), Some(1));
         let late = Utc.with_ymd_and_hms(2026, 12, 3, 1, 0, 0).unwrap();
         assert_eq!(
-            graduation_progress(&policy(1, 1), &s, &[], &[], late).days_left,
+            graduation_progress(&policy(1), &s, &[], &[], late).days_left,
             Some(-2)
         );
         let none = graduation_progress(
-            &policy(1, 1),
+            &policy(1),
             &student(SchoolLevel::Higher, None),
             &[],
             &[],
@@ -504,35 +383,20 @@ mod tests {
     }
 
     #[test]
-    fn the_registration_page_knows_when_a_fee_uses_the_paid_exam() {
-        let r = reg("r1", "web", 10, Confirmed, Paid);
-        assert!(would_use_school_paid(&r.fee));
-        for reason in [
-            FeeReason::Standard,
-            FeeReason::InSchoolFree,
-            FeeReason::HardshipWaiver,
-        ] {
-            let mut fee = r.fee;
-            fee.reason = reason;
-            assert!(!would_use_school_paid(&fee), "{reason:?}");
-        }
-    }
-
-    #[test]
     fn rules_validate_and_find_a_school() {
         let rules = GraduationRules {
             version: "1".into(),
-            schools: vec![policy(1, 1)],
+            schools: vec![policy(1)],
         };
         assert_eq!(rules.validate(), Ok(()));
         assert!(rules.policy_for(" 示例职业技术学院 ").is_some());
         assert!(rules.policy_for("另一所学校").is_none());
         let mut bad = rules.clone();
         bad.version = " ".into();
-        bad.schools.push(policy(21, 2));
+        bad.schools.push(policy(21));
         bad.schools[1].counts = vec![CertificateKind::XCertificate; 2];
         bad.schools[1].citations.clear();
-        let mut empty = policy(1, 0);
+        let mut empty = policy(1);
         empty.school = String::new();
         empty.counts.clear();
         empty.citations[0].quote = " ".into();
@@ -543,35 +407,29 @@ mod tests {
             "schools[1].school",
             "schools[1].required_count",
             "schools[1].counts: a kind",
-            "schools[1].school_paid_exams",
             "schools[1].citations:",
             "schools[2].school: empty",
             "schools[2].counts: a requirement",
-            "schools[2].citations[0]",
+            "schools[2].citations[0].quote",
         ] {
             assert!(errs.iter().any(|e| e.starts_with(want)), "{want}: {errs:?}");
         }
-        assert_eq!(errs.len(), 9, "{errs:?}");
+        assert_eq!(errs.len(), 8, "{errs:?}");
     }
 
     #[test]
     fn progress_json_is_stable() {
         let s = student(SchoolLevel::Higher, Some(date(2027, 6, 30)));
-        let regs = vec![reg("r1", "web", 10, Confirmed, Paid)];
-        let p = graduation_progress(&policy(1, 1), &s, &[], &regs, now());
+        let regs = vec![reg("r1", "web", 10, Confirmed)];
+        let p = graduation_progress(&policy(1), &s, &[], &regs, now());
         let v = serde_json::to_value(&p).unwrap();
         assert_eq!(
             v,
             serde_json::json!({
                 "required": 1, "held": 0, "registered": 1, "still_needed": 0,
-                "graduation_on": "2027-06-30", "days_left": 220, "met": false,
-                "school_paid": {"state": "used", "registration_id": "r1"}
+                "graduation_on": "2027-06-30", "days_left": 220, "met": false
             })
         );
         assert_eq!(serde_json::from_value::<GraduationProgress>(v).unwrap(), p);
-        assert_eq!(
-            serde_json::to_value(SchoolPaidExam::NotOffered).unwrap(),
-            serde_json::json!({"state": "not_offered"})
-        );
     }
 }

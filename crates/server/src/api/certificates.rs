@@ -5,7 +5,9 @@
 //!   holder's full name, so numbers (which an organisation may issue in sequence) cannot be
 //!   enumerated into names;
 //! - a genuine pair answers the holder's masked name, the certificate, its level, the issue date
-//!   and the issuing organisation, and only once the result is published;
+//!   and the issuing organisation, and only once the result is published; while the plan's
+//!   results are in public notice (公示) they may still change, so the answer is `valid: false`
+//!   with `status: "public_notice"`, and `valid: true` (`status: "valid"`) once the plan ended;
 //! - an unknown number, a wrong check and a wrong name all answer the same bytes, `{"valid":
 //!   false}`, after the same work (the check and the name are compared in constant time, the name
 //!   through MACs), and count against a per-address limit; a genuine answer gives its attempt back.
@@ -14,7 +16,7 @@ use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use chrono::NaiveDate;
-use kaozheng_core::XLevel;
+use kaozheng_core::{PlanState, XLevel};
 use serde::{Deserialize, Serialize};
 
 use crate::auth::ClientAddr;
@@ -40,6 +42,10 @@ pub struct VerifyQuery {
 #[derive(Debug, Serialize)]
 pub struct CertificateVerification {
     pub valid: bool,
+    /// `valid`, or `public_notice` while the result may still change; absent for `valid: false`
+    /// without a certificate.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<&'static str>,
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     pub certificate: Option<VerifiedCertificate>,
 }
@@ -89,6 +95,7 @@ enum Proof {
 fn neutral() -> Json<CertificateVerification> {
     Json(CertificateVerification {
         valid: false,
+        status: None,
         certificate: None,
     })
 }
@@ -155,7 +162,8 @@ pub async fn verify(
         .await?
         .ok_or_else(ApiError::internal)?;
     // Not a certificate yet while its result is being scored (or if it was not passed).
-    if !plan.state_at(state.now()).results_visible() || !result.passed() {
+    let plan_state = plan.state_at(state.now());
+    if !plan_state.results_visible() || !result.passed() {
         tracing::info!(%addr, "certificate look-up of an unpublished result");
         return Ok(neutral());
     }
@@ -164,8 +172,11 @@ pub async fn verify(
         .await?
         .ok_or_else(ApiError::internal)?;
     limits.succeeded(pool, attempt).await?;
+    // In public notice (公示) the result may still change: not valid yet, and said so.
+    let final_ = plan_state == PlanState::Ended;
     Ok(Json(CertificateVerification {
-        valid: true,
+        valid: final_,
+        status: Some(if final_ { "valid" } else { "public_notice" }),
         certificate: Some(VerifiedCertificate {
             certificate_no: stored_no,
             holder: mask_name(&holder_name),

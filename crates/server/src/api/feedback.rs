@@ -39,8 +39,8 @@ pub const MAX_CERTIFICATE_ID: usize = 128;
 #[serde(deny_unknown_fields)]
 pub struct RatingsBody {
     pub content_quality: u8,
-    pub job_usefulness: u8,
-    pub exam_organisation: u8,
+    pub social_recognition: u8,
+    pub learning_effect: u8,
 }
 
 #[derive(Debug, Deserialize)]
@@ -109,8 +109,8 @@ pub async fn put(
     }
     let ratings = Ratings {
         content_quality: body.ratings.content_quality,
-        job_usefulness: body.ratings.job_usefulness,
-        exam_organisation: body.ratings.exam_organisation,
+        social_recognition: body.ratings.social_recognition,
+        learning_effect: body.ratings.learning_effect,
     };
     let comment = validate(&ratings, body.comment.as_deref())
         .map_err(|e| ApiError::unprocessable(e.code(), e.message_en(), e.message_zh()))?;

@@ -81,30 +81,20 @@ fn filter_of(q: PlansQuery) -> Result<PlanFilter, ApiError> {
             )
         })?),
     };
+    // Any name of a province (河南, 河南省, Henan) finds the plans stored under its code.
+    let province = match present(q.province) {
+        None => None,
+        Some(p) => Some(
+            kaozheng_core::province::normalize(&p)
+                .ok_or_else(|| super::rules::unknown_province(&p))?
+                .to_string(),
+        ),
+    };
     Ok(PlanFilter {
         certificate_id: present(q.certificate),
         level,
-        province: present(q.province).map(|p| normalize_province(&p)),
+        province,
     })
-}
-
-/// Plans store the short province name (河南); accept the full one (河南省) as well.
-fn normalize_province(p: &str) -> String {
-    for suffix in [
-        "维吾尔自治区",
-        "壮族自治区",
-        "回族自治区",
-        "自治区",
-        "省",
-        "市",
-    ] {
-        if let Some(short) = p.strip_suffix(suffix)
-            && short.chars().count() >= 2
-        {
-            return short.to_string();
-        }
-    }
-    p.to_string()
 }
 
 #[cfg(test)]
@@ -152,11 +142,23 @@ mod tests {
     }
 
     #[test]
-    fn provinces_lose_their_administrative_suffix() {
-        assert_eq!(normalize_province("河南省"), "河南");
-        assert_eq!(normalize_province("天津市"), "天津");
-        assert_eq!(normalize_province("广西壮族自治区"), "广西");
-        assert_eq!(normalize_province("新疆维吾尔自治区"), "新疆");
-        assert_eq!(normalize_province("江苏"), "江苏");
+    fn every_name_of_a_province_filters_by_its_code_and_unknown_names_are_refused() {
+        for name in ["河南省", "Henan", "henan province"] {
+            let f = filter_of(PlansQuery {
+                province: Some(name.into()),
+                ..PlansQuery::default()
+            })
+            .unwrap();
+            assert_eq!(f.province.as_deref(), Some("河南"), "{name}");
+        }
+        let e = filter_of(PlansQuery {
+            province: Some("火星".into()),
+            ..PlansQuery::default()
+        })
+        .unwrap_err();
+        assert_eq!(
+            (e.status, e.code),
+            (StatusCode::BAD_REQUEST, "unknown_province")
+        );
     }
 }

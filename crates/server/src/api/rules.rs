@@ -58,6 +58,15 @@ pub async fn get_rules<T: RuleDocument>(
     ))
 }
 
+/// 400 `unknown_province`: the name is none of the 31 provinces.
+pub fn unknown_province(name: &str) -> ApiError {
+    ApiError::bad_request(
+        "unknown_province",
+        format!("{name:?} is not one of the 31 provinces (e.g. 河南, 河南省 or Henan)"),
+        format!("“{name}”不是省级行政区名称，可以写成“河南”“河南省”或“Henan”"),
+    )
+}
+
 #[derive(Debug, Default, Deserialize)]
 pub struct GradesQuery {
     /// Only this province's rule sets (the general conditions stay); empty means every province.
@@ -81,6 +90,15 @@ pub async fn get_grade_rules(
         .province
         .map(|p| p.trim().to_string())
         .filter(|p| !p.is_empty());
+    // Any name of a province (河南, 河南省, Henan) asks for the same rule sets.
+    let province = match province {
+        None => None,
+        Some(p) => Some(
+            kaozheng_core::province::normalize(&p)
+                .ok_or_else(|| unknown_province(&p))?
+                .to_string(),
+        ),
+    };
     let Some(province) = province else {
         return Ok(revalidated(
             &headers,

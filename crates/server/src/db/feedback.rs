@@ -31,13 +31,13 @@ fn rating(v: i64, what: &str) -> DbResult<u8> {
 fn ratings_at(r: &AnyRow, at: usize) -> DbResult<Ratings> {
     Ok(Ratings {
         content_quality: rating(r.try_get(at)?, "content_quality")?,
-        job_usefulness: rating(r.try_get(at + 1)?, "job_usefulness")?,
-        exam_organisation: rating(r.try_get(at + 2)?, "exam_organisation")?,
+        social_recognition: rating(r.try_get(at + 1)?, "social_recognition")?,
+        learning_effect: rating(r.try_get(at + 2)?, "learning_effect")?,
     })
 }
 
-const FEEDBACK_COLUMNS: &str = "certificate_id, level, content_quality, job_usefulness, \
-     exam_organisation, comment, updated_at";
+const FEEDBACK_COLUMNS: &str = "certificate_id, level, content_quality, social_recognition, \
+     learning_effect, comment, updated_at";
 
 fn feedback_row(r: &AnyRow) -> DbResult<Feedback> {
     Ok(Feedback {
@@ -59,7 +59,7 @@ where
     E: Executor<'e, Database = Any>,
 {
     let row = sqlx::query(
-        "SELECT certificate_id, level, content_quality, job_usefulness, exam_organisation, comment \
+        "SELECT certificate_id, level, content_quality, social_recognition, learning_effect, comment \
          FROM feedback_requests WHERE student_no = $1 AND client_id = $2",
     )
     .bind(student_no)
@@ -132,7 +132,7 @@ pub async fn apply(
     let r = &req.ratings;
     sqlx::query(
         "INSERT INTO feedback_requests (student_no, client_id, certificate_id, level, \
-         content_quality, job_usefulness, exam_organisation, comment, received_at) \
+         content_quality, social_recognition, learning_effect, comment, received_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(student_no)
@@ -140,27 +140,27 @@ pub async fn apply(
     .bind(&req.certificate_id)
     .bind(level)
     .bind(i64::from(r.content_quality))
-    .bind(i64::from(r.job_usefulness))
-    .bind(i64::from(r.exam_organisation))
+    .bind(i64::from(r.social_recognition))
+    .bind(i64::from(r.learning_effect))
     .bind(req.comment.as_deref())
     .bind(now.timestamp())
     .execute(&mut *conn)
     .await?;
     sqlx::query(
         "INSERT INTO feedback (student_no, certificate_id, level, content_quality, \
-         job_usefulness, exam_organisation, comment, client_id, updated_at) \
+         social_recognition, learning_effect, comment, client_id, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
          ON CONFLICT (student_no, certificate_id, level) DO UPDATE SET \
-         content_quality = excluded.content_quality, job_usefulness = excluded.job_usefulness, \
-         exam_organisation = excluded.exam_organisation, comment = excluded.comment, \
+         content_quality = excluded.content_quality, social_recognition = excluded.social_recognition, \
+         learning_effect = excluded.learning_effect, comment = excluded.comment, \
          client_id = excluded.client_id, updated_at = excluded.updated_at",
     )
     .bind(student_no)
     .bind(&req.certificate_id)
     .bind(level)
     .bind(i64::from(r.content_quality))
-    .bind(i64::from(r.job_usefulness))
-    .bind(i64::from(r.exam_organisation))
+    .bind(i64::from(r.social_recognition))
+    .bind(i64::from(r.learning_effect))
     .bind(req.comment.as_deref())
     .bind(client_id)
     .bind(now.timestamp())
@@ -176,8 +176,8 @@ where
     E: Executor<'e, Database = Any>,
 {
     let rows = sqlx::query(
-        "SELECT level, COUNT(*), CAST(SUM(content_quality) AS BIGINT), \
-         CAST(SUM(job_usefulness) AS BIGINT), CAST(SUM(exam_organisation) AS BIGINT) \
+        "SELECT level, COUNT(*), CAST(SUM(social_recognition) AS BIGINT), \
+         CAST(SUM(content_quality) AS BIGINT), CAST(SUM(learning_effect) AS BIGINT) \
          FROM feedback WHERE certificate_id = $1 GROUP BY level ORDER BY level",
     )
     .bind(certificate_id)
@@ -215,11 +215,11 @@ where
     E: Executor<'e, Database = Any>,
 {
     sqlx::query(
-        "SELECT f.certificate_id, f.level, f.content_quality, f.job_usefulness, \
-         f.exam_organisation, f.comment, f.updated_at, c.name \
+        "SELECT f.certificate_id, f.level, f.content_quality, f.social_recognition, \
+         f.learning_effect, f.comment, f.updated_at, c.name \
          FROM feedback f LEFT JOIN certificates c ON c.id = f.certificate_id \
          ORDER BY f.certificate_id, f.level, f.updated_at, f.content_quality, \
-         f.job_usefulness, f.exam_organisation",
+         f.social_recognition, f.learning_effect",
     )
     .fetch_all(db)
     .await?

@@ -10,7 +10,7 @@ use super::{DbError, DbResult, to_time, to_u32};
 
 const SELECT: &str = "SELECT r.id, r.client_id, r.plan_id, p.certificate_id, p.level, r.status, \
      r.ticket_no, r.fee_fen, r.student_pays_fen, r.payer, r.fee_reason, p.exam_starts_at, \
-     p.exam_ends_at, r.created_at, r.cancelled_at, r.student_no \
+     p.exam_ends_at, r.created_at, r.cancelled_at, r.student_no, r.fee_policy \
      FROM registrations r JOIN exam_plans p ON p.id = r.plan_id";
 
 fn from_row(r: &AnyRow) -> DbResult<Registration> {
@@ -35,6 +35,7 @@ fn from_row(r: &AnyRow) -> DbResult<Registration> {
                 .ok_or_else(|| DbError::Corrupt(format!("payer = {payer:?}")))?,
             reason: FeeReason::parse(&reason)
                 .ok_or_else(|| DbError::Corrupt(format!("fee_reason = {reason:?}")))?,
+            policy: r.try_get(16)?,
         },
         exam_starts_at: to_time(r.try_get(11)?, "exam_starts_at")?,
         exam_ends_at: to_time(r.try_get(12)?, "exam_ends_at")?,
@@ -125,8 +126,8 @@ where
 {
     sqlx::query(
         "INSERT INTO registrations (id, student_no, client_id, plan_id, status, ticket_no, \
-         fee_fen, student_pays_fen, payer, fee_reason, created_at, cancelled_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+         fee_fen, student_pays_fen, payer, fee_reason, created_at, cancelled_at, fee_policy) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
     )
     .bind(&reg.id)
     .bind(student_no)
@@ -140,6 +141,7 @@ where
     .bind(reg.fee.reason.as_str())
     .bind(reg.created_at.timestamp())
     .bind(reg.cancelled_at.map(|t| t.timestamp()))
+    .bind(reg.fee.policy.as_deref())
     .execute(db)
     .await?;
     Ok(())

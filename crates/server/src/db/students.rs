@@ -10,7 +10,7 @@ use sqlx::{Any, Executor, Row};
 use super::{DbError, DbResult, to_bool};
 
 const COLUMNS: &str = "student_no, name, school, school_level, major, province, hardship, \
-     passed_courses, graduation_on";
+     passed_courses, graduation_on, pilot";
 
 pub fn school_level_from_name(s: &str) -> Option<SchoolLevel> {
     SchoolLevel::ALL.into_iter().find(|l| l.as_str() == s)
@@ -36,6 +36,7 @@ fn from_row(r: &AnyRow) -> DbResult<Student> {
                     .ok_or_else(|| DbError::Corrupt(format!("graduation_on = {d:?}")))
             })
             .transpose()?,
+        pilot: to_bool(r.try_get(9)?, "pilot")?,
     })
 }
 
@@ -74,7 +75,7 @@ where
     .fetch_optional(db)
     .await?;
     match row {
-        Some(r) => Ok(Some((from_row(&r)?, r.try_get(9)?))),
+        Some(r) => Ok(Some((from_row(&r)?, r.try_get(10)?))),
         None => Ok(None),
     }
 }
@@ -86,8 +87,8 @@ where
 {
     sqlx::query(
         "INSERT INTO students (student_no, name, school, school_level, major, province, hardship, \
-         password_hash, created_at, passed_courses, graduation_on) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+         password_hash, created_at, passed_courses, graduation_on, pilot) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
     .bind(&s.student_no)
     .bind(&s.name)
@@ -100,6 +101,7 @@ where
     .bind(now)
     .bind(courses_json(s))
     .bind(s.graduation_on.map(time::date_text))
+    .bind(i64::from(s.pilot))
     .execute(db)
     .await?;
     Ok(())
@@ -112,7 +114,7 @@ where
 {
     sqlx::query(
         "UPDATE students SET name = $2, school = $3, school_level = $4, major = $5, province = $6, \
-         hardship = $7, passed_courses = $8, graduation_on = $9 WHERE student_no = $1",
+         hardship = $7, passed_courses = $8, graduation_on = $9, pilot = $10 WHERE student_no = $1",
     )
     .bind(&s.student_no)
     .bind(&s.name)
@@ -123,6 +125,7 @@ where
     .bind(i64::from(s.hardship))
     .bind(courses_json(s))
     .bind(s.graduation_on.map(time::date_text))
+    .bind(i64::from(s.pilot))
     .execute(db)
     .await?;
     Ok(())

@@ -1,11 +1,14 @@
 //! The demo students, their registrations and their results.
 //!
-//! 示例职业技术学院 (天津, the default fee policy: the school pays each student's first exam,
-//! 建档立卡 students are waived) has a 高职, a 中职, a 本科 and a 建档立卡 student;
-//! 河南示例中等职业学校 has a 中职 student, so Henan's rule (in-school students are never charged)
-//! shows. 王晓明 and 张伟 have registrations and results, written directly (past exams could not be
-//! registered for now) with fees decided by the same core rule the API uses; the others start
-//! with none, so registering shows their rules as they apply.
+//! Each school shows the cited rules of its own province (`data/rules/fees.json`), no other's:
+//! 示例职业技术学院 (天津: the school funds at least one exam of each pilot student, 津教职函〔2021〕46号)
+//! has a 高职, a 中职 and a 家庭经济困难 pilot student (Tianjin has no hardship waiver, so the
+//! funded exam applies) and a 本科 student who is not in the pilot (so pays);
+//! 河南示例中等职业学校 has a 中职 student, whom Henan's rule forbids charging (seed 001);
+//! 山西示例职业技术学院 has a 家庭经济困难 student, whose fee the evaluation organisation waives
+//! (晋教职成〔2020〕9号). 王晓明 and 张伟 have registrations and results, written directly (past
+//! exams could not be registered for now) with fees decided by the same core rule the API uses;
+//! the others start with none, so registering shows their rules as they apply.
 //!
 //! 王晓明 and 张伟 have passed courses too, codes of the example credit table
 //! (`data/rules/credits.json`, 示例职业技术学院): 建筑施工图制图与识图 (JZ201) exempts both from the
@@ -24,7 +27,7 @@
 use chrono::{DateTime, Duration, Utc};
 use kaozheng_core::feedback::Ratings;
 use kaozheng_core::model::{ModuleResult, Registration, RegistrationStatus, Score, Student};
-use kaozheng_core::rules::FeeRules;
+use kaozheng_core::rules::{FeeRules, fee_for};
 use kaozheng_core::{ExamPlan, Module, PlanPhase, PlanState, SchoolLevel, time};
 use sqlx::AnyConnection;
 
@@ -33,11 +36,12 @@ use crate::auth::password::Passwords;
 use crate::db::feedback::FeedbackRequest;
 use crate::db::results::StoredResult;
 use crate::db::{self, DbResult};
-use crate::registrations::{fee_for, ticket_number};
+use crate::registrations::ticket_number;
 use crate::rules;
 
 pub const TIANJIN_SCHOOL: &str = "示例职业技术学院";
 pub const HENAN_SCHOOL: &str = "河南示例中等职业学校";
+pub const SHANXI_SCHOOL: &str = "山西示例职业技术学院";
 
 /// A demo account as printed at start-up.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,6 +51,8 @@ pub struct Account {
     pub school: &'static str,
     pub school_level: SchoolLevel,
     pub hardship: bool,
+    /// 试点学生 of the school's 1+X pilot.
+    pub pilot: bool,
     /// Course codes of the example credit table the student passed.
     pub passed_courses: &'static [&'static str],
     /// What this account shows in the demo.
@@ -56,13 +62,14 @@ pub struct Account {
 }
 
 /// Every demo account; all use [`PASSWORD`].
-pub const ACCOUNTS: [Account; 5] = [
+pub const ACCOUNTS: [Account; 6] = [
     Account {
         student_no: "TJ2024001",
         name: "王晓明",
         school: TIANJIN_SCHOOL,
         school_level: SchoolLevel::Higher,
         hardship: false,
+        pilot: true,
         passed_courses: &["JZ201", "YJ101"],
         shows: "高职: published results (passed, failed), one in scoring (hidden), a registration whose exam clashes with another open plan, passed courses that exempt exam modules; graduates within weeks, requirement met",
         graduates_in_days: 39,
@@ -73,8 +80,9 @@ pub const ACCOUNTS: [Account; 5] = [
         school: TIANJIN_SCHOOL,
         school_level: SchoolLevel::Secondary,
         hardship: false,
+        pilot: true,
         passed_courses: &[],
-        shows: "中职: no registrations yet; advanced levels are refused as not suitable; the school pays the first exam; one certificate still needed before graduating",
+        shows: "中职 pilot student: no registrations yet; may register for every level, 高级 included (seed 004); the school funds at least one exam; one certificate still needed before graduating",
         graduates_in_days: 220,
     },
     Account {
@@ -83,8 +91,9 @@ pub const ACCOUNTS: [Account; 5] = [
         school: TIANJIN_SCHOOL,
         school_level: SchoolLevel::Undergraduate,
         hardship: false,
+        pilot: false,
         passed_courses: &["JQ201", "JZ201"],
-        shows: "本科: a passed certificate with its number; credits converted from it, one refused as a course already passed; a module exemption; feedback on that certificate level",
+        shows: "本科, not a pilot student (pays): a passed certificate with its number; credits converted from it, one refused as a course already passed; a module exemption; feedback on that certificate level",
         graduates_in_days: 586,
     },
     Account {
@@ -93,8 +102,9 @@ pub const ACCOUNTS: [Account; 5] = [
         school: TIANJIN_SCHOOL,
         school_level: SchoolLevel::Higher,
         hardship: true,
+        pilot: true,
         passed_courses: &[],
-        shows: "高职, 建档立卡: no registrations yet; every exam fee is waived",
+        shows: "高职, 家庭经济困难 pilot student in Tianjin: no waiver rule in Tianjin, so the school-funded exam applies, then the fee",
         graduates_in_days: 220,
     },
     Account {
@@ -103,14 +113,34 @@ pub const ACCOUNTS: [Account; 5] = [
         school: HENAN_SCHOOL,
         school_level: SchoolLevel::Secondary,
         hardship: false,
+        pilot: false,
         passed_courses: &[],
-        shows: "中职 in Henan: no registrations yet; Henan never charges in-school students",
+        shows: "中职 in Henan: no registrations yet; never charged (Henan forbids charging in-school students); Henan's grade rules",
+        graduates_in_days: 220,
+    },
+    Account {
+        student_no: "SX2024001",
+        name: "赵磊",
+        school: SHANXI_SCHOOL,
+        school_level: SchoolLevel::Higher,
+        hardship: true,
+        pilot: true,
+        passed_courses: &[],
+        shows: "高职, 家庭经济困难 in Shanxi: no registrations yet; the evaluation organisation waives every exam fee (晋教职成〔2020〕9号)",
         graduates_in_days: 220,
     },
 ];
 
+/// The province of a demo school.
+fn province_of(school: &str) -> &'static str {
+    match school {
+        HENAN_SCHOOL => "河南",
+        SHANXI_SCHOOL => "山西",
+        _ => "天津",
+    }
+}
+
 pub fn student(a: &Account) -> Student {
-    let henan = a.school == HENAN_SCHOOL;
     Student {
         student_no: a.student_no.into(),
         name: a.name.into(),
@@ -124,8 +154,9 @@ pub fn student(a: &Account) -> Student {
             }
             .into(),
         ),
-        province: if henan { "河南" } else { "天津" }.into(),
+        province: province_of(a.school).into(),
         hardship: a.hardship,
+        pilot: a.pilot,
         passed_courses: a.passed_courses.iter().map(|c| c.to_string()).collect(),
         // Set by seed_feedback_and_graduation, which knows the demo's first day.
         graduation_on: None,
@@ -150,10 +181,18 @@ pub async fn seed(
     let mut report = PeopleReport::default();
     let hash = passwords.hash_blocking(PASSWORD.to_string()).await;
     for a in &ACCOUNTS {
-        if db::students::get(&mut *conn, a.student_no).await?.is_none() {
-            // One hash for all: every demo account has the same, published password.
-            db::students::insert(&mut *conn, &student(a), &hash, now.timestamp()).await?;
-            report.students += 1;
+        match db::students::get(&mut *conn, a.student_no).await? {
+            None => {
+                // One hash for all: every demo account has the same, published password.
+                db::students::insert(&mut *conn, &student(a), &hash, now.timestamp()).await?;
+                report.students += 1;
+            }
+            // A demo stored before pilot students were recorded gets its accounts' flags.
+            Some(mut stored) if stored.pilot != a.pilot => {
+                stored.pilot = a.pilot;
+                db::students::update_profile(&mut *conn, &stored).await?;
+            }
+            Some(_) => {}
         }
     }
 
@@ -181,11 +220,11 @@ pub async fn seed(
             .find(|b| a.exam_starts_at < b.exam_ends_at && b.exam_starts_at < a.exam_ends_at)
             .map(|_| *a)
     });
-    // 李静, 刘芳 and 陈晨 start without registrations: registering shows their rules (suitability,
-    // the 建档立卡 waiver, Henan's free exams) as they happen.
-    let [wang, _li, zhang, _liu, _chen] = ACCOUNTS.each_ref().map(student);
+    // 李静, 刘芳, 陈晨 and 赵磊 start without registrations: registering shows their rules (the
+    // funded exam, Henan's ban on charging, Shanxi's hardship waiver) as they happen.
+    let [wang, _li, zhang, _liu, _chen, _zhao] = ACCOUNTS.each_ref().map(student);
 
-    // 王晓明: failed long ago (the school paid that first exam), passed recently, one being
+    // 王晓明: failed long ago (the school funded that exam), passed recently, one being
     // scored, and one upcoming exam that clashes with another open plan.
     if let Some(p) = phase(PlanPhase::Ended) {
         let r = w.register(&wang, p, "demo-wang-ended").await?;
@@ -231,8 +270,8 @@ pub struct Rater {
 const fn rated(c: u8, j: u8, e: u8) -> Ratings {
     Ratings {
         content_quality: c,
-        job_usefulness: j,
-        exam_organisation: e,
+        social_recognition: j,
+        learning_effect: e,
     }
 }
 
@@ -373,6 +412,7 @@ pub async fn seed_feedback_and_graduation(
             major: Some("软件技术".into()),
             province: "天津".into(),
             hardship: false,
+            pilot: true,
             passed_courses: Vec::new(),
             graduation_on: None,
         };
@@ -514,7 +554,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_school_level_and_a_hardship_and_a_henan_student() {
+    fn every_school_level_and_each_provinces_rule_shows() {
         let students: Vec<Student> = ACCOUNTS.iter().map(student).collect();
         for level in [
             SchoolLevel::Secondary,
@@ -526,10 +566,27 @@ mod tests {
                 "{level:?}"
             );
         }
-        assert_eq!(students.iter().filter(|s| s.hardship).count(), 1);
+        // A hardship student where a rule waives the fee (Shanxi) and where none does (Tianjin).
+        let hardship: Vec<&str> = students
+            .iter()
+            .filter(|s| s.hardship)
+            .map(|s| s.province.as_str())
+            .collect();
+        assert_eq!(hardship, ["天津", "山西"]);
         let henan: Vec<&Student> = students.iter().filter(|s| s.province == "河南").collect();
         assert_eq!(henan.len(), 1);
         assert_eq!(henan[0].school, HENAN_SCHOOL);
+        // A pilot student and one who is not, in the same school.
+        assert!(
+            students
+                .iter()
+                .any(|s| s.school == TIANJIN_SCHOOL && s.pilot)
+        );
+        assert!(
+            students
+                .iter()
+                .any(|s| s.school == TIANJIN_SCHOOL && !s.pilot)
+        );
         assert!(students.iter().all(|s| s.in_school()));
         assert!(crate::auth::password::check_policy(PASSWORD).is_ok());
     }
@@ -556,8 +613,8 @@ mod tests {
             (
                 a.count,
                 a.content_quality,
-                a.job_usefulness,
-                a.exam_organisation
+                a.social_recognition,
+                a.learning_effect
             ),
             (5, 42, 44, 38)
         );

@@ -16,7 +16,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
-use kaozheng_core::rules::{Citation, FeePolicy, FeeRules};
+use kaozheng_core::rules::{Citation, FeePolicy, FeeRule, FeeRules, Scope};
 use kaozheng_core::{Catalog, Certificate, EvaluationOrg, LevelInfo, SchoolLevel, XLevel};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -282,17 +282,18 @@ pub async fn import_catalog(
 pub const FEES_COLUMNS: Columns = Columns {
     required: &[
         "id",
-        "province",
         "effective_from",
-        "in_school_free",
-        "school_pays_first_exam",
-        "hardship_waived",
+        "rule",
         "citation_title",
         "citation_issuer",
         "citation_quote",
     ],
     optional: &[
         "version",
+        "province",
+        "school",
+        "exams",
+        "example",
         "citation_document_no",
         "citation_issued_on",
         "citation_url",
@@ -304,15 +305,17 @@ struct FeeRow {
     #[serde(default, deserialize_with = "de::opt_text")]
     version: Option<String>,
     id: String,
-    province: String,
+    #[serde(default, deserialize_with = "de::opt_text")]
+    province: Option<String>,
+    #[serde(default, deserialize_with = "de::opt_text")]
+    school: Option<String>,
     #[serde(with = "kaozheng_core::time::date")]
     effective_from: NaiveDate,
-    #[serde(deserialize_with = "de::flag")]
-    in_school_free: bool,
-    #[serde(deserialize_with = "de::flag")]
-    school_pays_first_exam: bool,
-    #[serde(deserialize_with = "de::flag")]
-    hardship_waived: bool,
+    rule: String,
+    #[serde(default, deserialize_with = "de::opt_text")]
+    exams: Option<String>,
+    #[serde(default, deserialize_with = "de::flag")]
+    example: bool,
     citation_title: String,
     citation_issuer: String,
     #[serde(default, deserialize_with = "de::opt_text")]
@@ -322,6 +325,68 @@ struct FeeRow {
     #[serde(default, deserialize_with = "de::opt_text")]
     citation_url: Option<String>,
     citation_quote: String,
+}
+
+impl FeeRow {
+    /// The policy a row states (without its citation), or the field that is wrong and why.
+    fn policy(&self) -> Result<FeePolicy, (&'static str, String)> {
+        let scope = match (&self.province, &self.school) {
+            (Some(p), None) => Scope::Province(
+                kaozheng_core::province::normalize(p)
+                    .ok_or_else(|| {
+                        (
+                            "province",
+                            format!(
+                                "{p:?} is not one of the 31 provinces (e.g. 河南, 河南省 or Henan)"
+                            ),
+                        )
+                    })?
+                    .to_string(),
+            ),
+            (None, Some(s)) => Scope::School(s.clone()),
+            _ => {
+                return Err((
+                    "province",
+                    "give either province or school (whom the rule binds), not both".into(),
+                ));
+            }
+        };
+        let exams = match &self.exams {
+            None => None,
+            Some(n) => Some(n.parse::<u8>().ok().filter(|n| *n > 0).ok_or_else(|| {
+                (
+                    "exams",
+                    format!("{n:?} is not a number of exams from 1 to 255"),
+                )
+            })?),
+        };
+        let rule = match (self.rule.trim(), exams) {
+            ("in_school_not_charged", None) => FeeRule::InSchoolNotCharged,
+            ("hardship_waiver", None) => FeeRule::HardshipWaiver,
+            ("pilot_exam_covered", exams) => FeeRule::PilotExamCovered { exams },
+            ("uniform_fee", None) => FeeRule::UniformFee,
+            ("in_school_not_charged" | "hardship_waiver" | "uniform_fee", Some(_)) => {
+                return Err(("exams", "only pilot_exam_covered counts exams".into()));
+            }
+            (other, _) => {
+                return Err((
+                    "rule",
+                    format!(
+                        "{other:?} is not a fee rule (in_school_not_charged, hardship_waiver, \
+                         pilot_exam_covered, uniform_fee)"
+                    ),
+                ));
+            }
+        };
+        Ok(FeePolicy {
+            id: self.id.clone(),
+            scope,
+            effective_from: self.effective_from,
+            example: self.example,
+            rule,
+            citations: Vec::new(),
+        })
+    }
 }
 
 /// Builds fee rules from CSV rows (one per citation); problems go to the report.
@@ -361,6 +426,13 @@ fn fees_from_csv(text: &str, report: &mut ImportReport) -> Option<FeeRules> {
             (None, Some(this)) => version = Some((this.clone(), row)),
             _ => {}
         }
+        let policy = match r.policy() {
+            Ok(p) => p,
+            Err((field, why)) => {
+                report.reject(row, Some(field), why);
+                continue;
+            }
+        };
         let citation = Citation {
             title: r.citation_title,
             issuer: r.citation_issuer,
@@ -368,15 +440,7 @@ fn fees_from_csv(text: &str, report: &mut ImportReport) -> Option<FeeRules> {
             issued_on: r.citation_issued_on,
             url: r.citation_url,
             quote: r.citation_quote,
-        };
-        let policy = FeePolicy {
-            id: r.id.clone(),
-            province: r.province,
-            effective_from: r.effective_from,
-            in_school_free: r.in_school_free,
-            school_pays_first_exam: r.school_pays_first_exam,
-            hardship_waived: r.hardship_waived,
-            citations: Vec::new(),
+            added: Vec::new(),
         };
         match first_row.get(&r.id).copied() {
             Some(first) => {
@@ -436,6 +500,7 @@ fn rules_kind(asked: Option<&str>, text: &str, format: Format) -> Option<String>
             }
             [
                 ("policies", "fees"),
+                ("restrictions", "eligibility"),
                 ("rule_sets", "grades"),
                 ("schools", "credits"),
             ]
@@ -447,7 +512,7 @@ fn rules_kind(asked: Option<&str>, text: &str, format: Format) -> Option<String>
             let header = text.lines().next()?;
             header
                 .split(',')
-                .any(|h| h.trim() == "in_school_free")
+                .any(|h| h.trim() == "citation_quote")
                 .then(|| "fees".to_string())
         }
     }
@@ -647,24 +712,56 @@ mod tests {
             "a sentence is not a path"
         );
         let errs = crate::rules::parse::<FeeRules>(
-            r#"{"version": "v", "policies": [{"id": "p", "province": 3}]}"#,
+            r#"{"version": "v", "policies": [{"id": "p", "scope": {"province": 3}}]}"#,
         )
         .unwrap_err();
-        assert!(errs[0].starts_with("policies[0].province: "), "{errs:?}");
+        assert!(
+            errs[0].starts_with("policies[0].scope.province: "),
+            "{errs:?}"
+        );
     }
 
     #[test]
     fn csv_fee_rules_gather_citations_per_policy() {
-        let text = "version,id,province,effective_from,in_school_free,school_pays_first_exam,hardship_waived,citation_title,citation_issuer,citation_quote\n\
-            v9,ha,河南,2022-01-05,是,否,是,文件一,河南省教育厅,不得收费\n\
-            v9,ha,河南,2022-01-05,是,否,是,文件二,山西省教育厅,免收考核费用\n\
-            v9,d,*,2019-04-01,0,1,1,文件三,安徽省教育厅,至少一个\n";
+        let text = "version,id,province,school,effective_from,rule,exams,citation_title,citation_issuer,citation_quote\n\
+            v9,ha,河南省,,2022-01-05,in_school_not_charged,,文件一,河南省教育厅,不得收费\n\
+            v9,ha,河南省,,2022-01-05,in_school_not_charged,,文件二,河南省教育厅,任何费用\n\
+            v9,s,,某校,2023-01-01,pilot_exam_covered,2,文件三,某校,两次\n";
         let mut report = ImportReport::new(Kind::Rules);
         let rules = fees_from_csv(text, &mut report).unwrap();
         assert_eq!(rules.version, "v9");
         assert_eq!(rules.policies.len(), 2);
         assert_eq!(rules.policies[0].citations.len(), 2);
-        assert!(rules.policies[0].in_school_free && !rules.policies[0].school_pays_first_exam);
+        assert_eq!(rules.policies[0].scope, Scope::Province("河南".into()));
+        assert_eq!(rules.policies[0].rule, FeeRule::InSchoolNotCharged);
+        assert_eq!(
+            rules.policies[1].rule,
+            FeeRule::PilotExamCovered { exams: Some(2) }
+        );
+        // Each row says whom it binds and what it says, or the row is refused with the field.
+        let bad = "id,province,school,effective_from,rule,exams,citation_title,citation_issuer,citation_quote\n\
+            a,火星,,2022-01-05,uniform_fee,,t,i,q\n\
+            b,河南,某校,2022-01-05,uniform_fee,,t,i,q\n\
+            c,河南,,2022-01-05,free_for_all,,t,i,q\n\
+            d,河南,,2022-01-05,hardship_waiver,1,t,i,q\n\
+            e,河南,,2022-01-05,pilot_exam_covered,0,t,i,q\n";
+        let mut report = ImportReport::new(Kind::Rules);
+        assert!(fees_from_csv(bad, &mut report).is_none());
+        let fields: Vec<_> = report
+            .rejected
+            .iter()
+            .map(|r| (r.row, r.field.as_deref()))
+            .collect();
+        assert_eq!(
+            fields,
+            vec![
+                (2, Some("province")),
+                (3, Some("province")),
+                (4, Some("rule")),
+                (5, Some("exams")),
+                (6, Some("exams"))
+            ]
+        );
         assert_eq!(rules_kind(None, text, Format::Csv).as_deref(), Some("fees"));
         assert_eq!(
             rules_kind(None, r#"{"kind": "grades"}"#, Format::Json).as_deref(),

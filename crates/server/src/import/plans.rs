@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
 use chrono::{DateTime, Utc};
+use kaozheng_core::rules::{FeeRules, uniform_fee_conflicts};
 use kaozheng_core::{ExamPlan, PlanPhase, XLevel};
 use serde::Deserialize;
 use serde::de::IgnoredAny;
@@ -13,6 +14,7 @@ use serde::de::IgnoredAny;
 use super::read::{self, Columns, check_id, check_text, de};
 use super::{Ctx, Format, ImportReport};
 use crate::db::{self, DbResult};
+use crate::rules;
 
 pub const COLUMNS: Columns = Columns {
     required: &[
@@ -93,6 +95,7 @@ pub async fn import(
     let sites = db::sites::list(&mut *tx).await?;
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut valid: Vec<(ExamPlan, Option<ExamPlan>)> = Vec::new();
+    let mut rows_of: Vec<usize> = Vec::new();
     for parsed in rows {
         let row = parsed.row;
         let r = match parsed.value {
@@ -103,6 +106,22 @@ pub async fn import(
             }
         };
         let before = report.rejected.len();
+        // Any name of the province (河南, 河南省, Henan) is stored as its code.
+        let known = kaozheng_core::province::normalize(&r.province);
+        let province = match known {
+            Some(code) => code.to_string(),
+            None => {
+                report.reject(
+                    row,
+                    Some("province"),
+                    format!(
+                        "{:?} is not one of the 31 provinces (e.g. 河南, 河南省 or Henan)",
+                        r.province
+                    ),
+                );
+                r.province.clone()
+            }
+        };
         check_id(&mut report, row, "id", &r.id, 128);
         check_text(&mut report, row, "name", &r.name, 200);
         if check_text(&mut report, row, "certificate_id", &r.certificate_id, 128)
@@ -126,7 +145,7 @@ pub async fn import(
                 Some("site_id"),
                 format!("no exam site {:?}", r.site_id),
             ),
-            Some(site) if site.province != r.province => report.reject(
+            Some(site) if known.is_some() && site.province != province => report.reject(
                 row,
                 Some("province"),
                 format!("the site {:?} is in {}", site.id, site.province),
@@ -156,7 +175,7 @@ pub async fn import(
             name: r.name,
             certificate_id: r.certificate_id,
             level: r.level,
-            province: r.province,
+            province,
             site_id: r.site_id,
             phase: r.phase,
             window_opens_at: r.window_opens_at,
@@ -196,6 +215,27 @@ pub async fn import(
         }
         if report.rejected.len() == before {
             valid.push((plan, stored));
+            rows_of.push(row);
+        }
+    }
+    // Where a province's rule says one fee per certificate (Anhui, Tianjin), a plan whose fee
+    // differs from another plan of the same certificate level there is refused with both.
+    if report.ok()
+        && let Some(fees) = rules::load::<FeeRules>(&mut tx).await?
+    {
+        let plans: Vec<ExamPlan> = valid.iter().map(|(p, _)| p.clone()).collect();
+        let stored = db::plans::list(&mut *tx, &db::plans::PlanFilter::default()).await?;
+        for c in uniform_fee_conflicts(&fees, &plans, &stored) {
+            let plan = &plans[c.index];
+            report.reject(
+                rows_of[c.index],
+                Some("fee_fen"),
+                format!(
+                    "{} fen differs from the {} fen of plan {:?} for the same certificate level in \
+                     {}, whose rule ({}) sets one fee per certificate",
+                    plan.fee_fen, c.other_fee_fen, c.other_plan, plan.province, c.policy_id
+                ),
+            );
         }
     }
     if !report.ok() {

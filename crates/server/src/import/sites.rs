@@ -66,6 +66,23 @@ pub async fn import(
         ] {
             check_text(&mut report, row, field, value, max);
         }
+        // Any name of the province is stored as its code, so the province's plans and rules meet.
+        let province = match kaozheng_core::province::normalize(&r.province) {
+            Some(code) => code.to_string(),
+            None => {
+                if report.rejected.len() == before {
+                    report.reject(
+                        row,
+                        Some("province"),
+                        format!(
+                            "{:?} is not one of the 31 provinces (e.g. 河南, 河南省 or Henan)",
+                            r.province
+                        ),
+                    );
+                }
+                r.province.clone()
+            }
+        };
         match seen.entry(r.id.clone()) {
             Entry::Occupied(first) => {
                 report.reject(row, Some("id"), format!("duplicate of row {}", first.get()))
@@ -75,13 +92,13 @@ pub async fn import(
             }
         }
         if let Some(old) = stored.get(&r.id)
-            && old.province != r.province
+            && old.province != province
         {
             let plans: i64 = sqlx::query_scalar(
                 "SELECT COUNT(*) FROM exam_plans WHERE site_id = $1 AND province <> $2",
             )
             .bind(&r.id)
-            .bind(&r.province)
+            .bind(&province)
             .fetch_one(&mut *tx)
             .await?;
             if plans > 0 {
@@ -96,7 +113,7 @@ pub async fn import(
             valid.push(Site {
                 id: r.id,
                 name: r.name,
-                province: r.province,
+                province,
                 city: r.city,
                 address: r.address,
             });

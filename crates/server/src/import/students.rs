@@ -1,5 +1,10 @@
-//! Students: CSV `student_no,name,school,school_level,major,province,hardship,passed_courses,
-//! graduation_on,password` or a JSON array of the API's `Student` plus `password`.
+//! Students: CSV `student_no,name,school,school_level,major,province,hardship,pilot,
+//! passed_courses,graduation_on,password` or a JSON array of the API's `Student` plus `password`.
+//!
+//! `province` is any name of one of the 31 provinces (`河南`, `河南省`, `Henan`) and is stored as
+//! its code, so the province's rules find the student; an unknown one rejects the row. `hardship`
+//! marks 家庭经济困难学生 as the school identifies them; `pilot` (试点学生) marks students in the
+//! school's 1+X pilot, and like `passed_courses` it is kept when the file has no such column.
 //!
 //! `passed_courses` (course codes separated by `;` in CSV, an array in JSON) comes from the
 //! school's records: when the column or field is there it replaces the stored codes (an empty cell
@@ -30,6 +35,7 @@ pub const COLUMNS: Columns = Columns {
     optional: &[
         "major",
         "hardship",
+        "pilot",
         "passed_courses",
         "graduation_on",
         "password",
@@ -49,6 +55,9 @@ struct Row {
     province: String,
     #[serde(default, deserialize_with = "de::flag")]
     hardship: bool,
+    /// `None` when the file does not say (keep what is stored).
+    #[serde(default, deserialize_with = "present_flag")]
+    pilot: Option<bool>,
     /// `None` when the file does not say (keep what is stored).
     #[serde(default, deserialize_with = "de::present_list")]
     passed_courses: Option<Vec<String>>,
@@ -92,6 +101,11 @@ fn present_date<'de, D: serde::Deserializer<'de>>(
     d: D,
 ) -> Result<Option<Option<NaiveDate>>, D::Error> {
     de::opt_date(d).map(Some)
+}
+
+/// A yes/no that replaces what is stored whenever the column or field is there.
+fn present_flag<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+    de::flag(d).map(Some)
 }
 
 /// A school level by JSON name or Chinese name (中职, 高职, 专科, 本科, 社会学员).
@@ -151,7 +165,17 @@ pub async fn import(
         check_id(&mut report, row, "student_no", &r.student_no, 32);
         check_text(&mut report, row, "name", &r.name, 50);
         check_text(&mut report, row, "school", &r.school, 100);
-        check_text(&mut report, row, "province", &r.province, 20);
+        let province = kaozheng_core::province::normalize(&r.province);
+        if province.is_none() && check_text(&mut report, row, "province", &r.province, 20) {
+            report.reject(
+                row,
+                Some("province"),
+                format!(
+                    "{:?} is not one of the 31 provinces (e.g. 河南, 河南省 or Henan)",
+                    r.province
+                ),
+            );
+        }
         if let Some(major) = &r.major {
             check_text(&mut report, row, "major", major, 100);
         }
@@ -192,8 +216,11 @@ pub async fn import(
                     school: r.school,
                     school_level: r.school_level,
                     major: r.major,
-                    province: r.province,
+                    province: province.unwrap_or_default().to_string(),
                     hardship: r.hardship,
+                    pilot: r
+                        .pilot
+                        .unwrap_or_else(|| stored.as_ref().is_some_and(|s| s.pilot)),
                     passed_courses: courses
                         .or_else(|| stored.as_ref().map(|s| s.passed_courses.clone()))
                         .unwrap_or_default(),

@@ -241,7 +241,7 @@ async fn call_for(
         ("PUT", "/api/v1/feedback/{certificate_id}/{level}") => json_call(
             format!("/api/v1/feedback/{}/{}", rated.0, rated.1),
             json!({"client_id": format!("matrix-{n}"), "comment": format!("matrix {n}"),
-                   "ratings": {"content_quality": 4, "job_usefulness": 4, "exam_organisation": 4}}),
+                   "ratings": {"content_quality": 4, "social_recognition": 4, "learning_effect": 4}}),
         ),
         ("POST", "/api/v1/admin/import/{kind}") => Call {
             method: method.clone(),

@@ -228,27 +228,29 @@ on_both! {
         let res = t.import(&admin, "rules", "application/json", serde_json::to_vec(&fees).unwrap()).await;
         assert_eq!(counts(&res), (1, 0, 1, 0), "{}", res.text());
         fees["version"] = json!("school-fees-2");
-        fees["policies"][0]["school_pays_first_exam"] = json!(false);
+        // Tianjin's funded exam dropped from the rules (say a later notice replaced it).
+        fees["policies"].as_array_mut().unwrap().retain(|p| p["id"] != "tianjin-2021-pilot-exam");
         let res = t.import(&admin, "rules", "application/json", serde_json::to_vec(&fees).unwrap()).await;
         assert_eq!(counts(&res), (1, 1, 0, 0), "{}", res.text());
         let served = t.get("/api/v1/rules/fees").await;
         assert_eq!(served.header("etag"), "W/\"school-fees-2\"");
-        assert_eq!(served.json()["policies"][0]["school_pays_first_exam"], false);
+        assert!(served.json()["policies"].as_array().unwrap().iter().all(|p| p["id"] != "tianjin-2021-pilot-exam"));
         let again = t.import(&admin, "rules", "application/json", serde_json::to_vec(&fees).unwrap()).await;
         assert_eq!(counts(&again), (1, 0, 1, 0));
-        fees["policies"][0]["hardship_waived"] = json!(false);
+        fees["policies"][0]["effective_from"] = json!("2024-01-01");
         let clash = t.import(&admin, "rules", "application/json", serde_json::to_vec(&fees).unwrap()).await;
         assert_eq!(clash.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(rejected(&clash), vec![(0, Some("version".into()))]);
 
-        // The new policy decides the next registration's payer: no school-paid first exam now.
+        // The rules decide the next registration's payer: no funded exam in Tianjin now.
         let li = t.login("TJ2024002").await;
         let reg = t.post_as("/api/v1/registrations", &li, json!({"client_id": "c1", "plan_id": "demo-sensor-network-intermediate"})).await;
         assert_eq!(reg.json()["fee"]["payer"], "student", "{}", reg.text());
+        assert_eq!(reg.json()["fee"]["reason"], "standard", "{}", reg.text());
 
-        // Fee rules as CSV, with the kind told by the query.
-        let csv = "version,id,province,effective_from,in_school_free,school_pays_first_exam,hardship_waived,citation_title,citation_issuer,citation_quote\n\
-            csv-3,default,*,2019-04-01,false,true,true,示例文件,示例教育厅,保障试点学生至少参与一个证书的考核\n";
+        // Fee rules as CSV, with the kind told by the query; a full province name is stored as its code.
+        let csv = "version,id,province,effective_from,rule,citation_title,citation_issuer,citation_quote\n\
+            csv-3,tj,天津市,2021-12-31,pilot_exam_covered,示例文件,示例教育厅,保障试点学生至少参与一个证书的考核\n";
         let req = axum::http::Request::post("/api/v1/admin/import/rules?kind=fees")
             .header("authorization", format!("Bearer {admin}"))
             .header("content-type", "text/csv")
@@ -256,7 +258,9 @@ on_both! {
             .unwrap();
         let res = t.send(req).await;
         assert_eq!(counts(&res), (1, 1, 0, 0), "{}", res.text());
-        assert_eq!(t.get("/api/v1/rules/fees").await.json()["version"], "csv-3");
+        let served = t.get("/api/v1/rules/fees").await.json();
+        assert_eq!(served["version"], "csv-3");
+        assert_eq!(served["policies"][0]["scope"]["province"], "天津");
         let unknown = t.import(&admin, "rules", "application/json", r#"{"kind": "diplomas", "version": "1"}"#).await;
         assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(rejected(&unknown), vec![(0, Some("kind".into()))]);
@@ -351,9 +355,9 @@ on_both! {
                 &admin,
                 "sites",
                 "application/json",
-                r#"[{"id":"a","name":"n","province":"p","city":"c","address":"x"},
-                    {"id":"b","name":5,"province":"p","city":"c","address":"x"},
-                    {"id":"c","name":"n","province":"p","city":"c","address":"x","secret":1}]"#,
+                r#"[{"id":"a","name":"n","province":"天津","city":"c","address":"x"},
+                    {"id":"b","name":5,"province":"天津","city":"c","address":"x"},
+                    {"id":"c","name":"n","province":"天津","city":"c","address":"x","secret":1}]"#,
             )
             .await;
         assert_eq!(rejected(&res), vec![(2, Some("name".into())), (3, Some("secret".into()))]);

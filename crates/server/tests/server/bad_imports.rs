@@ -239,7 +239,11 @@ const FIXTURES: &[Bad] = &[
         "rules",
         &[
             (0, Some("version"), "empty"),
-            (0, Some("policies[0].province"), "empty"),
+            (
+                0,
+                Some("policies[0].scope.province"),
+                "is not one of the 31 provinces",
+            ),
             (0, Some("policies[0].citations"), "a rule needs its source"),
         ],
     ),

@@ -657,7 +657,7 @@ on_both! {
                 Method::PUT,
                 &format!("/api/v1/feedback/{cert}/{level}"),
                 Some(&wang),
-                Some(json!({"client_id": "sql-1", "ratings": {"content_quality": 3, "job_usefulness": 3, "exam_organisation": 3}, "comment": comment})),
+                Some(json!({"client_id": "sql-1", "ratings": {"content_quality": 3, "social_recognition": 3, "learning_effect": 3}, "comment": comment})),
             )
             .await;
         assert_eq!(res.status, StatusCode::OK, "{}", res.text());

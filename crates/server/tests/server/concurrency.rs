@@ -34,6 +34,7 @@ async fn students(t: &TestApp, n: usize) -> Vec<String> {
             major: None,
             province: "天津".into(),
             hardship: false,
+            pilot: false,
             passed_courses: Vec::new(),
             graduation_on: None,
         };

@@ -32,8 +32,8 @@ fn body(client_id: &str, ratings: [u8; 3], comment: Option<&str>) -> Value {
         "client_id": client_id,
         "ratings": {
             "content_quality": ratings[0],
-            "job_usefulness": ratings[1],
-            "exam_organisation": ratings[2],
+            "social_recognition": ratings[1],
+            "learning_effect": ratings[2],
         },
     });
     if let Some(c) = comment {
@@ -107,7 +107,7 @@ on_both! {
         let stored = res.json();
         assert_eq!(stored["certificate_id"], publicized.0.as_str());
         assert_eq!(stored["level"], publicized.1.as_str());
-        assert_eq!(stored["ratings"], json!({"content_quality": 5, "job_usefulness": 4, "exam_organisation": 3}));
+        assert_eq!(stored["ratings"], json!({"content_quality": 5, "social_recognition": 4, "learning_effect": 3}));
         assert_eq!(stored["comment"], "考场安排得好", "trimmed");
         let ended = result_level(&t, &wang, "ended").await;
         let res = put(&t, &wang, &ended, body("f-w2", [2, 3, 4], None)).await;
@@ -120,7 +120,7 @@ on_both! {
         let his = t.get_as("/api/v1/feedback", &zhang).await.json();
         let his = his["feedback"].as_array().unwrap();
         assert_eq!(his.len(), 1, "张伟's demo feedback only: {his:?}");
-        assert_ne!(his[0]["ratings"], json!({"content_quality": 2, "job_usefulness": 3, "exam_organisation": 4}));
+        assert_ne!(his[0]["ratings"], json!({"content_quality": 2, "social_recognition": 3, "learning_effect": 4}));
         assert!(!t.get_as("/api/v1/feedback", &li).await.text().contains("考场安排得好"));
 
         // Without a student session: 401; an admin token is not a student.
@@ -191,7 +191,7 @@ on_both! {
         let unprocessable = |c: &str| (StatusCode::UNPROCESSABLE_ENTITY, c.to_string());
         let bad_request = |c: &str| (StatusCode::BAD_REQUEST, c.to_string());
 
-        for (ratings, dimension) in [([0, 3, 3], "content quality"), ([3, 6, 3], "usefulness"), ([3, 3, 9], "organisation")] {
+        for (ratings, dimension) in [([0, 3, 3], "content quality"), ([3, 6, 3], "recognition"), ([3, 3, 9], "learned")] {
             let res = put(&t, &wang, &level, body("r", ratings, None)).await;
             assert_eq!(code(&res), unprocessable("rating_out_of_range"));
             assert!(res.json()["error"]["message"].as_str().unwrap().contains(dimension), "{}", res.text());
@@ -247,7 +247,7 @@ on_both! {
         assert_eq!(aggs["min_respondents"], 5);
         assert_eq!(
             shown(&aggs, &publicized.1),
-            Some(json!({"count": 5, "content_quality": 42, "job_usefulness": 44, "exam_organisation": 38}))
+            Some(json!({"count": 5, "content_quality": 42, "social_recognition": 44, "learning_effect": 38}))
         );
         // Four answers: the level is not listed at all, count included.
         let aggs = aggregates(&t, &ended.0).await;
@@ -260,7 +260,7 @@ on_both! {
         let aggs = aggregates(&t, &ended.0).await;
         assert_eq!(
             shown(&aggs, &ended.1),
-            Some(json!({"count": 5, "content_quality": 42, "job_usefulness": 38, "exam_organisation": 46}))
+            Some(json!({"count": 5, "content_quality": 42, "social_recognition": 38, "learning_effect": 46}))
         );
         // An edit moves the means but not the count; no comment or student ever appears.
         put(&t, &wang, &ended, body("w2", [1, 5, 5], None)).await;
@@ -268,7 +268,7 @@ on_both! {
         let text = res.text();
         assert_eq!(
             shown(&res.json(), &ended.1),
-            Some(json!({"count": 5, "content_quality": 34, "job_usefulness": 38, "exam_organisation": 46}))
+            Some(json!({"count": 5, "content_quality": 34, "social_recognition": 38, "learning_effect": 46}))
         );
         for secret in ["私下的话", "TJ20", "comment", "student"] {
             assert!(!text.contains(secret), "{secret} in {text}");

@@ -5,7 +5,9 @@
 use axum::http::StatusCode;
 use chrono::{Duration, NaiveDate};
 use kaozheng_core::model::{ExamResult, Registration, Student};
-use kaozheng_core::rules::{GraduationRules, SchoolPaidExam, graduation_progress};
+use kaozheng_core::rules::{
+    Coverage, FeeRules, GraduationRules, coverage, funded_exams_used, graduation_progress,
+};
 use kaozheng_core::time;
 use kaozheng_server::AppState;
 use serde_json::{Value, json};
@@ -54,12 +56,12 @@ on_both! {
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(res.json()["rejected"][0]["field"].as_str().unwrap().starts_with("schools[0].conversions"), "{}", res.text());
         assert_eq!(t.get("/api/v1/rules/graduation").await.json()["version"], "school-2027.1");
-        // A policy the fee rules cannot honour is refused whole.
+        // A policy asking for more certificates than any school does is refused whole.
         doc["version"] = json!("school-2027.2");
-        doc["schools"][1]["school_paid_exams"] = json!(2);
+        doc["schools"][1]["required_count"] = json!(21);
         let res = t.import(&admin, "rules", "application/json", serde_json::to_vec(&doc).unwrap()).await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(res.text().contains("school_paid_exams"), "{}", res.text());
+        assert!(res.text().contains("required_count"), "{}", res.text());
     }
 }
 
@@ -90,6 +92,13 @@ on_both! {
     async fn the_app_computes_progress_from_the_api_alone(b) {
         let t = TestApp::on(b).await;
         let rules: GraduationRules = serde_json::from_slice(&t.get("/api/v1/rules/graduation").await.body).unwrap();
+        let fees: FeeRules = serde_json::from_slice(&t.get("/api/v1/rules/fees").await.body).unwrap();
+        let today = time::to_china(now()).date_naive();
+        let funded = |me: &Value, regs: &Value| {
+            let me: Student = serde_json::from_value(me.clone()).unwrap();
+            let regs: Vec<Registration> = serde_json::from_value(regs["registrations"].clone()).unwrap();
+            coverage(&fees, &me, today, funded_exams_used(&regs, None))
+        };
         let progress = |me: Value, results: Value, regs: Value| {
             let me: Student = serde_json::from_value(me).unwrap();
             let results: Vec<ExamResult> = serde_json::from_value(results["results"].clone()).unwrap();
@@ -102,15 +111,13 @@ on_both! {
             let policy = rules.policy_for(&me.school).expect("the demo school has a policy");
             graduation_progress(policy, &me, &held, &regs, now())
         };
-        // 王晓明 holds one certificate; his first (failed) exam used the school-paid one.
+        // 王晓明 holds one certificate; his first (failed) exam was the one the school funds.
         let wang = t.login("TJ2024001").await;
-        let p = progress(
-            t.get_as("/api/v1/me", &wang).await.json(),
-            t.get_as("/api/v1/results", &wang).await.json(),
-            t.get_as("/api/v1/registrations", &wang).await.json(),
-        );
+        let (me, regs) = (t.get_as("/api/v1/me", &wang).await.json(), t.get_as("/api/v1/registrations", &wang).await.json());
+        let p = progress(me.clone(), t.get_as("/api/v1/results", &wang).await.json(), regs.clone());
         assert_eq!((p.held, p.still_needed, p.met, p.days_left), (1, 0, true, Some(39)));
-        assert_eq!(p.school_paid, SchoolPaidExam::Used { registration_id: "demo-reg-wang-ended".into() });
+        let tianjin = "tianjin-2021-pilot-exam".to_string();
+        assert_eq!(funded(&me, &regs), Coverage::Funded { policy_id: tianjin.clone(), exams: None, used: 1 });
         // 李静 holds none; registering uses the school-paid exam, cancelling frees it again.
         let li = t.login("TJ2024002").await;
         let get = |token: String| {
@@ -124,27 +131,28 @@ on_both! {
             }
         };
         let (me, results, regs) = get(li.clone()).await;
+        assert_eq!(funded(&me, &regs), Coverage::Funded { policy_id: tianjin.clone(), exams: None, used: 0 });
         let p = progress(me, results, regs);
         assert_eq!((p.held, p.registered, p.still_needed, p.met), (0, 0, 1, false));
-        assert_eq!(p.school_paid, SchoolPaidExam::Unused);
         let reg = t.post_as("/api/v1/registrations", &li, json!({"client_id": "g1", "plan_id": "demo-bim-primary"})).await;
         assert_eq!(reg.status, StatusCode::CREATED, "{}", reg.text());
         let fee: kaozheng_core::FeeDecision = serde_json::from_value(reg.json()["fee"].clone()).unwrap();
-        assert!(kaozheng_core::rules::would_use_school_paid(&fee));
+        assert_eq!(fee.reason, kaozheng_core::FeeReason::PilotExamCovered);
+        assert_eq!(fee.policy.as_deref(), Some("tianjin-2021-pilot-exam"));
         let (me, results, regs) = get(li.clone()).await;
+        assert_eq!(funded(&me, &regs).left(), 0);
         let p = progress(me, results, regs);
         assert_eq!((p.registered, p.still_needed), (1, 0));
         let id = reg.json()["id"].as_str().unwrap().to_string();
-        assert_eq!(p.school_paid, SchoolPaidExam::Used { registration_id: id.clone() });
         t.delete_as(&format!("/api/v1/registrations/{id}"), &li).await;
         let (me, results, regs) = get(li).await;
+        assert_eq!(funded(&me, &regs).left(), 1, "cancelling frees the funded exam");
         let p = progress(me, results, regs);
         assert_eq!((p.registered, p.still_needed), (0, 1));
-        assert_eq!(p.school_paid, SchoolPaidExam::Unused);
-        // 陈晨 in Henan: nothing is charged, so there is no single school-paid exam.
+        // 陈晨 in Henan: no rule funds exams there (none may be charged at all).
         let chen = t.login("HA2024001").await;
-        let (me, results, regs) = get(chen).await;
-        assert_eq!(progress(me, results, regs).school_paid, SchoolPaidExam::NotOffered);
+        let (me, _, regs) = get(chen).await;
+        assert_eq!(funded(&me, &regs), Coverage::NoRule);
     }
 }
 

@@ -240,16 +240,10 @@ async fn every_operation_answers_as_documented() {
     for (client, plan, status) in [
         ("c1", "demo-bim-advanced", StatusCode::UNPROCESSABLE_ENTITY),
         ("c2", "demo-bim-advanced", StatusCode::CONFLICT),
-        (
-            "c3",
-            "demo-web-frontend-primary",
-            StatusCode::UNPROCESSABLE_ENTITY,
-        ),
-        (
-            "c4",
-            "demo-web-frontend-advanced",
-            StatusCode::UNPROCESSABLE_ENTITY,
-        ),
+        // A level below one held is advice, not a refusal; the exam clashes.
+        ("c3", "demo-web-frontend-primary", StatusCode::CONFLICT),
+        // Seed 004: a 中职 student may register for 高级.
+        ("c4", "demo-web-frontend-advanced", StatusCode::CREATED),
         ("c5", "demo-bim-intermediate", StatusCode::FORBIDDEN),
         ("c6", "demo-logistics-advanced", StatusCode::FORBIDDEN),
         ("c7", "demo-logistics-intermediate", StatusCode::FORBIDDEN),
@@ -713,8 +707,8 @@ async fn graduation_verification_and_feedback_answer_as_documented() {
         published["level"].as_str().unwrap()
     );
     let body = |client: &str, rating: u8| {
-        json!({"client_id": client, "ratings": {"content_quality": rating, "job_usefulness": 4,
-            "exam_organisation": 4}, "comment": "好"})
+        json!({"client_id": client, "ratings": {"content_quality": rating, "social_recognition": 4,
+            "learning_effect": 4}, "comment": "好"})
     };
     for (token, body, status) in [
         (Some(wang.as_str()), body("f1", 5), StatusCode::OK),
@@ -824,11 +818,11 @@ async fn graduation_verification_and_feedback_answer_as_documented() {
     assert!(!verification.is_valid(&json!({"valid": true, "certificate_no": no})));
     let aggregate = validator(&doc, "Aggregate");
     assert!(aggregate.is_valid(
-        &json!({"count": 5, "content_quality": 42, "job_usefulness": 10, "exam_organisation": 50})
+        &json!({"count": 5, "content_quality": 42, "social_recognition": 10, "learning_effect": 50})
     ));
     assert!(
         !aggregate.is_valid(
-            &json!({"count": 4, "content_quality": 42, "job_usefulness": 40, "exam_organisation": 40})
+            &json!({"count": 4, "content_quality": 42, "social_recognition": 40, "learning_effect": 40})
         ),
         "an aggregate of four answers accepted"
     );

@@ -49,9 +49,20 @@ fn codes(res: &Res) -> Vec<String> {
 /// Imports one more open plan for an existing certificate level (for duplicates and re-takes).
 async fn extra_plan(t: &TestApp, id: &str, certificate: &str, level: &str, exam_day: u32) {
     let admin = t.admin_token().await;
+    // Tianjin sets one fee per certificate level (津教职函〔2021〕46号): take the demo's.
+    let fee = t
+        .get(&format!(
+            "/api/v1/plans?certificate={certificate}&level={level}"
+        ))
+        .await
+        .json()["plans"]
+        .as_array()
+        .unwrap()
+        .first()
+        .map_or(30_000, |p| p["fee_fen"].as_u64().unwrap());
     let csv = format!(
         "id,name,certificate_id,level,province,site_id,phase,window_opens_at,window_closes_at,exam_starts_at,exam_ends_at,capacity,fee_fen\n\
-         {id},加试,{certificate},{level},天津,demo-site-tianjin,published,2026-11-01 09:00,2026-12-01 17:00,2026-12-{exam_day:02} 09:00,2026-12-{exam_day:02} 11:00,40,30000\n"
+         {id},加试,{certificate},{level},天津,demo-site-tianjin,published,2026-11-01 09:00,2026-12-01 17:00,2026-12-{exam_day:02} 09:00,2026-12-{exam_day:02} 11:00,40,{fee}\n"
     );
     let res = t.import(&admin, "plans", "text/csv", csv).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text());
@@ -74,10 +85,10 @@ on_both! {
         assert!(reg.ticket_no.bytes().all(|b| b.is_ascii_digit()), "{}", reg.ticket_no);
         assert!(reg.ticket_no.starts_with("2612"), "December 2026 exam: {}", reg.ticket_no);
         assert_eq!(res.json()["created_at"], "2026-11-21T15:37:12+08:00");
-        // 天津's school (default policy) pays each student's first exam.
+        // 李静 is a pilot student in Tianjin, whose school funds at least one exam (津教职函〔2021〕46号).
         assert_eq!(
             res.json()["fee"],
-            json!({"fee_fen": reg.fee.fee_fen, "student_pays_fen": 0, "payer": "school", "reason": "school_paid_first_exam"})
+            json!({"fee_fen": reg.fee.fee_fen, "student_pays_fen": 0, "payer": "school", "reason": "pilot_exam_covered", "policy": "tianjin-2021-pilot-exam"})
         );
         assert_eq!(seats_left(&t, plan).await, before - 1);
 
@@ -91,11 +102,11 @@ on_both! {
         let reused = register(&t, &li, "0b6f6f0e-4f1c-4e36-9a3e-5d0a7c1b2e3f", "demo-sensor-network-primary").await;
         assert_eq!((reused.status, reused.code().as_str()), (StatusCode::UNPROCESSABLE_ENTITY, "client_id_reused"));
 
-        // A second exam is the student's to pay.
+        // “At least one” is funded; a second exam is the student's to pay unless the school says more.
         let second = register(&t, &li, "c2", "demo-sensor-network-primary").await;
         assert_eq!(second.status, StatusCode::CREATED, "{}", second.text());
         assert_eq!(second.json()["fee"]["payer"], "student");
-        assert_eq!(second.json()["fee"]["reason"], "standard");
+        assert_eq!(second.json()["fee"]["reason"], "pilot_coverage_used");
         assert_eq!(second.json()["fee"]["student_pays_fen"], second.json()["fee"]["fee_fen"]);
 
         let list = t.get_as("/api/v1/registrations", &li).await.json();
@@ -168,10 +179,7 @@ on_both! {
             (&li, "demo-cloud-ops-intermediate", StatusCode::FORBIDDEN, vec!["plan_not_open"]),
             (&wang, "demo-bim-advanced", StatusCode::CONFLICT, vec!["full"]),
             (&li, "demo-sensor-network-primary", StatusCode::CONFLICT, vec!["clash"]),
-            (&li, "demo-web-frontend-advanced", StatusCode::UNPROCESSABLE_ENTITY, vec!["level_not_suitable"]),
-            // The standard's own list overrides the default: 本科 is not in web-frontend 初级's.
-            (&zhang, "demo-web-frontend-primary", StatusCode::UNPROCESSABLE_ENTITY, vec!["level_not_suitable"]),
-            (&li, "demo-bim-advanced", StatusCode::UNPROCESSABLE_ENTITY, vec!["level_not_suitable", "full"]),
+            (&li, "demo-bim-advanced", StatusCode::CONFLICT, vec!["full"]),
         ];
         for (token, plan, status, want) in cases {
             let res = register(&t, token, &format!("c-{plan}"), plan).await;
@@ -184,10 +192,16 @@ on_both! {
         }
         let clash = register(&t, &li, "c2", "demo-sensor-network-primary").await;
         assert_eq!(clash.json()["error"]["refusals"][0]["plan_id"], "demo-web-frontend-primary");
-        // 王晓明 holds web-frontend 中级, which covers 初级, and his exam clashes as well.
+        // Seed 004: “中等职业学校、高等职业学校可结合初级、中级、高级职业技能等级开展培训评价工作”:
+        // 李静 (中职) registers for 高级, and 张伟 (本科) for a level whose standard names others.
+        let advanced = register(&t, &li, "c-advanced", "demo-web-frontend-advanced").await;
+        assert_eq!(advanced.status, StatusCode::CREATED, "{}", advanced.text());
+        let audience = register(&t, &zhang, "c-audience", "demo-web-frontend-primary").await;
+        assert_eq!(audience.status, StatusCode::CREATED, "{}", audience.text());
+        // 王晓明 holds web-frontend 中级: 初级 below it is only advice on the phone; his exam clashes.
         let both = register(&t, &wang, "c2", "demo-web-frontend-primary").await;
-        assert_eq!(codes(&both), vec!["already_certified", "clash"]);
-        assert_eq!(both.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(codes(&both), vec!["clash"]);
+        assert_eq!(both.status, StatusCode::CONFLICT);
 
         // duplicate: another plan for the same certificate level wang is registered for.
         extra_plan(&t, "extra-sensor-primary", "sensor-network", "primary", 10).await;
@@ -205,7 +219,7 @@ on_both! {
 
         // Nothing refused was stored.
         let li_regs = t.get_as("/api/v1/registrations", &li).await.json();
-        assert_eq!(li_regs["registrations"].as_array().unwrap().len(), 1);
+        assert_eq!(li_regs["registrations"].as_array().unwrap().len(), 2);
     }
 }
 
@@ -221,50 +235,61 @@ on_both! {
                 .unwrap_or_else(|| panic!("no registration for {plan}: {v}"))["fee"]
                 .clone()
         };
-        // 建档立卡: waived, whatever the plan costs.
+        let fee3 = |f: &Value| (f["payer"].as_str().map(String::from), f["reason"].as_str().map(String::from), f["policy"].as_str().map(String::from));
+        let of = |payer: &str, reason: &str, policy: Option<&str>| (Some(payer.to_string()), Some(reason.to_string()), policy.map(String::from));
+        // Seed 004, Shanxi: 家庭经济困难学生 pay no assessment fee, whatever the plan costs.
+        let zhao = t.login("SX2024001").await;
+        let res = register(&t, &zhao, "c1", "demo-bim-primary").await;
+        assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
+        let v = t.get_as("/api/v1/registrations", &zhao).await.json();
+        let fee = fee_of(&v, "demo-bim-primary");
+        assert_eq!(fee3(&fee), of("waived", "hardship_waiver", Some("shanxi-2020-hardship-waiver")));
+        assert_eq!(fee["student_pays_fen"], 0);
+        assert!(fee["fee_fen"].as_u64().unwrap() > 0);
+        // A hardship student in Tianjin: Shanxi's rule is not borrowed; the funded exam applies.
         let liu = t.login("TJ2024004").await;
         let res = register(&t, &liu, "c1", "demo-bim-primary").await;
-        assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
-        let v = t.get_as("/api/v1/registrations", &liu).await.json();
-        let fee = fee_of(&v, "demo-bim-primary");
-        assert_eq!((fee["payer"].as_str(), fee["reason"].as_str(), fee["student_pays_fen"].as_u64()), (Some("waived"), Some("hardship_waiver"), Some(0)));
-        assert!(fee["fee_fen"].as_u64().unwrap() > 0);
+        assert_eq!(fee3(&res.json()["fee"]), of("school", "pilot_exam_covered", Some("tianjin-2021-pilot-exam")));
 
-        // Henan never charges its in-school students, wherever the exam site is (the payer rules
-        // follow the student's province, not the plan's).
+        // Seed 001: Henan may not charge its in-school students, wherever the exam site is (the
+        // payer rules follow the student's province, not the plan's); it does not say who pays.
         let chen = t.login("HA2024001").await;
         assert_eq!(register(&t, &chen, "c0", "demo-bim-primary").await.status, StatusCode::CREATED);
         let v = t.get_as("/api/v1/registrations", &chen).await.json();
         let fee = fee_of(&v, "demo-bim-primary");
-        assert_eq!((fee["payer"].as_str(), fee["reason"].as_str()), (Some("school"), Some("in_school_free")));
+        assert_eq!(fee3(&fee), of("not_charged", "in_school_free", Some("henan-2022-in-school-not-charged")));
         let outside = register(&t, &chen, "c1", "demo-sensor-network-intermediate").await;
         assert_eq!(outside.status, StatusCode::CREATED, "{}", outside.text());
         assert_eq!(outside.json()["fee"]["reason"], "in_school_free");
 
-        // 王晓明's first exam (long ago) was the school's; the others are his.
+        // 王晓明's first exam (long ago) was the one the school funds; the others are his.
         let wang = t.login("TJ2024001").await;
         let v = t.get_as("/api/v1/registrations", &wang).await.json();
-        assert_eq!(fee_of(&v, "demo-logistics-primary")["reason"], "school_paid_first_exam");
-        assert_eq!(fee_of(&v, "demo-web-frontend-intermediate")["reason"], "standard");
+        assert_eq!(fee_of(&v, "demo-logistics-primary")["reason"], "pilot_exam_covered");
+        assert_eq!(fee_of(&v, "demo-web-frontend-intermediate")["reason"], "pilot_coverage_used");
         assert_eq!(fee_of(&v, "demo-sensor-network-primary")["payer"], "student");
+        // 张伟 is not a pilot student: the guarantee is not his.
+        let zhang = t.login("TJ2024003").await;
+        let res = register(&t, &zhang, "c1", "demo-bim-primary").await;
+        assert_eq!(fee3(&res.json()["fee"]), of("student", "not_pilot_student", Some("tianjin-2021-pilot-exam")));
 
-        // Cancelling the school-paid registration frees the school's exam for the next one.
+        // Seeds 000/002: at least one funded exam; cancelling it frees it for the next one.
         let li = t.login("TJ2024002").await;
         let first = register(&t, &li, "c1", "demo-sensor-network-intermediate").await.json();
-        assert_eq!(first["fee"]["reason"], "school_paid_first_exam");
+        assert_eq!(first["fee"]["reason"], "pilot_exam_covered");
         let second = register(&t, &li, "c2", "demo-sensor-network-primary").await.json();
-        assert_eq!(second["fee"]["reason"], "standard");
+        assert_eq!(second["fee"]["reason"], "pilot_coverage_used");
         let cancelled = t.delete_as(&format!("/api/v1/registrations/{}", first["id"].as_str().unwrap()), &li).await;
         assert_eq!(cancelled.status, StatusCode::OK);
         extra_plan(&t, "extra-bim-primary-tj", "bim", "primary", 12).await;
         let third = register(&t, &li, "c3", "extra-bim-primary-tj").await;
-        assert_eq!(third.json()["fee"]["reason"], "school_paid_first_exam", "{}", third.text());
+        assert_eq!(third.json()["fee"]["reason"], "pilot_exam_covered", "{}", third.text());
 
         // The policies themselves are public.
         let rules = t.get("/api/v1/rules/fees").await;
         assert_eq!(rules.status, StatusCode::OK);
         let doc = rules.json();
-        assert!(doc["policies"].as_array().unwrap().iter().any(|p| p["province"] == "河南" && p["in_school_free"] == true));
+        assert!(doc["policies"].as_array().unwrap().iter().any(|p| p["scope"]["province"] == "河南" && p["rule"]["kind"] == "in_school_not_charged"));
         let etag = rules.header("etag").to_string();
         assert!(etag.starts_with("W/\""), "{etag}");
         let again = t.get_with("/api/v1/rules/fees", &[("if-none-match", etag.as_str())]).await;
