@@ -179,18 +179,18 @@ mod tests {
         assert_eq!(
             lines.next(),
             Some(
-                "c1,Web前端开发职业技能等级证书,intermediate,4,5,3,\"第一行\n第二行, \"\"引号\"\"\",2026-11-22T10:00:00+08:00"
+                "c1,Web前端开发职业技能等级证书,intermediate,5,4,3,\"第一行\n第二行, \"\"引号\"\"\",2026-11-22T10:00:00+08:00"
             )
         );
         assert_eq!(
             lines.next(),
             Some(
-                "c1,Web前端开发职业技能等级证书,intermediate,4,5,3,'=1+1,2026-11-22T10:00:00+08:00"
+                "c1,Web前端开发职业技能等级证书,intermediate,5,4,3,'=1+1,2026-11-22T10:00:00+08:00"
             )
         );
         assert_eq!(
             lines.next(),
-            Some("c1,Web前端开发职业技能等级证书,intermediate,4,5,3,,2026-11-22T10:00:00+08:00")
+            Some("c1,Web前端开发职业技能等级证书,intermediate,5,4,3,,2026-11-22T10:00:00+08:00")
         );
         assert_eq!(lines.next(), Some(""));
         assert_eq!(lines.next(), None);
