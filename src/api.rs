@@ -17,13 +17,23 @@ pub const API_BASE: &str = "/api/v1";
 /// Phones on weak networks: give up on a request after this long and keep showing saved data.
 const TIMEOUT_MS: u32 = 20_000;
 
+/// Why a request failed. The student reads it worded by [`crate::i18n::api_error`] from the
+/// variant, the status and the server's `code`; the texts here are for the console.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ApiError {
-    #[error("network unreachable: {0}")]
+    /// No answer: offline, timed out, connection reset.
+    #[error("no answer: {0}")]
     Network(String),
-    #[error("the server answered {status}: {message}")]
-    Status { status: u16, message: String },
-    #[error("{0}")]
+    /// An error status; `code` is the API's error code (empty when the body was not the API's
+    /// error shape), `message` the server's English message.
+    #[error("status {status} ({code}): {message}")]
+    Status {
+        status: u16,
+        code: String,
+        message: String,
+    },
+    /// An answer that could not be read or failed the core checks.
+    #[error("unusable answer: {0}")]
     Invalid(String),
 }
 
@@ -57,13 +67,13 @@ struct ErrorBody {
     error: ErrorDetail,
 }
 
-/// The contract's error shape; registration refusals carry every reason.
+/// The contract's error shape; registration refusals carry every reason. The app words errors
+/// from `code` and `refusals` in the student's language; `message` is kept for the console.
 #[derive(Debug, Clone, Deserialize)]
 pub struct ErrorDetail {
     pub code: String,
-    pub message: String,
     #[serde(default)]
-    pub message_zh: String,
+    pub message: String,
     #[serde(default)]
     pub refusals: Vec<Refusal>,
 }
@@ -126,10 +136,15 @@ async fn get_auth(path: &str, token: &str) -> Result<Response, ApiError> {
 async fn error_for(res: Response) -> ApiError {
     let status = res.status();
     let text = res.text().await.unwrap_or_default();
-    let message = error_detail(&text)
-        .map(|d| d.message)
-        .unwrap_or_else(|| res.status_text());
-    ApiError::Status { status, message }
+    let (code, message) = match error_detail(&text) {
+        Some(d) => (d.code, d.message),
+        None => (String::new(), res.status_text()),
+    };
+    ApiError::Status {
+        status,
+        code,
+        message,
+    }
 }
 
 async fn json<T: serde::de::DeserializeOwned>(res: Response, what: &str) -> Result<T, ApiError> {
@@ -226,7 +241,8 @@ struct Login<'a> {
     password: &'a str,
 }
 
-/// `POST /auth/login`. A wrong number or password is an `ApiError::Status` with the server's message.
+/// `POST /auth/login`. A wrong number or password is an `ApiError::Status` with code
+/// `invalid_credentials`.
 pub async fn login(student_no: &str, password: &str) -> Result<SignedIn, ApiError> {
     let body = serde_json::to_string(&Login {
         student_no,

@@ -12,6 +12,7 @@ pub mod notify;
 pub mod pages;
 pub mod perf;
 pub mod prefs;
+pub mod problem;
 pub mod qr;
 pub mod state;
 pub mod storage;

@@ -1,12 +1,13 @@
 use kaozheng_core::rules::{Citation, CitationField};
 use leptos::prelude::*;
 
-use crate::i18n::tr;
+use crate::i18n::{tr, use_i18n};
 
 /// The source of a rule: document, issuer, number, date, link, and the sentence it encodes. A
 /// field the document's own text does not give is marked as added, with where it came from.
 #[component]
 pub fn CitationNote(citation: Citation) -> impl IntoView {
+    let i18n = use_i18n();
     let meta = [
         Some(citation.issuer.clone()),
         citation.document_no.clone(),
@@ -16,18 +17,10 @@ pub fn CitationNote(citation: Citation) -> impl IntoView {
     .flatten()
     .collect::<Vec<_>>()
     .join(" · ");
-    let added: Vec<_> = citation
+    let added: Vec<(CitationField, String)> = citation
         .added
         .iter()
-        .map(|a| {
-            let field = match a.field {
-                CitationField::Title => "标题",
-                CitationField::Issuer => "发文单位",
-                CitationField::DocumentNo => "文号",
-                CitationField::IssuedOn => "日期",
-            };
-            format!("{field}：{}", a.from)
-        })
+        .map(|a| (a.field, a.from.clone()))
         .collect();
     view! {
         <figure class="citation" data-testid="citation">
@@ -48,7 +41,11 @@ pub fn CitationNote(citation: Citation) -> impl IntoView {
             {(!added.is_empty()).then(|| view! {
                 <details class="cite-added" data-testid="citation-added">
                     <summary>{tr(|t| t.citation_added)}</summary>
-                    <ul lang="zh-CN">{added.into_iter().map(|a| view! { <li>{a}</li> }).collect_view()}</ul>
+                    <ul>
+                        {added.into_iter().map(|(field, from)| view! {
+                            <li>{move || (i18n.t().citation_field)(field)} <span lang="zh-CN">{from}</span></li>
+                        }).collect_view()}
+                    </ul>
                 </details>
             })}
         </figure>

@@ -3,9 +3,10 @@ use leptos::task::spawn_local;
 
 use leptos_router::components::A;
 
+use crate::api::ApiError;
 use crate::components::restored_notice::RestoredNotice;
 use crate::format;
-use crate::i18n::{Locale, tr, use_i18n};
+use crate::i18n::{api_error, storage_error, tr, use_i18n};
 use crate::state::account::use_account;
 use crate::state::catalog::{SyncProblem, use_catalog};
 use crate::state::clock::use_now;
@@ -33,7 +34,7 @@ pub fn SyncStatus() -> impl IntoView {
             <span>
                 {t().updated_at} " "
                 <time datetime=kaozheng_core::time::rfc3339_china(at) title=format::minute(at)>
-                    {format::age(i18n.locale.get(), at, now.get())}
+                    {format::age(t(), at, now.get())}
                 </time>
             </span>
         }
@@ -44,8 +45,15 @@ pub fn SyncStatus() -> impl IntoView {
         let p = st.problem.get()?;
         let text = match p {
             SyncProblem::Unreachable => t().offline_note.to_string(),
-            SyncProblem::Server(m) => format!("{} ({m})", t().sync_failed),
-            SyncProblem::Rejected(m) => format!("{}{m}", t().catalog_rejected),
+            SyncProblem::Server(status) => {
+                let why = ApiError::Status {
+                    status,
+                    code: String::new(),
+                    message: String::new(),
+                };
+                format!("{} {}", t().sync_failed, api_error(t(), &why))
+            }
+            SyncProblem::Rejected(_) => t().catalog_rejected.to_string(),
         };
         Some(view! {
             <p class="status-problem" data-testid="sync-problem">
@@ -63,10 +71,7 @@ pub fn SyncStatus() -> impl IntoView {
     };
     let storage = move || {
         st.storage_error.get().map(|e| {
-            let message = match i18n.locale.get() {
-                Locale::Zh => e.zh(),
-                Locale::En => e.to_string(),
-            };
+            let message = storage_error(t(), &e);
             // This page's connection is gone for good: only a reload (newer code) helps.
             let gone = matches!(
                 e,

@@ -18,6 +18,7 @@ use leptos::task::spawn_local;
 
 use crate::api::{self, ApiError};
 use crate::notify;
+use crate::problem::Problem;
 use crate::state::catalog::CatalogState;
 use crate::state::network::Network;
 use crate::storage::{Db, Session, StorageError};
@@ -39,9 +40,9 @@ pub struct Account {
     /// The student's feedback as the server holds it (edits still queued are in `outbox`).
     pub feedback: RwSignal<Arc<Vec<Feedback>>>,
     /// Why the server refused the last feedback edit.
-    pub feedback_problem: RwSignal<Option<String>>,
+    pub feedback_problem: RwSignal<Option<Problem>>,
     /// The last problem reaching the server for personal data, shown on the account pages.
-    pub problem: RwSignal<Option<String>>,
+    pub problem: RwSignal<Option<Problem>>,
     pub loaded: RwSignal<bool>,
     /// What became of unsent changes when the browser deleted the database under the page.
     pub restored: RwSignal<Option<Restored>>,
@@ -451,11 +452,10 @@ impl Account {
         level: kaozheng_core::XLevel,
         ratings: Ratings,
         comment: Option<&str>,
-    ) -> Result<(), String> {
-        ratings.validate().map_err(|e| e.to_string())?;
-        let comment =
-            kaozheng_core::feedback::normalize_comment(comment).map_err(|e| e.to_string())?;
-        let db = self.db().ok_or_else(|| StorageError::Closed.to_string())?;
+    ) -> Result<(), Problem> {
+        ratings.validate()?;
+        let comment = kaozheng_core::feedback::normalize_comment(comment)?;
+        let db = self.db().ok_or(StorageError::Closed)?;
         let entry = OutboxEntry::new(
             new_uuid(),
             Action::Feedback {
@@ -466,9 +466,7 @@ impl Account {
             },
             Utc::now(),
         );
-        db.enqueue_feedback(&entry)
-            .await
-            .map_err(|e| e.to_string())?;
+        db.enqueue_feedback(&entry).await?;
         self.feedback_problem.set(None);
         self.reload_local(&db).await;
         spawn_local(self.sync(false));
@@ -589,7 +587,9 @@ impl Account {
             let (status, body) = match answer {
                 Ok(a) => (Some(a.status), a.body),
                 // An error status from a lookup before the request (`late_cancel`) counts as its answer.
-                Err(ApiError::Status { status, message }) => (Some(status), message),
+                Err(ApiError::Status {
+                    status, message, ..
+                }) => (Some(status), message),
                 Err(e) => (None, e.to_string()),
             };
             match outbox::classify(status) {
@@ -674,7 +674,7 @@ impl Account {
         match (&entry.action, done) {
             (Action::Register { .. }, true) => match server {
                 Some(r) => local.confirm(r, now),
-                None => local.reject(Vec::new(), Some("unreadable answer".into()), now),
+                None => local.reject(Vec::new(), Some("invalid_answer".into()), now),
             },
             (Action::Register { .. }, false) => {
                 let detail = api::error_detail(body);
@@ -682,8 +682,7 @@ impl Account {
                     .as_ref()
                     .map(|d| d.refusals.clone())
                     .unwrap_or_default();
-                let text = detail.map(|d| format!("{} / {}", d.message_zh, d.message));
-                local.reject(refusals, text, now);
+                local.reject(refusals, detail.map(|d| d.code), now);
             }
             (Action::Cancel { .. }, true) => match server {
                 Some(r) => local.confirm(r, now),
@@ -700,8 +699,7 @@ impl Account {
                 } else {
                     LocalState::Queued
                 };
-                local.refusal_text =
-                    api::error_detail(body).map(|d| format!("{} / {}", d.message_zh, d.message));
+                local.refusal_code = api::error_detail(body).map(|d| d.code);
                 local.updated_at = now;
             }
         }
@@ -735,9 +733,9 @@ impl Account {
                 db.save_own_feedback(&self.feedback.get_untracked()).await?;
             }
         } else {
-            let why = api::error_detail(body).map(|d| format!("{} / {}", d.message_zh, d.message));
+            let code = api::error_detail(body).map(|d| d.code);
             self.feedback_problem
-                .set(Some(why.unwrap_or_else(|| body.to_string())));
+                .set(Some(Problem::Refused(code.unwrap_or_default())));
         }
         db.settle_orphan(&entry.id).await.map(|_| ())
     }
@@ -759,7 +757,7 @@ impl Account {
                 return;
             }
             Err(e) => {
-                self.problem.set(Some(e.to_string()));
+                self.problem.set(Some(e.into()));
                 return;
             }
         }
@@ -768,7 +766,7 @@ impl Account {
                 Ok(()) => self.feedback.set(Arc::new(list)),
                 Err(e) => self.storage_failed(e),
             },
-            Err(e) => self.problem.set(Some(e.to_string())),
+            Err(e) => self.problem.set(Some(e.into())),
         }
         match api::results(&token).await {
             Ok(list) => match db.save_results(&list, Utc::now()).await {
@@ -778,7 +776,7 @@ impl Account {
                 Ok(_) => self.results_synced.set_value(true),
                 Err(e) => self.storage_failed(e),
             },
-            Err(e) => self.problem.set(Some(e.to_string())),
+            Err(e) => self.problem.set(Some(e.into())),
         }
     }
 
@@ -813,7 +811,7 @@ impl Account {
                                 state: LocalState::Queued,
                                 registration: None,
                                 refusals: Vec::new(),
-                                refusal_text: None,
+                                refusal_code: None,
                                 fee_preview: None,
                                 created_at: r.created_at,
                                 updated_at: r.created_at,
@@ -829,7 +827,7 @@ impl Account {
                 self.expired.set(true);
                 return;
             }
-            Err(e) => self.problem.set(Some(e.to_string())),
+            Err(e) => self.problem.set(Some(e.into())),
         }
         if let Ok(list) = api::results(&token).await {
             self.results

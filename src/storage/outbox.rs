@@ -378,7 +378,7 @@ fn from_server(r: &Registration, now: DateTime<Utc>) -> LocalRegistration {
         state: LocalState::Queued,
         registration: None,
         refusals: Vec::new(),
-        refusal_text: None,
+        refusal_code: None,
         fee_preview: None,
         created_at: r.created_at,
         updated_at: now,

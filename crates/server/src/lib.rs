@@ -19,6 +19,7 @@ pub mod rules;
 pub mod seed;
 pub mod state;
 pub mod static_files;
+pub mod text;
 pub mod tickets;
 
 use std::future::Future;
