@@ -5,44 +5,19 @@
 
 use chrono::{DateTime, Utc};
 use gloo_net::http::{Request, RequestBuilder, Response};
-use kaozheng_core::rules::{
-    CreditRules, EligibilityRules, FeeRules, GradeRules, GraduationRules, Refusal,
-};
+use kaozheng_core::rules::{CreditRules, EligibilityRules, FeeRules, GradeRules, GraduationRules};
 use kaozheng_core::{Catalog, ExamPlan, ExamResult, Registration, Site, Student};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsCast;
+
+mod error;
+
+pub use error::{ApiError, ErrorCode, ErrorDetail, error_detail};
 
 /// Where the API lives; same origin as the app.
 pub const API_BASE: &str = "/api/v1";
 /// Phones on weak networks: give up on a request after this long and keep showing saved data.
 const TIMEOUT_MS: u32 = 20_000;
-
-/// Why a request failed. The student reads it worded by [`crate::i18n::api_error`] from the
-/// variant, the status and the server's `code`; the texts here are for the console.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum ApiError {
-    /// No answer: offline, timed out, connection reset.
-    #[error("no answer: {0}")]
-    Network(String),
-    /// An error status; `code` is the API's error code (empty when the body was not the API's
-    /// error shape), `message` the server's English message.
-    #[error("status {status} ({code}): {message}")]
-    Status {
-        status: u16,
-        code: String,
-        message: String,
-    },
-    /// An answer that could not be read or failed the core checks.
-    #[error("unusable answer: {0}")]
-    Invalid(String),
-}
-
-impl ApiError {
-    /// True when the failure says nothing about the data, only that we could not reach the server.
-    pub fn is_network(&self) -> bool {
-        matches!(self, ApiError::Network(_))
-    }
-}
 
 /// A catalog response: new content with its tag, or "what you have is current".
 pub enum Fetched<T> {
@@ -60,29 +35,6 @@ pub struct PlansResponse {
 #[derive(Debug, Clone, Deserialize)]
 struct SitesResponse {
     sites: Vec<Site>,
-}
-
-#[derive(Debug, Deserialize)]
-struct ErrorBody {
-    error: ErrorDetail,
-}
-
-/// The contract's error shape; registration refusals carry every reason. The app words errors
-/// from `code` and `refusals` in the student's language; `message` is kept for the console.
-#[derive(Debug, Clone, Deserialize)]
-pub struct ErrorDetail {
-    pub code: String,
-    #[serde(default)]
-    pub message: String,
-    #[serde(default)]
-    pub refusals: Vec<Refusal>,
-}
-
-/// Parses an error body, if it is one.
-pub fn error_detail(body: &str) -> Option<ErrorDetail> {
-    serde_json::from_str::<ErrorBody>(body)
-        .ok()
-        .map(|b| b.error)
 }
 
 /// Sends a request with a timeout; only a failure to get any answer is an error here.
@@ -136,15 +88,8 @@ async fn get_auth(path: &str, token: &str) -> Result<Response, ApiError> {
 async fn error_for(res: Response) -> ApiError {
     let status = res.status();
     let text = res.text().await.unwrap_or_default();
-    let (code, message) = match error_detail(&text) {
-        Some(d) => (d.code, d.message),
-        None => (String::new(), res.status_text()),
-    };
-    ApiError::Status {
-        status,
-        code,
-        message,
-    }
+    let code = error_detail(&text).map(|d| d.code).unwrap_or_default();
+    ApiError::Status { status, code }
 }
 
 async fn json<T: serde::de::DeserializeOwned>(res: Response, what: &str) -> Result<T, ApiError> {

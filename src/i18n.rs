@@ -20,7 +20,7 @@ mod tests;
 mod zh;
 
 pub use en::EN;
-pub use problems::{api_error, problem, refused, retry_reason, storage_error};
+pub use problems::{api_error, problem, refused, refused_key, retry_reason, storage_error};
 pub use zh::ZH;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,13 +1,12 @@
 use kaozheng_core::rules::{Citation, CitationField};
 use leptos::prelude::*;
 
-use crate::i18n::{tr, use_i18n};
+use crate::i18n::{Texts, tr};
 
 /// The source of a rule: document, issuer, number, date, link, and the sentence it encodes. A
 /// field the document's own text does not give is marked as added, with where it came from.
 #[component]
 pub fn CitationNote(citation: Citation) -> impl IntoView {
-    let i18n = use_i18n();
     let meta = [
         Some(citation.issuer.clone()),
         citation.document_no.clone(),
@@ -43,11 +42,20 @@ pub fn CitationNote(citation: Citation) -> impl IntoView {
                     <summary>{tr(|t| t.citation_added)}</summary>
                     <ul>
                         {added.into_iter().map(|(field, from)| view! {
-                            <li>{move || (i18n.t().citation_field)(field)} <span lang="zh-CN">{from}</span></li>
+                            <li>{tr(field_name(field))} <span lang="zh-CN">{from}</span></li>
                         }).collect_view()}
                     </ul>
                 </details>
             })}
         </figure>
+    }
+}
+
+fn field_name(f: CitationField) -> fn(&'static Texts) -> &'static str {
+    match f {
+        CitationField::Title => |t| (t.citation_field)(CitationField::Title),
+        CitationField::Issuer => |t| (t.citation_field)(CitationField::Issuer),
+        CitationField::DocumentNo => |t| (t.citation_field)(CitationField::DocumentNo),
+        CitationField::IssuedOn => |t| (t.citation_field)(CitationField::IssuedOn),
     }
 }

@@ -7,7 +7,7 @@ use leptos_router::components::A;
 use crate::components::fee_note::FeeNote;
 use crate::components::registration_badge::RegistrationBadge;
 use crate::format;
-use crate::i18n::{refused, tr, use_i18n};
+use crate::i18n::{refused_key, tr, use_i18n};
 use crate::state::account::use_account;
 use crate::state::catalog::use_catalog;
 use crate::state::clock::use_now;
@@ -127,11 +127,8 @@ pub fn RegistrationItem(reg: LocalRegistration) -> impl IntoView {
                             let data_code = c.clone();
                             view! {
                             <p class="hint" data-code=data_code>
-                                {move || {
-                                    let t = i18n.t();
-                                    let prefix = if cancel_refused { t.cancel_refused } else { "" };
-                                    format!("{prefix}{}", refused(t, &c))
-                                }}
+                                {cancel_refused.then(|| tr(|t| t.cancel_refused))}
+                                {tr(refused_key(&c))}
                             </p>
                             }
                         })}

@@ -3,10 +3,9 @@ use leptos::task::spawn_local;
 
 use leptos_router::components::A;
 
-use crate::api::ApiError;
 use crate::components::restored_notice::RestoredNotice;
 use crate::format;
-use crate::i18n::{api_error, storage_error, tr, use_i18n};
+use crate::i18n::{problems, storage_error, tr, use_i18n};
 use crate::state::account::use_account;
 use crate::state::catalog::{SyncProblem, use_catalog};
 use crate::state::clock::use_now;
@@ -45,13 +44,8 @@ pub fn SyncStatus() -> impl IntoView {
         let p = st.problem.get()?;
         let text = match p {
             SyncProblem::Unreachable => t().offline_note.to_string(),
-            SyncProblem::Server(status) => {
-                let why = ApiError::Status {
-                    status,
-                    code: String::new(),
-                    message: String::new(),
-                };
-                format!("{} {}", t().sync_failed, api_error(t(), &why))
+            SyncProblem::Server(answer) => {
+                format!("{} {}", t().sync_failed, problems::answer(t(), &answer))
             }
             SyncProblem::Rejected(_) => t().catalog_rejected.to_string(),
         };

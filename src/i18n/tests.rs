@@ -11,7 +11,7 @@ use kaozheng_core::rules::{
 use kaozheng_core::{FeeReason, Payer, PlanState, SchoolLevel, SkillGrade, XLevel};
 
 use super::*;
-use crate::api::ApiError;
+use crate::api::{ApiError, ErrorCode, error_detail};
 use crate::problem::Problem;
 use crate::storage::StorageError;
 
@@ -71,7 +71,6 @@ fn every_api_error() -> Vec<ApiError> {
     let status = |status: u16, code: &str| ApiError::Status {
         status,
         code: code.into(),
-        message: "the server answered 401: the student number or the password is wrong".into(),
     };
     let mut all = vec![
         ApiError::Network("TypeError: Failed to fetch".into()),
@@ -183,7 +182,6 @@ fn failures_say_what_happened_and_what_to_do() {
     let wrong = ApiError::Status {
         status: 401,
         code: "invalid_credentials".into(),
-        message: "the student number or the password is wrong".into(),
     };
     assert_eq!(api_error(&ZH, &wrong), "学号或密码错误，请检查后重试。");
     let offline = ApiError::Network("TypeError: Failed to fetch".into());
@@ -194,21 +192,18 @@ fn failures_say_what_happened_and_what_to_do() {
     let down = ApiError::Status {
         status: 503,
         code: String::new(),
-        message: "Service Unavailable".into(),
     };
     assert_eq!(api_error(&ZH, &down), "服务器暂时出了问题，请稍后再试。");
     // Another 401 is an ended session, not a wrong password.
     let ended = ApiError::Status {
         status: 401,
         code: "unauthorized".into(),
-        message: String::new(),
     };
     assert_eq!(api_error(&ZH, &ended), ZH.err_sign_in_again);
     // The server's code decides over its status; unknown codes fall back to the status.
     let newer = |status| ApiError::Status {
         status,
         code: "sold_out_forever".into(),
-        message: String::new(),
     };
     assert_eq!(api_error(&EN, &newer(409)), EN.err_refused);
     assert_eq!(api_error(&EN, &newer(500)), EN.err_server);
@@ -222,6 +217,28 @@ fn failures_say_what_happened_and_what_to_do() {
 }
 
 #[test]
+fn the_servers_error_codes_are_read_from_its_error_body() {
+    let body = r#"{"error": {"code": "invalid_credentials", "message": "the student number or the password is wrong", "message_zh": "学号或密码错误"}}"#;
+    let detail = error_detail(body).unwrap();
+    assert_eq!(
+        ErrorCode::parse(&detail.code),
+        ErrorCode::InvalidCredentials
+    );
+    for (code, want) in [
+        ("too_many_attempts", ErrorCode::TooManyAttempts),
+        ("session_expired", ErrorCode::SignInAgain),
+        ("window_closed", ErrorCode::Window),
+        ("registration_not_found", ErrorCode::RegistrationNotFound),
+        ("comment_too_long", ErrorCode::InvalidFeedback),
+        ("internal", ErrorCode::ServerFailed),
+        ("full", ErrorCode::Other),
+    ] {
+        assert_eq!(ErrorCode::parse(code), want, "{code}");
+    }
+    assert!(error_detail("<html>502 Bad Gateway</html>").is_none());
+}
+
+#[test]
 fn a_waiting_change_says_why_from_the_status_it_recorded() {
     assert_eq!(retry_reason(&ZH, "HTTP 503"), ZH.err_server);
     assert_eq!(retry_reason(&ZH, "HTTP 429"), ZH.err_too_many);
@@ -231,6 +248,13 @@ fn a_waiting_change_says_why_from_the_status_it_recorded() {
         EN.err_offline
     );
     assert_eq!(retry_reason(&EN, "no answer: AbortError"), EN.err_offline);
+    // A failed refresh keeps the status and the code.
+    assert_eq!(problems::answer(&ZH, "503 "), ZH.err_server);
+    assert_eq!(
+        problems::answer(&ZH, "404 plan_not_found"),
+        ZH.err_plan_gone
+    );
+    assert_eq!(problems::answer(&ZH, "418 teapot"), ZH.err_refused);
 }
 
 fn every_refusal() -> Vec<Refusal> {
@@ -273,6 +297,8 @@ fn refusals_and_advice_are_worded_in_the_chosen_language_only() {
         "报名已于 2026-12-10 17:00 截止"
     );
     assert!((EN.refusal)(&every_refusal()[2]).contains("17:00 (UTC+8)"));
+    assert!((EN.refusal)(&every_refusal()[5]).contains("at advanced level"));
+    assert!((EN.refusal)(&every_refusal()[7]).contains("secondary vocational students"));
     assert!((ZH.refusal)(&every_refusal()[7]).contains("示例职业技术学院规定中职学生不报考高级"));
     assert_eq!((ZH.refusal)(&Refusal::Full), "该考核计划名额已满");
     let advice = [
@@ -389,6 +415,11 @@ fn credit_conversions_are_worded_from_their_facts() {
         (EN.refused_conversion)(&refused(whys[2].clone())),
         "At this school a primary certificate converts no course"
     );
+    assert_eq!(
+        (EN.refused_conversion)(&refused(whys[1].clone())),
+        "A primary certificate converts foundation courses only, not the core course “计算机辅助设计”"
+    );
+    assert!((EN.refused_conversion)(&refused(whys[0].clone())).contains("the intermediate level"));
 }
 
 #[test]

@@ -50,7 +50,7 @@ pub fn MyRegistrationsPage() -> impl IntoView {
                             {tr(|t| t.send_now)}
                         </button>
                         {move || {
-                            last_error().map(|e| view! { <span class="problem-text">{tr(|t| t.will_retry)} {move || retry_reason(i18n.t(), &e)}</span> })
+                            last_error().map(|e| view! { <span class="problem-text">{tr(|t| t.will_retry)} {retry_reason(i18n.t(), &e)}</span> })
                         }}
                     </div>
                 </Show>

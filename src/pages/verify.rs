@@ -73,7 +73,7 @@ pub fn VerifyPage() -> impl IntoView {
                 .into_any()
             }
             Ok(_) => view! { <p class="verdict verdict-no" data-testid="verify-unknown">{tr(|t| t.verify_unknown)}</p> }.into_any(),
-            Err(e) => view! { <p class="form-error" role="alert">{move || api_error(i18n.t(), &e)}</p> }.into_any(),
+            Err(e) => view! { <p class="form-error" role="alert">{api_error(i18n.t(), &e)}</p> }.into_any(),
         })
     };
 

@@ -587,9 +587,7 @@ impl Account {
             let (status, body) = match answer {
                 Ok(a) => (Some(a.status), a.body),
                 // An error status from a lookup before the request (`late_cancel`) counts as its answer.
-                Err(ApiError::Status {
-                    status, message, ..
-                }) => (Some(status), message),
+                Err(ApiError::Status { status, .. }) => (Some(status), String::new()),
                 Err(e) => (None, e.to_string()),
             };
             match outbox::classify(status) {

@@ -25,10 +25,9 @@ use crate::storage::{Db, StorageError};
 pub enum SyncProblem {
     /// The server could not be reached (offline, timeout, DNS…).
     Unreachable,
-    /// The server answered with this error status.
-    Server(u16),
-    /// The server sent data that failed validation (the detail is for the console); the last
-    /// good copy is kept.
+    /// The server answered with an error.
+    Server(String),
+    /// The server sent data that failed validation; the last good copy is kept.
     Rejected(String),
 }
 
@@ -322,7 +321,9 @@ impl CatalogState {
         let mut note = |e: ApiError| {
             let p = match e {
                 ApiError::Network(_) => SyncProblem::Unreachable,
-                ApiError::Status { status, .. } => SyncProblem::Server(status),
+                ApiError::Status { status, code } => {
+                    SyncProblem::Server(format!("{status} {code}"))
+                }
                 ApiError::Invalid(m) => SyncProblem::Rejected(m),
             };
             // The first problem is the one worth showing; later ones usually repeat it.

@@ -28,7 +28,7 @@ pub fn refusal(r: &Refusal) -> String {
         Refusal::AlreadyCertified { held } => format!(
             "You already passed this certificate at {} level, so you cannot sit that level \
              again; a higher level is open to you",
-            held.en().to_lowercase()
+            held.en().to_ascii_lowercase()
         ),
         Refusal::Clash { .. } => "The exam overlaps another exam you are registered for".into(),
         Refusal::SchoolRestriction {
@@ -39,8 +39,8 @@ pub fn refusal(r: &Refusal) -> String {
         } => format!(
             "{school} does not let {} students register for the {} level (its document is \
              below); ask your school if you have questions",
-            school_level.en().to_lowercase(),
-            level.en().to_lowercase()
+            school_level.en().to_ascii_lowercase(),
+            level.en().to_ascii_lowercase()
         ),
         Refusal::Other => {
             "This registration was not accepted; try again later or ask your school".into()
@@ -53,18 +53,21 @@ pub fn advice(a: &Advice) -> String {
         Advice::HoldsHigherLevel { held } => format!(
             "You already hold this certificate at {} level, so a lower level adds little to your \
              record; you may still register",
-            held.en().to_lowercase()
+            held.en().to_ascii_lowercase()
         ),
         Advice::StandardAudience {
             school_level,
             suitable_for,
         } => {
-            let audience: Vec<_> = suitable_for.iter().map(|l| l.en().to_lowercase()).collect();
+            let audience: Vec<_> = suitable_for
+                .iter()
+                .map(|l| l.en().to_ascii_lowercase())
+                .collect();
             format!(
                 "This level's standard is written for {} students and you are a {} student; no \
                  rule stops you, so ask a teacher whether it suits you before registering",
                 audience.join(", "),
-                school_level.en().to_lowercase()
+                school_level.en().to_ascii_lowercase()
             )
         }
     }
@@ -123,8 +126,8 @@ pub fn refused_conversion(r: &RefusedConversion) -> String {
     match &r.why {
         RefusalWhy::LevelTooLow { min_level } => format!(
             "“{name}” needs the {} level or above; yours is {}",
-            min_level.en().to_lowercase(),
-            level.en().to_lowercase()
+            min_level.en().to_ascii_lowercase(),
+            level.en().to_ascii_lowercase()
         ),
         RefusalWhy::CategoryNotAllowed { allowed, .. } if allowed.is_empty() => format!(
             "At this school {} certificate converts no course",
@@ -134,7 +137,7 @@ pub fn refused_conversion(r: &RefusedConversion) -> String {
             let allowed: Vec<_> = allowed.iter().map(|a| format!("{}s", a.en())).collect();
             format!(
                 "{} certificate converts {} only, not the {} “{name}”",
-                capitalised(&a_level(level)),
+                capitalised(a_level(level)),
                 allowed.join(" and "),
                 category.en()
             )
@@ -155,12 +158,12 @@ pub fn refused_conversion(r: &RefusedConversion) -> String {
             counted_level,
         } if *counted_certificate_id == r.certificate_id => format!(
             "This certificate already counts at the {} level; its levels count once",
-            counted_level.en().to_lowercase()
+            counted_level.en().to_ascii_lowercase()
         ),
         RefusalWhy::SimilarCertificateCounted { counted_level, .. } => format!(
             "Same or similar certificates convert once; a similar certificate ({} level) already \
              counts",
-            counted_level.en().to_lowercase()
+            counted_level.en().to_ascii_lowercase()
         ),
         RefusalWhy::TotalCap {
             cap,
@@ -174,22 +177,21 @@ pub fn refused_conversion(r: &RefusedConversion) -> String {
 }
 
 /// "a primary", "an intermediate", "an advanced".
-fn a_level(level: XLevel) -> String {
-    let name = level.en().to_lowercase();
-    let article = if name.starts_with(['a', 'e', 'i', 'o', 'u']) {
-        "an"
-    } else {
-        "a"
-    };
-    format!("{article} {name}")
+fn a_level(level: XLevel) -> &'static str {
+    match level {
+        XLevel::Primary => "a primary",
+        XLevel::Intermediate => "an intermediate",
+        XLevel::Advanced => "an advanced",
+    }
 }
 
+/// The names are ASCII, so changing case needs no Unicode tables in the app.
 fn capitalised(s: &str) -> String {
-    let mut chars = s.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
+    let mut s = s.to_string();
+    if let Some(first) = s.get_mut(..1) {
+        first.make_ascii_uppercase();
+    }
+    s
 }
 
 /// One line for the student, e.g. "Direct recognition: you can be recognised at grade 3 (senior
@@ -205,7 +207,7 @@ pub fn grade_summary(a: &GradeAnswer) -> String {
             "{}: you can be recognised at grade {} ({}) in {}",
             route.en(),
             grade.number(),
-            grade.title_en().to_lowercase(),
+            grade.title_en().to_ascii_lowercase(),
             occupation
                 .as_deref()
                 .unwrap_or("the corresponding occupation (type of work)")
@@ -222,7 +224,7 @@ pub fn grade_summary(a: &GradeAnswer) -> String {
                 NoRuleReason::NoProvinceRules => format!(
                     "No {} rule is known for {province}, so no grade can be given; the national \
                      five grades and typical application conditions are shown for reference",
-                    route.en().to_lowercase()
+                    route.en().to_ascii_lowercase()
                 ),
                 NoRuleReason::NotYetInForce { effective_from } => format!(
                     "The rules of {province} apply from {}; there was no rule before",
@@ -231,7 +233,7 @@ pub fn grade_summary(a: &GradeAnswer) -> String {
                 NoRuleReason::NotCovered { .. } => format!(
                     "The rules in force in {province} have no {} rule that covers you, so no \
                      grade can be given",
-                    route.en().to_lowercase()
+                    route.en().to_ascii_lowercase()
                 ),
             }
         }
