@@ -5,32 +5,19 @@
 
 use chrono::{DateTime, Utc};
 use gloo_net::http::{Request, RequestBuilder, Response};
-use kaozheng_core::rules::{Refusal, RuleDocument};
+use kaozheng_core::rules::RuleDocument;
 use kaozheng_core::{Catalog, ExamPlan, ExamResult, Registration, Site, Student};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsCast;
+
+mod error;
+
+pub use error::{ApiError, ErrorCode, ErrorDetail, error_detail};
 
 /// Where the API lives; same origin as the app.
 pub const API_BASE: &str = "/api/v1";
 /// Phones on weak networks: give up on a request after this long and keep showing saved data.
 const TIMEOUT_MS: u32 = 20_000;
-
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum ApiError {
-    #[error("network unreachable: {0}")]
-    Network(String),
-    #[error("the server answered {status}: {message}")]
-    Status { status: u16, message: String },
-    #[error("{0}")]
-    Invalid(String),
-}
-
-impl ApiError {
-    /// True when the failure says nothing about the data, only that we could not reach the server.
-    pub fn is_network(&self) -> bool {
-        matches!(self, ApiError::Network(_))
-    }
-}
 
 /// A catalog response: new content with its tag, or "what you have is current".
 pub enum Fetched<T> {
@@ -48,29 +35,6 @@ pub struct PlansResponse {
 #[derive(Debug, Clone, Deserialize)]
 struct SitesResponse {
     sites: Vec<Site>,
-}
-
-#[derive(Debug, Deserialize)]
-struct ErrorBody {
-    error: ErrorDetail,
-}
-
-/// The contract's error shape; registration refusals carry every reason.
-#[derive(Debug, Clone, Deserialize)]
-pub struct ErrorDetail {
-    pub code: String,
-    pub message: String,
-    #[serde(default)]
-    pub message_zh: String,
-    #[serde(default)]
-    pub refusals: Vec<Refusal>,
-}
-
-/// Parses an error body, if it is one.
-pub fn error_detail(body: &str) -> Option<ErrorDetail> {
-    serde_json::from_str::<ErrorBody>(body)
-        .ok()
-        .map(|b| b.error)
 }
 
 /// Sends a request with a timeout; only a failure to get any answer is an error here.
@@ -124,10 +88,8 @@ async fn get_auth(path: &str, token: &str) -> Result<Response, ApiError> {
 async fn error_for(res: Response) -> ApiError {
     let status = res.status();
     let text = res.text().await.unwrap_or_default();
-    let message = error_detail(&text)
-        .map(|d| d.message)
-        .unwrap_or_else(|| res.status_text());
-    ApiError::Status { status, message }
+    let code = error_detail(&text).map(|d| d.code).unwrap_or_default();
+    ApiError::Status { status, code }
 }
 
 async fn json<T: serde::de::DeserializeOwned>(res: Response, what: &str) -> Result<T, ApiError> {
@@ -235,7 +197,8 @@ struct Login<'a> {
     password: &'a str,
 }
 
-/// `POST /auth/login`. A wrong number or password is an `ApiError::Status` with the server's message.
+/// `POST /auth/login`. A wrong number or password is an `ApiError::Status` with code
+/// `invalid_credentials`.
 pub async fn login(student_no: &str, password: &str) -> Result<SignedIn, ApiError> {
     let body = serde_json::to_string(&Login {
         student_no,

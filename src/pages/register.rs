@@ -9,7 +9,7 @@ use crate::components::citation_note::CitationNote;
 use crate::components::fee_note::FeeNote;
 use crate::components::plan_card::PlanCard;
 use crate::components::sign_in_required::SignInRequired;
-use crate::i18n::{tr, use_i18n};
+use crate::i18n::{storage_error, tr, use_i18n};
 use crate::state::account::{phone_registrations, use_account};
 use crate::state::catalog::use_catalog;
 use crate::state::clock::use_now;
@@ -145,14 +145,7 @@ pub fn RegisterPage() -> impl IntoView {
                                 {r.into_iter()
                                     .map(|x: Refusal| {
                                         let code = x.code();
-                                        view! {
-                                            <li data-code=code>
-                                                {move || match i18n.locale.get() {
-                                                    crate::i18n::Locale::Zh => x.message_zh(),
-                                                    crate::i18n::Locale::En => x.message_en(),
-                                                }}
-                                            </li>
-                                        }
+                                        view! { <li data-code=code>{move || (i18n.t().refusal)(&x)}</li> }
                                     })
                                     .collect_view()}
                             </ul>
@@ -172,14 +165,7 @@ pub fn RegisterPage() -> impl IntoView {
                                 {a.into_iter()
                                     .map(|x: Advice| {
                                         let code = x.code();
-                                        view! {
-                                            <li data-code=code>
-                                                {move || match i18n.locale.get() {
-                                                    crate::i18n::Locale::Zh => x.message_zh(),
-                                                    crate::i18n::Locale::En => x.message_en(),
-                                                }}
-                                            </li>
-                                        }
+                                        view! { <li data-code=code>{move || (i18n.t().advice)(&x)}</li> }
                                     })
                                     .collect_view()}
                             </ul>
@@ -201,10 +187,7 @@ pub fn RegisterPage() -> impl IntoView {
             }})}
             {full.then(|| view! { <p class="status-problem">{tr(|t| t.full)}</p> })}
             {move || error.get().map(|e| {
-                let message = match i18n.locale.get() {
-                    crate::i18n::Locale::Zh => e.zh(),
-                    crate::i18n::Locale::En => e.to_string(),
-                };
+                let message = storage_error(i18n.t(), &e);
                 view! {
                     <p class="form-error" role="alert" data-testid="register-error">
                         {message} " " {tr(|t| t.register_not_saved)}

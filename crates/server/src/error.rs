@@ -122,12 +122,12 @@ impl ApiError {
         };
         let message = refusals
             .iter()
-            .map(Refusal::message_en)
+            .map(crate::text::refusal_en)
             .collect::<Vec<_>>()
             .join("; ");
         let message_zh = refusals
             .iter()
-            .map(Refusal::message_zh)
+            .map(crate::text::refusal_zh)
             .collect::<Vec<_>>()
             .join("；");
         let mut e = ApiError::new(status, first.code(), message, message_zh);

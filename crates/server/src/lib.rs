@@ -20,6 +20,7 @@ pub mod rules;
 pub mod seed;
 pub mod state;
 pub mod static_files;
+pub mod text;
 pub mod tickets;
 pub mod transport;
 
