@@ -9,8 +9,8 @@
 use axum::Json;
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use kaozheng_api::error::{ErrorBody, ErrorDetail};
 use kaozheng_core::rules::Refusal;
-use serde::Serialize;
 
 use crate::db::DbError;
 
@@ -24,20 +24,6 @@ pub struct ApiError {
     pub refusals: Vec<Refusal>,
     /// Headers the status calls for: `WWW-Authenticate` on 401, `Retry-After` on 429.
     pub headers: Vec<(HeaderName, HeaderValue)>,
-}
-
-#[derive(Serialize)]
-struct Body<'a> {
-    error: Inner<'a>,
-}
-
-#[derive(Serialize)]
-struct Inner<'a> {
-    code: &'a str,
-    message: &'a str,
-    message_zh: &'a str,
-    #[serde(skip_serializing_if = "<[Refusal]>::is_empty")]
-    refusals: &'a [Refusal],
 }
 
 impl ApiError {
@@ -251,12 +237,12 @@ impl From<sqlx::Error> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = Body {
-            error: Inner {
-                code: self.code,
-                message: &self.message,
-                message_zh: &self.message_zh,
-                refusals: &self.refusals,
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: self.code.to_string(),
+                message: self.message,
+                message_zh: self.message_zh,
+                refusals: self.refusals,
             },
         };
         let mut res = (self.status, Json(body)).into_response();

@@ -15,56 +15,14 @@ pub mod results;
 pub mod sites;
 pub mod students;
 
-use std::fmt;
-
 use chrono::{DateTime, Utc};
-use serde::Serialize;
 
 use crate::auth::password::Passwords;
 use crate::db::{Db, DbResult, WriteTx, meta};
 
-/// What a file holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Catalog,
-    Sites,
-    Plans,
-    Students,
-    Results,
-    Rules,
-}
-
-impl Kind {
-    pub const ALL: [Kind; 6] = [
-        Kind::Catalog,
-        Kind::Sites,
-        Kind::Plans,
-        Kind::Students,
-        Kind::Results,
-        Kind::Rules,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Catalog => "catalog",
-            Kind::Sites => "sites",
-            Kind::Plans => "plans",
-            Kind::Students => "students",
-            Kind::Results => "results",
-            Kind::Rules => "rules",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Kind> {
-        Kind::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-}
-
-impl fmt::Display for Kind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+/// The report types are the API's (`POST /api/v1/admin/import/{kind}` answers them), shared with the
+/// rule documents' catalog checks.
+pub use kaozheng_api::import::{ImportKind as Kind, ImportReport, Rejection};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -102,61 +60,6 @@ impl Format {
         match text.trim_start().as_bytes().first() {
             Some(b'[' | b'{') => Format::Json,
             _ => Format::Csv,
-        }
-    }
-}
-
-/// One rejected row. `row` is the CSV line (the header is line 1) or the position in the JSON
-/// array (from 1); 0 means the file as a whole.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Rejection {
-    pub row: usize,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub field: Option<String>,
-    pub reason: String,
-}
-
-/// What an import did, or why it did nothing.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ImportReport {
-    pub kind: String,
-    /// Records in the file (1 for a catalog or rule document).
-    pub total: usize,
-    pub applied: usize,
-    pub unchanged: usize,
-    /// Every rejected row; when not empty, nothing was written.
-    pub rejected: Vec<Rejection>,
-}
-
-impl ImportReport {
-    pub fn new(kind: Kind) -> ImportReport {
-        ImportReport {
-            kind: kind.as_str().into(),
-            total: 0,
-            applied: 0,
-            unchanged: 0,
-            rejected: Vec::new(),
-        }
-    }
-
-    pub fn reject(&mut self, row: usize, field: Option<&str>, reason: impl Into<String>) {
-        self.rejected.push(Rejection {
-            row,
-            field: field.map(str::to_string),
-            reason: reason.into(),
-        });
-    }
-
-    pub fn ok(&self) -> bool {
-        self.rejected.is_empty()
-    }
-
-    /// Records `applied` (true) or `unchanged` (false).
-    pub fn count(&mut self, changed: bool) {
-        if changed {
-            self.applied += 1;
-        } else {
-            self.unchanged += 1;
         }
     }
 }
@@ -236,8 +139,5 @@ mod tests {
         assert_eq!(Format::from_file_name("README"), None);
         assert_eq!(Format::sniff("  [{}]"), Format::Json);
         assert_eq!(Format::sniff("id,name\n"), Format::Csv);
-        for k in Kind::ALL {
-            assert_eq!(Kind::parse(k.as_str()), Some(k));
-        }
     }
 }
