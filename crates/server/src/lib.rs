@@ -190,11 +190,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     {
         // One write: a reader that stops after the first line must not make a later write fail.
         use std::io::Write;
-        let text = format!(
-            "Kaozheng serving on {}\n{}",
-            server.url(),
-            credentials
-        );
+        let text = format!("Kaozheng serving on {}\n{}", server.url(), credentials);
         let mut out = std::io::stdout().lock();
         if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
             tracing::warn!(error = %e, "could not print the start-up line");
