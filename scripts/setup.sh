@@ -24,21 +24,69 @@ if [ "$want_test" = 1 ]; then
   need_apt fonts-noto-cjk
   need_apt postgresql
 fi
+# Debian packages download and unpack while the Rust tools compile (the network and the disk
+# instead of the CPU), so a fresh machine waits for the longer of the two, not their sum.
+apt_pid=
+apt_log=$(mktemp "${TMPDIR:-/tmp}/kaozheng-setup-apt.XXXXXX")
 if [ ${#apt_missing[@]} -gt 0 ]; then
-  say "installing Debian packages: ${apt_missing[*]}"
+  say "installing Debian packages in the background: ${apt_missing[*]}"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
-  $SUDO apt-get update -q
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${apt_missing[@]}"
+  {
+    $SUDO apt-get update -q &&
+      DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${apt_missing[@]}"
+  } >"$apt_log" 2>&1 &
+  apt_pid=$!
 fi
+apt_done() {
+  [ -n "$apt_pid" ] || return 0
+  if ! wait "$apt_pid"; then
+    cat "$apt_log" >&2
+    echo "setup: installing ${apt_missing[*]} failed" >&2
+    exit 1
+  fi
+  apt_pid=
+  say "Debian packages installed"
+}
+trap 'rm -f "$apt_log"' EXIT
 
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   say "adding the wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown
 fi
 
+# The two Rust tools compile side by side: each build ends in a stretch of one crate at a time
+# (the tool itself, the link) that leaves a core idle for the other. Both build at opt-level 1: their
+# speed does not matter here (trunk runs wasm-bindgen and wasm-opt; wasm-bindgen takes about a second
+# a build), and trunk's own release profile (fat LTO, one codegen unit) is minutes of serial work on
+# 2 cores. Config-level profile settings override a package's own for `cargo install`.
+tool_pids=()
+tool_logs=()
+install_tool() {
+  local what=$1; shift
+  local log
+  log=$(mktemp "${TMPDIR:-/tmp}/kaozheng-setup-tool.XXXXXX")
+  say "installing $what in the background"
+  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 CARGO_PROFILE_RELEASE_OPT_LEVEL=1 \
+    "$@" >"$log" 2>&1 &
+  tool_pids+=("$!")
+  tool_logs+=("$what:$log")
+}
+tools_done() {
+  local i ok=1
+  for i in "${!tool_pids[@]}"; do
+    if ! wait "${tool_pids[$i]}"; then
+      ok=0
+      echo "setup: installing ${tool_logs[$i]%%:*} failed:" >&2
+      tail -n 40 "${tool_logs[$i]#*:}" >&2
+    fi
+    rm -f "${tool_logs[$i]#*:}"
+  done
+  [ $ok = 1 ] || exit 1
+  [ ${#tool_pids[@]} = 0 ] || say "Rust tools installed"
+}
+
 if ! trunk --version 2>/dev/null | grep -q " $TRUNK_VERSION"; then
-  say "installing trunk $TRUNK_VERSION (about 7 minutes on 2 cores)"
-  cargo install --locked "trunk@$TRUNK_VERSION"
+  install_tool "trunk $TRUNK_VERSION" cargo install --locked "trunk@$TRUNK_VERSION"
 fi
 
 # The CLI must equal the wasm-bindgen library version in Cargo.lock exactly.
@@ -49,10 +97,9 @@ if [ -z "$wb_version" ]; then
 fi
 if ! wasm-bindgen --version 2>/dev/null | grep -q " $wb_version\b" \
   || ! command -v wasm-bindgen-test-runner >/dev/null; then
-  say "installing wasm-bindgen-cli $wb_version (about 3 minutes)"
   # --locked fails on this registry mirror (a yanked transitive crate); fall back to a plain install.
-  cargo install --locked wasm-bindgen-cli --version "$wb_version" \
-    || cargo install --force wasm-bindgen-cli --version "$wb_version"
+  install_tool "wasm-bindgen-cli $wb_version" sh -c \
+    "cargo install --locked wasm-bindgen-cli --version $wb_version || cargo install --force wasm-bindgen-cli --version $wb_version"
 fi
 
 # npm tools: binaryen's wasm-opt 132 (Debian's 108 miscompiles) and Playwright's test runner.
@@ -61,4 +108,6 @@ if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -x node_modules/.bin/playwright ] 
   say "installing npm packages (package-lock.json)"
   npm ci --no-audit --no-fund
 fi
+tools_done
+apt_done
 say "tools ready"

@@ -2,8 +2,10 @@
 # Runs every Kaozheng test tier and ends with one summary line "N passed, M failed".
 #   scripts/test.sh            everything (installs what is missing first)
 #   scripts/test.sh --quick    skip the browser tiers (wasm-bindgen-test, release build, Playwright)
-#   scripts/test.sh --long     the full reliability runs: 200 chaos scenarios, 100,000 fuzz cases per
-#                              core parser, 5,000 per import kind, 20 server-kill rounds (adds about 30 minutes)
+#   scripts/test.sh --long     adds the long reliability runs (scripts/long-runs.sh, resumable chunks):
+#                              1,000 chaos scenarios, 10,320,000 fuzz executions over the core and
+#                              import parsers, 20 server-kill rounds, the full schemathesis run
+#                              (about 2½ hours more on 2 cores; see RELIABILITY.md)
 # Logs of each step: target/test-logs/<step>.log
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -11,10 +13,11 @@ export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 export CARGO_TERM_COLOR=never
 
 quick=0
+long=0
 for a in "$@"; do
   case "$a" in
     --quick) quick=1 ;;
-    --long) export KZ_CHAOS_SCENARIOS=200 KZ_FUZZ_CASES=100000 KZ_IMPORT_FUZZ_CASES=5000 KZ_KILL_ROUNDS=20 ;;
+    --long) long=1; export KZ_KILL_ROUNDS=20 SCHEMATHESIS_MAX_EXAMPLES=100 ;;
     *) echo "unknown option $a" >&2; exit 2 ;;
   esac
 done
@@ -25,12 +28,12 @@ mkdir -p "$logs"
 # whatever a killed browser leaves behind goes with this directory at the end of the run.
 scratch=$PWD/target/test-tmp
 rm -rf "$scratch" && mkdir -p "$scratch"
-trap 'rm -rf "$scratch"' EXIT
 avail_kb=$(df -Pk . | awk 'NR==2 {print $4}')
 if [ "${avail_kb:-0}" -lt $((12 * 1024 * 1024)) ]; then
   echo "warning: only $((avail_kb / 1024 / 1024)) GB free here; a full run from a clean clone needs about 12 GB" >&2
 fi
 started=$(date +%s)
+trap 'rm -rf "$scratch"' EXIT
 passed=0
 failed=0
 steps_failed=()
@@ -91,8 +94,22 @@ wasm_tests() {
     cargo test -p kaozheng --target wasm32-unknown-unknown --test indexeddb --test indexeddb_personal
 }
 
+# Schemathesis and e2e run the server the native tests built (debug, password hashing optimized; see
+# Cargo.toml) instead of building a release server: the build is already there, and the tiers test
+# behaviour, not speed (bench/ measures the release build). `cargo test --no-run` compiles nothing
+# after native-tests and puts that build's binary back at target/debug/kaozheng-server (`cargo
+# build` would compile another: without the dev-dependencies' features).
+server_bin=$PWD/target/debug/kaozheng-server
+server_built() {
+  cargo test --workspace --no-run
+}
+
+schemathesis() {
+  server_built && KZ_SERVER_BIN=$server_bin crates/server/tests/schemathesis.sh
+}
+
 e2e() {
-  cargo build --release -p kaozheng-server && TMPDIR=$scratch npx playwright test
+  server_built && KZ_SERVER_BIN=$server_bin TMPDIR=$scratch npx playwright test
 }
 
 step setup scripts/setup.sh --test
@@ -118,23 +135,30 @@ step native-tests native_tests
 # The portal loader (public/embed.js) and the README's integrity hash for it, with Node's test runner.
 step js-unit npm run -s unit
 # The server's PostgreSQL variants (#[ignore]d without a server) on a throwaway PostgreSQL; the
-# SQLite variants ran in native-tests.
-step postgres-tests scripts/with-postgres.sh cargo test -p kaozheng-server -- --ignored
+# SQLite variants ran in native-tests. `--workspace` keeps native-tests' feature set, so the test
+# binary built there runs as it is (`-p kaozheng-server` would rebuild the server and the core).
+step postgres-tests scripts/with-postgres.sh cargo test --workspace --test server -- --ignored
 if [ $quick = 0 ]; then
   step wasm-indexeddb wasm_tests
   step release-build scripts/build-app.sh
   # The built index.html pins every script and WASM file with a matching sha384 (skipped in
   # native-tests when nothing was built yet; required here).
-  step integrity env KZ_REQUIRE_DIST=1 cargo test -p kaozheng-server --test server the_built_app_loads
-  step schemathesis crates/server/tests/schemathesis.sh
+  step integrity env KZ_REQUIRE_DIST=1 cargo test --workspace --test server the_built_app_loads
+  # A short run by default (examples and coverage in full, 20 fuzzed cases per operation); --long
+  # runs 100 per operation.
+  step schemathesis schemathesis
   # Byte budgets (release WASM, first-load total) from bench/budgets.json; see the README's Benchmarks.
   step byte-budgets bench/budgets.sh
   step e2e-playwright e2e
+  # Resumable: what an earlier --long run finished is not run again (scripts/long-runs.sh).
+  [ $long = 1 ] && step long-runs scripts/long-runs.sh
+elif [ $long = 1 ]; then
+  step long-runs scripts/long-runs.sh fuzz import-fuzz
 fi
 
 elapsed=$(( $(date +%s) - started ))
 printf '\n\033[1m== summary\033[0m (%dm%02ds)\n' $((elapsed / 60)) $((elapsed % 60))
-for k in setup fmt clippy-native clippy-wasm core-purity native-tests js-unit postgres-tests wasm-indexeddb release-build integrity schemathesis byte-budgets e2e-playwright; do
+for k in setup fmt clippy-native clippy-wasm core-purity native-tests js-unit postgres-tests wasm-indexeddb release-build integrity schemathesis byte-budgets e2e-playwright long-runs; do
   [ -n "${tier_counts[$k]:-}" ] && printf '  %-16s %s\n' "$k" "${tier_counts[$k]}"
 done
 [ ${#steps_failed[@]} -gt 0 ] && echo "  failed steps: ${steps_failed[*]}"

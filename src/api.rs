@@ -11,7 +11,6 @@ use kaozheng_api::endpoints::{
     ListPlans, ListRegistrations, ListResults, ListSites, Login, Logout, PutFeedback, Register,
     ServedRules, VerifyCertificate,
 };
-use kaozheng_api::error::ErrorBody;
 use kaozheng_api::feedback::{FeedbackList, FeedbackRequest};
 use kaozheng_api::{
     EmbedConfig, Endpoint, NewRegistration, RegistrationList, ResultList, SiteList,
@@ -19,43 +18,22 @@ use kaozheng_api::{
 use kaozheng_core::{Catalog, ExamPlan, ExamResult, Registration, Site, Student};
 use wasm_bindgen::JsCast;
 
+mod error;
+
+pub use error::{ApiError, ErrorCode, ErrorDetail, error_detail};
 pub use kaozheng_api::auth::Session as SignedIn;
-pub use kaozheng_api::error::ErrorDetail;
 pub use kaozheng_api::verify::{CertificateStatus, CertificateVerification as Verification};
 
 /// The exam plans as the app keeps them: each item read as its bare plan.
 pub type PlansResponse = kaozheng_api::plans::PlanList<ExamPlan>;
+
 /// Phones on weak networks: give up on a request after this long and keep showing saved data.
 const TIMEOUT_MS: u32 = 20_000;
-
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum ApiError {
-    #[error("network unreachable: {0}")]
-    Network(String),
-    #[error("the server answered {status}: {message}")]
-    Status { status: u16, message: String },
-    #[error("{0}")]
-    Invalid(String),
-}
-
-impl ApiError {
-    /// True when the failure says nothing about the data, only that we could not reach the server.
-    pub fn is_network(&self) -> bool {
-        matches!(self, ApiError::Network(_))
-    }
-}
 
 /// A catalog response: new content with its tag, or "what you have is current".
 pub enum Fetched<T> {
     Fresh { value: T, etag: Option<String> },
     NotModified,
-}
-
-/// Parses an error body, if it is one.
-pub fn error_detail(body: &str) -> Option<ErrorDetail> {
-    serde_json::from_str::<ErrorBody>(body)
-        .ok()
-        .map(|b| b.error)
 }
 
 /// Sends a request with a timeout; only a failure to get any answer is an error here.
@@ -115,10 +93,8 @@ async fn get_auth(path: &str, token: &str) -> Result<Response, ApiError> {
 async fn error_for(res: Response) -> ApiError {
     let status = res.status();
     let text = res.text().await.unwrap_or_default();
-    let message = error_detail(&text)
-        .map(|d| d.message)
-        .unwrap_or_else(|| res.status_text());
-    ApiError::Status { status, message }
+    let code = error_detail(&text).map(|d| d.code).unwrap_or_default();
+    ApiError::Status { status, code }
 }
 
 async fn json<T: serde::de::DeserializeOwned>(res: Response, what: &str) -> Result<T, ApiError> {
@@ -212,7 +188,8 @@ pub fn js_text(v: &wasm_bindgen::JsValue) -> String {
         .unwrap_or_else(|| "unknown error".into())
 }
 
-/// `POST /auth/login`. A wrong number or password is an `ApiError::Status` with the server's message.
+/// `POST /auth/login`. A wrong number or password is an `ApiError::Status` with code
+/// `invalid_credentials`.
 pub async fn login(student_no: &str, password: &str) -> Result<SignedIn, ApiError> {
     let body = serde_json::to_string(&LoginRequest {
         student_no: student_no.into(),

@@ -304,8 +304,8 @@ impl CatalogState {
         let mut note = |e: ApiError| {
             let p = match e {
                 ApiError::Network(_) => SyncProblem::Unreachable,
-                ApiError::Status { status, message } => {
-                    SyncProblem::Server(format!("{status} {message}"))
+                ApiError::Status { status, code } => {
+                    SyncProblem::Server(format!("{status} {code}"))
                 }
                 ApiError::Invalid(m) => SyncProblem::Rejected(m),
             };

@@ -15,7 +15,9 @@ use crate::feedback::{AggregatesQuery, FeedbackList, FeedbackRequest};
 use crate::import::{ImportQuery, ImportReport};
 use crate::plans::{PlanList, PlansQuery};
 use crate::verify::{CertificateQuery, CertificateVerification, TicketQuery, TicketVerification};
-use crate::{EmbedConfig, GradesQuery, NewRegistration, RegistrationList, ResultList, SiteList};
+use crate::{
+    EmbedConfig, GradesQuery, Health, NewRegistration, RegistrationList, ResultList, SiteList,
+};
 
 /// A CSV file as the body (the feedback export).
 pub enum Csv {}
@@ -73,6 +75,8 @@ endpoints! {
     /// A portal's signed assertion becomes a session.
     Embed: Post "/api/v1/auth/embed", (), EmbedRequest => Session;
     GetEmbedConfig: Get "/api/v1/embed/config", (), () => EmbedConfig;
+    /// For a load balancer: the server and its database answer.
+    GetHealth: Get "/api/v1/health", (), () => Health;
     Logout: Post "/api/v1/auth/logout", (), () => ();
     GetMe: Get "/api/v1/me", (), () => Student;
     ListRegistrations: Get "/api/v1/registrations", (), () => RegistrationList;

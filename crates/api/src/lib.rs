@@ -52,6 +52,18 @@ pub struct EmbedConfig {
     pub portal_origins: Vec<String>,
 }
 
+/// `GET /health`: anything but `ok` is an error answer.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Health {
+    pub status: HealthStatus,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HealthStatus {
+    Ok,
+}
+
 /// `GET /rules/grades?province=`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct GradesQuery {

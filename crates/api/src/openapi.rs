@@ -1,7 +1,8 @@
 //! The OpenAPI 3.1 document, built from [`crate::endpoints`]: each endpoint's method and path, its
 //! request body's and answer's schema come from its definition; what is said about it (summary,
 //! parameters, every status with its error codes) is `operations.json`, keyed by the endpoint's
-//! name; the shared schemas, responses and headers are `components.json`. The server serves the
+//! name; what holds for the whole API is `info.json`; the schemas, shared responses and headers
+//! are `components.json`. The server serves the
 //! result at `GET /api/v1/openapi.json`; its tests validate real answers against it.
 
 use kaozheng_core::feedback::{CertificateAggregates, Feedback};
@@ -18,8 +19,9 @@ use crate::feedback::{FeedbackList, FeedbackRequest};
 use crate::import::ImportReport;
 use crate::plans::PlanList;
 use crate::verify::{CertificateVerification, TicketVerification};
-use crate::{EmbedConfig, NewRegistration, RegistrationList, ResultList, SiteList};
+use crate::{EmbedConfig, Health, NewRegistration, RegistrationList, ResultList, SiteList};
 
+const INFO: &str = include_str!("openapi/info.json");
 const OPERATIONS: &str = include_str!("openapi/operations.json");
 const COMPONENTS: &str = include_str!("openapi/components.json");
 
@@ -56,6 +58,7 @@ bodies!(
     EmbedRequest => Some("EmbedRequest"),
     Session => Some("Session"),
     EmbedConfig => Some("EmbedConfig"),
+    Health => Some("Health"),
     Student => Some("Student"),
     RegistrationList => Some("RegistrationList"),
     NewRegistration => Some("NewRegistration"),
@@ -135,13 +138,7 @@ pub fn document() -> Value {
     json!({
         "openapi": "3.1.0",
         "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
-        "info": {
-            "title": "Kaozheng API",
-            "version": "1.0.0",
-            "summary": "1+X vocational certificates (职业技能等级证书): catalog, exam plans, accounts, registration and results.",
-            "description": "JSON in UTF-8. Times are RFC 3339 in China time (+08:00). Money is in fen (1/100 yuan). Every error is an Error object with a stable `code`, an English `message` and a Chinese `message_zh`; a refused registration adds `refusals`, every reason the core rules found (the status follows the first: 409 conflict, 422 ineligible, 403 registration window). Any /api path not listed here answers 404 with an Error (code `not_found`), and a listed path called with another method answers 405 (code `method_not_allowed`). GET /api/v1/tickets/verify is public, for exam sites; GET /api/v1/certificates/verify too, for employers; GET /api/v1/feedback/aggregates too. Student endpoints take `Authorization: Bearer <session token>` from /auth/login or /auth/embed; admin endpoints take `Authorization: Bearer <admin token>` made by `kaozheng-server admin-token create`. The two never mix (403). Request bodies are limited to 64 KiB (16 MiB for admin imports) and unknown fields are refused.",
-            "license": { "name": "MIT", "identifier": "MIT" }
-        },
+        "info": serde_json::from_str::<Value>(INFO).expect("info.json is JSON"),
         "paths": paths,
         "components": serde_json::from_str::<Value>(COMPONENTS).expect("components.json is JSON"),
     })

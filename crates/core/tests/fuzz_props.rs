@@ -4,8 +4,9 @@
 //! Nothing may panic; a rejection names where (a path, or a line and column); what is accepted
 //! is valid and survives a round trip.
 //!
-//! `KZ_FUZZ_CASES=100000 cargo test --release -p kaozheng-core --test fuzz_props -- --nocapture`
-//! is the long run; each target prints its executions. Seeds: the shipped documents in `data/`,
+//! `scripts/long-runs.sh fuzz` is the long run: `KZ_FUZZ_CASES=100000 KZ_FUZZ_SEED=<chunk> cargo test
+//! --release -p kaozheng-core --test fuzz_props -- <target>` per chunk; each target prints its
+//! executions and seed. Seeds: the shipped documents in `data/`,
 //! generated catalogs, and the kept corpus in `crates/core/fuzz-corpus/<target>/`, which
 //! `the_kept_corpus_replays` runs as it is. A failure is shrunk and written to
 //! `target/fuzz-failures/<target>/` to be added to the corpus.
@@ -58,7 +59,7 @@ fn fuzz<S>(target: &str, strategy: S, check: impl Fn(&[u8]) -> Result<bool, Test
 where
     S: Strategy<Value = (Vec<u8>, Vec<mutate::Mutation>)>,
 {
-    let mut runner = TestRunner::new(mutate::config(mutate::DEFAULT_CASES));
+    let mut runner = TestRunner::new(mutate::config_for(target, mutate::DEFAULT_CASES));
     let executions = AtomicU64::new(0);
     let accepted = AtomicU64::new(0);
     let result = runner.run(&strategy, |(seed, muts)| {
@@ -70,9 +71,10 @@ where
     });
     match result {
         Ok(()) => println!(
-            "fuzz {target}: {} executions ({} accepted, the rest rejected with their place), 0 panics, 0 failed properties",
+            "fuzz {target}: {} executions ({} accepted, the rest rejected with their place), 0 panics, 0 failed properties (seed {})",
             executions.load(Ordering::Relaxed),
-            accepted.load(Ordering::Relaxed)
+            accepted.load(Ordering::Relaxed),
+            mutate::fuzz_seed(target).map_or("random".into(), |s| s.to_string())
         ),
         Err(TestError::Fail(why, (seed, muts))) => {
             let input = mutate::apply(&seed, &muts);

@@ -8,7 +8,8 @@
 //! a failure to the fewest, simplest ones.
 //!
 //! Shared by the core's and the server's fuzz tests (the server includes this file by path).
-//! `KZ_FUZZ_CASES` sets the cases per target (default [`DEFAULT_CASES`]).
+//! `KZ_FUZZ_CASES` sets the cases per target (default [`DEFAULT_CASES`]), `KZ_FUZZ_SEED` the seed
+//! (see [`config_for`]).
 
 #![allow(dead_code)]
 
@@ -42,6 +43,28 @@ pub fn config(default: u32) -> proptest::test_runner::Config {
         max_shrink_iters: 4096,
         ..proptest::test_runner::Config::default()
     }
+}
+
+/// [`config`] for `target`, seeded by `KZ_FUZZ_SEED` when it is set: the long run's chunks
+/// (`scripts/long-runs.sh`) each pass their number, so every chunk explores other inputs and
+/// replays exactly; unset, each run draws a random seed.
+pub fn config_for(target: &str, default: u32) -> proptest::test_runner::Config {
+    let mut c = config(default);
+    if let Some(seed) = fuzz_seed(target) {
+        c.rng_seed = proptest::test_runner::RngSeed::Fixed(seed);
+    }
+    c
+}
+
+/// `KZ_FUZZ_SEED` mixed with the target's name (FNV-1a), so targets of one chunk draw apart.
+pub fn fuzz_seed(target: &str) -> Option<u64> {
+    let chunk: u64 = std::env::var("KZ_FUZZ_SEED").ok()?.parse().ok()?;
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in target.bytes().chain(chunk.to_le_bytes()) {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    Some(h)
 }
 
 /// Text that breaks naive code: SQL, formulas, control and NUL characters, bidi overrides, astral

@@ -8,6 +8,7 @@ pub mod certificates;
 pub mod credits;
 pub mod embed;
 pub mod feedback;
+pub mod health;
 pub mod json;
 pub mod me;
 pub mod openapi;
@@ -16,6 +17,7 @@ pub mod registrations;
 pub mod results;
 pub mod rules;
 pub mod sites;
+pub mod text;
 pub mod tickets;
 
 use axum::Router;
@@ -83,6 +85,7 @@ pub fn routes(limits: BodyLimits) -> Vec<(Method, &'static str, MethodRouter<App
         e::Login::route(auth::login),
         e::Embed::route(auth::embed),
         e::GetEmbedConfig::route(embed::get_config),
+        e::GetHealth::route(health::get_health),
         e::Logout::route(auth::logout),
         e::GetMe::route(me::get_me),
         e::ListRegistrations::route(registrations::list),
@@ -150,6 +153,7 @@ pub fn router(limits: BodyLimits, cors_origins: &[String]) -> Router<AppState> {
         .route("/api/", any(not_found))
         .route("/api/{*rest}", any(not_found))
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn(text::require_text))
         .layer(DefaultBodyLimit::max(limits.api))
         // Clients revalidate every time; the catalog answers that cheaply with its ETag.
         .layer(SetResponseHeaderLayer::if_not_present(

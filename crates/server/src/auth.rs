@@ -7,7 +7,7 @@ pub mod password;
 pub mod rate_limit;
 pub mod tokens;
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
@@ -15,6 +15,7 @@ use axum::http::request::Parts;
 use crate::db;
 use crate::error::ApiError;
 use crate::state::AppState;
+use crate::transport::PeerAddr;
 
 /// A student authenticated by a session token.
 #[derive(Debug, Clone)]
@@ -142,8 +143,8 @@ impl FromRequestParts<AppState> for ClientAddr {
         }
         let peer = parts
             .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip().to_string());
+            .get::<ConnectInfo<PeerAddr>>()
+            .map(|c| c.0.0.ip().to_string());
         Ok(ClientAddr(peer.unwrap_or_else(|| "unknown".into())))
     }
 }

@@ -14,6 +14,53 @@ use kaozheng_core::rules::Refusal;
 
 use crate::db::DbError;
 
+/// Every `code` an error can carry, as the OpenAPI document lists them (`Error.error.code`): the
+/// server's own, the registration refusals and feedback rules of the core, and the refusals of the
+/// HTTP layer ([`crate::transport`]). [`ApiError::new`] checks new codes against it in debug builds.
+pub const CODES: &[&str] = &[
+    "admin_only",
+    "already_certified",
+    "assertion_replayed",
+    "body_too_large",
+    "certificate_not_found",
+    "clash",
+    "client_id_reused",
+    "comment_invalid",
+    "comment_too_long",
+    "duplicate",
+    "full",
+    "headers_too_large",
+    "internal",
+    "invalid_assertion",
+    "invalid_body",
+    "invalid_credentials",
+    "invalid_json",
+    "invalid_level",
+    "invalid_path",
+    "invalid_query",
+    "malformed_request",
+    "method_not_allowed",
+    "no_credit_policy",
+    "no_published_result",
+    "not_found",
+    "plan_not_found",
+    "plan_not_open",
+    "rating_out_of_range",
+    "registration_not_found",
+    "school_restriction",
+    "session_expired",
+    "student_only",
+    "too_many_attempts",
+    "unauthorized",
+    "unavailable",
+    "unknown_import_kind",
+    "unknown_province",
+    "unsupported_media_type",
+    "uri_too_long",
+    "window_closed",
+    "window_not_open",
+];
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
     pub status: StatusCode,
@@ -33,6 +80,10 @@ impl ApiError {
         message: impl Into<String>,
         message_zh: impl Into<String>,
     ) -> Self {
+        debug_assert!(
+            CODES.contains(&code),
+            "error code {code:?} is not in error::CODES (nor in the OpenAPI document)"
+        );
         ApiError {
             status,
             code,
@@ -57,12 +108,12 @@ impl ApiError {
         };
         let message = refusals
             .iter()
-            .map(Refusal::message_en)
+            .map(crate::text::refusal_en)
             .collect::<Vec<_>>()
             .join("; ");
         let message_zh = refusals
             .iter()
-            .map(Refusal::message_zh)
+            .map(crate::text::refusal_zh)
             .collect::<Vec<_>>()
             .join("；");
         let mut e = ApiError::new(status, first.code(), message, message_zh);
@@ -208,13 +259,14 @@ impl ApiError {
 impl From<DbError> for ApiError {
     fn from(e: DbError) -> Self {
         if is_unstorable_text(&e) {
-            // PostgreSQL text cannot hold a NUL character; SQLite can, so only one backend gets
-            // here. It is the request's text, not the server, that is wrong.
-            tracing::info!("refused a request whose text the database cannot hold (NUL)");
+            // Request text is checked for NULs before it reaches a query (see `api::text`); this
+            // catches any that slipped past, on PostgreSQL (SQLite stores them), as the same
+            // refusal those checks give.
+            tracing::warn!("refused a request whose text the database cannot hold (NUL)");
             return ApiError::bad_request(
-                "invalid_text",
-                "the request contains a NUL character, which no text may hold",
-                "请求中含有不允许的空字符（NUL）",
+                "invalid_body",
+                "text in the request may not contain a NUL character",
+                "请求中的文本不能含有空字符（NUL）",
             );
         }
         // The details stay in the log; clients learn only that it failed.
@@ -235,17 +287,28 @@ impl From<sqlx::Error> for ApiError {
     }
 }
 
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let body = ErrorBody {
+impl ApiError {
+    /// The contract's error shape.
+    fn body(&self) -> ErrorBody {
+        ErrorBody {
             error: ErrorDetail {
                 code: self.code.to_string(),
-                message: self.message,
-                message_zh: self.message_zh,
-                refusals: self.refusals,
+                message: self.message.clone(),
+                message_zh: self.message_zh.clone(),
+                refusals: self.refusals.clone(),
             },
-        };
-        let mut res = (self.status, Json(body)).into_response();
+        }
+    }
+
+    /// The JSON body, for answers written below the router (see [`crate::transport`]).
+    pub fn body_json(&self) -> Vec<u8> {
+        serde_json::to_vec(&self.body()).expect("an error body serializes")
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut res = (self.status, Json(self.body())).into_response();
         for (name, value) in self.headers {
             res.headers_mut().insert(name, value);
         }

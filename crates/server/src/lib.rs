@@ -16,15 +16,19 @@ pub mod error;
 pub mod feedback;
 pub mod headers;
 pub mod import;
+pub mod logging;
 pub mod registrations;
 pub mod rules;
 pub mod seed;
 pub mod state;
 pub mod static_files;
+pub mod text;
 pub mod tickets;
+pub mod transport;
 
 use std::future::Future;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::sync::Arc;
 
 use anyhow::Context;
 use axum::Router;
@@ -114,10 +118,15 @@ impl Server {
     ) -> anyhow::Result<()> {
         let app = app(self.state.clone());
         let housekeeping = tokio::spawn(housekeeping(self.state.clone()));
-        let served = axum::serve(
+        let headers_of = self.state.clone();
+        let listener = transport::Listener::new(
             self.listener,
+            Arc::new(move || headers::security_headers(&headers_of)),
+        );
+        let served = axum::serve(
+            listener,
             // The peer address feeds the per-address login limit.
-            app.into_make_service_with_connect_info::<SocketAddr>(),
+            app.into_make_service_with_connect_info::<transport::PeerAddr>(),
         )
         .with_graceful_shutdown(shutdown)
         .await
@@ -130,7 +139,8 @@ impl Server {
     }
 }
 
-/// Every ten minutes, forgets expired sessions, used-up assertion ids and old rate-limit windows.
+/// Every ten minutes, forgets expired sessions, used-up assertion ids and rate-limited attempts
+/// older than a day.
 async fn housekeeping(state: AppState) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
     loop {
@@ -141,12 +151,12 @@ async fn housekeeping(state: AppState) {
         let done = async {
             let sessions = db::sessions::delete_expired(pool, now).await?;
             let assertions = db::embed::delete_expired(pool, now).await?;
-            let windows = db::rate_limits::delete_older(pool, now - day).await?;
-            db::DbResult::Ok((sessions, assertions, windows))
+            let attempts = db::rate_limits::delete_older(&state.db, now - day).await?;
+            db::DbResult::Ok((sessions, assertions, attempts))
         };
         match done.await {
-            Ok((sessions, assertions, windows)) => {
-                tracing::debug!(sessions, assertions, windows, "housekeeping")
+            Ok((sessions, assertions, attempts)) => {
+                tracing::debug!(sessions, assertions, attempts, "housekeeping")
             }
             Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
         }

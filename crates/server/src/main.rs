@@ -9,6 +9,7 @@ use clap::{Args, Parser, Subcommand};
 use kaozheng_server::auth::embed;
 use kaozheng_server::auth::password::Passwords;
 use kaozheng_server::import::Kind;
+use kaozheng_server::logging::{self, DEFAULT_FILTER, LogFormat};
 use kaozheng_server::{Config, cli};
 use tracing_subscriber::EnvFilter;
 
@@ -21,6 +22,15 @@ use tracing_subscriber::EnvFilter;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Log lines on stderr: `text`, or `json` (one object a line) for log collectors.
+    #[arg(
+        long,
+        global = true,
+        env = "KAOZHENG_LOG_FORMAT",
+        value_enum,
+        default_value_t
+    )]
+    log_format: LogFormat,
 }
 
 #[derive(Debug, Subcommand)]
@@ -194,14 +204,12 @@ fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     // Logs go to stderr; stdout carries only what scripts read (the start-up line, reports,
     // tokens).
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info")),
-        )
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .init();
+    logging::init(
+        cli.log_format,
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(DEFAULT_FILTER)),
+        std::io::stderr,
+        std::io::stderr().is_terminal(),
+    );
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
@@ -330,6 +338,21 @@ mod tests {
             panic!("not serve")
         };
         assert!(!args.into_config().unwrap().demo, "no demo unless asked");
+
+        let json =
+            Cli::try_parse_from(["kaozheng-server", "serve", "--log-format", "json"]).unwrap();
+        assert_eq!(json.log_format, LogFormat::Json);
+        let after = Cli::try_parse_from([
+            "kaozheng-server",
+            "--log-format",
+            "json",
+            "import",
+            "sites",
+            "s.csv",
+        ])
+        .unwrap();
+        assert_eq!(after.log_format, LogFormat::Json);
+        assert!(Cli::try_parse_from(["kaozheng-server", "serve", "--log-format", "xml"]).is_err());
     }
 
     #[test]

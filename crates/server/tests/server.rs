@@ -9,6 +9,7 @@ mod server {
     pub mod bad_imports;
     pub mod bad_input;
     pub mod certificates;
+    pub mod cluster;
     pub mod concurrency;
     pub mod credits;
     pub mod embed;

@@ -11,14 +11,17 @@ import { confirmedByPlan, registrationsOf, seedWorld, World } from './world';
 
 // Network chaos: seeded scenarios of register/cancel through the app's UI under injected faults,
 // then the server's registrations are compared with what the student meant. Defaults keep CI
-// short; `KZ_CHAOS_SCENARIOS=200` (or `scripts/test.sh --long`) is the full run, and
-// `KZ_CHAOS_SEED` / `KZ_CHAOS_ONLY=<index>` replay a run or one of its scenarios.
+// short. The long run is 1,000 scenarios in five chunks of 200 (`scripts/long-runs.sh chaos`, run by
+// `scripts/test.sh --long`): `KZ_CHAOS_FROM=<first index> KZ_CHAOS_SCENARIOS=<count>` runs one
+// chunk, and `KZ_CHAOS_SEED` / `KZ_CHAOS_ONLY=<index>` replay a run or one of its scenarios.
 const SEED = Number(process.env.KZ_CHAOS_SEED ?? 20261122) >>> 0;
 const SCENARIOS = Number(process.env.KZ_CHAOS_SCENARIOS ?? 25);
+const FROM = Number(process.env.KZ_CHAOS_FROM ?? 0);
 const ONLY = process.env.KZ_CHAOS_ONLY === undefined ? undefined : Number(process.env.KZ_CHAOS_ONLY);
 const PLANS = 6;
-// New phones for the same students: later scenarios start from what earlier ones left on the server.
-const STUDENTS = Math.min(SCENARIOS, 30);
+// New phones for the same students: later scenarios start from what earlier ones left on the server
+// (each chunk starts from a fresh server). Scenario i is student i mod 30 in every chunking.
+const STUDENTS = Math.min(FROM + SCENARIOS, 30);
 
 const FAULTS = {
   none: 3,
@@ -171,7 +174,7 @@ async function scenario(browser: Browser, index: number, totals: Totals) {
 }
 
 test(`network chaos: ${ONLY === undefined ? SCENARIOS : 1} seeded scenarios, nothing lost or duplicated`, async ({ browser }) => {
-  const indices = ONLY === undefined ? [...Array(SCENARIOS).keys()] : [ONLY];
+  const indices = ONLY === undefined ? [...Array(SCENARIOS).keys()].map((i) => FROM + i) : [ONLY];
   test.setTimeout(120_000 + indices.length * 90_000);
   const totals: Totals = {
     scenarios: 0,
@@ -185,7 +188,9 @@ test(`network chaos: ${ONLY === undefined ? SCENARIOS : 1} seeded scenarios, not
     failures: [],
   };
   const started = Date.now();
-  console.log(`chaos: seed=${SEED} scenarios=${indices.length} (replay: KZ_CHAOS_SEED=${SEED} KZ_CHAOS_ONLY=<index>)`);
+  console.log(
+    `chaos: seed=${SEED} scenarios=${indices.length} from index ${indices[0]} (replay: KZ_CHAOS_SEED=${SEED} KZ_CHAOS_ONLY=<index>)`,
+  );
   for (const i of indices) {
     await scenario(browser, i, totals);
     totals.scenarios++;
@@ -205,7 +210,7 @@ test(`network chaos: ${ONLY === undefined ? SCENARIOS : 1} seeded scenarios, not
   for (const f of totals.failures) console.log(`  ${f}`);
   const out = join(__dirname, '..', '..', '..', 'test-results');
   mkdirSync(out, { recursive: true });
-  writeFileSync(join(out, `chaos-${SEED}-${totals.scenarios}.json`), JSON.stringify({ line, ...totals, seconds }, null, 2));
+  writeFileSync(join(out, `chaos-${SEED}-${indices[0]}-${totals.scenarios}.json`), JSON.stringify({ line, ...totals, seconds }, null, 2));
   expect(totals.failures, line).toEqual([]);
   expect(totals.lost).toBe(0);
   expect(totals.duplicated).toBe(0);

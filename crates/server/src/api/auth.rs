@@ -69,7 +69,7 @@ pub async fn login(
     let pool = &state.db.pool;
     let limits = state.auth.login_limits;
     let attempt = match limits
-        .attempt(pool, &req.student_no, &addr, state.now().timestamp())
+        .attempt(&state.db, &req.student_no, &addr, state.now().timestamp())
         .await?
     {
         Ok(a) => a,
@@ -93,7 +93,7 @@ pub async fn login(
         tracing::info!(student = %req.student_no, %addr, "login failed");
         return Err(invalid_credentials());
     };
-    limits.succeeded(pool, attempt).await?;
+    limits.succeeded(&state.db, attempt).await?;
     Ok(Json(start_session(&state, student, "password").await?))
 }
 

@@ -89,7 +89,12 @@ pub async fn verify(
     let pool = &state.db.pool;
     let limits = state.auth.check_limits;
     let attempt = match limits
-        .attempt_in(pool, CERTIFICATE_CHECKS, &addr, state.now().timestamp())
+        .attempt_in(
+            &state.db,
+            CERTIFICATE_CHECKS,
+            &addr,
+            state.now().timestamp(),
+        )
         .await?
     {
         Ok(a) => a,
@@ -129,7 +134,7 @@ pub async fn verify(
     let (certificate_name, org_name) = db::catalog::names(&mut conn, &plan.certificate_id)
         .await?
         .ok_or_else(ApiError::internal)?;
-    limits.succeeded(pool, attempt).await?;
+    limits.succeeded(&state.db, attempt).await?;
     // In public notice (公示) the result may still change: not valid yet, and said so.
     let final_ = plan_state == PlanState::Ended;
     // A genuine certificate answers every field.

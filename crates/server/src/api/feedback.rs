@@ -80,8 +80,13 @@ pub async fn put(
         ));
     }
     let ratings = body.ratings;
-    let comment = validate(&ratings, body.comment.as_deref())
-        .map_err(|e| ApiError::unprocessable(e.code(), e.message_en(), e.message_zh()))?;
+    let comment = validate(&ratings, body.comment.as_deref()).map_err(|e| {
+        ApiError::unprocessable(
+            e.code(),
+            crate::text::feedback_error_en(&e),
+            crate::text::feedback_error_zh(&e),
+        )
+    })?;
     let results = super::results::published(&state, &session.student_no).await?;
     if !can_rate(&results, &certificate_id, level) {
         return Err(ApiError::forbidden(

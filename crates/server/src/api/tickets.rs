@@ -51,7 +51,10 @@ pub async fn verify(
     let check = required(q.check, "check")?;
     let pool = &state.db.pool;
     let limits = state.auth.check_limits;
-    let attempt = match limits.attempt(pool, &addr, state.now().timestamp()).await? {
+    let attempt = match limits
+        .attempt(&state.db, &addr, state.now().timestamp())
+        .await?
+    {
         Ok(a) => a,
         Err(retry_after) => {
             tracing::warn!(%addr, "ticket checks rate-limited");
@@ -84,7 +87,7 @@ pub async fn verify(
         .await?
         .map(|s| mask_name(&s.name))
         .ok_or_else(ApiError::internal)?;
-    limits.succeeded(pool, attempt).await?;
+    limits.succeeded(&state.db, attempt).await?;
     Ok(Json(TicketVerification {
         valid: true,
         ticket: Some(VerifiedTicket {

@@ -14,7 +14,7 @@ use kaozheng_server::auth::embed::parse_portals;
 use kaozheng_server::auth::tokens;
 use serde_json::{Value, json};
 
-use super::harness::{diff, dump_except};
+use super::harness::{RATE_LIMIT_TABLES, diff, dump_except};
 use super::support::{Res, TestApp, now};
 use crate::on_both;
 
@@ -351,7 +351,7 @@ on_both! {
                 let write = *method != Method::GET;
                 let want = expected(class, path, cred);
                 let before = match (&want, write) {
-                    (Expect::Refused(_), true) => Some(dump_except(&t.state.db, &["rate_limits"]).await),
+                    (Expect::Refused(_), true) => Some(dump_except(&t.state.db, RATE_LIMIT_TABLES).await),
                     _ => None,
                 };
                 let res = send(&t, &call, &creds, cred).await;
@@ -378,7 +378,7 @@ on_both! {
                     }
                 }
                 if let Some(before) = before {
-                    let after = dump_except(&t.state.db, &["rate_limits"]).await;
+                    let after = dump_except(&t.state.db, RATE_LIMIT_TABLES).await;
                     assert!(before == after, "{cell}: a refused request changed {:#?}", diff(&before, &after));
                 }
                 // Nothing of 王晓明's reaches anyone else through a student endpoint.

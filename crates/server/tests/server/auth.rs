@@ -279,3 +279,34 @@ on_both! {
         assert_eq!(ok.status, StatusCode::OK);
     }
 }
+
+on_both! {
+    /// Five failures in the last second of a fixed 15-minute clock block and the right password a
+    /// second into the next: fixed blocks let it through (ten attempts in two seconds); the sliding
+    /// window refuses it and says to retry when the first failure is 15 minutes old, not when the
+    /// new block ends.
+    async fn a_burst_across_a_clock_block_boundary_is_held_to_the_limit(b) {
+        let t = TestApp::on(b).await;
+        let block = 15 * 60;
+        let start = now().timestamp();
+        let block_end = start - start.rem_euclid(block) + block;
+        let at = |secs: i64| chrono::DateTime::from_timestamp(secs, 0).unwrap();
+        t.clock.set(at(block_end - 1));
+        for i in 0..5 {
+            let res = login(&t, "TJ2024002", "wrong-password").await;
+            assert_eq!(res.status, StatusCode::UNAUTHORIZED, "attempt {i}");
+        }
+        t.clock.set(at(block_end + 1));
+        let refused = login(&t, "TJ2024002", kaozheng_server::demo::PASSWORD).await;
+        assert_eq!((refused.status, refused.code().as_str()), (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts"));
+        assert_eq!(refused.header("retry-after"), (block - 2).to_string());
+        // A second before the burst is 15 minutes old: still refused, one second to go.
+        t.clock.set(at(block_end - 1 + block - 1));
+        let refused = login(&t, "TJ2024002", kaozheng_server::demo::PASSWORD).await;
+        assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(refused.header("retry-after"), "1");
+        // Then the whole burst has left the window.
+        t.clock.set(at(block_end - 1 + block));
+        t.login("TJ2024002").await;
+    }
+}

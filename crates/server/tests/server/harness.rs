@@ -54,6 +54,7 @@ pub fn command() -> Command {
         "KAOZHENG_SESSION_DAYS",
         "KAOZHENG_ARGON2_MEMORY_KIB",
         "KAOZHENG_ARGON2_ITERATIONS",
+        "KAOZHENG_LOG_FORMAT",
     ] {
         c.env_remove(var);
     }
@@ -152,6 +153,35 @@ impl ServerProcess {
         self.child.wait().unwrap();
     }
 
+    /// Sends SIGTERM, as a service manager or a container runtime stops a server.
+    pub fn signal_term(&self) {
+        let sent = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success(), "kill -TERM failed");
+    }
+
+    /// Waits (at most `patience`) for the process to end; `None` when it did not.
+    pub async fn wait_exit(&mut self, patience: Duration) -> Option<std::process::ExitStatus> {
+        let started = std::time::Instant::now();
+        while started.elapsed() < patience {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return Some(status);
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        None
+    }
+
+    /// The address it listens on, `host:port`.
+    pub fn addr(&self) -> String {
+        self.url
+            .trim_start_matches("http://")
+            .trim_end_matches('/')
+            .to_string()
+    }
+
     /// Whether the process is still running (it must not die on its own).
     pub fn is_running(&mut self) -> bool {
         self.child.try_wait().unwrap().is_none()
@@ -164,6 +194,10 @@ impl Drop for ServerProcess {
         let _ = self.child.wait();
     }
 }
+
+/// The tables that count rate-limited attempts: tests that compare whole databases leave them out
+/// where failed attempts count by design.
+pub const RATE_LIMIT_TABLES: &[&str] = &["rate_limits", "rate_limit_hits", "rate_limit_keys"];
 
 /// Every table's rows as sorted `column=value` lines, keyed by table name. Left out: sqlx's own
 /// migration bookkeeping, and the `last_start_at` meta row, which every start of the binary (a CLI

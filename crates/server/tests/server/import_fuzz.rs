@@ -3,8 +3,8 @@
 //! kept corpus in `tests/fuzz-corpus/<kind>/`. Nothing may panic or fail in the database; a
 //! rejected file names a reason for each rejected row and leaves every table as it was.
 //!
-//! `KZ_IMPORT_FUZZ_CASES=5000` (set by `scripts/test.sh --long`) is the long run; each kind
-//! prints its executions. A failure is shrunk and written to `target/fuzz-failures/import-<kind>/`.
+//! `scripts/long-runs.sh import-fuzz` is the long run (`KZ_IMPORT_FUZZ_CASES=2000 KZ_FUZZ_SEED=<chunk>`
+//! per chunk, in release); each kind prints its executions. A failure is shrunk and written to `target/fuzz-failures/import-<kind>/`.
 
 #[path = "../../../core/tests/mutate.rs"]
 mod mutate;
@@ -45,7 +45,7 @@ fn import_parsers_never_panic_and_a_rejected_file_changes_nothing() {
         assert!(!seeds.is_empty(), "no corpus for {kind}");
         let mut runner = TestRunner::new(proptest::test_runner::Config {
             cases: cases(),
-            ..mutate::config(96)
+            ..mutate::config_for(&format!("import-{kind}"), 96)
         });
         let (executions, accepted, rejected_rows) =
             (Cell::new(0u64), Cell::new(0u64), Cell::new(0u64));

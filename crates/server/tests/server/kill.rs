@@ -59,7 +59,7 @@ struct Sent {
 
 /// Certificate levels a 高职 student may register for, one per round (distinct, so no round's
 /// registration is a duplicate of another's).
-fn plan_levels(rounds: usize) -> Vec<(String, &'static str)> {
+pub fn plan_levels(rounds: usize) -> Vec<(String, &'static str)> {
     let catalog = kaozheng_server::seed::default_catalog().unwrap();
     let mut out = Vec::new();
     for c in &catalog.certificates {

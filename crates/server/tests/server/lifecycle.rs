@@ -357,3 +357,98 @@ async fn shutdown_waits_for_writes_whose_clients_left() {
         .unwrap();
     assert_eq!(stored, 1);
 }
+
+/// The health check a load balancer polls: 200 while the database answers, 503 with the error
+/// shape when it does not.
+#[tokio::test]
+async fn health_says_whether_the_database_answers() {
+    let t = TestApp::new().await;
+    let res = t.get("/api/v1/health").await;
+    assert_eq!(res.status, axum::http::StatusCode::OK);
+    assert_eq!(res.json(), serde_json::json!({"status": "ok"}));
+    t.state.db.pool.close().await;
+    let res = t.get("/api/v1/health").await;
+    assert_eq!(
+        (res.status, res.code().as_str()),
+        (axum::http::StatusCode::SERVICE_UNAVAILABLE, "unavailable")
+    );
+}
+
+/// SIGTERM (a service manager or a rolling deploy stopping the process): the listener closes at
+/// once, a request already in flight (its body half sent when the signal came) is still read,
+/// answered and logged, and the process exits 0 after it.
+#[tokio::test]
+async fn sigterm_finishes_the_request_in_flight_then_exits_cleanly() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    use super::harness::{DbTarget, ServerProcess};
+    let root = tempfile::tempdir().unwrap();
+    let db = DbTarget::Sqlite(root.path().join("var"));
+    let log = root.path().join("server.log");
+    let mut server = ServerProcess::start(
+        &db,
+        &root.path().join("dist"),
+        &log,
+        "info",
+        &["--demo".into()],
+    )
+    .await;
+    let health = reqwest::get(format!("{}api/v1/health", server.url))
+        .await
+        .unwrap();
+    assert_eq!(health.status(), 200);
+
+    let body = format!(
+        r#"{{"student_no": "TJ2024001", "password": "{}"}}"#,
+        kaozheng_server::demo::PASSWORD
+    );
+    let (first, rest) = body.split_at(10);
+    let mut s = tokio::net::TcpStream::connect(server.addr()).await.unwrap();
+    s.write_all(
+        format!(
+            "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{first}",
+            body.len()
+        )
+        .as_bytes(),
+    )
+    .await
+    .unwrap();
+    // Let the server take the request in before the signal.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let stopping = tokio::spawn({
+        let addr = server.addr();
+        async move {
+            // New connections are refused soon after the signal.
+            for _ in 0..200 {
+                if tokio::net::TcpStream::connect(&addr).await.is_err() {
+                    return true;
+                }
+                tokio::time::sleep(Duration::from_millis(25)).await;
+            }
+            false
+        }
+    });
+    server.signal_term();
+    assert!(
+        stopping.await.unwrap(),
+        "the listener still accepts after SIGTERM"
+    );
+    s.write_all(rest.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    tokio::time::timeout(Duration::from_secs(10), s.read_to_end(&mut answer))
+        .await
+        .expect("the request in flight is answered")
+        .unwrap();
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 200 "), "{answer}");
+    assert!(answer.contains("\"token\""), "{answer}");
+    let status = server
+        .wait_exit(Duration::from_secs(15))
+        .await
+        .expect("the server exits after its last request");
+    assert!(status.success(), "{status:?}");
+    let logged = std::fs::read_to_string(&log).unwrap();
+    for line in ["shutting down", "session started", "stopped"] {
+        assert!(logged.contains(line), "no {line:?} in the log:\n{logged}");
+    }
+}

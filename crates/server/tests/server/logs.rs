@@ -383,3 +383,95 @@ async fn no_password_token_assertion_or_secret_is_ever_logged() {
         (logged.len() + printed.len()) / 1024
     );
 }
+
+/// Client text in the log: a failed sign-in's student number and a refused registration's plan id
+/// carrying a forged log line after a newline, a right-to-left override, a terminal escape and a
+/// line separator. In both log formats every line is the server's own (no line starts with the
+/// forged text, no control or bidi character is written raw), and the values are still there,
+/// escaped; each JSON line parses and gives back exactly what the client sent.
+#[tokio::test]
+async fn client_text_cannot_forge_or_hide_a_log_line() {
+    use kaozheng_server::logging::needs_escape;
+    const FORGED: &str = "FORGED  INFO kaozheng: admin signed in";
+    for format in ["text", "json"] {
+        let root = tempfile::tempdir().unwrap();
+        let db = DbTarget::Sqlite(root.path().join("var"));
+        let log = root.path().join("server.log");
+        let server = ServerProcess::start(
+            &db,
+            &root.path().join("dist"),
+            &log,
+            "info",
+            &["--demo".into(), "--log-format".into(), format.into()],
+        )
+        .await;
+        let client = reqwest::Client::new();
+        let student_no = format!("TJ9\n{FORGED}\u{202e}gpj.exe\u{1b}[2J");
+        let res = client
+            .post(format!("{}api/v1/auth/login", server.url))
+            .json(&json!({"student_no": student_no, "password": "a-wrong-password-1"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 401);
+        let token = super::support::http_login(
+            &client,
+            &server.url,
+            "TJ2024001",
+            kaozheng_server::demo::PASSWORD,
+        )
+        .await;
+        let plan_id = format!("demo-none\r\n{FORGED}\u{2066}\u{2028}");
+        let res = client
+            .post(format!("{}api/v1/registrations", server.url))
+            .bearer_auth(&token)
+            .json(&json!({"client_id": "forge-1", "plan_id": plan_id}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 404);
+        server.kill();
+        let logged = std::fs::read_to_string(&log).unwrap();
+        for line in logged.lines() {
+            assert!(
+                !line.starts_with("FORGED"),
+                "{format}: a forged line: {line:?}"
+            );
+            assert!(
+                !line.chars().any(needs_escape),
+                "{format}: a raw control or bidi character: {line:?}"
+            );
+        }
+        let find = |message: &str| {
+            logged
+                .lines()
+                .find(|l| l.contains(message))
+                .unwrap_or_else(|| panic!("{format}: no {message:?} in {logged}"))
+                .to_string()
+        };
+        let failed = find("login failed");
+        let refused = find("registration refused");
+        if format == "json" {
+            let failed: Value = serde_json::from_str(&failed).unwrap();
+            let refused: Value = serde_json::from_str(&refused).unwrap();
+            assert_eq!(failed["fields"]["student"], student_no.as_str());
+            assert_eq!(refused["fields"]["plan"], plan_id.as_str());
+            assert_eq!(refused["fields"]["code"], "plan_not_found");
+            for line in logged.lines() {
+                let v: Value = serde_json::from_str(line)
+                    .unwrap_or_else(|e| panic!("not a JSON line ({e}): {line:?}"));
+                assert!(
+                    v["level"].is_string() && v["timestamp"].is_string(),
+                    "{line}"
+                );
+            }
+        } else {
+            assert!(failed.contains("student=TJ9\\u{a}FORGED"), "{failed}");
+            assert!(failed.contains("\\u{202e}gpj.exe\\u{1b}[2J"), "{failed}");
+            assert!(
+                refused.contains("plan=demo-none\\u{d}\\u{a}FORGED"),
+                "{refused}"
+            );
+        }
+    }
+}

@@ -851,3 +851,121 @@ async fn graduation_verification_and_feedback_answer_as_documented() {
         !level.is_valid(&json!({"level": "primary", "standard_url": "http://e.example/s.pdf"}))
     );
 }
+
+/// The document lists every error code, and only those: the server's own (every literal code an
+/// `ApiError` is made with in the source), the core's registration refusals and feedback rules,
+/// and the HTTP layer's refusals.
+#[test]
+fn every_error_code_is_documented() {
+    use kaozheng_core::feedback::{Dimension, FeedbackError};
+    use kaozheng_core::rules::Refusal;
+    use kaozheng_core::{PlanState, SchoolLevel, XLevel};
+    let doc = document();
+    let listed: BTreeSet<String> =
+        doc["components"]["schemas"]["Error"]["properties"]["error"]["properties"]["code"]["enum"]
+            .as_array()
+            .expect("Error.code lists its values")
+            .iter()
+            .map(|c| c.as_str().unwrap().to_string())
+            .collect();
+    let known: BTreeSet<String> = kaozheng_server::error::CODES
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert_eq!(listed, known, "the document and error::CODES differ");
+
+    let mut used = BTreeSet::new();
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut dirs = vec![src];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            for ctor in [
+                "ApiError::new(",
+                "ApiError::bad_request(",
+                "ApiError::unauthorized(",
+                "ApiError::forbidden(",
+                "ApiError::not_found(",
+                "ApiError::unprocessable(",
+            ] {
+                for (at, _) in text.match_indices(ctor) {
+                    let after = &text[at + ctor.len()..];
+                    let end = after
+                        .char_indices()
+                        .nth(300)
+                        .map_or(after.len(), |(i, _)| i);
+                    let after = &after[..end];
+                    // The first string literal that is a code: lowercase letters and underscores.
+                    let code = after.split('"').skip(1).step_by(2).find(|s| {
+                        !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+                    });
+                    if let Some(code) = code {
+                        used.insert(code.to_string());
+                    }
+                }
+            }
+        }
+    }
+    let now = super::support::now();
+    for r in [
+        Refusal::PlanNotOpen {
+            state: PlanState::Draft,
+        },
+        Refusal::WindowNotOpen { opens_at: now },
+        Refusal::WindowClosed { closed_at: now },
+        Refusal::Full,
+        Refusal::Duplicate {
+            registration_id: "r".into(),
+        },
+        Refusal::AlreadyCertified {
+            held: XLevel::Primary,
+        },
+        Refusal::Clash {
+            plan_id: "p".into(),
+        },
+        Refusal::SchoolRestriction {
+            restriction_id: "r".into(),
+            school: "s".into(),
+            school_level: SchoolLevel::Secondary,
+            level: XLevel::Advanced,
+        },
+        // `Refusal::Other` is the app's name for a reason it does not know; no server sends it.
+    ] {
+        used.insert(r.code().to_string());
+    }
+    for e in [
+        FeedbackError::RatingOutOfRange {
+            dimension: Dimension::ALL[0],
+            value: 9,
+        },
+        FeedbackError::CommentTooLong { chars: 501 },
+        FeedbackError::CommentControlCharacter,
+    ] {
+        used.insert(e.code().to_string());
+    }
+    for status in [400, 414, 431] {
+        let status = StatusCode::from_u16(status).unwrap();
+        used.insert(
+            kaozheng_server::transport::refusal_error(status)
+                .unwrap()
+                .code
+                .to_string(),
+        );
+    }
+    assert!(used.len() >= 35, "the scan found too few codes: {used:?}");
+    let undocumented: Vec<&String> = used.difference(&listed).collect();
+    assert!(
+        undocumented.is_empty(),
+        "undocumented codes: {undocumented:?}"
+    );
+    let unused: Vec<&String> = listed.difference(&used).collect();
+    assert!(
+        unused.is_empty(),
+        "documented codes nothing answers: {unused:?}"
+    );
+}

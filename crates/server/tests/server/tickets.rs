@@ -214,3 +214,31 @@ async fn checks_survive_restarts_and_differ_between_databases() {
     let reopened = kaozheng_server::AppState::open(&a.config).await.unwrap();
     assert_eq!(reopened.tickets.check(&ticket, "TJ2024003", plan), check_a);
 }
+
+on_both! {
+    /// Three failed checks in the last second of a fixed 10-minute clock block, then a genuine
+    /// one a second into the next: refused (fixed blocks let the address start afresh), until
+    /// the failures are 10 minutes old.
+    async fn failed_checks_across_a_clock_block_boundary_stay_limited(b) {
+        let t = TestApp::on_with(b, |c| {
+            c.check_limits = CheckLimits { per_address: 3, window_secs: 600 }
+        })
+        .await;
+        let li = t.login("TJ2024002").await;
+        let reg = register(&t, &li, "c1", "demo-sensor-network-intermediate").await;
+        let (ticket, check) = (reg["ticket_no"].as_str().unwrap(), reg["ticket_check"].as_str().unwrap());
+        let start = now().timestamp();
+        let block_end = start - start.rem_euclid(600) + 600;
+        let at = |secs: i64| chrono::DateTime::from_timestamp(secs, 0).unwrap();
+        t.clock.set(at(block_end - 1));
+        for _ in 0..3 {
+            assert_eq!(verify(&t, ticket, &tampered(check)).await.json()["valid"], false);
+        }
+        t.clock.set(at(block_end + 1));
+        let limited = verify(&t, ticket, check).await;
+        assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(limited.header("retry-after"), "598");
+        t.clock.set(at(block_end - 1 + 600));
+        assert_eq!(verify(&t, ticket, check).await.json()["valid"], true);
+    }
+}
