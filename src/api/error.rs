@@ -2,8 +2,10 @@
 //! or an answer it cannot use. The student reads it worded by [`crate::i18n::api_error`]; the
 //! `Display` texts are for the console.
 
-use kaozheng_core::rules::Refusal;
-use serde::Deserialize;
+use kaozheng_api::error::ErrorBody;
+/// The contract's error shape: the app reads the code, and for a refused registration every
+/// reason; it never shows the server's own messages.
+pub use kaozheng_api::error::ErrorDetail;
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ApiError {
@@ -68,20 +70,6 @@ impl ErrorCode {
             _ => ErrorCode::Other,
         }
     }
-}
-
-#[derive(Debug, Deserialize)]
-struct ErrorBody {
-    error: ErrorDetail,
-}
-
-/// The contract's error shape, as far as the app reads it: the code, and for a refused
-/// registration every reason. The app never shows the server's own messages.
-#[derive(Debug, Clone, Deserialize)]
-pub struct ErrorDetail {
-    pub code: String,
-    #[serde(default)]
-    pub refusals: Vec<Refusal>,
 }
 
 /// Parses an error body, if it is one.

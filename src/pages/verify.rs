@@ -40,7 +40,7 @@ pub fn VerifyPage() -> impl IntoView {
 
     let result = move || {
         answer.get().map(|a| match a {
-            Ok(v) if v.valid || v.status.as_deref() == Some("public_notice") => {
+            Ok(v) if v.valid || v.status == Some(api::CertificateStatus::PublicNotice) => {
                 let level = v.level;
                 // In 公示 the result may still change: genuine, not yet final.
                 let notice = !v.valid;

@@ -169,7 +169,7 @@ async fn load_rules<T: RuleDocument>(
 impl CatalogState {
     /// Revalidates one rule document with the tag the phone holds: unchanged is a 304 and
     /// nothing to store.
-    async fn refresh_rules<T: RuleDocument>(
+    async fn refresh_rules<T: kaozheng_api::endpoints::ServedRules>(
         &self,
         into: RwSignal<Option<Arc<T>>>,
         note: &mut impl FnMut(ApiError),

@@ -73,8 +73,10 @@ impl Dimension {
     }
 }
 
-/// One student's ratings, each 1–5.
+/// One student's ratings, each 1–5. Exactly these three fields: a misspelt one in a request is
+/// refused, not ignored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Ratings {
     pub social_recognition: u8,
     pub content_quality: u8,

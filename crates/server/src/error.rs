@@ -9,8 +9,8 @@
 use axum::Json;
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use kaozheng_api::error::{ErrorBody, ErrorDetail};
 use kaozheng_core::rules::Refusal;
-use serde::Serialize;
 
 use crate::db::DbError;
 
@@ -71,20 +71,6 @@ pub struct ApiError {
     pub refusals: Vec<Refusal>,
     /// Headers the status calls for: `WWW-Authenticate` on 401, `Retry-After` on 429.
     pub headers: Vec<(HeaderName, HeaderValue)>,
-}
-
-#[derive(Serialize)]
-struct Body<'a> {
-    error: Inner<'a>,
-}
-
-#[derive(Serialize)]
-struct Inner<'a> {
-    code: &'a str,
-    message: &'a str,
-    message_zh: &'a str,
-    #[serde(skip_serializing_if = "<[Refusal]>::is_empty")]
-    refusals: &'a [Refusal],
 }
 
 impl ApiError {
@@ -302,13 +288,14 @@ impl From<sqlx::Error> for ApiError {
 }
 
 impl ApiError {
-    fn body(&self) -> Body<'_> {
-        Body {
-            error: Inner {
-                code: self.code,
-                message: &self.message,
-                message_zh: &self.message_zh,
-                refusals: &self.refusals,
+    /// The contract's error shape.
+    fn body(&self) -> ErrorBody {
+        ErrorBody {
+            error: ErrorDetail {
+                code: self.code.to_string(),
+                message: self.message.clone(),
+                message_zh: self.message_zh.clone(),
+                refusals: self.refusals.clone(),
             },
         }
     }

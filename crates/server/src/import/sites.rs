@@ -6,8 +6,10 @@ use std::collections::hash_map::Entry;
 use kaozheng_core::Site;
 use serde::Deserialize;
 
-use super::read::{self, Columns, check_id, check_text};
-use super::{Ctx, Format, ImportReport};
+use sqlx::AnyConnection;
+
+use super::read::{self, Columns, Parsed, check_id, check_text};
+use super::{Ctx, Format, ImportReport, Importer, Rejection};
 use crate::db::{self, DbResult};
 
 pub const COLUMNS: Columns = Columns {
@@ -17,7 +19,7 @@ pub const COLUMNS: Columns = Columns {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Row {
+pub struct Row {
     id: String,
     name: String,
     province: String,
@@ -25,46 +27,52 @@ struct Row {
     address: String,
 }
 
-pub async fn import(
-    ctx: &Ctx<'_>,
-    text: &str,
-    format: Format,
-    mut report: ImportReport,
-) -> DbResult<ImportReport> {
-    let rows = match read::rows::<Row>(text, format, &COLUMNS) {
-        Ok(rows) => rows,
-        Err(problems) => {
-            report.rejected = problems;
-            return Ok(report);
-        }
-    };
-    report.total = rows.len();
-    let mut tx = ctx.begin().await?;
-    let stored: HashMap<String, Site> = db::sites::list(&mut *tx)
-        .await?
-        .into_iter()
-        .map(|s| (s.id.clone(), s))
-        .collect();
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    let mut valid = Vec::new();
-    for parsed in rows {
-        let row = parsed.row;
-        let r = match parsed.value {
-            Ok(r) => r,
-            Err(rej) => {
-                report.rejected.push(rej);
-                continue;
-            }
-        };
+/// Reads and writes exam sites.
+#[derive(Default)]
+pub struct Sites {
+    stored: HashMap<String, Site>,
+    seen: HashMap<String, usize>,
+}
+
+impl Importer for Sites {
+    type Record = Row;
+    type Checked = Site;
+
+    fn read(
+        &self,
+        _ctx: &Ctx<'_>,
+        text: &str,
+        format: Format,
+    ) -> Result<Vec<Parsed<Row>>, Vec<Rejection>> {
+        read::rows(text, format, &COLUMNS)
+    }
+
+    async fn start(&mut self, tx: &mut AnyConnection) -> DbResult<()> {
+        self.stored = db::sites::list(&mut *tx)
+            .await?
+            .into_iter()
+            .map(|s| (s.id.clone(), s))
+            .collect();
+        Ok(())
+    }
+
+    async fn check(
+        &mut self,
+        _ctx: &Ctx<'_>,
+        tx: &mut AnyConnection,
+        row: usize,
+        r: Row,
+        report: &mut ImportReport,
+    ) -> DbResult<Option<Site>> {
         let before = report.rejected.len();
-        check_id(&mut report, row, "id", &r.id, 64);
+        check_id(report, row, "id", &r.id, 64);
         for (field, value, max) in [
             ("name", &r.name, 100),
             ("province", &r.province, 20),
             ("city", &r.city, 50),
             ("address", &r.address, 200),
         ] {
-            check_text(&mut report, row, field, value, max);
+            check_text(report, row, field, value, max);
         }
         // Any name of the province is stored as its code, so the province's plans and rules meet.
         let province = match kaozheng_core::province::normalize(&r.province) {
@@ -83,7 +91,7 @@ pub async fn import(
                 r.province.clone()
             }
         };
-        match seen.entry(r.id.clone()) {
+        match self.seen.entry(r.id.clone()) {
             Entry::Occupied(first) => {
                 report.reject(row, Some("id"), format!("duplicate of row {}", first.get()))
             }
@@ -91,7 +99,7 @@ pub async fn import(
                 v.insert(row);
             }
         }
-        if let Some(old) = stored.get(&r.id)
+        if let Some(old) = self.stored.get(&r.id)
             && old.province != province
         {
             let plans: i64 = sqlx::query_scalar(
@@ -109,32 +117,35 @@ pub async fn import(
                 );
             }
         }
-        if report.rejected.len() == before {
-            valid.push(Site {
-                id: r.id,
-                name: r.name,
-                province,
-                city: r.city,
-                address: r.address,
-            });
-        }
+        Ok(Some(Site {
+            id: r.id,
+            name: r.name,
+            province,
+            city: r.city,
+            address: r.address,
+        }))
     }
-    if !report.ok() {
-        return Ok(report);
-    }
-    for site in valid {
-        match stored.get(&site.id) {
-            Some(old) if *old == site => report.count(false),
-            Some(_) => {
-                db::sites::update(&mut *tx, &site).await?;
-                report.count(true);
+
+    async fn apply(
+        &mut self,
+        _ctx: &Ctx<'_>,
+        tx: &mut AnyConnection,
+        checked: Vec<Site>,
+        report: &mut ImportReport,
+    ) -> DbResult<()> {
+        for site in checked {
+            match self.stored.get(&site.id) {
+                Some(old) if *old == site => report.count(false),
+                Some(_) => {
+                    db::sites::update(&mut *tx, &site).await?;
+                    report.count(true);
+                }
+                None => {
+                    db::sites::insert(&mut *tx, &site).await?;
+                    report.count(true);
+                }
             }
-            None => {
-                db::sites::insert(&mut *tx, &site).await?;
-                report.count(true);
-            }
         }
+        Ok(())
     }
-    tx.commit().await?;
-    Ok(report)
 }
