@@ -8,11 +8,12 @@ const CACHE = 'kz-shell-v1';
 const NAVIGATION_TIMEOUT_MS = 4000;
 const STATIC = ['/manifest.webmanifest', '/icon.svg', '/icon-192.png', '/icon-512.png'];
 
-// Same-origin files index.html references (hashed by Trunk, so a new build means new names).
+// Same-origin files index.html references (hashed by Trunk, so a new build means new names). Links
+// to app routes (no file extension, e.g. `/catalog`) are pages, not files of the shell.
 function referencedAssets(html) {
   const urls = new Set();
   for (const m of html.matchAll(/\b(?:href|src)="(\/[^"]+)"/g)) {
-    if (!m[1].startsWith('//')) urls.add(m[1]);
+    if (!m[1].startsWith('//') && /\.[a-z0-9]+$/i.test(m[1].split(/[?#]/)[0])) urls.add(m[1]);
   }
   for (const m of html.matchAll(/from\s+'(\/[^']+)'/g)) urls.add(m[1]);
   for (const m of html.matchAll(/module_or_path:\s*'(\/[^']+)'/g)) urls.add(m[1]);
@@ -42,6 +43,18 @@ async function cacheShell(fresh) {
   }
 }
 
+// A plain shell is cached as it is; a page the server rendered (it embeds `kz-first`) only tells
+// whether the build changed: if it references files the cache lacks, the plain shell is fetched.
+async function refreshShell(res) {
+  const html = await res.clone().text();
+  if (!html.includes('id="kz-first"')) return cacheShell(res);
+  const cache = await caches.open(CACHE);
+  for (const url of referencedAssets(html)) {
+    if (!(await cache.match(url))) return cacheShell(null);
+  }
+  if (!(await cache.match('/index.html'))) return cacheShell(null);
+}
+
 self.addEventListener('install', (event) => {
   event.waitUntil(cacheShell(null).then(() => self.skipWaiting()));
 });
@@ -65,9 +78,10 @@ async function navigate(request) {
   const cache = await caches.open(CACHE);
   try {
     const res = await Promise.race([fetch(request), timeout(NAVIGATION_TIMEOUT_MS)]);
-    // Every app route is index.html; refresh the cached shell in the background when it changed.
+    // Every app route is index.html, some with their first screen rendered in: keep the shell
+    // current in the background (a rendered page is never cached as the shell).
     if (res.ok && (res.headers.get('content-type') || '').includes('text/html')) {
-      cacheShell(res.clone()).catch(() => {});
+      refreshShell(res.clone()).catch(() => {});
       return res;
     }
     if (res.status < 500) return res;

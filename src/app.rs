@@ -1,5 +1,6 @@
 //! The root component: preferences, state providers and routes.
 
+use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
@@ -10,7 +11,8 @@ use crate::components::embed_nav::EmbedNav;
 use crate::components::route_focus::RouteFocus;
 use crate::components::sync_status::SyncStatus;
 use crate::embed::{EmbedOptions, provide_embed};
-use crate::i18n::{I18n, tr};
+use crate::first_screen::{FirstScreen, VerifyAnswer};
+use crate::i18n::{I18n, Locale, tr};
 use crate::pages::account::AccountPage;
 use crate::pages::catalog::CatalogPage;
 use crate::pages::certificate::CertificatePage;
@@ -25,43 +27,85 @@ use crate::pages::results::ResultsPage;
 use crate::pages::sign_in::SignInPage;
 use crate::pages::ticket::TicketPage;
 use crate::pages::verify::VerifyPage;
-use crate::prefs;
+use crate::prefs::{self, Theme};
 use crate::state::account::provide_account;
 use crate::state::catalog::provide_catalog_state;
-use crate::state::clock::provide_clock;
+use crate::state::clock::{self, provide_clock};
 use crate::state::connection::provide_connection;
 use crate::state::network::provide_network;
 
-/// `embed`: the portal's options when the app runs inside a portal's iframe (see `embed`).
+/// The certificate check the page was rendered with, for the verification page.
+#[derive(Clone)]
+pub struct FirstVerification(pub Option<VerifyAnswer>);
+
+/// Where the app runs.
+#[derive(Clone)]
+pub enum Boot {
+    /// In the browser: the portal's options when it runs inside a portal's iframe (see `embed`),
+    /// and the data the server rendered the page from, if it did.
+    Browser {
+        embed: Option<EmbedOptions>,
+        first: Option<FirstScreen>,
+    },
+    /// On the server, rendering a page's first screen for a visitor who is not signed in: no
+    /// storage, network or timers, only the data and the visitor's language and theme.
+    Server {
+        first: FirstScreen,
+        locale: Locale,
+        theme: Theme,
+        now: DateTime<Utc>,
+    },
+}
+
 #[component]
-pub fn App(embed: Option<EmbedOptions>) -> impl IntoView {
-    let locale = RwSignal::new(
-        embed
-            .as_ref()
-            .and_then(|e| e.locale)
-            .unwrap_or_else(prefs::initial_locale),
-    );
+pub fn App(boot: Boot) -> impl IntoView {
+    let (embed, first, locale, theme, now, browser) = match boot {
+        Boot::Browser { embed, first } => {
+            let locale = embed
+                .as_ref()
+                .and_then(|e| e.locale)
+                .unwrap_or_else(prefs::initial_locale);
+            let theme = embed
+                .as_ref()
+                .and_then(|e| e.scheme)
+                .unwrap_or_else(prefs::initial_theme);
+            (embed, first, locale, theme, clock::now(), true)
+        }
+        Boot::Server {
+            first,
+            locale,
+            theme,
+            now,
+        } => (None, Some(first), locale, theme, now, false),
+    };
+    let locale = RwSignal::new(locale);
     provide_context(I18n { locale });
     Effect::new(move |_| {
         let l = locale.get();
         prefs::apply_locale(l);
         prefs::save_locale(l);
     });
-    let theme = RwSignal::new(
-        embed
-            .as_ref()
-            .and_then(|e| e.scheme)
-            .unwrap_or_else(prefs::initial_theme),
-    );
+    let theme = RwSignal::new(theme);
     provide_context(theme);
-    Effect::new(move |_| prefs::apply_theme(theme.get()));
-
-    provide_clock();
-    let network = provide_network();
-    let conn = provide_connection();
-    let catalog = provide_catalog_state(conn, network);
-    let account = provide_account(conn, catalog, network);
     let embedded = embed.is_some();
+    Effect::new(move |_| {
+        let t = theme.get();
+        prefs::apply_theme(t);
+        // A portal's scheme is the portal's, not the student's choice for the site.
+        if !embedded {
+            prefs::remember_theme(t);
+        }
+    });
+
+    provide_clock(now, browser);
+    let network = provide_network(browser);
+    let mut first = first;
+    provide_context(FirstVerification(
+        first.as_mut().and_then(|f| f.verification.take()),
+    ));
+    let conn = provide_connection(browser);
+    let catalog = provide_catalog_state(conn, network, first, browser);
+    let account = provide_account(conn, catalog, network, browser);
     if let Some(options) = embed {
         provide_embed(options, account);
     }

@@ -2,11 +2,15 @@
 //! a student's phone, working offline. A Leptos client-side app; domain rules live in
 //! `kaozheng-core` (see ARCHITECTURE.md for what may import what).
 
+// The server-side build (`ssr`) nests the catalog page's view types deeper than the default allows.
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod app;
 pub mod calendar;
 pub mod components;
 pub mod embed;
+pub mod first_screen;
 pub mod format;
 pub mod i18n;
 pub mod pages;
@@ -14,17 +18,105 @@ pub mod platform;
 pub mod prefs;
 pub mod problem;
 pub mod qr;
+#[cfg(feature = "ssr")]
+pub mod render;
 pub mod state;
 pub mod storage;
 pub mod sync;
 
-/// Replaces the static app shell in `index.html` with the live app and registers the service worker.
+/// Replaces the page the server rendered (or the static shell) with the live app and registers
+/// the service worker. The app starts from the data the page embedded, so its first frame is the
+/// same page; it is mounted before the server's copy is removed, in one task, so nothing flashes.
 pub fn start() {
-    if let Some(shell) = leptos::prelude::document().get_element_by_id("shell") {
-        shell.remove();
-    }
+    let document = leptos::prelude::document();
+    let first = document
+        .get_element_by_id(first_screen::ELEMENT_ID)
+        .and_then(|e| e.text_content())
+        .and_then(|text| first_screen::FirstScreen::from_embedded_json(&text));
     let embed = embed::start_embed();
-    leptos::mount::mount_to_body(move || leptos::view! { <app::App embed=embed.clone()/> });
+    let boot = app::Boot::Browser { embed, first };
+    leptos::mount::mount_to_body(move || leptos::view! { <app::App boot=boot.clone()/> });
+    if let Some(shell) = document.get_element_by_id("shell") {
+        let typed = typed_fields(&shell, &document);
+        shell.remove();
+        carry_over(&document, typed);
+    }
     platform::perf::mark("kz:app-mounted");
     platform::sw::register();
+}
+
+/// A field of the server's page the visitor already used while the app loaded.
+struct Typed {
+    id: String,
+    value: String,
+    select: bool,
+    focused: bool,
+}
+
+fn typed_fields(shell: &web_sys::Element, document: &web_sys::Document) -> Vec<Typed> {
+    use wasm_bindgen::JsCast;
+    let active = document.active_element();
+    let Ok(nodes) = shell.query_selector_all("input[id], select[id]") else {
+        return Vec::new();
+    };
+    (0..nodes.length())
+        .filter_map(|i| nodes.item(i))
+        .filter_map(|node| {
+            let focused = active.as_ref().is_some_and(|a| a.is_same_node(Some(&node)));
+            if let Some(input) = node.dyn_ref::<web_sys::HtmlInputElement>() {
+                let value = input.value();
+                (value != input.default_value() || focused).then(|| Typed {
+                    id: input.id(),
+                    value,
+                    select: false,
+                    focused,
+                })
+            } else {
+                let select = node.dyn_ref::<web_sys::HtmlSelectElement>()?;
+                Some(Typed {
+                    id: select.id(),
+                    value: select.value(),
+                    select: true,
+                    focused,
+                })
+            }
+        })
+        .collect()
+}
+
+/// Gives the app's copy of each field what the visitor typed or chose (as if they had, so the
+/// app reacts: a search runs) and the focus, so taking over loses nothing.
+fn carry_over(document: &web_sys::Document, typed: Vec<Typed>) {
+    use wasm_bindgen::JsCast;
+    for t in typed {
+        let Some(el) = document.get_element_by_id(&t.id) else {
+            continue;
+        };
+        let (current, event) = if let Some(input) = el.dyn_ref::<web_sys::HtmlInputElement>() {
+            (input.value(), "input")
+        } else if let Some(select) = el.dyn_ref::<web_sys::HtmlSelectElement>() {
+            (select.value(), "change")
+        } else {
+            continue;
+        };
+        if current != t.value {
+            if t.select {
+                if let Some(select) = el.dyn_ref::<web_sys::HtmlSelectElement>() {
+                    select.set_value(&t.value);
+                }
+            } else if let Some(input) = el.dyn_ref::<web_sys::HtmlInputElement>() {
+                input.set_value(&t.value);
+            }
+            let init = web_sys::EventInit::new();
+            init.set_bubbles(true);
+            if let Ok(ev) = web_sys::Event::new_with_event_init_dict(event, &init) {
+                let _ = el.dispatch_event(&ev);
+            }
+        }
+        if t.focused
+            && let Some(el) = el.dyn_ref::<web_sys::HtmlElement>()
+        {
+            let _ = el.focus();
+        }
+    }
 }

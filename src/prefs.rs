@@ -1,10 +1,14 @@
 //! The student's display preferences (language, theme), kept in `localStorage` so they survive
-//! reloads and apply before data arrives.
+//! reloads and apply before data arrives, and in a cookie, so the pages the server renders come in
+//! the same language and theme.
 
 use crate::i18n::Locale;
 
 const LOCALE_KEY: &str = "kz.locale";
 const THEME_KEY: &str = "kz.theme";
+/// The cookies the server reads when it renders a page.
+pub const LOCALE_COOKIE: &str = "kz-locale";
+pub const THEME_COOKIE: &str = "kz-theme";
 
 /// Colour scheme: follow the system unless the student picked one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,7 +28,7 @@ impl Theme {
         }
     }
 
-    fn key(self) -> &'static str {
+    pub fn key(self) -> &'static str {
         match self {
             Theme::System => "system",
             Theme::Light => "light",
@@ -32,7 +36,7 @@ impl Theme {
         }
     }
 
-    fn from_key(s: &str) -> Option<Self> {
+    pub fn from_key(s: &str) -> Option<Self> {
         [Theme::System, Theme::Light, Theme::Dark]
             .into_iter()
             .find(|t| t.key() == s)
@@ -71,6 +75,15 @@ pub fn initial_locale() -> Locale {
 
 pub fn save_locale(locale: Locale) {
     write(LOCALE_KEY, locale.tag());
+    write_cookie(LOCALE_COOKIE, locale.tag());
+}
+
+/// A year-long, first-party cookie with no personal data: only which language or theme.
+fn write_cookie(name: &str, value: &str) {
+    if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+        let cookie = format!("{name}={value}; path=/; max-age=31536000; samesite=lax");
+        let _ = js_sys::Reflect::set(&doc, &"cookie".into(), &cookie.into());
+    }
 }
 
 pub fn initial_theme() -> Theme {
@@ -81,6 +94,12 @@ pub fn initial_theme() -> Theme {
 
 pub fn save_theme(theme: Theme) {
     write(THEME_KEY, theme.key());
+    remember_theme(theme);
+}
+
+/// Keeps the theme cookie in step with the theme shown, for the pages the server renders.
+pub fn remember_theme(theme: Theme) {
+    write_cookie(THEME_COOKIE, theme.key());
 }
 
 fn root() -> Option<web_sys::Element> {

@@ -105,6 +105,14 @@ pub struct SitesMeta {
     pub etag: Option<String>,
 }
 
+/// The server's tags of the stored public sets (`None`: not stored, or stored untagged).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StoredTags {
+    pub catalog: Option<String>,
+    pub plans: Option<String>,
+    pub sites: Option<String>,
+}
+
 /// A stored rule document: the API's JSON text as received, so it is parsed by the same code
 /// (`serde_json` into e.g. `FeeRules`) whether it came from the network or from here, with the tag
 /// the server sent, so the next refresh is a 304 when nothing changed.

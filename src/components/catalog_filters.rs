@@ -79,6 +79,7 @@ pub fn CatalogFilters(
                 <span>{tr(|t| t.filter_batch)}</span>
                 <select
                     data-testid="filter-batch"
+                    name="batch"
                     prop:value=move || filters.batch.get().map(|b| b.to_string()).unwrap_or_default()
                     on:change=move |ev| filters.batch.set(event_target_value(&ev).parse().ok())
                 >
@@ -104,6 +105,7 @@ pub fn CatalogFilters(
                 <span>{tr(|t| t.filter_level)}</span>
                 <select
                     data-testid="filter-level"
+                    name="level"
                     prop:value=move || {
                         filters.level.get().map(|l| l.code().to_string()).unwrap_or_default()
                     }
@@ -133,6 +135,7 @@ pub fn CatalogFilters(
                 <span>{tr(|t| t.filter_org)}</span>
                 <select
                     data-testid="filter-org"
+                    name="org"
                     prop:value=move || filters.org.get().unwrap_or_default()
                     on:change=move |ev| filters.org.set(non_empty(event_target_value(&ev)))
                 >
@@ -160,6 +163,7 @@ pub fn CatalogFilters(
                     <span>{tr(|t| t.filter_field)}</span>
                     <select
                         data-testid="filter-field"
+                    name="field"
                         prop:value=move || filters.field.get().unwrap_or_default()
                         on:change=move |ev| filters.field.set(non_empty(event_target_value(&ev)))
                     >

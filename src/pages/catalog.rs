@@ -135,21 +135,36 @@ pub fn CatalogPage() -> impl IntoView {
     view! {
         <section class="page catalog-page">
             <h1>{tr(|t| t.catalog_title)}</h1>
-            <div class="search-box" role="search">
-                <label for="catalog-search">{tr(|t| t.search_label)}</label>
-                <input
-                    id="catalog-search"
-                    type="search"
-                    autocomplete="off"
-                    autocapitalize="off"
-                    spellcheck="false"
-                    enterkeyhint="search"
-                    placeholder=tr(|t| t.search_placeholder)
-                    prop:value=move || text.get()
-                    on:input=move |ev| text.set(event_target_value(&ev))
-                />
-            </div>
-            <CatalogFilters loaded=catalog_signal filters=filters/>
+            // A plain GET form: the app answers on every keystroke, and a browser that cannot run
+            // the app submits it to the server, which renders the same results.
+            <form
+                class="catalog-form"
+                role="search"
+                action="/catalog"
+                method="get"
+                on:submit=|ev| ev.prevent_default()
+            >
+                <div class="search-box">
+                    <label for="catalog-search">{tr(|t| t.search_label)}</label>
+                    <div class="search-row">
+                        <input
+                            id="catalog-search"
+                            name="q"
+                            type="search"
+                            autocomplete="off"
+                            autocapitalize="off"
+                            spellcheck="false"
+                            enterkeyhint="search"
+                            placeholder=tr(|t| t.search_placeholder)
+                            value=initial.get("q").unwrap_or_default()
+                            prop:value=move || text.get()
+                            on:input=move |ev| text.set(event_target_value(&ev))
+                        />
+                        <button type="submit" class="button">{tr(|t| t.home_search_button)}</button>
+                    </div>
+                </div>
+                <CatalogFilters loaded=catalog_signal filters=filters/>
+            </form>
             {move || {
                 if st.catalog.with(Option::is_none) {
                     let msg = if st.local_read_done.get() && !st.syncing.get() {

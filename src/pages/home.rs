@@ -102,6 +102,8 @@ pub fn HomePage() -> impl IntoView {
             <form
                 class="search-box home-search"
                 role="search"
+                action="/catalog"
+                method="get"
                 on:submit=move |ev| {
                     ev.prevent_default();
                     let q = search.get_untracked();
@@ -117,6 +119,7 @@ pub fn HomePage() -> impl IntoView {
                 <div class="search-row">
                     <input
                         id="home-search"
+                        name="q"
                         type="search"
                         autocomplete="off"
                         enterkeyhint="search"

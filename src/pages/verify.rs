@@ -2,7 +2,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::{self, ApiError, Verification};
+use crate::api::{self, ApiError};
+use crate::app::FirstVerification;
 use crate::i18n::{api_error, tr, use_i18n};
 
 /// Public certificate check for employers: a certificate number with the holder's name, or the QR
@@ -13,9 +14,22 @@ pub fn VerifyPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let q = query.get_untracked();
-    let no = RwSignal::new(q.get("no").unwrap_or_default());
+    // A check the server already answered for this page (a scanned QR code, or the form sent
+    // while the app could not run) is shown, not asked again.
+    let answered = use_context::<FirstVerification>().and_then(|f| f.0);
+    let no = RwSignal::new(
+        answered
+            .as_ref()
+            .map(|a| a.no.clone())
+            .or_else(|| q.get("no"))
+            .unwrap_or_default(),
+    );
     let name = RwSignal::new(String::new());
-    let answer = RwSignal::new(None::<Result<Verification, ApiError>>);
+    let answer = RwSignal::new(answered.as_ref().map(|a| {
+        a.answer
+            .clone()
+            .map_err(|(status, code)| ApiError::Status { status, code })
+    }));
     let busy = RwSignal::new(false);
 
     let check = move |check_code: Option<String>| {
@@ -34,7 +48,7 @@ pub fn VerifyPage() -> impl IntoView {
         });
     };
     // Scanned QR: check at once.
-    if let (Some(_), Some(code)) = (q.get("no"), q.get("check")) {
+    if let (None, Some(_), Some(code)) = (&answered, q.get("no"), q.get("check")) {
         check(Some(code));
     }
 
@@ -81,11 +95,13 @@ pub fn VerifyPage() -> impl IntoView {
         <section class="page verify-page">
             <h1>{tr(|t| t.verify_title)}</h1>
             <p class="intro">{tr(|t| t.verify_intro)}</p>
-            <form class="form" on:submit=move |ev| { ev.prevent_default(); check(None); }>
+            // Sent to the server only when the app cannot run: POST keeps the holder's name out
+            // of addresses and logs.
+            <form class="form" method="post" action="/verify" on:submit=move |ev| { ev.prevent_default(); check(None); }>
                 <label for="v-no">{tr(|t| t.certificate_no_label)}</label>
-                <input id="v-no" required autocomplete="off" prop:value=move || no.get() on:input=move |ev| no.set(event_target_value(&ev))/>
+                <input id="v-no" name="no" required autocomplete="off" value=no.get_untracked() prop:value=move || no.get() on:input=move |ev| no.set(event_target_value(&ev))/>
                 <label for="v-name">{tr(|t| t.holder_name)}</label>
-                <input id="v-name" required autocomplete="off" prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/>
+                <input id="v-name" name="name" required autocomplete="off" prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/>
                 <button type="submit" class="button" disabled=move || busy.get()>{tr(|t| t.verify_button)}</button>
             </form>
             {result}

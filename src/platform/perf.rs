@@ -5,9 +5,18 @@
 //! - measures `kz:search` (one search over the catalog, per keystroke) and `kz:idb-save-catalog`
 //!   (writing a downloaded catalog to IndexedDB)
 
+/// The page's timeline; none outside a browser (the server renders pages with the same code).
+fn performance() -> Option<web_sys::Performance> {
+    if cfg!(target_arch = "wasm32") {
+        web_sys::window().and_then(|w| w.performance())
+    } else {
+        None
+    }
+}
+
 /// Records a mark; a no-op where the API is missing.
 pub fn mark(name: &str) {
-    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+    if let Some(p) = performance() {
         let _ = p.mark(name);
     }
 }
@@ -23,7 +32,7 @@ impl Span {
 
     /// Records the measure `name` from the start mark to now.
     pub fn end(self) {
-        if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        if let Some(p) = performance() {
             let start = format!("{}:start", self.0);
             let end = format!("{}:end", self.0);
             let _ = p.mark(&end);

@@ -94,7 +94,13 @@ fn tab_id() -> String {
     id
 }
 
-pub fn provide_account(conn: Connection, catalog: CatalogState, network: Network) -> Account {
+/// `browser`: load the session and sync; on the server (rendering a page) nobody is signed in.
+pub fn provide_account(
+    conn: Connection,
+    catalog: CatalogState,
+    network: Network,
+    browser: bool,
+) -> Account {
     let acc = Account {
         session: RwSignal::new(None),
         expired: RwSignal::new(false),
@@ -110,14 +116,16 @@ pub fn provide_account(conn: Connection, catalog: CatalogState, network: Network
         persisted: RwSignal::new(None),
         catalog,
         conn,
-        tab_id: StoredValue::new(tab_id()),
+        tab_id: StoredValue::new(if browser { tab_id() } else { String::new() }),
         flushing: StoredValue::new(false),
         again: StoredValue::new(None),
         results_synced: StoredValue::new(false),
         timer: StoredValue::new_local(None),
     };
     provide_context(acc);
-    acc.start(network);
+    if browser {
+        acc.start(network);
+    }
     acc
 }
 

@@ -16,6 +16,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::{self, ApiError, Fetched};
+use crate::first_screen::FirstScreen;
 use crate::platform::perf;
 use crate::state::connection::Connection;
 use crate::state::network::Network;
@@ -73,6 +74,8 @@ pub struct CatalogState {
     /// The server's tags of what the phone holds, by data set (`plans`, `sites`, each rule
     /// kind): a refresh sends them and an unchanged set is a 304.
     tags: StoredValue<Vec<(&'static str, String)>>,
+    /// The server's time the shown plans are as of, when they came embedded in the page.
+    plans_as_of: StoredValue<Option<DateTime<Utc>>>,
     conn: Connection,
 }
 
@@ -80,8 +83,22 @@ pub fn use_catalog() -> CatalogState {
     expect_context::<CatalogState>()
 }
 
-/// Creates the state, paints from IndexedDB and starts the first refresh.
-pub fn provide_catalog_state(conn: Connection, network: Network) -> CatalogState {
+/// Which data sets came embedded in a server-rendered page (see `first_screen`).
+#[derive(Clone, Copy, Default)]
+struct Seeded {
+    catalog: bool,
+    plans: bool,
+    sites: bool,
+}
+
+/// Creates the state, paints from the page's embedded data or else from IndexedDB, and starts the
+/// first refresh. `browser`: false when the server renders a page (no storage, no network).
+pub fn provide_catalog_state(
+    conn: Connection,
+    network: Network,
+    first: Option<FirstScreen>,
+    browser: bool,
+) -> CatalogState {
     let st = CatalogState {
         catalog: RwSignal::new(None),
         plans: RwSignal::new(Arc::new(Vec::new())),
@@ -99,9 +116,15 @@ pub fn provide_catalog_state(conn: Connection, network: Network) -> CatalogState
         eligibility_rules: RwSignal::new(None),
         etag: RwSignal::new(None),
         tags: StoredValue::new(Vec::new()),
+        plans_as_of: StoredValue::new(None),
         conn,
     };
     provide_context(st);
+    let seeded = first.map(|f| st.seed(f)).unwrap_or_default();
+    if !browser {
+        st.local_read_done.set(true);
+        return st;
+    }
 
     // Paint from the phone once the database is open, then refresh from the server.
     Effect::new(move |done: Option<bool>| {
@@ -109,7 +132,7 @@ pub fn provide_catalog_state(conn: Connection, network: Network) -> CatalogState
             return done.unwrap_or(false);
         }
         spawn_local(async move {
-            st.load_local().await;
+            st.load_local(seeded).await;
             st.refresh().await;
         });
         true
@@ -249,13 +272,87 @@ impl CatalogState {
         }
     }
 
-    async fn load_local(self) {
+    /// Shows the data a server-rendered page embedded: the same data the page was rendered from,
+    /// so the app's first frame is the page already on screen.
+    fn seed(&self, first: FirstScreen) -> Seeded {
+        let mut seeded = Seeded::default();
+        if let Some(c) = first.catalog {
+            self.etag.set(c.etag);
+            self.catalog.set(Some(LoadedCatalog::new(c.value)));
+            seeded.catalog = true;
+        }
+        if let Some(p) = first.plans {
+            self.set_tag(PLANS, p.etag);
+            self.plans.set(Arc::new(p.value.plans));
+            self.plans_known.set(true);
+            self.plans_as_of.set_value(Some(p.value.as_of));
+            seeded.plans = true;
+        }
+        if let Some(s) = first.sites {
+            self.set_tag(SITES, s.etag);
+            self.sites.set(Arc::new(s.value));
+            seeded.sites = true;
+        }
+        if seeded.catalog && seeded.plans && seeded.sites {
+            // As fresh as the page: the server read them for it a moment ago.
+            self.synced_at
+                .set(Some(crate::state::clock::use_now().get_untracked()));
+        }
+        seeded
+    }
+
+    /// Stores the embedded sets the phone does not hold yet (by tag), so the app opens with them
+    /// offline next time.
+    async fn store_seeded(&self, db: &Db, seeded: Seeded) {
+        let stored = match db.stored_tags().await {
+            Ok(t) => t,
+            Err(e) => return self.storage_failed(e),
+        };
+        let now = crate::state::clock::now();
+        let differs =
+            |held: Option<String>, shown: Option<String>| shown.is_none() || held != shown;
+        let mut result = Ok(());
+        if seeded.catalog
+            && differs(stored.catalog, self.etag.get_untracked())
+            && let Some(c) = self.catalog.get_untracked()
+        {
+            result = db
+                .save_catalog(&c.catalog, self.etag.get_untracked().as_deref(), now)
+                .await;
+        }
+        if result.is_ok() && seeded.plans && differs(stored.plans, self.tag(PLANS)) {
+            let as_of = self.plans_as_of.get_value().unwrap_or(now);
+            result = db
+                .save_plans_tagged(
+                    &self.plans.get_untracked(),
+                    as_of,
+                    now,
+                    self.tag(PLANS).as_deref(),
+                )
+                .await;
+        }
+        if result.is_ok() && seeded.sites && differs(stored.sites, self.tag(SITES)) {
+            result = db
+                .save_sites_tagged(&self.sites.get_untracked(), now, self.tag(SITES).as_deref())
+                .await;
+        }
+        if let Err(e) = result {
+            self.storage_failed(e);
+        }
+    }
+
+    async fn load_local(self, seeded: Seeded) {
         let Some(db) = self.db() else {
             self.local_read_done.set(true);
             return;
         };
+        self.store_seeded(&db, seeded).await;
         let mut skipped = 0;
-        match db.load_catalog().await {
+        match if seeded.catalog {
+            Ok(None)
+        } else {
+            db.load_catalog().await
+        } {
             Ok(Some(stored)) => {
                 skipped += stored.skipped.len();
                 self.etag.set(stored.meta.etag.clone());
@@ -266,7 +363,11 @@ impl CatalogState {
             Ok(None) => {}
             Err(e) => self.storage_failed(e),
         }
-        match db.load_plans().await {
+        match if seeded.plans {
+            Ok(None)
+        } else {
+            db.load_plans().await
+        } {
             Ok(Some(stored)) => {
                 skipped += stored.skipped.len();
                 self.set_tag(PLANS, stored.meta.etag.clone());
@@ -276,7 +377,11 @@ impl CatalogState {
             Ok(None) => {}
             Err(e) => self.storage_failed(e),
         }
-        match db.load_sites().await {
+        match if seeded.sites {
+            Ok(None)
+        } else {
+            db.load_sites().await
+        } {
             Ok(Some(stored)) => {
                 skipped += stored.skipped.len();
                 self.set_tag(SITES, stored.meta.etag.clone());

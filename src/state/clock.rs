@@ -20,11 +20,15 @@ pub fn now() -> DateTime<Utc> {
     Utc::now()
 }
 
-pub fn provide_clock() {
-    let now = RwSignal::new(now());
-    let tick = gloo_timers::callback::Interval::new(TICK_MS, move || now.set(self::now()));
-    // The clock lives as long as the app.
-    tick.forget();
+/// `start`: the instant the app starts at (the server's, when it renders a page); `ticking`: in
+/// the browser, where time then moves on.
+pub fn provide_clock(start: DateTime<Utc>, ticking: bool) {
+    let now = RwSignal::new(start);
+    if ticking {
+        let tick = gloo_timers::callback::Interval::new(TICK_MS, move || now.set(self::now()));
+        // The clock lives as long as the app.
+        tick.forget();
+    }
     provide_context(Clock { now });
 }
 

@@ -28,7 +28,8 @@ pub struct Connection {
     restorers: StoredValue<Vec<RestoreHook>, LocalStorage>,
 }
 
-pub fn provide_connection() -> Connection {
+/// `browser`: open the database; on the server (rendering a page) there is none.
+pub fn provide_connection(browser: bool) -> Connection {
     let c = Connection {
         ready: RwSignal::new(false),
         reconnected: RwSignal::new(0),
@@ -38,7 +39,9 @@ pub fn provide_connection() -> Connection {
         restorers: StoredValue::new_local(Vec::new()),
     };
     provide_context(c);
-    spawn_local(c.open());
+    if browser {
+        spawn_local(c.open());
+    }
     c
 }
 

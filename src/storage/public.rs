@@ -10,6 +10,7 @@ use super::codec::Record;
 use super::{
     BY_CERTIFICATE, CATALOG_KEY, CERTIFICATES, CatalogMeta, Db, Loaded, META, ORGS, PLANS,
     PLANS_KEY, PlansMeta, RULES, RecordsRequest, SITES_KEY, SitesMeta, StorageError, StoredRules,
+    StoredTags,
 };
 
 impl Db {
@@ -89,6 +90,22 @@ impl Db {
         self.put_text(&tx, META, CATALOG_KEY, &meta)?;
         self.commit(tx).await?;
         Ok(true)
+    }
+
+    /// The tags of the stored catalog, plans and sites, read without the sets themselves: a page
+    /// the server rendered embeds the current sets, and only those whose tag differs are stored.
+    pub async fn stored_tags(&self) -> Result<StoredTags, StorageError> {
+        let tx = self.transaction(&[META], TransactionMode::Readonly)?;
+        let catalog = self
+            .read_text::<CatalogMeta>(&tx, META, CATALOG_KEY)
+            .await?;
+        let plans = self.read_text::<PlansMeta>(&tx, META, PLANS_KEY).await?;
+        let sites = self.read_text::<SitesMeta>(&tx, META, SITES_KEY).await?;
+        Ok(StoredTags {
+            catalog: catalog.and_then(|m| m.etag),
+            plans: plans.and_then(|m| m.etag),
+            sites: sites.and_then(|m| m.etag),
+        })
     }
 
     /// The stored exam plans, in the order they were saved, or `None` if never saved.

@@ -17,7 +17,7 @@ pub struct PlansQuery {
 /// The plans and the moment their states were computed. The app reads the items as bare
 /// [`ExamPlan`]s (`PlanList<ExamPlan>`: the state is left unread), which keeps serde's flattening
 /// out of its WASM.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlanList<P = PlanListItem> {
     /// The server's now, at which every `state` was computed.
     #[serde(with = "time::cst")]

@@ -14,6 +14,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod feedback;
+pub mod first_screen;
 pub mod headers;
 pub mod import;
 pub mod logging;

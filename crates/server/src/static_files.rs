@@ -10,14 +10,17 @@ use std::sync::RwLock;
 use std::time::SystemTime;
 
 use axum::body::{Body, Bytes};
-use axum::extract::{Request, State};
+use axum::extract::{FromRequestParts, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
+use kaozheng_api::verify::CertificateQuery;
 use sha2::{Digest, Sha256};
 use tower::ServiceExt;
 use tower_http::services::ServeDir;
 
+use crate::auth::ClientAddr;
+use crate::first_screen;
 use crate::state::AppState;
 
 pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
@@ -128,6 +131,9 @@ fn stamp_of(m: std::fs::Metadata) -> (SystemTime, u64) {
 
 /// Everything that is not `/api/...`: files from dist/, or index.html for app routes.
 pub async fn handler(State(state): State<AppState>, req: Request) -> Response {
+    if req.method() == Method::POST && req.uri().path() == "/verify" {
+        return verify_form(state, req).await;
+    }
     if req.method() != Method::GET && req.method() != Method::HEAD {
         return (
             StatusCode::METHOD_NOT_ALLOWED,
@@ -139,6 +145,37 @@ pub async fn handler(State(state): State<AppState>, req: Request) -> Response {
     let files = &state.static_files;
     let name = req.uri().path().rsplit('/').next().unwrap_or_default();
     if name == "index.html" || !has_extension(name) {
+        let path = req.uri().path().to_string();
+        if path != "/index.html"
+            && first_screen::renders(&path)
+            && let Some(index) = files.current_index().await
+        {
+            let url = req
+                .uri()
+                .path_and_query()
+                .map_or(path.as_str(), |p| p.as_str())
+                .to_string();
+            let (mut parts, _) = req.into_parts();
+            let verification = match (path.as_str(), parts.uri.query()) {
+                ("/verify", Some(q)) => {
+                    let query = serde_urlencoded::from_str::<CertificateQuery>(q).ok();
+                    match query.filter(|q| q.no.is_some() && q.check.is_some()) {
+                        Some(query) => {
+                            let Ok(addr) = ClientAddr::from_request_parts(&mut parts, &state).await;
+                            Some(first_screen::verify(&state, addr, query).await)
+                        }
+                        None => None,
+                    }
+                }
+                _ => None,
+            };
+            if let Some(page) =
+                first_screen::page(&state, &index, &url, &parts.headers, verification).await
+            {
+                return page;
+            }
+            return app_shell(files).await;
+        }
         return app_shell(files).await;
     }
     let cache = cache_control_for(name);
@@ -173,6 +210,34 @@ pub async fn handler(State(state): State<AppState>, req: Request) -> Response {
             res
         }
         _ => res,
+    }
+}
+
+/// The verification form sent by a browser that could not run the app: answered with the
+/// verification page and its answer, rendered by the server.
+async fn verify_form(state: AppState, req: Request) -> Response {
+    let (mut parts, body) = req.into_parts();
+    let Ok(addr) = ClientAddr::from_request_parts(&mut parts, &state).await;
+    let form = axum::body::to_bytes(body, 4096)
+        .await
+        .ok()
+        .and_then(|b| serde_urlencoded::from_bytes::<CertificateQuery>(&b).ok());
+    let files = &state.static_files;
+    let (Some(form), Some(index)) = (form, files.current_index().await) else {
+        return app_shell(files).await;
+    };
+    let query = CertificateQuery {
+        no: form.no.map(|n| n.trim().to_string()),
+        check: None,
+        name: form
+            .name
+            .map(|n| n.trim().to_string())
+            .filter(|n| !n.is_empty()),
+    };
+    let answer = first_screen::verify(&state, addr, query).await;
+    match first_screen::page(&state, &index, "/verify", &parts.headers, Some(answer)).await {
+        Some(page) => page,
+        None => app_shell(files).await,
     }
 }
 

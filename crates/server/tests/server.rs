@@ -14,6 +14,7 @@ mod server {
     pub mod credits;
     pub mod embed;
     pub mod feedback;
+    pub mod first_screen;
     pub mod graduation;
     pub mod harness;
     pub mod headers;

@@ -5,7 +5,7 @@
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
 use kaozheng_api::plans::{PlanList, PlanListItem, PlansQuery};
 use kaozheng_core::hash::content_version;
@@ -30,9 +30,19 @@ pub async fn list_plans(
             "查询参数格式错误",
         )
     })?;
-    let filter = filter_of(q)?;
+    let (list, tag) = plan_list(&state, &filter_of(q)?).await?;
+    let body = serde_json::to_string(&list).expect("plans serialize");
+    Ok(revalidated(&headers, tag, body))
+}
+
+/// The published plans `filter` selects, at the server's now, with their tag: what the API
+/// answers and what a server-rendered page embeds, so both revalidate alike.
+pub async fn plan_list(
+    state: &AppState,
+    filter: &PlanFilter,
+) -> Result<(PlanList, HeaderValue), ApiError> {
     let now = state.now();
-    let plans = db::plans::list(&state.db.pool, &filter)
+    let plans = db::plans::list(&state.db.pool, filter)
         .await?
         .into_iter()
         .filter(|plan| plan.phase != PlanPhase::Draft)
@@ -44,8 +54,7 @@ pub async fn list_plans(
     let tag = content_version(&serde_json::to_string(&plans).expect("plans serialize"));
     // Whole seconds, as the list has always said.
     let as_of = chrono::DateTime::from_timestamp(now.timestamp(), 0).unwrap_or(now);
-    let body = serde_json::to_string(&PlanList { as_of, plans }).expect("plans serialize");
-    Ok(revalidated(&headers, weak_etag(&tag), body))
+    Ok((PlanList { as_of, plans }, weak_etag(&tag)))
 }
 
 /// Empty parameters mean "any", so a form can send `level=` for all levels.
