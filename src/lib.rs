@@ -26,7 +26,7 @@ pub mod sync;
 
 /// Replaces the page the server rendered (or the static shell) with the live app and registers
 /// the service worker. The app starts from the data the page embedded, so its first frame is the
-/// same page; it is mounted before the server's copy is removed, in one task, so nothing flashes.
+/// same page; it is mounted before the server's copy is removed, so nothing flashes.
 pub fn start() {
     let document = leptos::prelude::document();
     let first = document
@@ -36,11 +36,16 @@ pub fn start() {
     let embed = embed::start_embed();
     let boot = app::Boot::Browser { embed, first };
     leptos::mount::mount_to_body(move || leptos::view! { <app::App boot=boot.clone()/> });
-    if let Some(shell) = document.get_element_by_id("shell") {
-        let typed = typed_fields(&shell, &document);
-        shell.remove();
-        carry_over(&document, typed);
-    }
+    // The router draws the page in this task's microtasks; the server's copy goes right before
+    // the next frame is painted, with what the visitor typed moved over, so no frame shows both
+    // or neither.
+    leptos::prelude::request_animation_frame(move || {
+        if let Some(shell) = document.get_element_by_id("shell") {
+            let typed = typed_fields(&shell, &document);
+            shell.remove();
+            carry_over(&document, typed);
+        }
+    });
     platform::perf::mark("kz:app-mounted");
     platform::sw::register();
 }

@@ -27,6 +27,11 @@ impl PartialEq for Results {
     }
 }
 
+/// A filter from the address; empty is "any" (the plain form sends every field, empty or not).
+fn param(q: &ParamsMap, key: &str) -> Option<String> {
+    q.get(key).filter(|v| !v.is_empty())
+}
+
 fn level_param(q: &ParamsMap) -> Option<XLevel> {
     q.get("level").and_then(|l| XLevel::parse(&l))
 }
@@ -45,8 +50,8 @@ pub fn CatalogPage() -> impl IntoView {
     let filters = Filters {
         batch: RwSignal::new(initial.get("batch").and_then(|b| b.parse().ok())),
         level: RwSignal::new(level_param(&initial)),
-        org: RwSignal::new(initial.get("org")),
-        field: RwSignal::new(initial.get("field")),
+        org: RwSignal::new(param(&initial, "org")),
+        field: RwSignal::new(param(&initial, "field")),
     };
     // A link to /catalog?… while already here updates the search rather than remounting.
     Effect::new(move |prev: Option<()>| {
@@ -57,8 +62,8 @@ pub fn CatalogPage() -> impl IntoView {
                 .batch
                 .set(q.get("batch").and_then(|b| b.parse().ok()));
             filters.level.set(level_param(&q));
-            filters.org.set(q.get("org"));
-            filters.field.set(q.get("field"));
+            filters.org.set(param(&q, "org"));
+            filters.field.set(param(&q, "field"));
         }
     });
     // Mirror the search into the address bar without a router navigation per keystroke.

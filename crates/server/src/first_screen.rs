@@ -158,8 +158,10 @@ fn decoded(segment: &str) -> String {
 /// index.html with the rendered page inside `<div id="shell">` and the `<html>` attributes set;
 /// `None` if index.html has no shell to fill.
 fn inject(index: &str, page: &kaozheng::render::Rendered) -> Option<String> {
-    const OPEN: &str = "<div id=\"shell\">";
-    let start = index.find(OPEN)? + OPEN.len();
+    // As written, or as Trunk's release build minifies it.
+    let start = ["<div id=\"shell\">", "<div id=shell>"]
+        .iter()
+        .find_map(|open| index.find(open).map(|at| at + open.len()))?;
     let body_end = index[start..].find("</body>")? + start;
     let end = index[start..body_end].rfind("</div>")? + start;
     let mut html = String::with_capacity(index.len() + page.body.len());
@@ -219,5 +221,10 @@ mod tests {
         assert!(!html.contains("正在打开"));
         assert!(html.ends_with("</body>\n</html>\n"));
         assert_eq!(inject("<html><body></body></html>", &page), None);
+        let minified = "<!doctype html><html lang=zh-CN><head></head><body><div id=shell><main><h1>x</h1></main></div></body></html>";
+        assert_eq!(
+            inject(minified, &page).unwrap(),
+            "<!doctype html><html lang=\"en\" data-theme=\"dark\"><head></head><body><div id=shell><main>rendered</main></div></body></html>"
+        );
     }
 }

@@ -1,0 +1,86 @@
+import { test, expect, appStarted } from './guarded';
+import { api, token } from './support';
+import { Server } from './server';
+
+// The public pages arrive rendered by the server: readable before the WASM, usable without it,
+// and the app takes their place without anything moving.
+const server = new Server();
+test.beforeAll(async () => {
+  await server.start();
+});
+test.afterAll(async () => {
+  await server.dispose();
+});
+
+test('without JavaScript the catalog, its search, a certificate and verification still work', async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false, locale: 'zh-CN' });
+  const page = await context.newPage();
+  await page.goto(`${server.url}/catalog`);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('证书目录');
+  await page.getByRole('searchbox', { name: /搜索证书/ }).fill('wlgl');
+  await page.getByRole('searchbox', { name: /搜索证书/ }).press('Enter');
+  await expect(page).toHaveURL(/\/catalog\?q=wlgl/);
+  await expect(page.getByTestId('result-count')).toHaveText('共 1 个证书');
+  await page.getByTestId('results').getByRole('link').first().click();
+  await expect(page).toHaveURL(/\/certificates\//);
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('物流管理');
+  await expect(page.getByRole('region', { name: '等级' })).toBeVisible();
+  await expect(page.getByRole('region', { name: '考核计划' })).toBeVisible();
+
+  // 王晓明's certificate, checked by number and name through the plain form.
+  const results = await api<{ results: { certificate_no?: string }[] }>(server, '/results', {
+    token: await token(server, 'TJ2024001'),
+  });
+  const no = results.results.find((r) => r.certificate_no)!.certificate_no!;
+  await page.goto(`${server.url}/verify`);
+  await page.getByLabel('证书编号').fill(no);
+  await page.getByLabel('持证人姓名').fill('王晓明');
+  await page.getByRole('button', { name: '查验' }).click();
+  await expect(page.getByTestId('verify-holder')).toHaveText('王**');
+  await context.close();
+});
+
+test('when the app cannot load, the rendered page still browses and searches', async ({ page, guard }) => {
+  await page.route(/\.wasm$/, (route) => route.abort());
+  await page.goto(`${server.url}/`);
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  await page.getByRole('searchbox').first().fill('前端');
+  await page.getByRole('searchbox').first().press('Enter');
+  await expect(page).toHaveURL(/\/catalog\?q=/);
+  await expect(page.getByTestId('results').locator('li').first()).toContainText('Web前端开发');
+  // The loader's failed downloads are the only errors, and they are the point of this test.
+  expect(guard.pageErrors.every((e) => /Failed to fetch/.test(e))).toBe(true);
+  guard.pageErrors.length = 0;
+});
+
+test('the app takes over the rendered page without a layout shift and keeps what was typed', async ({ page }) => {
+  // Hold the WASM back until the page is on screen and the student has started typing.
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  await page.route(/\.wasm$/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.addInitScript(() => {
+    (window as any).__shift = 0;
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries() as any[]) if (!e.hadRecentInput) (window as any).__shift += e.value;
+    }).observe({ type: 'layout-shift', buffered: true });
+  });
+  // The frame's own goto: the page's waits for the app, which is held back here.
+  await page.mainFrame().goto(`${server.url}/catalog`, { waitUntil: 'domcontentloaded' });
+  const box = page.getByRole('searchbox', { name: /搜索证书/ });
+  await expect(box).toBeVisible();
+  await expect(page.locator('#shell')).toHaveCount(1);
+  await box.fill('wlgl');
+  await box.focus();
+  release();
+  await appStarted(page);
+  await expect(page.locator('#shell')).toHaveCount(0);
+  // The app's search box has the text, the focus, and the app's answer to it.
+  await expect(box).toHaveValue('wlgl');
+  await expect(box).toBeFocused();
+  await expect(page.getByTestId('result-count')).toHaveText('共 1 个证书');
+  const shift = await page.evaluate(() => (window as any).__shift as number);
+  expect(shift).toBeLessThanOrEqual(0.01);
+});
