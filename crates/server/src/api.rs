@@ -16,7 +16,9 @@ pub mod plans;
 pub mod registrations;
 pub mod results;
 pub mod rules;
+pub mod school;
 pub mod sites;
+pub mod staff;
 pub mod text;
 pub mod tickets;
 
@@ -128,6 +130,24 @@ pub fn routes(limits: BodyLimits) -> Vec<(Method, &'static str, MethodRouter<App
             Method::POST,
             "/api/v1/admin/import/{kind}",
             post(admin::import).layer(DefaultBodyLimit::max(limits.import)),
+        ),
+        (Method::POST, "/api/v1/auth/staff/login", post(staff::login)),
+        (
+            Method::POST,
+            "/api/v1/auth/staff/logout",
+            post(staff::logout),
+        ),
+        (Method::GET, "/api/v1/admin/me", get(staff::me)),
+        (Method::GET, "/api/v1/admin/plans", get(school::list_plans)),
+        (
+            Method::POST,
+            "/api/v1/admin/plans/{id}/phase",
+            post(school::move_phase),
+        ),
+        (
+            Method::GET,
+            "/api/v1/admin/export/registrations",
+            get(school::export_registrations),
         ),
         (
             Method::GET,

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use serde::de::IgnoredAny;
 
 use super::read::{self, Columns, check_id, check_text, de};
-use super::{Ctx, Format, ImportReport};
+use super::{Ctx, Format, ImportReport, scope};
 use crate::db::{self, DbResult};
 use crate::rules;
 
@@ -93,6 +93,7 @@ pub async fn import(
     report.total = rows.len();
     let mut tx = ctx.begin().await?;
     let sites = db::sites::list(&mut *tx).await?;
+    let site_schools = db::staff::site_schools(&mut *tx).await?;
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut valid: Vec<(ExamPlan, Option<ExamPlan>)> = Vec::new();
     let mut rows_of: Vec<usize> = Vec::new();
@@ -195,6 +196,16 @@ pub async fn import(
             );
         }
         let stored = db::plans::get(&mut *tx, &plan.id).await?;
+        scope::plan(
+            &ctx.scope,
+            &mut report,
+            row,
+            sites.iter().any(|s| s.id == plan.site_id),
+            site_schools.get(&plan.site_id).map(String::as_str),
+            stored
+                .as_ref()
+                .map(|old| site_schools.get(&old.site_id).map(String::as_str)),
+        );
         if let Some(old) = &stored {
             let taken = old.capacity - old.seats_left;
             if plan.capacity < taken {

@@ -1,4 +1,10 @@
-//! Exam sites: CSV `id,name,province,city,address` or a JSON array of the API's `Site`.
+//! Exam sites: CSV `id,name,province,city,address[,school]` or a JSON array of the API's `Site`
+//! (plus an optional `school`).
+//!
+//! `school` names the school that runs the site (考点所属学校), exactly as its students' `school`
+//! column has it: that school's staff manage the plans held there. A file without the column
+//! keeps each stored site's school (a new site gets the importing school's own, or none from a
+//! province administrator); an empty cell (JSON `null`) clears it.
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
@@ -7,12 +13,12 @@ use kaozheng_core::Site;
 use serde::Deserialize;
 
 use super::read::{self, Columns, check_id, check_text};
-use super::{Ctx, Format, ImportReport};
+use super::{Ctx, Format, ImportReport, scope};
 use crate::db::{self, DbResult};
 
 pub const COLUMNS: Columns = Columns {
     required: &["id", "name", "province", "city", "address"],
-    optional: &[],
+    optional: &["school"],
 };
 
 #[derive(Debug, Deserialize)]
@@ -23,6 +29,15 @@ struct Row {
     province: String,
     city: String,
     address: String,
+    /// `None` when the file does not say (keep what is stored); `Some(None)` clears it.
+    #[serde(default, deserialize_with = "present_school")]
+    school: Option<Option<String>>,
+}
+
+fn present_school<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Option<String>>, D::Error> {
+    super::read::de::opt_text(d).map(Some)
 }
 
 pub async fn import(
@@ -45,6 +60,7 @@ pub async fn import(
         .into_iter()
         .map(|s| (s.id.clone(), s))
         .collect();
+    let site_schools = db::staff::site_schools(&mut *tx).await?;
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut valid = Vec::new();
     for parsed in rows {
@@ -109,28 +125,60 @@ pub async fn import(
                 );
             }
         }
+        if let Some(Some(school)) = &r.school {
+            check_text(&mut report, row, "school", school, 100);
+        }
+        let stored_school: Option<Option<String>> = stored
+            .contains_key(&r.id)
+            .then(|| site_schools.get(&r.id).cloned());
+        let school = match r.school {
+            Some(given) => given.map(|s| s.trim().to_string()),
+            None => match &stored_school {
+                Some(kept) => kept.clone(),
+                None => ctx.scope.school().map(str::to_string),
+            },
+        };
+        scope::site(
+            &ctx.scope,
+            &mut report,
+            row,
+            school.as_deref(),
+            stored_school.as_ref().map(Option::as_deref),
+        );
         if report.rejected.len() == before {
-            valid.push(Site {
-                id: r.id,
-                name: r.name,
-                province,
-                city: r.city,
-                address: r.address,
-            });
+            valid.push((
+                Site {
+                    id: r.id,
+                    name: r.name,
+                    province,
+                    city: r.city,
+                    address: r.address,
+                },
+                school,
+            ));
         }
     }
     if !report.ok() {
         return Ok(report);
     }
-    for site in valid {
+    for (site, school) in valid {
+        let school_before = site_schools.get(&site.id).cloned();
         match stored.get(&site.id) {
-            Some(old) if *old == site => report.count(false),
-            Some(_) => {
-                db::sites::update(&mut *tx, &site).await?;
+            Some(old) if *old == site && school_before == school => report.count(false),
+            Some(old) => {
+                if *old != site {
+                    db::sites::update(&mut *tx, &site).await?;
+                }
+                if school_before != school {
+                    db::staff::set_site_school(&mut *tx, &site.id, school.as_deref()).await?;
+                }
                 report.count(true);
             }
             None => {
                 db::sites::insert(&mut *tx, &site).await?;
+                if school.is_some() {
+                    db::staff::set_site_school(&mut *tx, &site.id, school.as_deref()).await?;
+                }
                 report.count(true);
             }
         }

@@ -26,7 +26,7 @@ use kaozheng_core::model::Student;
 use serde::Deserialize;
 
 use super::read::{self, Columns, check_id, check_text, de};
-use super::{Ctx, Format, ImportReport};
+use super::{Ctx, Format, ImportReport, scope};
 use crate::auth::password;
 use crate::db::{self, DbResult};
 
@@ -193,6 +193,13 @@ pub async fn import(
             }
         }
         let stored = db::students::get(&mut *tx, &r.student_no).await?;
+        scope::student(
+            &ctx.scope,
+            &mut report,
+            row,
+            &r.school,
+            stored.as_ref().map(|s| s.school.as_str()),
+        );
         if stored.is_none() {
             match &r.password {
                 None => report.reject(
