@@ -114,7 +114,12 @@ e2e() {
 
 step setup scripts/setup.sh --test
 step fmt cargo fmt --all -- --check
-step clippy-native cargo clippy --workspace --all-targets -- -D warnings
+clippy_native() {
+  # Also the production server without the demo school (feature `demo` off).
+  cargo clippy --workspace --all-targets -- -D warnings &&
+    cargo clippy -p kaozheng-server --no-default-features --all-targets -- -D warnings
+}
+step clippy-native clippy_native
 clippy_wasm() {
   # The core's property tests need an OS random source, so its wasm check covers the library only.
   cargo clippy -p kaozheng --target wasm32-unknown-unknown --all-targets -- -D warnings &&

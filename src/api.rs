@@ -3,74 +3,37 @@
 //! Every response is validated by the same core code the server uses, so a malformed catalog is
 //! rejected here with a precise message and the last good catalog stays on screen.
 
-use chrono::{DateTime, Utc};
 use gloo_net::http::{Request, RequestBuilder, Response};
-use kaozheng_core::rules::{Refusal, RuleDocument};
+use kaozheng_api::auth::{EmbedRequest, LoginRequest};
+use kaozheng_api::endpoint::with_query;
+use kaozheng_api::endpoints::{
+    CancelRegistration, Embed, FeedbackAggregates, GetCatalog, GetEmbedConfig, GetMe, ListFeedback,
+    ListPlans, ListRegistrations, ListResults, ListSites, Login, Logout, PutFeedback, Register,
+    ServedRules, VerifyCertificate,
+};
+use kaozheng_api::feedback::{FeedbackList, FeedbackRequest};
+use kaozheng_api::{
+    EmbedConfig, Endpoint, NewRegistration, RegistrationList, ResultList, SiteList,
+};
 use kaozheng_core::{Catalog, ExamPlan, ExamResult, Registration, Site, Student};
-use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsCast;
 
-/// Where the API lives; same origin as the app.
-pub const API_BASE: &str = "/api/v1";
+mod error;
+
+pub use error::{ApiError, ErrorCode, ErrorDetail, error_detail};
+pub use kaozheng_api::auth::Session as SignedIn;
+pub use kaozheng_api::verify::{CertificateStatus, CertificateVerification as Verification};
+
+/// The exam plans as the app keeps them: each item read as its bare plan.
+pub type PlansResponse = kaozheng_api::plans::PlanList<ExamPlan>;
+
 /// Phones on weak networks: give up on a request after this long and keep showing saved data.
 const TIMEOUT_MS: u32 = 20_000;
-
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum ApiError {
-    #[error("network unreachable: {0}")]
-    Network(String),
-    #[error("the server answered {status}: {message}")]
-    Status { status: u16, message: String },
-    #[error("{0}")]
-    Invalid(String),
-}
-
-impl ApiError {
-    /// True when the failure says nothing about the data, only that we could not reach the server.
-    pub fn is_network(&self) -> bool {
-        matches!(self, ApiError::Network(_))
-    }
-}
 
 /// A catalog response: new content with its tag, or "what you have is current".
 pub enum Fetched<T> {
     Fresh { value: T, etag: Option<String> },
     NotModified,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct PlansResponse {
-    #[serde(with = "kaozheng_core::time::cst")]
-    pub as_of: DateTime<Utc>,
-    pub plans: Vec<ExamPlan>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-struct SitesResponse {
-    sites: Vec<Site>,
-}
-
-#[derive(Debug, Deserialize)]
-struct ErrorBody {
-    error: ErrorDetail,
-}
-
-/// The contract's error shape; registration refusals carry every reason.
-#[derive(Debug, Clone, Deserialize)]
-pub struct ErrorDetail {
-    pub code: String,
-    pub message: String,
-    #[serde(default)]
-    pub message_zh: String,
-    #[serde(default)]
-    pub refusals: Vec<Refusal>,
-}
-
-/// Parses an error body, if it is one.
-pub fn error_detail(body: &str) -> Option<ErrorDetail> {
-    serde_json::from_str::<ErrorBody>(body)
-        .ok()
-        .map(|b| b.error)
 }
 
 /// Sends a request with a timeout; only a failure to get any answer is an error here.
@@ -105,8 +68,18 @@ fn with_token(req: RequestBuilder, token: Option<&str>) -> RequestBuilder {
     }
 }
 
+/// A path or query value, percent-encoded.
+fn encode(s: &str) -> String {
+    String::from(js_sys::encode_uri_component(s))
+}
+
+/// The path of an endpoint without parameters.
+fn path<E: Endpoint>() -> &'static str {
+    E::PATH
+}
+
 async fn get(path: &str, etag: Option<&str>) -> Result<Response, ApiError> {
-    let mut req = Request::get(&format!("{API_BASE}{path}"));
+    let mut req = Request::get(path);
     if let Some(tag) = etag {
         req = req.header("If-None-Match", tag);
     }
@@ -114,20 +87,14 @@ async fn get(path: &str, etag: Option<&str>) -> Result<Response, ApiError> {
 }
 
 async fn get_auth(path: &str, token: &str) -> Result<Response, ApiError> {
-    send(
-        with_token(Request::get(&format!("{API_BASE}{path}")), Some(token)),
-        None,
-    )
-    .await
+    send(with_token(Request::get(path), Some(token)), None).await
 }
 
 async fn error_for(res: Response) -> ApiError {
     let status = res.status();
     let text = res.text().await.unwrap_or_default();
-    let message = error_detail(&text)
-        .map(|d| d.message)
-        .unwrap_or_else(|| res.status_text());
-    ApiError::Status { status, message }
+    let code = error_detail(&text).map(|d| d.code).unwrap_or_default();
+    ApiError::Status { status, code }
 }
 
 async fn json<T: serde::de::DeserializeOwned>(res: Response, what: &str) -> Result<T, ApiError> {
@@ -160,7 +127,7 @@ async fn body(res: Response) -> Result<String, ApiError> {
 
 /// Fetches the catalog, sending the tag of the copy we hold.
 pub async fn fetch_catalog(etag: Option<&str>) -> Result<Fetched<Catalog>, ApiError> {
-    let res = get("/catalog", etag).await?;
+    let res = get(path::<GetCatalog>(), etag).await?;
     match res.status() {
         304 => Ok(Fetched::NotModified),
         200 => {
@@ -175,7 +142,7 @@ pub async fn fetch_catalog(etag: Option<&str>) -> Result<Fetched<Catalog>, ApiEr
 
 /// The exam plans, checked for times in order, or "yours is current" for the tag the phone holds.
 pub async fn fetch_plans(etag: Option<&str>) -> Result<Fetched<PlansResponse>, ApiError> {
-    let res = get("/plans", etag).await?;
+    let res = get(path::<ListPlans>(), etag).await?;
     match res.status() {
         304 => Ok(Fetched::NotModified),
         200 => {
@@ -196,13 +163,13 @@ pub async fn fetch_plans(etag: Option<&str>) -> Result<Fetched<PlansResponse>, A
 
 /// The exam sites, or "yours is current" for the tag the phone holds.
 pub async fn fetch_sites(etag: Option<&str>) -> Result<Fetched<Vec<Site>>, ApiError> {
-    let res = get("/sites", etag).await?;
+    let res = get(path::<ListSites>(), etag).await?;
     match res.status() {
         304 => Ok(Fetched::NotModified),
         200 => {
             let etag = res.headers().get("etag");
             let text = body(res).await?;
-            let sites = serde_json::from_str::<SitesResponse>(&text)
+            let sites = serde_json::from_str::<SiteList>(&text)
                 .map(|s| s.sites)
                 .map_err(|e| ApiError::Invalid(format!("exam sites: {e}")))?;
             Ok(Fetched::Fresh { value: sites, etag })
@@ -221,45 +188,29 @@ pub fn js_text(v: &wasm_bindgen::JsValue) -> String {
         .unwrap_or_else(|| "unknown error".into())
 }
 
-#[derive(Debug, Clone, Deserialize)]
-pub struct SignedIn {
-    pub token: String,
-    #[serde(with = "kaozheng_core::time::cst")]
-    pub expires_at: DateTime<Utc>,
-    pub student: Student,
-}
-
-#[derive(Serialize)]
-struct Login<'a> {
-    student_no: &'a str,
-    password: &'a str,
-}
-
-/// `POST /auth/login`. A wrong number or password is an `ApiError::Status` with the server's message.
+/// `POST /auth/login`. A wrong number or password is an `ApiError::Status` with code
+/// `invalid_credentials`.
 pub async fn login(student_no: &str, password: &str) -> Result<SignedIn, ApiError> {
-    let body = serde_json::to_string(&Login {
-        student_no,
-        password,
+    let body = serde_json::to_string(&LoginRequest {
+        student_no: student_no.into(),
+        password: password.into(),
     })
     .map_err(|e| ApiError::Invalid(e.to_string()))?;
     json(
-        send(Request::post(&format!("{API_BASE}/auth/login")), Some(body)).await?,
+        send(Request::post(path::<Login>()), Some(body)).await?,
         "sign-in",
     )
     .await
 }
 
-#[derive(Serialize)]
-struct Embed<'a> {
-    assertion: &'a str,
-}
-
 /// `POST /auth/embed`: a portal's signed assertion becomes a session.
 pub async fn embed(assertion: &str) -> Result<SignedIn, ApiError> {
-    let body = serde_json::to_string(&Embed { assertion })
-        .map_err(|e| ApiError::Invalid(e.to_string()))?;
+    let body = serde_json::to_string(&EmbedRequest {
+        assertion: assertion.into(),
+    })
+    .map_err(|e| ApiError::Invalid(e.to_string()))?;
     json(
-        send(Request::post(&format!("{API_BASE}/auth/embed")), Some(body)).await?,
+        send(Request::post(path::<Embed>()), Some(body)).await?,
         "sign-in",
     )
     .await
@@ -268,10 +219,7 @@ pub async fn embed(assertion: &str) -> Result<SignedIn, ApiError> {
 /// `POST /auth/logout`: revokes the token on the server (best effort: sign-out works offline too).
 pub async fn logout(token: &str) -> Result<(), ApiError> {
     let res = send(
-        with_token(
-            Request::post(&format!("{API_BASE}/auth/logout")),
-            Some(token),
-        ),
+        with_token(Request::post(path::<Logout>()), Some(token)),
         None,
     )
     .await?;
@@ -283,53 +231,37 @@ pub async fn logout(token: &str) -> Result<(), ApiError> {
 }
 
 pub async fn me(token: &str) -> Result<Student, ApiError> {
-    json(get_auth("/me", token).await?, "profile").await
-}
-
-#[derive(Serialize)]
-struct NewRegistration<'a> {
-    client_id: &'a str,
-    plan_id: &'a str,
+    json(get_auth(path::<GetMe>(), token).await?, "profile").await
 }
 
 /// `POST /registrations`, answered whole for the outbox to classify.
 pub async fn register(token: &str, client_id: &str, plan_id: &str) -> Result<Answer, ApiError> {
-    let body = serde_json::to_string(&NewRegistration { client_id, plan_id })
-        .map_err(|e| ApiError::Invalid(e.to_string()))?;
-    let req = with_token(
-        Request::post(&format!("{API_BASE}/registrations")),
-        Some(token),
-    );
+    let body = serde_json::to_string(&NewRegistration {
+        client_id: client_id.into(),
+        plan_id: plan_id.into(),
+    })
+    .map_err(|e| ApiError::Invalid(e.to_string()))?;
+    let req = with_token(Request::post(path::<Register>()), Some(token));
     answer(send(req, Some(body)).await?).await
 }
 
 /// `DELETE /registrations/{id}`, answered whole for the outbox to classify.
 pub async fn cancel(token: &str, registration_id: &str) -> Result<Answer, ApiError> {
-    let path = format!(
-        "{API_BASE}/registrations/{}",
-        js_sys::encode_uri_component(registration_id)
-    );
+    let path = CancelRegistration::path(&[registration_id], encode);
     answer(send(with_token(Request::delete(&path), Some(token)), None).await?).await
 }
 
-#[derive(Deserialize)]
-struct RegistrationList {
-    registrations: Vec<Registration>,
-}
-
 pub async fn registrations(token: &str) -> Result<Vec<Registration>, ApiError> {
-    json::<RegistrationList>(get_auth("/registrations", token).await?, "registrations")
-        .await
-        .map(|l| l.registrations)
-}
-
-#[derive(Deserialize)]
-struct ResultList {
-    results: Vec<ExamResult>,
+    json::<RegistrationList>(
+        get_auth(path::<ListRegistrations>(), token).await?,
+        "registrations",
+    )
+    .await
+    .map(|l| l.registrations)
 }
 
 pub async fn results(token: &str) -> Result<Vec<ExamResult>, ApiError> {
-    json::<ResultList>(get_auth("/results", token).await?, "results")
+    json::<ResultList>(get_auth(path::<ListResults>(), token).await?, "results")
         .await
         .map(|l| l.results)
 }
@@ -337,9 +269,9 @@ pub async fn results(token: &str) -> Result<Vec<ExamResult>, ApiError> {
 /// A rule document of kind `T` with its JSON text for storing as served, or "yours is current"
 /// for the tag the phone holds. The document passes its own checks ([`RuleDocument::problems`])
 /// or is refused, so the last good one stays.
-pub async fn rules<T: RuleDocument>(etag: Option<&str>) -> Result<Fetched<(T, String)>, ApiError> {
+pub async fn rules<T: ServedRules>(etag: Option<&str>) -> Result<Fetched<(T, String)>, ApiError> {
     let kind = T::KIND;
-    let res = get(&format!("/rules/{kind}"), etag).await?;
+    let res = get(path::<T::Endpoint>(), etag).await?;
     match res.status() {
         304 => Ok(Fetched::NotModified),
         200 => {
@@ -363,24 +295,11 @@ pub async fn rules<T: RuleDocument>(etag: Option<&str>) -> Result<Fetched<(T, St
     }
 }
 
-#[derive(Deserialize)]
-struct EmbedConfig {
-    portal_origins: Vec<String>,
-}
-
 /// The origins allowed to embed the app and talk to it (`GET /embed/config`).
 pub async fn embed_config() -> Result<Vec<String>, ApiError> {
-    json::<EmbedConfig>(get("/embed/config", None).await?, "embed config")
+    json::<EmbedConfig>(get(path::<GetEmbedConfig>(), None).await?, "embed config")
         .await
         .map(|c| c.portal_origins)
-}
-
-#[derive(Serialize)]
-struct FeedbackBody<'a> {
-    client_id: &'a str,
-    ratings: &'a kaozheng_core::feedback::Ratings,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    comment: Option<&'a str>,
 }
 
 /// `PUT /feedback/{certificate_id}/{level}`, answered whole for the outbox to classify.
@@ -392,28 +311,19 @@ pub async fn put_feedback(
     ratings: &kaozheng_core::feedback::Ratings,
     comment: Option<&str>,
 ) -> Result<Answer, ApiError> {
-    let body = serde_json::to_string(&FeedbackBody {
-        client_id,
-        ratings,
-        comment,
+    let body = serde_json::to_string(&FeedbackRequest {
+        client_id: client_id.into(),
+        ratings: *ratings,
+        comment: comment.map(str::to_string),
     })
     .map_err(|e| ApiError::Invalid(e.to_string()))?;
-    let path = format!(
-        "{API_BASE}/feedback/{}/{}",
-        js_sys::encode_uri_component(certificate_id),
-        level.as_str()
-    );
+    let path = PutFeedback::path(&[certificate_id, level.as_str()], encode);
     answer(send(with_token(Request::put(&path), Some(token)), Some(body)).await?).await
-}
-
-#[derive(Deserialize)]
-struct FeedbackList {
-    feedback: Vec<kaozheng_core::feedback::Feedback>,
 }
 
 /// `GET /feedback`: the student's own feedback.
 pub async fn my_feedback(token: &str) -> Result<Vec<kaozheng_core::feedback::Feedback>, ApiError> {
-    json::<FeedbackList>(get_auth("/feedback", token).await?, "feedback")
+    json::<FeedbackList>(get_auth(path::<ListFeedback>(), token).await?, "feedback")
         .await
         .map(|l| l.feedback)
 }
@@ -422,34 +332,12 @@ pub async fn my_feedback(token: &str) -> Result<Vec<kaozheng_core::feedback::Fee
 pub async fn feedback_aggregates(
     certificate_id: &str,
 ) -> Result<kaozheng_core::feedback::CertificateAggregates, ApiError> {
-    let path = format!(
-        "/feedback/aggregates?certificate_id={}",
-        js_sys::encode_uri_component(certificate_id)
+    let path = with_query(
+        path::<FeedbackAggregates>().into(),
+        &[("certificate_id", Some(certificate_id))],
+        encode,
     );
     json(get(&path, None).await?, "feedback aggregates").await
-}
-
-/// The public certificate look-up's answer.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct Verification {
-    pub valid: bool,
-    /// `valid`, or `public_notice` while the result is in 公示 and may change.
-    #[serde(default)]
-    pub status: Option<String>,
-    #[serde(default)]
-    pub certificate_no: Option<String>,
-    #[serde(default)]
-    pub holder: Option<String>,
-    #[serde(default)]
-    pub certificate_id: Option<String>,
-    #[serde(default)]
-    pub certificate_name: Option<String>,
-    #[serde(default)]
-    pub level: Option<kaozheng_core::XLevel>,
-    #[serde(default, with = "kaozheng_core::time::date_opt")]
-    pub issued_on: Option<chrono::NaiveDate>,
-    #[serde(default)]
-    pub org_name: Option<String>,
 }
 
 /// `GET /certificates/verify?no=…&check=…` (from a QR) or `&name=…` (typed by an employer).
@@ -458,15 +346,10 @@ pub async fn verify_certificate(
     check: Option<&str>,
     name: Option<&str>,
 ) -> Result<Verification, ApiError> {
-    let mut path = format!(
-        "/certificates/verify?no={}",
-        js_sys::encode_uri_component(no)
+    let path = with_query(
+        path::<VerifyCertificate>().into(),
+        &[("no", Some(no)), ("check", check), ("name", name)],
+        encode,
     );
-    if let Some(c) = check {
-        path.push_str(&format!("&check={}", js_sys::encode_uri_component(c)));
-    }
-    if let Some(n) = name {
-        path.push_str(&format!("&name={}", js_sys::encode_uri_component(n)));
-    }
     json(get(&path, None).await?, "verification").await
 }

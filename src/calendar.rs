@@ -1,11 +1,11 @@
 //! Calendar export (`.ics`) of a student's upcoming exams and registration deadlines.
 //!
-//! Built with the `icalendar` crate. Times are written in Asia/Shanghai (a VTIMEZONE for UTC+8 is
+//! A small RFC 5545 writer for the few properties used (a calendar crate pulled in a UUID crate and
+//! chrono's formatter for them). Times are written in Asia/Shanghai (a VTIMEZONE for UTC+8 is
 //! included, as RFC 5545 asks), UIDs are stable per exam and per deadline so importing the file again
 //! updates the events instead of duplicating them, and DTSTAMP is the `now` passed in.
 
-use chrono::{DateTime, Utc};
-use icalendar::{Calendar, CalendarDateTime, Component, Event, EventLike};
+use chrono::{DateTime, Datelike, Timelike, Utc};
 
 /// The time zone every Chinese exam is in.
 pub const TZID: &str = "Asia/Shanghai";
@@ -25,36 +25,83 @@ pub struct CalendarEntry {
     pub ends: DateTime<Utc>,
 }
 
-fn shanghai(t: DateTime<Utc>) -> CalendarDateTime {
-    CalendarDateTime::WithTimezone {
-        date_time: kaozheng_core::time::to_china(t).naive_local(),
-        tzid: TZID.to_string(),
+/// `20261210T090000`.
+fn stamp<T: Datelike + Timelike>(t: &T) -> String {
+    format!(
+        "{:04}{:02}{:02}T{:02}{:02}{:02}",
+        t.year(),
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
+
+/// A TEXT value: backslash, semicolon, comma and line breaks escaped (RFC 5545 3.3.11).
+fn text(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ';' => out.push_str("\\;"),
+            ',' => out.push_str("\\,"),
+            '\n' => out.push_str("\\n"),
+            '\r' => {}
+            c => out.push(c),
+        }
     }
+    out
+}
+
+/// Appends one content line, folded so no line is longer than 75 octets (3.1), never inside a
+/// UTF-8 character.
+fn line(out: &mut String, content: &str) {
+    let mut width = 0;
+    for c in content.chars() {
+        if width + c.len_utf8() > 75 {
+            out.push_str("\r\n ");
+            width = 1;
+        }
+        out.push(c);
+        width += c.len_utf8();
+    }
+    out.push_str("\r\n");
 }
 
 /// The `.ics` text for `entries`.
 pub fn to_ics(entries: &[CalendarEntry], now: DateTime<Utc>) -> String {
-    let mut cal = Calendar::new();
-    cal.name("考证 Kaozheng").timezone(TZID);
+    let mut out = String::new();
+    for l in [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Kaozheng//Kaozheng//ZH",
+        "CALSCALE:GREGORIAN",
+        "X-WR-CALNAME:考证 Kaozheng",
+        "X-WR-TIMEZONE:Asia/Shanghai",
+    ] {
+        line(&mut out, l);
+    }
+    out.push_str(VTIMEZONE);
+    let china = |t: DateTime<Utc>| stamp(&kaozheng_core::time::to_china(t).naive_local());
     for e in entries {
-        let mut ev = Event::new();
-        ev.uid(&e.uid)
-            .timestamp(now)
-            .summary(&e.summary)
-            .description(&e.description)
-            .starts(shanghai(e.starts))
-            .ends(shanghai(e.ends));
+        line(&mut out, "BEGIN:VEVENT");
+        line(&mut out, &format!("UID:{}", text(&e.uid)));
+        line(&mut out, &format!("DTSTAMP:{}Z", stamp(&now)));
+        line(&mut out, &format!("SUMMARY:{}", text(&e.summary)));
+        line(&mut out, &format!("DESCRIPTION:{}", text(&e.description)));
         if let Some(loc) = &e.location {
-            ev.location(loc);
+            line(&mut out, &format!("LOCATION:{}", text(loc)));
         }
-        cal.push(ev.done());
+        line(
+            &mut out,
+            &format!("DTSTART;TZID={TZID}:{}", china(e.starts)),
+        );
+        line(&mut out, &format!("DTEND;TZID={TZID}:{}", china(e.ends)));
+        line(&mut out, "END:VEVENT");
     }
-    let text = cal.done().to_string();
-    // The crate has no VTIMEZONE builder; the block goes before the first component.
-    match text.find("BEGIN:VEVENT") {
-        Some(at) => format!("{}{VTIMEZONE}{}", &text[..at], &text[at..]),
-        None => text.replacen("END:VCALENDAR", &format!("{VTIMEZONE}END:VCALENDAR"), 1),
-    }
+    line(&mut out, "END:VCALENDAR");
+    out
 }
 
 /// Stable UID of a registration's exam event.
@@ -119,6 +166,34 @@ mod tests {
         assert!(ics.contains("DTSTAMP:20261122T000000Z"));
         // The same input gives the same file: re-import updates rather than duplicates.
         assert_eq!(ics, to_ics(&entries(), now));
+        // Text is escaped, lines are folded at 75 octets without splitting a character.
+        assert!(
+            ics.contains("LOCATION:示例职业技术学院考点\\, 天津市示例区1号"),
+            "{ics}"
+        );
+        for l in ics.split("\r\n") {
+            assert!(l.len() <= 75, "{l:?} is {} octets", l.len());
+        }
+    }
+
+    #[test]
+    fn long_text_folds_and_unfolds_to_itself() {
+        let long = "报名截止：".to_string() + &"网络安全评估（高级）".repeat(8);
+        let e = CalendarEntry {
+            uid: deadline_uid("p"),
+            summary: long.clone(),
+            description: "a;b,c\nd\\e".into(),
+            location: None,
+            starts: t(5, 16),
+            ends: t(5, 17),
+        };
+        let ics = to_ics(&[e], Utc.with_ymd_and_hms(2026, 11, 22, 0, 0, 0).unwrap());
+        let unfolded = ics.replace("\r\n ", "");
+        assert!(unfolded.contains(&format!("SUMMARY:{long}\r\n")), "{ics}");
+        assert!(
+            unfolded.contains("DESCRIPTION:a\\;b\\,c\\nd\\\\e\r\n"),
+            "{unfolded}"
+        );
     }
 
     #[test]

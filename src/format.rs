@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::i18n::Locale;
+use crate::i18n::Texts;
 
 /// `¥300` or `¥299.50`: fees are kept in fen.
 pub fn yuan(fen: u32) -> String {
@@ -18,23 +18,16 @@ pub fn minute(t: DateTime<Utc>) -> String {
     kaozheng_core::time::format_minute(t)
 }
 
-/// A short relative age for "updated …" (the exact time is in the title attribute).
-pub fn age(locale: Locale, then: DateTime<Utc>, now: DateTime<Utc>) -> String {
-    let mins = (now - then).num_minutes().max(0);
-    match (locale, mins) {
-        (Locale::Zh, 0) => "刚刚".into(),
-        (Locale::Zh, m) if m < 60 => format!("{m} 分钟前"),
-        (Locale::Zh, m) if m < 24 * 60 => format!("{} 小时前", m / 60),
-        (Locale::En, 0) => "just now".into(),
-        (Locale::En, m) if m < 60 => format!("{m} min ago"),
-        (Locale::En, m) if m < 24 * 60 => format!("{} h ago", m / 60),
-        _ => minute(then),
-    }
+/// A short relative age for "updated …" (the exact time is in the title attribute); the time
+/// itself after a day.
+pub fn age(t: &Texts, then: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    (t.ago)((now - then).num_minutes().max(0)).unwrap_or_else(|| minute(then))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::{EN, ZH};
     use chrono::TimeZone;
 
     #[test]
@@ -47,18 +40,20 @@ mod tests {
     #[test]
     fn ages_read_naturally() {
         let now = Utc.with_ymd_and_hms(2026, 11, 21, 12, 0, 0).unwrap();
-        assert_eq!(age(Locale::Zh, now, now), "刚刚");
+        assert_eq!(age(&ZH, now, now), "刚刚");
         assert_eq!(
-            age(Locale::En, now - chrono::Duration::minutes(5), now),
+            age(&EN, now - chrono::Duration::minutes(5), now),
             "5 min ago"
         );
+        assert_eq!(age(&ZH, now - chrono::Duration::hours(3), now), "3 小时前");
         assert_eq!(
-            age(Locale::Zh, now - chrono::Duration::hours(3), now),
-            "3 小时前"
-        );
-        assert_eq!(
-            age(Locale::En, now - chrono::Duration::days(2), now),
+            age(&EN, now - chrono::Duration::days(2), now),
             "2026-11-19 20:00"
+        );
+        // A clock behind the server's reads as now, not as a negative age.
+        assert_eq!(
+            age(&EN, now + chrono::Duration::minutes(5), now),
+            "just now"
         );
     }
 }

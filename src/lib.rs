@@ -12,6 +12,7 @@ pub mod i18n;
 pub mod pages;
 pub mod platform;
 pub mod prefs;
+pub mod problem;
 pub mod qr;
 pub mod state;
 pub mod storage;

@@ -15,6 +15,7 @@ use indexed_db_futures::database::Database;
 use indexed_db_futures::internals::SystemRepr;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
+use kaozheng::i18n::{ZH, storage_error};
 use kaozheng::storage::{
     BY_CERTIFICATE, BY_PLAN, CERTIFICATES, CURRENT_VERSION, Db, META, PLANS, REGISTRATIONS,
     StorageError,
@@ -727,9 +728,9 @@ fn dom_exceptions_map_to_what_the_student_can_do() {
     );
     let other = StorageError::from_dom_exception(&dom("DataError"));
     assert_eq!(other, StorageError::Other("DataError: m".into()));
-    assert!(StorageError::QuotaExceeded.to_string().contains("space"));
-    assert!(StorageError::QuotaExceeded.zh().contains("空间"));
-    assert!(StorageError::Blocked.zh().contains("标签页"));
+    assert!(StorageError::QuotaExceeded.to_string().contains("quota"));
+    assert!(storage_error(&ZH, &StorageError::QuotaExceeded).contains("空间"));
+    assert!(storage_error(&ZH, &StorageError::Blocked).contains("标签页"));
 }
 
 #[wasm_bindgen_test]

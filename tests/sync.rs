@@ -281,7 +281,7 @@ fn cancelling_frees_the_seat_and_a_refused_cancel_leaves_the_registration_standi
     block_on(tab.cancel(w.id(), &local, w.now.get())).unwrap();
     w.sync(&tab, false);
     assert_eq!(w.state(&id), LocalState::Confirmed);
-    assert!(w.local(&id).refusal_text.is_some());
+    assert!(w.local(&id).refusal_code.is_some());
 }
 
 #[test]

@@ -1,7 +1,7 @@
 use kaozheng_core::rules::{Citation, CitationField};
 use leptos::prelude::*;
 
-use crate::i18n::tr;
+use crate::i18n::{Texts, tr};
 
 /// The source of a rule: document, issuer, number, date, link, and the sentence it encodes. A
 /// field the document's own text does not give is marked as added, with where it came from.
@@ -16,18 +16,10 @@ pub fn CitationNote(citation: Citation) -> impl IntoView {
     .flatten()
     .collect::<Vec<_>>()
     .join(" · ");
-    let added: Vec<_> = citation
+    let added: Vec<(CitationField, String)> = citation
         .added
         .iter()
-        .map(|a| {
-            let field = match a.field {
-                CitationField::Title => "标题",
-                CitationField::Issuer => "发文单位",
-                CitationField::DocumentNo => "文号",
-                CitationField::IssuedOn => "日期",
-            };
-            format!("{field}：{}", a.from)
-        })
+        .map(|a| (a.field, a.from.clone()))
         .collect();
     view! {
         <figure class="citation" data-testid="citation">
@@ -48,9 +40,22 @@ pub fn CitationNote(citation: Citation) -> impl IntoView {
             {(!added.is_empty()).then(|| view! {
                 <details class="cite-added" data-testid="citation-added">
                     <summary>{tr(|t| t.citation_added)}</summary>
-                    <ul lang="zh-CN">{added.into_iter().map(|a| view! { <li>{a}</li> }).collect_view()}</ul>
+                    <ul>
+                        {added.into_iter().map(|(field, from)| view! {
+                            <li>{tr(field_name(field))} <span lang="zh-CN">{from}</span></li>
+                        }).collect_view()}
+                    </ul>
                 </details>
             })}
         </figure>
+    }
+}
+
+fn field_name(f: CitationField) -> fn(&'static Texts) -> &'static str {
+    match f {
+        CitationField::Title => |t| (t.citation_field)(CitationField::Title),
+        CitationField::Issuer => |t| (t.citation_field)(CitationField::Issuer),
+        CitationField::DocumentNo => |t| (t.citation_field)(CitationField::DocumentNo),
+        CitationField::IssuedOn => |t| (t.citation_field)(CitationField::IssuedOn),
     }
 }

@@ -25,12 +25,12 @@ pub fn FeeNote(fee: FeeDecision) -> impl IntoView {
             <dt>{tr(|t| t.fee)}</dt>
             <dd>{format::yuan(fee.fee_fen)}</dd>
             <dt>{tr(|t| t.who_pays)}</dt>
-            <dd data-testid="fee-payer">{move || i18n.locale.get().pick(payer.zh(), payer.en())}</dd>
+            <dd data-testid="fee-payer">{move || (i18n.t().payer)(payer)}</dd>
             <dt>{tr(|t| t.you_pay)}</dt>
             <dd data-testid="fee-student-pays">{format::yuan(fee.student_pays_fen)}</dd>
         </dl>
         <p class="fee-reason" data-testid="fee-reason">
-            {move || i18n.locale.get().pick(reason.zh(), reason.en())}
+            {move || (i18n.t().fee_reason)(reason)}
         </p>
         {move || policy.get().map(|p| view! {
             <div class="fee-basis" data-testid="fee-citation" data-policy=p.id.clone()>

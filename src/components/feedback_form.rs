@@ -5,7 +5,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::components::citation_note::CitationNote;
-use crate::i18n::{tr, use_i18n};
+use crate::i18n::{problem, tr, use_i18n};
+use crate::problem::Problem;
 use crate::state::account::use_account;
 
 /// The student's rating of a certificate level they have a published result for: seed 002's three
@@ -45,7 +46,7 @@ pub fn FeedbackForm(certificate_id: String, level: XLevel) -> impl IntoView {
         learning_effect: 0,
     }));
     let comment = RwSignal::new(initial.and_then(|(_, c)| c).unwrap_or_default());
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<Problem>);
     let busy = RwSignal::new(false);
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -60,7 +61,7 @@ pub fn FeedbackForm(certificate_id: String, level: XLevel) -> impl IntoView {
             let result = acc
                 .give_feedback(&cert.get_value(), level, ratings.get_untracked(), c)
                 .await;
-            error.set(result.err().map(|e| e.to_string()));
+            error.set(result.err());
             busy.set(false);
         });
     };
@@ -115,7 +116,7 @@ pub fn FeedbackForm(certificate_id: String, level: XLevel) -> impl IntoView {
                     prop:value=move || comment.get()
                     on:input=move |ev| comment.set(event_target_value(&ev))
                 ></textarea>
-                {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+                {move || error.get().map(|e| view! { <p class="form-error" role="alert">{problem(i18n.t(), &e)}</p> })}
                 <button
                     type="submit"
                     class="button"
@@ -127,7 +128,7 @@ pub fn FeedbackForm(certificate_id: String, level: XLevel) -> impl IntoView {
                 <p class="hint" data-testid="feedback-state" aria-live="polite">
                     {move || {
                         if let Some(p) = acc.feedback_problem.get() {
-                            format!("{}{p}", i18n.t().feedback_refused)
+                            format!("{}{}", i18n.t().feedback_refused, problem(i18n.t(), &p))
                         } else if pending.get().is_some() {
                             i18n.t().feedback_saved.to_string()
                         } else if stored.get().is_some() {

@@ -2,7 +2,7 @@ use kaozheng_core::XLevel;
 use kaozheng_core::rules::what_if;
 use leptos::prelude::*;
 
-use crate::i18n::{Locale, tr, use_i18n};
+use crate::i18n::{tr, use_i18n};
 use crate::state::account::use_account;
 use crate::state::catalog::use_catalog;
 
@@ -40,7 +40,7 @@ pub fn LevelConversions(certificate_id: String, level: XLevel) -> impl IntoView 
                         {w.new_conversions.into_iter().map(|c| view! {
                             <li>
                                 {c.course.name.clone()} " (" {c.course.code.clone()} ") +" {c.credits.to_string()}
-                                <span class="hint">" · " {move || match i18n.locale.get() { Locale::Zh => c.reason_zh.clone(), Locale::En => c.reason_en.clone() }}</span>
+                                <span class="hint">" · " {move || (i18n.t().conversion)(&c)}</span>
                             </li>
                         }).collect_view()}
                     </ul>

@@ -7,7 +7,7 @@ use leptos_router::components::A;
 use crate::components::fee_note::FeeNote;
 use crate::components::registration_badge::RegistrationBadge;
 use crate::format;
-use crate::i18n::{Locale, tr, use_i18n};
+use crate::i18n::{refused_key, tr, use_i18n};
 use crate::state::account::use_account;
 use crate::state::catalog::use_catalog;
 use crate::state::clock::use_now;
@@ -74,7 +74,7 @@ pub fn RegistrationItem(reg: LocalRegistration) -> impl IntoView {
             asking.set(false);
             spawn_local(async move {
                 if let Err(e) = acc.cancel(&id).await {
-                    acc.problem.set(Some(e.to_string()));
+                    acc.problem.set(Some(e.into()));
                 }
             });
         }
@@ -90,7 +90,10 @@ pub fn RegistrationItem(reg: LocalRegistration) -> impl IntoView {
         .map(|r| r.fee.clone())
         .or_else(|| reg.fee_preview.clone());
     let refusals = reg.refusals.clone();
-    let refusal_text = reg.refusal_text.clone();
+    // A code alone: a refusal without structured reasons, or a refused cancel (the registration
+    // still stands, so it is said as such).
+    let refusal_code = reg.refusal_code.clone();
+    let cancel_refused = reg.state != LocalState::Rejected;
     let plan_name = plan.as_ref().map(|p| p.name.clone());
     let exam = plan.as_ref().map(|p| format::minute(p.exam_starts_at));
     let ticket_href = format!("/tickets/{client_id}");
@@ -109,25 +112,26 @@ pub fn RegistrationItem(reg: LocalRegistration) -> impl IntoView {
                 })}
             </dl>
             {fee.map(|f| view! { <FeeNote fee=f/> })}
-            {(!refusals.is_empty() || refusal_text.is_some()).then(|| {
+            {(!refusals.is_empty() || refusal_code.is_some()).then(|| {
+                let code = refusal_code.clone().filter(|_| refusals.is_empty());
                 let refusals = refusals.clone();
-                let text = refusal_text.clone();
                 view! {
                     <div class="verdict verdict-no" data-testid="refusal">
                         <ul>
                             {refusals.into_iter().map(|x| {
                                 let code = x.code();
-                                view! {
-                                    <li data-code=code>
-                                        {move || match i18n.locale.get() {
-                                            Locale::Zh => x.message_zh(),
-                                            Locale::En => x.message_en(),
-                                        }}
-                                    </li>
-                                }
+                                view! { <li data-code=code>{move || (i18n.t().refusal)(&x)}</li> }
                             }).collect_view()}
                         </ul>
-                        {text.map(|t| view! { <p class="hint">{t}</p> })}
+                        {code.map(|c| {
+                            let data_code = c.clone();
+                            view! {
+                            <p class="hint" data-code=data_code>
+                                {cancel_refused.then(|| tr(|t| t.cancel_refused))}
+                                {tr(refused_key(&c))}
+                            </p>
+                            }
+                        })}
                     </div>
                 }
             })}

@@ -5,7 +5,7 @@ use leptos_router::components::A;
 
 use crate::components::restored_notice::RestoredNotice;
 use crate::format;
-use crate::i18n::{Locale, tr, use_i18n};
+use crate::i18n::{problems, storage_error, tr, use_i18n};
 use crate::state::account::use_account;
 use crate::state::catalog::{SyncProblem, use_catalog};
 use crate::state::clock::use_now;
@@ -35,7 +35,7 @@ pub fn SyncStatus() -> impl IntoView {
             <span>
                 {t().updated_at} " "
                 <time datetime=kaozheng_core::time::rfc3339_china(at) title=format::minute(at)>
-                    {format::age(i18n.locale.get(), at, now.get())}
+                    {format::age(t(), at, now.get())}
                 </time>
             </span>
         }
@@ -46,8 +46,10 @@ pub fn SyncStatus() -> impl IntoView {
         let p = st.problem.get()?;
         let text = match p {
             SyncProblem::Unreachable => t().offline_note.to_string(),
-            SyncProblem::Server(m) => format!("{} ({m})", t().sync_failed),
-            SyncProblem::Rejected(m) => format!("{}{m}", t().catalog_rejected),
+            SyncProblem::Server(answer) => {
+                format!("{} {}", t().sync_failed, problems::answer(t(), &answer))
+            }
+            SyncProblem::Rejected(_) => t().catalog_rejected.to_string(),
         };
         Some(view! {
             <p class="status-problem" data-testid="sync-problem">
@@ -65,10 +67,7 @@ pub fn SyncStatus() -> impl IntoView {
     };
     let storage = move || {
         conn.error.get().map(|e| {
-            let message = match i18n.locale.get() {
-                Locale::Zh => e.zh(),
-                Locale::En => e.to_string(),
-            };
+            let message = storage_error(t(), &e);
             // This page's connection is gone for good: only a reload (newer code) helps.
             let gone = matches!(
                 e,

@@ -34,13 +34,16 @@ pub fn AccountPage() -> impl IntoView {
         spawn_local(async move {
             match acc.sign_out().await {
                 Ok(_) => navigate("/", Default::default()),
-                Err(e) => acc.problem.set(Some(e.to_string())),
+                Err(e) => acc.problem.set(Some(e.into())),
             }
         });
     });
 
     let export = move |_| {
         let now = crate::state::clock::now();
+        let locale = i18n.locale.get_untracked();
+        let t = locale.texts();
+        let level = |l: kaozheng_core::XLevel| locale.pick(l.zh(), l.en());
         let entries = st.plans.with_untracked(|plans| {
             st.catalog.with_untracked(|cat| {
                 let name = |cert: &str| {
@@ -72,11 +75,11 @@ pub fn AccountPage() -> impl IntoView {
                         .unwrap_or_default();
                     out.push(CalendarEntry {
                         uid: calendar::exam_uid(&l.client_id),
-                        summary: format!("{}（{}）考试", name(&p.certificate_id), p.level.zh()),
+                        summary: (t.calendar_exam)(&name(&p.certificate_id), level(p.level)),
                         description: if ticket.is_empty() {
                             p.name.clone()
                         } else {
-                            format!("{}\\n准考证号 {ticket}", p.name)
+                            format!("{}\\n{} {ticket}", p.name, t.ticket_no)
                         },
                         location: site(&p.site_id),
                         starts: p.exam_starts_at,
@@ -100,10 +103,9 @@ pub fn AccountPage() -> impl IntoView {
                         }
                         out.push(CalendarEntry {
                             uid: calendar::deadline_uid(&p.id),
-                            summary: format!(
-                                "报名截止：{}（{}）",
-                                name(&p.certificate_id),
-                                p.level.zh()
+                            summary: (t.calendar_deadline)(
+                                &name(&p.certificate_id),
+                                level(p.level),
                             ),
                             description: p.name.clone(),
                             location: None,

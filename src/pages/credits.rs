@@ -3,7 +3,7 @@ use leptos::prelude::*;
 
 use crate::components::citation_note::CitationNote;
 use crate::components::sign_in_required::SignInRequired;
-use crate::i18n::{Locale, tr, use_i18n};
+use crate::i18n::{tr, use_i18n};
 use crate::state::account::use_account;
 use crate::state::catalog::use_catalog;
 
@@ -91,7 +91,7 @@ pub fn CreditsPage() -> impl IntoView {
                             {a.applied.iter().cloned().map(|c| view! {
                                 <li>
                                     <strong>{c.course.name.clone()}</strong> " (" {c.course.code.clone()} ") +" {c.credits.to_string()}
-                                    <p class="hint">{move || match i18n.locale.get() { Locale::Zh => c.reason_zh.clone(), Locale::En => c.reason_en.clone() }}</p>
+                                    <p class="hint">{move || (i18n.t().conversion)(&c)}</p>
                                 </li>
                             }).collect_view()}
                         </ul>
@@ -107,7 +107,7 @@ pub fn CreditsPage() -> impl IntoView {
                             view! {
                                 <li data-code=code>
                                     <strong>{r.course.name.clone()}</strong> " (" {r.course.code.clone()} ")"
-                                    <p class="hint">{move || match i18n.locale.get() { Locale::Zh => r.detail_zh.clone(), Locale::En => r.detail_en.clone() }}</p>
+                                    <p class="hint">{move || (i18n.t().refused_conversion)(&r)}</p>
                                 </li>
                             }
                         }).collect_view()}

@@ -101,10 +101,7 @@ pub fn GradeCheckerPage() -> impl IntoView {
         let Some(a) = answer.get() else {
             return view! { <p class="empty">{tr(|t| t.rules_not_synced)}</p> }.into_any();
         };
-        let summary = match i18n.locale.get() {
-            Locale::Zh => a.summary_zh(),
-            Locale::En => a.summary_en(),
-        };
+        let summary = (i18n.t().grade_summary)(&a);
         let detail = match a {
             GradeAnswer::Grade { grade, citation, conditions, terms, .. } => view! {
                 <p class="grade-big" data-testid="grade">

@@ -9,7 +9,7 @@ use crate::components::citation_note::CitationNote;
 use crate::components::fee_note::FeeNote;
 use crate::components::plan_card::PlanCard;
 use crate::components::sign_in_required::SignInRequired;
-use crate::i18n::{tr, use_i18n};
+use crate::i18n::{storage_error, tr, use_i18n};
 use crate::state::account::{phone_registrations, use_account};
 use crate::state::catalog::use_catalog;
 use crate::state::clock::use_now;
@@ -112,7 +112,10 @@ pub fn RegisterPage() -> impl IntoView {
                 .and_then(|l| l.catalog.certificate(&p.certificate_id))
                 .map(|c| (c.id.clone(), c.short_name().to_string()))
         });
-        let fee = st.plans.with(|plans| acc.fee_preview(&p, plans));
+        let fee = {
+            let p = p.clone();
+            Memo::new(move |_| st.plans.with(|plans| acc.fee_preview(&p, plans)))
+        };
         let full = p.seats_left == 0 && p.state_at(crate::state::clock::now()) == PlanState::Open;
         view! {
             {match cert {
@@ -142,14 +145,7 @@ pub fn RegisterPage() -> impl IntoView {
                                 {r.into_iter()
                                     .map(|x: Refusal| {
                                         let code = x.code();
-                                        view! {
-                                            <li data-code=code>
-                                                {move || match i18n.locale.get() {
-                                                    crate::i18n::Locale::Zh => x.message_zh(),
-                                                    crate::i18n::Locale::En => x.message_en(),
-                                                }}
-                                            </li>
-                                        }
+                                        view! { <li data-code=code>{move || (i18n.t().refusal)(&x)}</li> }
                                     })
                                     .collect_view()}
                             </ul>
@@ -169,14 +165,7 @@ pub fn RegisterPage() -> impl IntoView {
                                 {a.into_iter()
                                     .map(|x: Advice| {
                                         let code = x.code();
-                                        view! {
-                                            <li data-code=code>
-                                                {move || match i18n.locale.get() {
-                                                    crate::i18n::Locale::Zh => x.message_zh(),
-                                                    crate::i18n::Locale::En => x.message_en(),
-                                                }}
-                                            </li>
-                                        }
+                                        view! { <li data-code=code>{move || (i18n.t().advice)(&x)}</li> }
                                     })
                                     .collect_view()}
                             </ul>
@@ -185,7 +174,7 @@ pub fn RegisterPage() -> impl IntoView {
                 }}
                 <p class="hint">{tr(|t| t.checked_offline)}</p>
             </section>
-            {fee.map(|f| {
+            {move || fee.get().map(|f| {
                 let funded = f.reason == kaozheng_core::FeeReason::PilotExamCovered;
                 view! {
                 <section aria-labelledby="fee-title" class="panel">
@@ -198,10 +187,7 @@ pub fn RegisterPage() -> impl IntoView {
             }})}
             {full.then(|| view! { <p class="status-problem">{tr(|t| t.full)}</p> })}
             {move || error.get().map(|e| {
-                let message = match i18n.locale.get() {
-                    crate::i18n::Locale::Zh => e.zh(),
-                    crate::i18n::Locale::En => e.to_string(),
-                };
+                let message = storage_error(i18n.t(), &e);
                 view! {
                     <p class="form-error" role="alert" data-testid="register-error">
                         {message} " " {tr(|t| t.register_not_saved)}

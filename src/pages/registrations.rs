@@ -4,7 +4,7 @@ use leptos::task::spawn_local;
 
 use crate::components::registration_item::RegistrationItem;
 use crate::components::sign_in_required::SignInRequired;
-use crate::i18n::{tr, use_i18n};
+use crate::i18n::{retry_reason, tr, use_i18n};
 use crate::state::account::use_account;
 
 /// My registrations: every request made on this phone and every registration the server knows,
@@ -50,7 +50,7 @@ pub fn MyRegistrationsPage() -> impl IntoView {
                             {tr(|t| t.send_now)}
                         </button>
                         {move || {
-                            last_error().map(|e| view! { <span class="problem-text">{tr(|t| t.will_retry)} {e}</span> })
+                            last_error().map(|e| view! { <span class="problem-text">{tr(|t| t.will_retry)} {retry_reason(i18n.t(), &e)}</span> })
                         }}
                     </div>
                 </Show>

@@ -30,7 +30,7 @@ pub fn ResultsPage() -> impl IntoView {
             if let Some(db) = acc.db_handle()
                 && let Err(e) = db.mark_results_seen(&new).await
             {
-                acc.problem.set(Some(e.to_string()));
+                acc.problem.set(Some(e.into()));
             }
         });
     });

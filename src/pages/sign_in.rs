@@ -2,8 +2,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
-use crate::api::{self, ApiError};
-use crate::i18n::{tr, use_i18n};
+use crate::api;
+use crate::i18n::{problem, tr, use_i18n};
+use crate::problem::Problem;
 use crate::state::account::use_account;
 use crate::state::network::use_network;
 
@@ -25,7 +26,7 @@ pub fn SignInPage() -> impl IntoView {
     let student_no = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<Problem>);
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -45,10 +46,9 @@ pub fn SignInPage() -> impl IntoView {
                         password.set(String::new());
                         navigate(&next, Default::default());
                     }
-                    Err(e) => error.set(Some(e.to_string())),
+                    Err(e) => error.set(Some(e.into())),
                 },
-                Err(ApiError::Network(_)) => error.set(Some(i18n.t().sign_in_offline.to_string())),
-                Err(e) => error.set(Some(format!("{}{e}", i18n.t().sign_in_failed))),
+                Err(e) => error.set(Some(e.into())),
             }
             busy.set(false);
         });
@@ -88,7 +88,7 @@ pub fn SignInPage() -> impl IntoView {
                         .map(|e| {
                             view! {
                                 <p class="form-error" role="alert" data-testid="sign-in-error">
-                                    {e}
+                                    {problem(t(), &e)}
                                 </p>
                             }
                         })

@@ -2,8 +2,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::{self, Verification};
-use crate::i18n::{tr, use_i18n};
+use crate::api::{self, ApiError, Verification};
+use crate::i18n::{api_error, tr, use_i18n};
 
 /// Public certificate check for employers: a certificate number with the holder's name, or the QR
 /// from a student's result page (number + check code). No sign-in; the server answers unknown or
@@ -15,7 +15,7 @@ pub fn VerifyPage() -> impl IntoView {
     let q = query.get_untracked();
     let no = RwSignal::new(q.get("no").unwrap_or_default());
     let name = RwSignal::new(String::new());
-    let answer = RwSignal::new(None::<Result<Verification, String>>);
+    let answer = RwSignal::new(None::<Result<Verification, ApiError>>);
     let busy = RwSignal::new(false);
 
     let check = move |check_code: Option<String>| {
@@ -28,8 +28,7 @@ pub fn VerifyPage() -> impl IntoView {
                 check_code.as_deref(),
                 (!holder.trim().is_empty()).then_some(holder.trim()),
             )
-            .await
-            .map_err(|e| e.to_string());
+            .await;
             answer.set(Some(res));
             busy.set(false);
         });
@@ -41,7 +40,7 @@ pub fn VerifyPage() -> impl IntoView {
 
     let result = move || {
         answer.get().map(|a| match a {
-            Ok(v) if v.valid || v.status.as_deref() == Some("public_notice") => {
+            Ok(v) if v.valid || v.status == Some(api::CertificateStatus::PublicNotice) => {
                 let level = v.level;
                 // In 公示 the result may still change: genuine, not yet final.
                 let notice = !v.valid;
@@ -74,7 +73,7 @@ pub fn VerifyPage() -> impl IntoView {
                 .into_any()
             }
             Ok(_) => view! { <p class="verdict verdict-no" data-testid="verify-unknown">{tr(|t| t.verify_unknown)}</p> }.into_any(),
-            Err(e) => view! { <p class="form-error" role="alert">{e}</p> }.into_any(),
+            Err(e) => view! { <p class="form-error" role="alert">{api_error(i18n.t(), &e)}</p> }.into_any(),
         })
     };
 

@@ -12,7 +12,7 @@ mod syncing;
 use std::rc::Rc;
 use std::sync::Arc;
 
-use kaozheng_core::feedback::{Feedback, FeedbackError, Ratings};
+use kaozheng_core::feedback::{Feedback, Ratings};
 use kaozheng_core::outbox::{LocalRegistration, OutboxEntry};
 use kaozheng_core::{ExamPlan, ExamResult, FeeDecision, Student, XLevel};
 use leptos::prelude::*;
@@ -22,6 +22,7 @@ pub use kaozheng_core::outbox::phone_registrations;
 pub use local::Restored;
 
 use crate::api;
+use crate::problem::Problem;
 use crate::state::catalog::CatalogState;
 use crate::state::clock;
 use crate::state::connection::Connection;
@@ -43,9 +44,9 @@ pub struct Account {
     /// The student's feedback as the server holds it (edits still queued are in `outbox`).
     pub feedback: RwSignal<Arc<Vec<Feedback>>>,
     /// Why the server refused the last feedback edit.
-    pub feedback_problem: RwSignal<Option<String>>,
+    pub feedback_problem: RwSignal<Option<Problem>>,
     /// The last problem reaching the server for personal data, shown on the account pages.
-    pub problem: RwSignal<Option<String>>,
+    pub problem: RwSignal<Option<Problem>>,
     pub loaded: RwSignal<bool>,
     /// What became of unsent changes when the browser deleted the database under the page.
     pub restored: RwSignal<Option<Restored>>,
@@ -197,7 +198,7 @@ impl Account {
     ) -> Result<Option<LocalRegistration>, StorageError> {
         let db = self.db().ok_or(StorageError::Closed)?;
         let plans = self.catalog.plans.get_untracked();
-        let preview = self.fee_preview(plan, &plans);
+        let preview = untrack(|| self.fee_preview(plan, &plans));
         let queued = self
             .engine(db.clone())
             .register(new_uuid(), plan, preview, clock::now())
@@ -257,10 +258,8 @@ impl Account {
         level: XLevel,
         ratings: Ratings,
         comment: Option<&str>,
-    ) -> Result<(), FeedbackProblem> {
-        let db = self
-            .db()
-            .ok_or(FeedbackProblem::Storage(StorageError::Closed))?;
+    ) -> Result<(), Problem> {
+        let db = self.db().ok_or(StorageError::Closed)?;
         self.engine(db.clone())
             .rate(
                 new_uuid(),
@@ -270,9 +269,7 @@ impl Account {
                 comment,
                 clock::now(),
             )
-            .await
-            .map_err(FeedbackProblem::Storage)?
-            .map_err(FeedbackProblem::Invalid)?;
+            .await??;
         self.feedback_problem.set(None);
         self.reload_local(&db).await;
         spawn_local(self.sync(false));
@@ -281,15 +278,14 @@ impl Account {
 
     /// The fee as the rules on the phone decide it: the same core rule the server applies, over
     /// the registrations the phone believes in (queued ones included, so a queued funded exam
-    /// counts as used).
+    /// counts as used). Tracked: a page showing it follows the rules and registrations as they
+    /// arrive (the fee rules may come after the page first renders).
     pub fn fee_preview(&self, plan: &ExamPlan, plans: &[ExamPlan]) -> Option<FeeDecision> {
         let student = self
             .session
-            .with_untracked(|s| s.as_ref().map(|s| s.student.clone()))?;
-        let rules = self.catalog.fee_rules.get_untracked();
-        let regs = self
-            .registrations
-            .with_untracked(|r| phone_registrations(r, plans));
+            .with(|s| s.as_ref().map(|s| s.student.clone()))?;
+        let rules = self.catalog.fee_rules.get();
+        let regs = self.registrations.with(|r| phone_registrations(r, plans));
         Some(kaozheng_core::rules::fee_for(
             plan,
             &student,
@@ -312,22 +308,5 @@ impl Account {
     pub fn certified(&self) -> Vec<(String, XLevel)> {
         self.results
             .with(|r| kaozheng_core::model::held_levels(r.iter().map(|(r, _)| r)))
-    }
-}
-
-/// Why a rating could not be queued.
-#[derive(Debug, Clone, PartialEq)]
-pub enum FeedbackProblem {
-    /// The ratings or comment break core's rules (out of range, too long).
-    Invalid(FeedbackError),
-    Storage(StorageError),
-}
-
-impl std::fmt::Display for FeedbackProblem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            FeedbackProblem::Invalid(e) => e.fmt(f),
-            FeedbackProblem::Storage(e) => e.fmt(f),
-        }
     }
 }

@@ -169,7 +169,7 @@ async fn load_rules<T: RuleDocument>(
 impl CatalogState {
     /// Revalidates one rule document with the tag the phone holds: unchanged is a 304 and
     /// nothing to store.
-    async fn refresh_rules<T: RuleDocument>(
+    async fn refresh_rules<T: kaozheng_api::endpoints::ServedRules>(
         &self,
         into: RwSignal<Option<Arc<T>>>,
         note: &mut impl FnMut(ApiError),
@@ -304,8 +304,8 @@ impl CatalogState {
         let mut note = |e: ApiError| {
             let p = match e {
                 ApiError::Network(_) => SyncProblem::Unreachable,
-                ApiError::Status { status, message } => {
-                    SyncProblem::Server(format!("{status} {message}"))
+                ApiError::Status { status, code } => {
+                    SyncProblem::Server(format!("{status} {code}"))
                 }
                 ApiError::Invalid(m) => SyncProblem::Rejected(m),
             };

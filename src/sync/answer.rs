@@ -23,7 +23,7 @@ pub fn apply_answer(
     match (action, done) {
         (Action::Register { .. }, true) => match server {
             Some(r) => local.confirm(r, now),
-            None => local.reject(Vec::new(), Some("unreadable answer".into()), now),
+            None => local.reject(Vec::new(), Some("invalid_answer".into()), now),
         },
         (Action::Register { .. }, false) => {
             let detail = api::error_detail(body);
@@ -31,8 +31,7 @@ pub fn apply_answer(
                 .as_ref()
                 .map(|d| d.refusals.clone())
                 .unwrap_or_default();
-            let text = detail.map(|d| format!("{} / {}", d.message_zh, d.message));
-            local.reject(refusals, text, now);
+            local.reject(refusals, detail.map(|d| d.code), now);
         }
         (Action::Cancel { .. }, true) => match server {
             Some(r) => local.confirm(r, now),
@@ -48,8 +47,7 @@ pub fn apply_answer(
             } else {
                 LocalState::Queued
             };
-            local.refusal_text =
-                api::error_detail(body).map(|d| format!("{} / {}", d.message_zh, d.message));
+            local.refusal_code = api::error_detail(body).map(|d| d.code);
             local.updated_at = now;
         }
         (Action::Feedback { .. }, _) => {}

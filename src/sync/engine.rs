@@ -155,8 +155,12 @@ impl<S: SyncStore, T: Transport> Engine<S, T> {
             (pass.sending)(None);
             let (status, body) = match answer {
                 Ok(a) => (Some(a.status), a.body),
-                // An error status from a look-up before the request (a late cancel) is its answer.
-                Err(ApiError::Status { status, message }) => (Some(status), message),
+                // An error status from a look-up before the request (a late cancel) is its answer,
+                // its code kept as the body would have carried it.
+                Err(ApiError::Status { status, code }) => (
+                    Some(status),
+                    serde_json::json!({ "error": { "code": code } }).to_string(),
+                ),
                 Err(e) => (None, e.to_string()),
             };
             match outbox::classify(status) {

@@ -313,11 +313,11 @@ impl ScriptedServer {
         match self.fault() {
             Some(ServerFault::Unauthorized) => Err(ApiError::Status {
                 status: 401,
-                message: String::new(),
+                code: String::new(),
             }),
             Some(ServerFault::ServerError) => Err(ApiError::Status {
                 status: 500,
-                message: String::new(),
+                code: String::new(),
             }),
             Some(_) => Err(ApiError::Network("offline".into())),
             None => Ok(f(&self.0.borrow())),

@@ -34,6 +34,23 @@ test('register online: confirmed with a ticket number, the school funds a pilot 
   expect(regs[0].ticket_no).toBe(ticket);
 });
 
+test('a wrong password is said in the chosen language with what to do, never as an error text', async ({ page, server }) => {
+  await page.goto(`${server.url}/signin`);
+  await page.getByLabel('学号').fill('TJ2024002');
+  await page.getByLabel('密码').fill('not-the-demo-password');
+  await page.getByRole('button', { name: '登录' }).click();
+  const error = page.getByTestId('sign-in-error');
+  await expect(error).toHaveText('学号或密码错误，请检查后重试。');
+  await expect(page).toHaveURL(/\/signin$/);
+  expect(await error.innerText()).not.toMatch(/[A-Za-z]/);
+  const developerText = /HTTP|answered|TypeError|Failed to fetch|invalid_credentials|401|登录失败：/;
+  expect(await page.locator('body').innerText()).not.toMatch(developerText);
+  // Switching the language rewords the same failure instead of keeping the Chinese text.
+  await page.getByRole('button', { name: '切换到英文' }).click();
+  await expect(error).toHaveText('The student number or password is wrong. Check them and try again.');
+  expect(await page.locator('body').innerText()).not.toMatch(developerText);
+});
+
 test('signing in while the phone is still opening its database keeps the session', async ({ page, server }) => {
   // A slow phone: the database answers 2.5 s after the page asks, later than the student signs in.
   await page.addInitScript(() => {

@@ -51,7 +51,8 @@ pub struct OutboxEntry {
     /// Not before this time (backoff); `None` means now.
     #[serde(default, skip_serializing_if = "Option::is_none", with = "cst::option")]
     pub next_attempt_at: Option<DateTime<Utc>>,
-    /// The last transient failure, shown next to "will retry".
+    /// The last transient failure: `HTTP <status>` when the server answered, else the network
+    /// failure (for diagnosis). The app words it from the status, never shows it as it is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_error: Option<String>,
 }
@@ -167,9 +168,15 @@ pub struct LocalRegistration {
     /// Why the server refused it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub refusals: Vec<Refusal>,
-    /// A refusal the server gave without a structured reason (text only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub refusal_text: Option<String>,
+    /// The server's error code when it refused without a structured reason (or refused a
+    /// cancel). Records from before codes hold the server's text here instead: the app words any
+    /// code it does not know as a general refusal.
+    #[serde(
+        default,
+        alias = "refusal_text",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub refusal_code: Option<String>,
     /// The fee as computed on the phone when the student confirmed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fee_preview: Option<FeeDecision>,
@@ -195,7 +202,7 @@ impl LocalRegistration {
             state: LocalState::Queued,
             registration: None,
             refusals: Vec::new(),
-            refusal_text: None,
+            refusal_code: None,
             fee_preview,
             created_at: now,
             updated_at: now,
@@ -217,11 +224,11 @@ impl LocalRegistration {
         self.updated_at = now;
     }
 
-    /// The server refused the request for good.
-    pub fn reject(&mut self, refusals: Vec<Refusal>, text: Option<String>, now: DateTime<Utc>) {
+    /// The server refused the request for good, with its reasons and error code.
+    pub fn reject(&mut self, refusals: Vec<Refusal>, code: Option<String>, now: DateTime<Utc>) {
         self.state = LocalState::Rejected;
         self.refusals = refusals;
-        self.refusal_text = text;
+        self.refusal_code = code;
         self.updated_at = now;
     }
 }
@@ -238,7 +245,7 @@ impl LocalRegistration {
             state: LocalState::Queued,
             registration: None,
             refusals: Vec::new(),
-            refusal_text: None,
+            refusal_code: None,
             fee_preview: None,
             created_at: r.created_at,
             updated_at: now,
@@ -389,9 +396,9 @@ mod tests {
         assert_eq!(e.attempts, 1);
         assert!(!e.is_due(now() + Duration::seconds(1)));
         assert!(e.is_due(now() + Duration::seconds(2)));
-        e.failed(now(), "503".into(), 0.0);
+        e.failed(now(), "HTTP 503".into(), 0.0);
         assert_eq!(e.next_attempt_at, Some(now() + Duration::seconds(4)));
-        assert_eq!(e.last_error.as_deref(), Some("503"));
+        assert_eq!(e.last_error.as_deref(), Some("HTTP 503"));
     }
 
     #[test]
@@ -455,6 +462,13 @@ mod tests {
         assert_eq!((r.state, r.refusals.len()), (LocalState::Rejected, 1));
         let json = serde_json::to_string(&r).unwrap();
         assert_eq!(serde_json::from_str::<LocalRegistration>(&json).unwrap(), r);
+        // A record stored before codes keeps what the server said, read as an (unknown) code.
+        r.reject(Vec::new(), Some("plan_not_found".into()), now());
+        let old = serde_json::to_string(&r)
+            .unwrap()
+            .replace("refusal_code", "refusal_text");
+        let read = serde_json::from_str::<LocalRegistration>(&old).unwrap();
+        assert_eq!(read.refusal_code.as_deref(), Some("plan_not_found"));
     }
 
     #[test]

@@ -29,9 +29,9 @@ pub use fees::{
     funded_exams_used, uniform_fee_conflicts,
 };
 pub use grades::{
-    Bilingual, CORRESPONDING_OCCUPATION_ZH, GeneralConditions, GradeAnswer, GradeBasis,
-    GradeConditions, GradeOutcome, GradeRule, GradeRuleError, GradeRuleSet, GradeRules,
-    NoRuleReason, PlanPeriod, Prerequisite, SetTerms, SourceRef, grade_for,
+    Bilingual, GeneralConditions, GradeAnswer, GradeBasis, GradeConditions, GradeOutcome,
+    GradeRule, GradeRuleError, GradeRuleSet, GradeRules, NoRuleReason, PlanPeriod, Prerequisite,
+    SetTerms, SourceRef, grade_for,
 };
 pub use graduation::{
     CertificateKind, GraduationPolicy, GraduationProgress, GraduationRules, MAX_REQUIRED,

@@ -261,7 +261,8 @@ proptest! {
                     prop_assert_eq!(group_of(p, counted_certificate_id), group_of(p, &x.certificate_id));
                     prop_assert!(acc.applied.iter().any(|a| a.certificate_id == *counted_certificate_id && a.level == *counted_level));
                 }
-                RefusalWhy::TotalCap { cap: k, used } => {
+                RefusalWhy::TotalCap { cap: k, used, share_percent } => {
+                    prop_assert_eq!(*share_percent, p.caps.total_share_percent);
                     prop_assert_eq!(*k, acc.cap_total);
                     prop_assert_eq!(*used, acc.total_credits);
                     prop_assert!(*used + c > *k);

@@ -90,11 +90,17 @@ fn account(p: &SchoolCreditPolicy, held: &[(&str, XLevel)], courses: &[&str]) ->
     let held: Vec<(String, XLevel)> = held.iter().map(|(c, l)| (c.to_string(), *l)).collect();
     let courses: Vec<String> = courses.iter().map(|c| c.to_string()).collect();
     let acc = credit_account(p, &held, &courses);
+    // Each conversion names the rule, course and credits its message is made from.
     for a in &acc.applied {
-        assert!(!a.reason_zh.is_empty() && !a.reason_en.is_empty());
+        let rule = p.conversions.iter().find(|r| r.id == a.rule_id).unwrap();
+        assert_eq!(
+            (&a.course, a.kind, a.credits),
+            (&rule.course, rule.kind, rule.course.credits)
+        );
     }
     for r in &acc.refused {
-        assert!(!r.detail_zh.is_empty() && !r.detail_en.is_empty(), "{r:?}");
+        let rule = p.conversions.iter().find(|x| x.id == r.rule_id).unwrap();
+        assert_eq!(r.course, rule.course, "{r:?}");
     }
     acc
 }
@@ -340,7 +346,8 @@ fn one_certificate_held_at_several_levels_counts_once() {
             counted_level: Intermediate
         }
     );
-    assert!(acc.refused[0].detail_zh.contains("同一证书"));
+    // The same certificate, not a similar one: the message says its levels count once.
+    assert_eq!(acc.refused[0].certificate_id, "x");
 }
 
 #[test]
@@ -402,7 +409,8 @@ fn gdpt_at_most_50_percent_of_graduation_credits() {
                 r.why,
                 RefusalWhy::TotalCap {
                     cap: c(cap),
-                    used: c(total)
+                    used: c(total),
+                    share_percent: percent,
                 }
             );
         }

@@ -4,9 +4,7 @@
 
 use chrono::NaiveDate;
 use kaozheng_core::model::{SchoolLevel, SkillGrade, XLevel};
-use kaozheng_core::rules::{
-    CORRESPONDING_OCCUPATION_ZH, GradeAnswer, GradeBasis, GradeRules, NoRuleReason, grade_for,
-};
+use kaozheng_core::rules::{GradeAnswer, GradeBasis, GradeRules, NoRuleReason, grade_for};
 
 const HENAN_TITLE: &str = "河南省教育系统落实“人人持证、技能河南”建设工作任务实施方案";
 
@@ -219,17 +217,6 @@ fn every_henan_rule_of_seed_001_answers_as_the_notice_says() {
                 assert_eq!(*occupation, None, "{}", c.rule);
                 assert_eq!(citation.title, HENAN_TITLE, "{}", c.rule);
                 assert!(!conditions.is_empty(), "{}", c.rule);
-                assert!(got.summary_zh().contains(CORRESPONDING_OCCUPATION_ZH));
-                assert!(
-                    got.summary_zh().contains(g.title_zh()),
-                    "{}",
-                    got.summary_zh()
-                );
-                assert!(
-                    got.summary_en().contains(&g.title_en().to_lowercase()),
-                    "{}",
-                    got.summary_en()
-                );
             }
             (
                 Want::Described(id),
@@ -255,7 +242,6 @@ fn every_henan_rule_of_seed_001_answers_as_the_notice_says() {
                 assert_eq!(province, c.province, "{}", c.rule);
                 assert_eq!(*ladder, SkillGrade::ALL, "{}", c.rule);
                 assert_eq!(*general_conditions, rules.general, "{}", c.rule);
-                assert!(!got.summary_zh().is_empty() && !got.summary_en().is_empty());
             }
             _ => panic!("{}: got {got:?}", c.rule),
         }
@@ -363,7 +349,7 @@ fn without_a_provincial_rule_the_answer_carries_the_ladder_and_sourced_condition
         by_grade(SkillGrade::G3).source.url,
         "https://m.houxue.com/sz/kecheng-998242.html"
     );
-    assert!(answer.summary_zh().contains("江苏"));
+    assert!(matches!(&answer, GradeAnswer::NoRule { province, .. } if province == "江苏"));
     let json = serde_json::to_value(&answer).unwrap();
     assert_eq!(json["kind"], "no_rule");
     assert_eq!(json["reason"]["code"], "no_province_rules");

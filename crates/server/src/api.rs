@@ -1,5 +1,5 @@
-//! `/api/v1`: the JSON API. [`routes`] is the single list the router is built from and the OpenAPI
-//! test compares against, so a route cannot exist undocumented.
+//! `/api/v1`: the JSON API. Every route is an endpoint of the contract (`kaozheng_api::endpoints`),
+//! which the OpenAPI document is built from too, so a route cannot exist undocumented.
 
 pub mod admin;
 pub mod auth;
@@ -24,10 +24,12 @@ pub mod tickets;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
+use axum::handler::Handler;
 use axum::http::{HeaderValue, Method, Uri, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{MethodRouter, any, delete, get, post, put};
-use kaozheng_core::rules::{CreditRules, EligibilityRules, FeeRules, GraduationRules};
+use axum::routing::{MethodFilter, MethodRouter, any, on};
+use kaozheng_api::Endpoint;
+use kaozheng_api::endpoints as e;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -50,110 +52,65 @@ impl Default for BodyLimits {
     }
 }
 
-/// Every API route: method, path (as in the OpenAPI document) and handler.
+/// Routes an endpoint of the contract to its handler, under the endpoint's own method and path.
+trait Route: Endpoint {
+    fn route<H: Handler<T, AppState>, T: 'static>(
+        handler: H,
+    ) -> (Method, &'static str, MethodRouter<AppState>) {
+        let (method, filter) = match Self::METHOD {
+            kaozheng_api::Method::Get => (Method::GET, MethodFilter::GET),
+            kaozheng_api::Method::Post => (Method::POST, MethodFilter::POST),
+            kaozheng_api::Method::Put => (Method::PUT, MethodFilter::PUT),
+            kaozheng_api::Method::Delete => (Method::DELETE, MethodFilter::DELETE),
+        };
+        (method, Self::PATH, on(filter, handler))
+    }
+}
+
+impl<E: Endpoint> Route for E {}
+
+/// Every API route: one per endpoint of the contract ([`kaozheng_api::endpoints`]), which the
+/// OpenAPI document lists too.
 pub fn routes(limits: BodyLimits) -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
+    let (method, path, import) = e::Import::route(admin::import);
     vec![
-        (Method::GET, "/api/v1/catalog", get(catalog::get_catalog)),
-        (Method::GET, "/api/v1/plans", get(plans::list_plans)),
-        (Method::GET, "/api/v1/sites", get(sites::list_sites)),
+        e::GetCatalog::route(catalog::get_catalog),
+        e::ListPlans::route(plans::list_plans),
+        e::ListSites::route(sites::list_sites),
+        e::GetFeeRules::route(rules::get_rules::<e::GetFeeRules>),
+        e::GetGradeRules::route(rules::get_grade_rules),
+        e::GetCreditRules::route(rules::get_rules::<e::GetCreditRules>),
+        e::GetGraduationRules::route(rules::get_rules::<e::GetGraduationRules>),
+        e::GetEligibilityRules::route(rules::get_rules::<e::GetEligibilityRules>),
+        e::VerifyTicket::route(tickets::verify),
+        e::VerifyCertificate::route(certificates::verify),
+        e::Login::route(auth::login),
+        e::Embed::route(auth::embed),
+        e::GetEmbedConfig::route(embed::get_config),
+        e::GetHealth::route(health::get_health),
+        e::Logout::route(auth::logout),
+        e::GetMe::route(me::get_me),
+        e::ListRegistrations::route(registrations::list),
+        e::Register::route(registrations::create),
+        e::CancelRegistration::route(registrations::cancel),
+        e::ListResults::route(results::list),
+        e::GetCredits::route(credits::get_credits),
+        e::ListFeedback::route(feedback::list),
+        e::FeedbackAggregates::route(feedback::aggregates),
+        e::PutFeedback::route(feedback::put),
+        e::ExportFeedback::route(feedback::export_csv),
         (
-            Method::GET,
-            "/api/v1/rules/fees",
-            get(rules::get_rules::<FeeRules>),
+            method,
+            path,
+            import.layer(DefaultBodyLimit::max(limits.import)),
         ),
-        (
-            Method::GET,
-            "/api/v1/rules/grades",
-            get(rules::get_grade_rules),
-        ),
-        (
-            Method::GET,
-            "/api/v1/rules/credits",
-            get(rules::get_rules::<CreditRules>),
-        ),
-        (
-            Method::GET,
-            "/api/v1/rules/graduation",
-            get(rules::get_rules::<GraduationRules>),
-        ),
-        (
-            Method::GET,
-            "/api/v1/rules/eligibility",
-            get(rules::get_rules::<EligibilityRules>),
-        ),
-        (Method::GET, "/api/v1/tickets/verify", get(tickets::verify)),
-        (
-            Method::GET,
-            "/api/v1/certificates/verify",
-            get(certificates::verify),
-        ),
-        (Method::POST, "/api/v1/auth/login", post(auth::login)),
-        (Method::POST, "/api/v1/auth/embed", post(auth::embed)),
-        (Method::GET, "/api/v1/embed/config", get(embed::get_config)),
-        (Method::GET, "/api/v1/health", get(health::get_health)),
-        (Method::POST, "/api/v1/auth/logout", post(auth::logout)),
-        (Method::GET, "/api/v1/me", get(me::get_me)),
-        (
-            Method::GET,
-            "/api/v1/registrations",
-            get(registrations::list),
-        ),
-        (
-            Method::POST,
-            "/api/v1/registrations",
-            post(registrations::create),
-        ),
-        (
-            Method::DELETE,
-            "/api/v1/registrations/{id}",
-            delete(registrations::cancel),
-        ),
-        (Method::GET, "/api/v1/results", get(results::list)),
-        (Method::GET, "/api/v1/credits", get(credits::get_credits)),
-        (Method::GET, "/api/v1/feedback", get(feedback::list)),
-        (
-            Method::GET,
-            "/api/v1/feedback/aggregates",
-            get(feedback::aggregates),
-        ),
-        (
-            Method::PUT,
-            "/api/v1/feedback/{certificate_id}/{level}",
-            put(feedback::put),
-        ),
-        (
-            Method::GET,
-            "/api/v1/admin/export/feedback.csv",
-            get(feedback::export_csv),
-        ),
-        (
-            Method::POST,
-            "/api/v1/admin/import/{kind}",
-            post(admin::import).layer(DefaultBodyLimit::max(limits.import)),
-        ),
-        (Method::POST, "/api/v1/auth/staff/login", post(staff::login)),
-        (
-            Method::POST,
-            "/api/v1/auth/staff/logout",
-            post(staff::logout),
-        ),
-        (Method::GET, "/api/v1/admin/me", get(staff::me)),
-        (Method::GET, "/api/v1/admin/plans", get(school::list_plans)),
-        (
-            Method::POST,
-            "/api/v1/admin/plans/{id}/phase",
-            post(school::move_phase),
-        ),
-        (
-            Method::GET,
-            "/api/v1/admin/export/registrations",
-            get(school::export_registrations),
-        ),
-        (
-            Method::GET,
-            "/api/v1/openapi.json",
-            get(openapi::get_openapi),
-        ),
+        e::StaffLogin::route(staff::login),
+        e::StaffLogout::route(staff::logout),
+        e::StaffMe::route(staff::me),
+        e::StaffPlans::route(school::list_plans),
+        e::MovePlanPhase::route(school::move_phase),
+        e::ExportRegistrations::route(school::export_registrations),
+        e::GetOpenApi::route(openapi::get_openapi),
     ]
 }
 

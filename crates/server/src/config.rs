@@ -113,6 +113,10 @@ impl Config {
             self.session_ttl >= Duration::from_secs(60),
             "sessions must last at least a minute"
         );
+        anyhow::ensure!(
+            cfg!(feature = "demo") || !self.demo,
+            "this server was built without the demo school (feature `demo`); serve without --demo"
+        );
         Ok(())
     }
 

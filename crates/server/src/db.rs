@@ -253,6 +253,20 @@ pub(crate) fn to_time(v: i64, what: &str) -> DbResult<chrono::DateTime<chrono::U
     chrono::DateTime::from_timestamp(v, 0).ok_or_else(|| DbError::Corrupt(format!("{what} = {v}")))
 }
 
+/// Reads a day stored as `YYYY-MM-DD`, if any.
+pub(crate) fn to_date(v: Option<String>, what: &str) -> DbResult<Option<chrono::NaiveDate>> {
+    v.map(|d| {
+        kaozheng_core::time::parse_date(&d)
+            .ok_or_else(|| DbError::Corrupt(format!("{what} = {d:?}")))
+    })
+    .transpose()
+}
+
+/// Reads a JSON column.
+pub(crate) fn to_json<T: serde::de::DeserializeOwned>(v: &str, what: &str) -> DbResult<T> {
+    serde_json::from_str(v).map_err(|e| DbError::Corrupt(format!("{what}: {e}")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

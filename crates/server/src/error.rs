@@ -9,8 +9,8 @@
 use axum::Json;
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use kaozheng_api::error::{ErrorBody, ErrorDetail};
 use kaozheng_core::rules::Refusal;
-use serde::Serialize;
 
 use crate::db::DbError;
 
@@ -77,20 +77,6 @@ pub struct ApiError {
     pub headers: Vec<(HeaderName, HeaderValue)>,
 }
 
-#[derive(Serialize)]
-struct Body<'a> {
-    error: Inner<'a>,
-}
-
-#[derive(Serialize)]
-struct Inner<'a> {
-    code: &'a str,
-    message: &'a str,
-    message_zh: &'a str,
-    #[serde(skip_serializing_if = "<[Refusal]>::is_empty")]
-    refusals: &'a [Refusal],
-}
-
 impl ApiError {
     pub fn new(
         status: StatusCode,
@@ -126,12 +112,12 @@ impl ApiError {
         };
         let message = refusals
             .iter()
-            .map(Refusal::message_en)
+            .map(crate::text::refusal_en)
             .collect::<Vec<_>>()
             .join("; ");
         let message_zh = refusals
             .iter()
-            .map(Refusal::message_zh)
+            .map(crate::text::refusal_zh)
             .collect::<Vec<_>>()
             .join("；");
         let mut e = ApiError::new(status, first.code(), message, message_zh);
@@ -306,13 +292,14 @@ impl From<sqlx::Error> for ApiError {
 }
 
 impl ApiError {
-    fn body(&self) -> Body<'_> {
-        Body {
-            error: Inner {
-                code: self.code,
-                message: &self.message,
-                message_zh: &self.message_zh,
-                refusals: &self.refusals,
+    /// The contract's error shape.
+    fn body(&self) -> ErrorBody {
+        ErrorBody {
+            error: ErrorDetail {
+                code: self.code.to_string(),
+                message: self.message.clone(),
+                message_zh: self.message_zh.clone(),
+                refusals: self.refusals.clone(),
             },
         }
     }

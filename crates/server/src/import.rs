@@ -17,57 +17,18 @@ pub mod sites;
 pub mod spreadsheet;
 pub mod students;
 
-use std::fmt;
-
 use chrono::{DateTime, Utc};
-use serde::Serialize;
 
 use crate::auth::password::Passwords;
 use crate::auth::staff::Scope;
+use sqlx::AnyConnection;
+
 use crate::db::{Db, DbResult, WriteTx, meta};
+use read::Parsed;
 
-/// What a file holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Catalog,
-    Sites,
-    Plans,
-    Students,
-    Results,
-    Rules,
-}
-
-impl Kind {
-    pub const ALL: [Kind; 6] = [
-        Kind::Catalog,
-        Kind::Sites,
-        Kind::Plans,
-        Kind::Students,
-        Kind::Results,
-        Kind::Rules,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Catalog => "catalog",
-            Kind::Sites => "sites",
-            Kind::Plans => "plans",
-            Kind::Students => "students",
-            Kind::Results => "results",
-            Kind::Rules => "rules",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Kind> {
-        Kind::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-}
-
-impl fmt::Display for Kind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+/// The report types are the API's (`POST /api/v1/admin/import/{kind}` answers them), shared with the
+/// rule documents' catalog checks.
+pub use kaozheng_api::import::{ImportKind as Kind, ImportReport, Rejection};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -105,65 +66,6 @@ impl Format {
         match text.trim_start().as_bytes().first() {
             Some(b'[' | b'{') => Format::Json,
             _ => Format::Csv,
-        }
-    }
-}
-
-/// One rejected row. `row` is the CSV line (the header is line 1) or the position in the JSON
-/// array (from 1); 0 means the file as a whole.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Rejection {
-    pub row: usize,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub field: Option<String>,
-    pub reason: String,
-}
-
-/// What an import did, or why it did nothing.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ImportReport {
-    pub kind: String,
-    /// Records in the file (1 for a catalog or rule document).
-    pub total: usize,
-    pub applied: usize,
-    pub unchanged: usize,
-    /// Every rejected row; when not empty, nothing was written.
-    pub rejected: Vec<Rejection>,
-    /// A dry run: the counts say what the file would do; nothing was written.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub dry_run: bool,
-}
-
-impl ImportReport {
-    pub fn new(kind: Kind) -> ImportReport {
-        ImportReport {
-            kind: kind.as_str().into(),
-            total: 0,
-            applied: 0,
-            unchanged: 0,
-            rejected: Vec::new(),
-            dry_run: false,
-        }
-    }
-
-    pub fn reject(&mut self, row: usize, field: Option<&str>, reason: impl Into<String>) {
-        self.rejected.push(Rejection {
-            row,
-            field: field.map(str::to_string),
-            reason: reason.into(),
-        });
-    }
-
-    pub fn ok(&self) -> bool {
-        self.rejected.is_empty()
-    }
-
-    /// Records `applied` (true) or `unchanged` (false).
-    pub fn count(&mut self, changed: bool) {
-        if changed {
-            self.applied += 1;
-        } else {
-            self.unchanged += 1;
         }
     }
 }
@@ -228,12 +130,12 @@ pub async fn run(
         return Ok(report);
     }
     match kind {
-        Kind::Sites => sites::import(ctx, text, format, report).await,
-        Kind::Plans => plans::import(ctx, text, format, report).await,
-        Kind::Students => students::import(ctx, text, format, report).await,
-        Kind::Results => results::import(ctx, text, format, report).await,
-        Kind::Catalog => documents::import_catalog(ctx, text, format, report).await,
-        Kind::Rules => documents::import_rules(ctx, text, format, report).await,
+        Kind::Sites => import(sites::Sites::default(), ctx, text, format, report).await,
+        Kind::Plans => import(plans::Plans::default(), ctx, text, format, report).await,
+        Kind::Students => import(students::Students::default(), ctx, text, format, report).await,
+        Kind::Results => import(results::Results::default(), ctx, text, format, report).await,
+        Kind::Catalog => import(documents::CatalogDocument, ctx, text, format, report).await,
+        Kind::Rules => import(documents::RulesDocument, ctx, text, format, report).await,
     }
 }
 
@@ -263,6 +165,123 @@ pub async fn run_file(
     }
 }
 
+/// One kind of import file: how its records are read, checked and written. [`import`] runs every
+/// kind through the same flow.
+pub(crate) trait Importer {
+    /// One record as read from the file (for a document: the document).
+    type Record;
+    /// A record that passed every check, as it will be written.
+    type Checked;
+    /// The file is one document: it counts as one record, even when it cannot be read.
+    const DOCUMENT: bool = false;
+
+    /// Reads every record, or rejects the file as a whole.
+    fn read(
+        &self,
+        ctx: &Ctx<'_>,
+        text: &str,
+        format: Format,
+    ) -> Result<Vec<Parsed<Self::Record>>, Vec<Rejection>>;
+
+    /// Work before the write transaction, which slow work (password hashing) must not hold.
+    async fn prepare(&mut self, _ctx: &Ctx<'_>, _records: &[Parsed<Self::Record>]) -> DbResult<()> {
+        Ok(())
+    }
+
+    /// Reads what the checks compare with, inside the transaction.
+    async fn start(&mut self, _tx: &mut AnyConnection) -> DbResult<()> {
+        Ok(())
+    }
+
+    /// Checks one record against the file so far and what is stored, each problem into
+    /// `report`; `None` when there is nothing to write for it.
+    async fn check(
+        &mut self,
+        ctx: &Ctx<'_>,
+        tx: &mut AnyConnection,
+        row: usize,
+        record: Self::Record,
+        report: &mut ImportReport,
+    ) -> DbResult<Option<Self::Checked>>;
+
+    /// Checks across records, once each passed on its own.
+    async fn check_all(
+        &mut self,
+        _tx: &mut AnyConnection,
+        _checked: &[(usize, Self::Checked)],
+        _report: &mut ImportReport,
+    ) -> DbResult<()> {
+        Ok(())
+    }
+
+    /// Writes the checked records, counting each as applied or unchanged; a rejection here still
+    /// undoes everything.
+    async fn apply(
+        &mut self,
+        ctx: &Ctx<'_>,
+        tx: &mut AnyConnection,
+        checked: Vec<Self::Checked>,
+        report: &mut ImportReport,
+    ) -> DbResult<()>;
+}
+
+/// Read, check every record (all of them, so the report names every problem at once), and only
+/// when none was rejected write them all in one transaction. A file that changes nothing writes
+/// nothing.
+async fn import<I: Importer>(
+    mut importer: I,
+    ctx: &Ctx<'_>,
+    text: &str,
+    format: Format,
+    mut report: ImportReport,
+) -> DbResult<ImportReport> {
+    if I::DOCUMENT {
+        report.total = 1;
+    }
+    let records = match importer.read(ctx, text, format) {
+        Ok(records) => records,
+        Err(problems) => {
+            report.rejected = problems;
+            return Ok(report);
+        }
+    };
+    if !I::DOCUMENT {
+        report.total = records.len();
+    }
+    importer.prepare(ctx, &records).await?;
+    let mut tx = ctx.begin().await?;
+    importer.start(&mut tx).await?;
+    let mut checked = Vec::new();
+    for parsed in records {
+        let record = match parsed.value {
+            Ok(r) => r,
+            Err(rejection) => {
+                report.rejected.push(rejection);
+                continue;
+            }
+        };
+        let before = report.rejected.len();
+        let passed = importer
+            .check(ctx, &mut tx, parsed.row, record, &mut report)
+            .await?;
+        if let Some(c) = passed.filter(|_| report.rejected.len() == before) {
+            checked.push((parsed.row, c));
+        }
+    }
+    if report.ok() {
+        importer.check_all(&mut tx, &checked, &mut report).await?;
+    }
+    if !report.ok() {
+        return Ok(report);
+    }
+    let checked = checked.into_iter().map(|(_, c)| c).collect();
+    importer.apply(ctx, &mut tx, checked, &mut report).await?;
+    if report.ok() && report.applied > 0 {
+        tx.commit().await?;
+    }
+    Ok(report)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -283,8 +302,5 @@ mod tests {
         assert_eq!(Format::from_file_name("README"), None);
         assert_eq!(Format::sniff("  [{}]"), Format::Json);
         assert_eq!(Format::sniff("id,name\n"), Format::Csv);
-        for k in Kind::ALL {
-            assert_eq!(Kind::parse(k.as_str()), Some(k));
-        }
     }
 }

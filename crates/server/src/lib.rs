@@ -6,9 +6,11 @@
 
 pub mod api;
 pub mod auth;
+pub mod catalog_cache;
 pub mod cli;
 pub mod config;
 pub mod db;
+#[cfg(feature = "demo")]
 pub mod demo;
 pub mod error;
 pub mod feedback;
@@ -23,6 +25,7 @@ pub mod seed;
 pub mod staff;
 pub mod state;
 pub mod static_files;
+pub mod text;
 pub mod tickets;
 pub mod transport;
 
@@ -166,6 +169,7 @@ async fn housekeeping(state: AppState) {
 }
 
 /// The block printed at start-up in demo mode: every demo account and its password.
+#[cfg(feature = "demo")]
 pub fn demo_credentials() -> String {
     let mut out =
         String::from("\n== Demo accounts (serve --demo only; every password is the same) ==\n");
@@ -194,16 +198,21 @@ pub fn demo_credentials() -> String {
 /// for that line; with `--port 0` it carries the port the OS picked), then in demo mode the demo
 /// accounts, then serves until Ctrl-C or SIGTERM.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
-    let demo = config.demo;
+    #[cfg(feature = "demo")]
+    let credentials = if config.demo {
+        demo_credentials()
+    } else {
+        String::new()
+    };
+    // Without the demo school `--demo` is refused at start.
+    #[cfg(not(feature = "demo"))]
+    let credentials = String::new();
     let server = Server::start(config).await?;
     tracing::info!(addr = %server.local_addr(), "listening");
     {
         // One write: a reader that stops after the first line must not make a later write fail.
         use std::io::Write;
-        let mut text = format!("Kaozheng serving on {}\n", server.url());
-        if demo {
-            text.push_str(&demo_credentials());
-        }
+        let text = format!("Kaozheng serving on {}\n{}", server.url(), credentials);
         let mut out = std::io::stdout().lock();
         if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
             tracing::warn!(error = %e, "could not print the start-up line");

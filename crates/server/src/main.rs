@@ -7,8 +7,9 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
+use kaozheng_api::staff::RosterQuery;
 use kaozheng_core::model::PhaseMove;
-use kaozheng_server::api::school::{RosterFormat, RosterQuery};
+use kaozheng_server::api::school::{RosterFormat, RosterRequest};
 use kaozheng_server::auth::embed;
 use kaozheng_server::auth::password::Passwords;
 use kaozheng_server::auth::staff::Scope;

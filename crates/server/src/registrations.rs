@@ -29,9 +29,6 @@ use crate::db::{self, Db, is_unique_violation};
 use crate::error::ApiError;
 use crate::rules;
 
-/// Longest `client_id` accepted (a UUID has 36 characters).
-pub const MAX_CLIENT_ID: usize = 64;
-
 /// The outcome of a registration request.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Registered {

@@ -3,9 +3,10 @@
 //! Each kind is a core type implementing [`RuleDocument`]; [`kinds`] lists them for seeding and
 //! imports. Adding a kind is: implement [`RuleDocument`] for the core type, add it to [`kinds`],
 //! route `/api/v1/rules/<kind>` to [`crate::api::rules::get_rules`]`::<Type>` (grades has its own
-//! handler, for `?province=`), and document the path in openapi.json.
+//! handler, for `?province=`), with its endpoint in `kaozheng_api::endpoints`.
 
 use chrono::{DateTime, Utc};
+use kaozheng_api::import::Rejection;
 use kaozheng_core::Catalog;
 use kaozheng_core::rules::{
     CreditRuleError, CreditRules, EligibilityRules, FeeRules, GradeRules, GraduationRules,
@@ -14,7 +15,6 @@ use sqlx::AnyConnection;
 
 use crate::db::rules::{self as store, StoredRules};
 use crate::db::{DbError, DbResult};
-use crate::import::Rejection;
 
 /// `origin` of a document shipped with the binary: a newer binary's replaces it.
 pub const ORIGIN_EMBEDDED: &str = "embedded";

@@ -3,35 +3,15 @@
 //! core's rules, and read a roster.
 
 use chrono::{DateTime, Utc};
+use kaozheng_api::staff::StaffPlan;
+use kaozheng_core::PlanPhase;
 use kaozheng_core::model::{MoveRefusal, PhaseMove};
-use kaozheng_core::{ExamPlan, PlanPhase, PlanState};
-use serde::Serialize;
 
 use crate::auth::staff::{Scope, out_of_scope};
 use crate::db::roster::{RosterFilter, RosterRow};
 use crate::db::{self, Db, plans::PlanFilter};
 use crate::error::ApiError;
 use crate::state::AppState;
-
-/// A plan as staff see it: every phase (drafts too), seats taken, results still owed and the one
-/// move that can be made now.
-#[derive(Debug, Clone, Serialize)]
-pub struct StaffPlan {
-    #[serde(flatten)]
-    pub plan: ExamPlan,
-    pub state: PlanState,
-    /// The school that runs the plan's site, if any.
-    pub site_school: Option<String>,
-    pub seats_taken: u32,
-    /// Confirmed registrations whose exam has started and that have no result yet (of the
-    /// caller's school's students, for a school's staff).
-    pub awaiting_results: u32,
-    /// Whether the caller manages the plan (it is at their school's site, or they are the
-    /// province): only then can they move it.
-    pub managed: bool,
-    /// What the caller can do now (at most one move; none on a plan they do not manage).
-    pub moves: Vec<PhaseMove>,
-}
 
 /// The plans a caller deals with, by exam time: every plan for the province; for a school's
 /// staff, the plans at their school's sites (which they manage) and the plans elsewhere their

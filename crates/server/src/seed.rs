@@ -7,6 +7,7 @@ use kaozheng_core::Catalog;
 
 use crate::auth::password::Passwords;
 use crate::db::{self, Db, DbError, meta};
+#[cfg(feature = "demo")]
 use crate::demo::{self, DemoReport};
 use crate::rules::{self, RuleSeed};
 
@@ -30,7 +31,69 @@ pub struct SeedReport {
     pub catalog: CatalogSeed,
     pub rules: Vec<RuleSeed>,
     /// `None` without `--demo`.
+    #[cfg(feature = "demo")]
     pub demo: Option<DemoReport>,
+}
+
+impl SeedReport {
+    /// Tells the start-up log what seeding found and did; `built_in` is the binary's catalog version.
+    pub fn log(&self, built_in: &str) {
+        match &self.catalog {
+            CatalogSeed::Imported { version } => {
+                tracing::info!(%version, "imported the built-in catalog")
+            }
+            CatalogSeed::Upgraded { from, to } => {
+                tracing::info!(%from, %to, "replaced the stored catalog with the built-in one")
+            }
+            CatalogSeed::Kept { version } => {
+                tracing::info!(%version, "using the stored catalog")
+            }
+            CatalogSeed::KeptStale { version, reason } => tracing::warn!(
+                %version,
+                built_in = %built_in,
+                %reason,
+                "kept the stored catalog although the built-in one differs"
+            ),
+        }
+        for r in &self.rules {
+            match r {
+                RuleSeed::Imported { kind, version } => {
+                    tracing::info!(%kind, %version, "imported the shipped rules")
+                }
+                RuleSeed::Upgraded { kind, from, to } => {
+                    tracing::info!(%kind, %from, %to, "replaced the stored rules with the shipped ones")
+                }
+                RuleSeed::Kept { kind, version } => {
+                    tracing::info!(%kind, %version, "using the stored rules")
+                }
+                RuleSeed::SetAside {
+                    kind,
+                    from,
+                    to,
+                    why,
+                } => tracing::warn!(
+                    %kind,
+                    %from,
+                    %to,
+                    %why,
+                    "the imported rules no longer fit this server and were set aside for the \
+                     shipped ones (still stored); import them again in the current shape"
+                ),
+            }
+        }
+        #[cfg(feature = "demo")]
+        if let Some(d) = &self.demo {
+            tracing::info!(
+                sites = d.sites,
+                plans = d.plans,
+                students = d.students,
+                registrations = d.registrations,
+                results = d.results,
+                shifted_days = d.shifted_days,
+                "demo school ready"
+            );
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,14 +144,19 @@ pub async fn seed(
         },
     };
     let rule_seeds = rules::seed(&mut tx, now).await?;
+    #[cfg(feature = "demo")]
     let demo_report = match demo {
         Some(passwords) => Some(demo::seed(&mut tx, now, passwords).await?),
         None => None,
     };
+    // `Config::validate` refuses `--demo` in a build without the demo data.
+    #[cfg(not(feature = "demo"))]
+    let _ = demo;
     tx.commit().await?;
     Ok(SeedReport {
         catalog: catalog_seed,
         rules: rule_seeds,
+        #[cfg(feature = "demo")]
         demo: demo_report,
     })
 }

@@ -31,15 +31,16 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use crate::api::BodyLimits;
-use crate::api::school::{RosterFormat, RosterQuery, download, roster_download};
+use crate::api::school::{RosterFormat, RosterRequest, download, roster_download};
 use crate::auth::ClientAddr;
 use crate::auth::staff::{self as roles, Scope};
 use crate::auth::tokens;
 use crate::db::{self, staff::StaffAccount};
 use crate::error::ApiError;
 use crate::import::{self, Ctx, Format, ImportReport, Kind, spreadsheet};
-use crate::school::{self, StaffPlan};
+use crate::school;
 use crate::state::AppState;
+use kaozheng_api::staff::{RosterQuery, StaffPlan};
 use words::Lang;
 
 /// The session cookie.

@@ -11,6 +11,7 @@ use leptos::task::spawn_local;
 use super::Account;
 use crate::api::{self, ApiError};
 use crate::platform::notify;
+use crate::problem::Problem;
 use crate::state::clock;
 use crate::sync::{Pass, Report, next_wake};
 
@@ -63,12 +64,13 @@ impl Account {
         }
         match report.problem {
             Some(None) => self.problem.set(None),
-            Some(Some(e)) => self.problem.set(Some(e.to_string())),
+            Some(Some(e)) => self.problem.set(Some(e.into())),
             None => {}
         }
         if let Some(body) = report.feedback_problem {
-            let why = api::error_detail(&body).map(|d| format!("{} / {}", d.message_zh, d.message));
-            self.feedback_problem.set(Some(why.unwrap_or(body)));
+            let code = api::error_detail(&body).map(|d| d.code);
+            self.feedback_problem
+                .set(Some(Problem::Refused(code.unwrap_or_default())));
         }
         if report.results_saved {
             self.results_synced.set_value(true);
@@ -97,7 +99,7 @@ impl Account {
                 self.expired.set(true);
                 return;
             }
-            Err(e) => self.problem.set(Some(e.to_string())),
+            Err(e) => self.problem.set(Some(e.into())),
         }
         if let Ok(list) = api::results(&token).await {
             self.results

@@ -139,6 +139,17 @@ impl SkillGrade {
         SkillGrade::G1,
     ];
 
+    /// 5 for 五级 … 1 for 一级.
+    pub fn number(self) -> u8 {
+        match self {
+            SkillGrade::G5 => 5,
+            SkillGrade::G4 => 4,
+            SkillGrade::G3 => 3,
+            SkillGrade::G2 => 2,
+            SkillGrade::G1 => 1,
+        }
+    }
+
     /// 五级 … 一级
     pub fn grade_zh(self) -> &'static str {
         match self {

@@ -99,24 +99,6 @@ impl Payer {
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|p| p.as_str() == s)
     }
-
-    pub fn zh(self) -> &'static str {
-        match self {
-            Payer::Student => "由你缴纳",
-            Payer::School => "学校经费保障",
-            Payer::Waived => "评价组织免收",
-            Payer::NotCharged => "不向你收取",
-        }
-    }
-
-    pub fn en(self) -> &'static str {
-        match self {
-            Payer::Student => "Paid by you",
-            Payer::School => "Funded by your school",
-            Payer::Waived => "Waived by the evaluation organisation",
-            Payer::NotCharged => "Not charged to you",
-        }
-    }
 }
 
 /// Why the payer is who it is. Each reason but `Standard` comes with the policy (and so the
@@ -162,54 +144,6 @@ impl FeeReason {
 
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|r| r.as_str() == s)
-    }
-
-    pub fn zh(self) -> &'static str {
-        match self {
-            FeeReason::Standard => {
-                "你所在省份和学校没有记录减免考核费的规定，按考核计划的收费标准缴纳"
-            }
-            FeeReason::HardshipWaiver => {
-                "建档立卡等家庭经济困难学生参加考核免收考核费用，由培训评价组织免收；是否属于此类由学校认定"
-            }
-            FeeReason::InSchoolFree => "学校不得以考证、取证的名义向在校生收取任何费用",
-            FeeReason::PilotExamCovered => {
-                "学校经费保障试点学生至少参加一个证书的考核，这次考核由学校经费保障"
-            }
-            FeeReason::PilotCoverageUsed => {
-                "学校经费保障的考核已经用完，这次由你缴纳；学校是否再保障更多由学校决定，可以向学校询问"
-            }
-            FeeReason::NotPilotStudent => {
-                "学校经费保障的是试点学生的考核；学校记录中你不是试点学生，这次由你缴纳。如有疑问请问学校"
-            }
-        }
-    }
-
-    pub fn en(self) -> &'static str {
-        match self {
-            FeeReason::Standard => {
-                "No rule of your province or school reduces the exam fee, so you pay the plan's fee"
-            }
-            FeeReason::HardshipWaiver => {
-                "Students from families in financial hardship (such as 建档立卡 households) pay no \
-                 assessment fee; the evaluation organisation waives it. Your school decides who counts"
-            }
-            FeeReason::InSchoolFree => {
-                "Schools may not charge in-school students anything for certificate exams"
-            }
-            FeeReason::PilotExamCovered => {
-                "Your school funds at least one certificate exam for each pilot student; this one \
-                 is funded"
-            }
-            FeeReason::PilotCoverageUsed => {
-                "The exams your school funds are used, so you pay this one; whether the school funds \
-                 more is its decision, so ask it"
-            }
-            FeeReason::NotPilotStudent => {
-                "Your school funds exams for pilot students, and its records do not list you as \
-                 one, so you pay this one. Ask your school if this is wrong"
-            }
-        }
     }
 }
 

@@ -7,7 +7,6 @@
 //! at most 50 % of the graduation credits in total.
 
 mod allocate;
-mod messages;
 mod validate;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -489,7 +488,7 @@ impl CreditRules {
     }
 }
 
-/// A course a certificate replaces, and why in words.
+/// A course a certificate replaces, with the rule that allows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AppliedConversion {
     pub rule_id: String,
@@ -498,11 +497,10 @@ pub struct AppliedConversion {
     pub course: Course,
     pub kind: ConversionKind,
     pub credits: Credits,
-    pub reason_zh: String,
-    pub reason_en: String,
 }
 
-/// Why a conversion rule of a held certificate gives nothing. Each has a stable code.
+/// Why a conversion rule of a held certificate gives nothing: a stable code and the facts a message
+/// needs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum RefusalWhy {
@@ -527,8 +525,13 @@ pub enum RefusalWhy {
         counted_certificate_id: String,
         counted_level: XLevel,
     },
-    /// All conversions together already use `used` of the `cap` credits and the course does not fit.
-    TotalCap { cap: Credits, used: Credits },
+    /// All conversions together already use `used` of the `cap` credits (`share_percent` of the
+    /// graduation credits) and the course does not fit.
+    TotalCap {
+        cap: Credits,
+        used: Credits,
+        share_percent: u8,
+    },
 }
 
 impl RefusalWhy {
@@ -553,8 +556,6 @@ pub struct RefusedConversion {
     pub level: XLevel,
     pub course: Course,
     pub why: RefusalWhy,
-    pub detail_zh: String,
-    pub detail_en: String,
 }
 
 /// What one held certificate converts: at the level counted (else the highest held), against its cap.
@@ -769,7 +770,14 @@ pub fn credit_account(
         for &i in items {
             let r = option_rules[g][*o][i];
             group_used[g] = group_used[g] + r.course.credits;
-            applied.push(messages::applied_conversion(r, cert, level));
+            applied.push(AppliedConversion {
+                rule_id: r.id.clone(),
+                certificate_id: cert.to_string(),
+                level,
+                course: r.course.clone(),
+                kind: r.kind,
+                credits: r.course.credits,
+            });
         }
     }
     applied.sort_by(|a, b| (&a.certificate_id, &a.rule_id).cmp(&(&b.certificate_id, &b.rule_id)));
@@ -806,6 +814,7 @@ pub fn credit_account(
                 RefusalWhy::TotalCap {
                     cap: cap_total,
                     used: total,
+                    share_percent: policy.caps.total_share_percent,
                 }
             }
         };
@@ -848,7 +857,13 @@ pub fn credit_account(
                     },
                 )
             };
-            refused.push(messages::refused_conversion(policy, r, cert, level, why));
+            refused.push(RefusedConversion {
+                rule_id: r.id.clone(),
+                certificate_id: cert.to_string(),
+                level,
+                course: r.course.clone(),
+                why,
+            });
         }
     }
 

@@ -287,10 +287,6 @@ pub enum GradeAnswer {
     },
 }
 
-/// What the occupation is called when a rule names none.
-pub const CORRESPONDING_OCCUPATION_ZH: &str = "相应职业（工种）";
-const CORRESPONDING_OCCUPATION_EN: &str = "the corresponding occupation (type of work)";
-
 impl GradeAnswer {
     pub fn route(&self) -> GradeBasis {
         match self {
@@ -314,94 +310,6 @@ impl GradeAnswer {
             GradeAnswer::Grade { grade, .. } => Some(*grade),
             _ => None,
         }
-    }
-
-    /// One line for the student, e.g. "直接认定：可认定相应职业（工种）的三级/高级工".
-    pub fn summary_zh(&self) -> String {
-        match self {
-            GradeAnswer::Grade {
-                grade,
-                occupation,
-                route,
-                ..
-            } => format!(
-                "{}：可认定{}的{}/{}",
-                route.zh(),
-                occupation.as_deref().unwrap_or(CORRESPONDING_OCCUPATION_ZH),
-                grade.grade_zh(),
-                grade.title_zh()
-            ),
-            GradeAnswer::Described { route, text_zh, .. } => format!("{}：{text_zh}", route.zh()),
-            GradeAnswer::NoRule {
-                province,
-                route,
-                reason,
-                ..
-            } => match reason {
-                NoRuleReason::NoProvinceRules => format!(
-                    "暂无{province}关于{}的已知规定，无法给出对应等级；以下为国家五级职业技能等级和常见申报条件，仅供参考",
-                    route.zh()
-                ),
-                NoRuleReason::NotYetInForce { effective_from } => format!(
-                    "{province}的规定自{}起施行，此前没有对应规定",
-                    time::date_text(*effective_from)
-                ),
-                NoRuleReason::NotCovered { .. } => format!(
-                    "{province}现行规定中没有适用于你的{}规则，无法给出对应等级",
-                    route.zh()
-                ),
-            },
-        }
-    }
-
-    pub fn summary_en(&self) -> String {
-        match self {
-            GradeAnswer::Grade {
-                grade,
-                occupation,
-                route,
-                ..
-            } => format!(
-                "{}: you can be recognised at grade {} ({}) in {}",
-                route.en(),
-                grade_number(*grade),
-                grade.title_en().to_lowercase(),
-                occupation.as_deref().unwrap_or(CORRESPONDING_OCCUPATION_EN)
-            ),
-            GradeAnswer::Described { route, text_en, .. } => format!("{}: {text_en}", route.en()),
-            GradeAnswer::NoRule {
-                province,
-                route,
-                reason,
-                ..
-            } => match reason {
-                NoRuleReason::NoProvinceRules => format!(
-                    "No {} rule is known for {province}, so no grade can be given; the national \
-                     five grades and typical application conditions are shown for reference",
-                    route.en().to_lowercase()
-                ),
-                NoRuleReason::NotYetInForce { effective_from } => format!(
-                    "The rules of {province} apply from {}; there was no rule before",
-                    time::date_text(*effective_from)
-                ),
-                NoRuleReason::NotCovered { .. } => format!(
-                    "The rules in force in {province} have no {} rule that covers you, so no grade \
-                     can be given",
-                    route.en().to_lowercase()
-                ),
-            },
-        }
-    }
-}
-
-/// 5 for 五级 … 1 for 一级.
-fn grade_number(g: SkillGrade) -> u8 {
-    match g {
-        SkillGrade::G5 => 5,
-        SkillGrade::G4 => 4,
-        SkillGrade::G3 => 3,
-        SkillGrade::G2 => 2,
-        SkillGrade::G1 => 1,
     }
 }
 

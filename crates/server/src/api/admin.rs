@@ -10,7 +10,7 @@ use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, PathRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use serde::Deserialize;
+use kaozheng_api::import::ImportQuery;
 
 use super::json::too_large;
 use crate::auth::Admin;
@@ -18,16 +18,6 @@ use crate::auth::staff::province_only;
 use crate::error::ApiError;
 use crate::import::{self, Ctx, Format, ImportReport, Kind, spreadsheet};
 use crate::state::AppState;
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ImportQuery {
-    /// For `rules`: which rules (`fees`, `grades`, `credits`, `graduation`), when the document
-    /// does not say.
-    pub kind: Option<String>,
-    /// Validate and report, write nothing.
-    pub dry_run: Option<bool>,
-}
 
 pub async fn import(
     State(state): State<AppState>,

@@ -3,42 +3,15 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use chrono::{DateTime, Utc};
+use chrono::DateTime;
+use kaozheng_api::auth::{EmbedRequest, LoginRequest, MAX_PASSWORD, MAX_STUDENT_NO, Session};
 use kaozheng_core::model::Student;
-use kaozheng_core::time;
-use serde::{Deserialize, Serialize};
 
 use super::json::ApiJson;
 use crate::auth::{ClientAddr, StudentSession, embed, tokens};
 use crate::db;
 use crate::error::ApiError;
 use crate::state::AppState;
-
-/// Longest student number and password a login may carry.
-pub const MAX_STUDENT_NO: usize = 64;
-pub const MAX_PASSWORD: usize = 1024;
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LoginRequest {
-    pub student_no: String,
-    pub password: String,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct EmbedRequest {
-    pub assertion: String,
-}
-
-/// A new session: the bearer token (shown once), when it expires, and who it is for.
-#[derive(Debug, Serialize)]
-pub struct SessionResponse {
-    pub token: String,
-    #[serde(with = "time::cst")]
-    pub expires_at: DateTime<Utc>,
-    pub student: Student,
-}
 
 fn invalid_credentials() -> ApiError {
     ApiError::unauthorized(
@@ -53,7 +26,7 @@ async fn start_session(
     state: &AppState,
     student: Student,
     origin: &str,
-) -> Result<SessionResponse, ApiError> {
+) -> Result<Session, ApiError> {
     let now = state.now();
     let now = DateTime::from_timestamp(now.timestamp(), 0).unwrap_or(now);
     let expires_at = now + state.auth.session_ttl;
@@ -68,7 +41,7 @@ async fn start_session(
     )
     .await?;
     tracing::info!(student = %student.student_no, origin, "session started");
-    Ok(SessionResponse {
+    Ok(Session {
         token,
         expires_at,
         student,
@@ -79,7 +52,7 @@ pub async fn login(
     State(state): State<AppState>,
     ClientAddr(addr): ClientAddr,
     ApiJson(req): ApiJson<LoginRequest>,
-) -> Result<Json<SessionResponse>, ApiError> {
+) -> Result<Json<Session>, ApiError> {
     if req.student_no.is_empty()
         || req.student_no.chars().count() > MAX_STUDENT_NO
         || req.password.is_empty()
@@ -127,7 +100,7 @@ pub async fn login(
 pub async fn embed(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<EmbedRequest>,
-) -> Result<Json<SessionResponse>, ApiError> {
+) -> Result<Json<Session>, ApiError> {
     let now = state.now().timestamp();
     let verified = embed::verify(&state.auth.portals, &req.assertion, now).map_err(|e| {
         tracing::info!(reason = %e, "portal assertion refused");

@@ -202,7 +202,7 @@ mod tests {
     #[test]
     fn the_kept_encodings_decode_to_the_document() {
         let json = br#"{"format":1,"version":"v","certificates":[]}"#.repeat(50);
-        let body = crate::state::CatalogBody::new_for_test("v".into(), json.clone());
+        let body = crate::catalog_cache::CatalogBody::new_for_test("v".into(), json.clone());
         let mut out = Vec::new();
         brotli::BrotliDecompress(&mut &body.br[..], &mut out).unwrap();
         assert_eq!(out, json);

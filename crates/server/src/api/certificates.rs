@@ -15,9 +15,8 @@
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
-use chrono::NaiveDate;
-use kaozheng_core::{PlanState, XLevel};
-use serde::{Deserialize, Serialize};
+use kaozheng_api::verify::{CertificateQuery, CertificateStatus, CertificateVerification};
+use kaozheng_core::PlanState;
 
 use crate::auth::ClientAddr;
 use crate::auth::rate_limit::CERTIFICATE_CHECKS;
@@ -30,44 +29,6 @@ use crate::tickets::{mask_name, same_check};
 pub const MAX_PARAM: usize = 64;
 /// Longest name accepted (as imported names are).
 pub const MAX_NAME: usize = 50;
-
-#[derive(Debug, Default, Deserialize)]
-pub struct VerifyQuery {
-    pub no: Option<String>,
-    pub check: Option<String>,
-    pub name: Option<String>,
-}
-
-/// The answer: `valid` alone unless the certificate is genuine.
-#[derive(Debug, Serialize)]
-pub struct CertificateVerification {
-    pub valid: bool,
-    /// `valid`, or `public_notice` while the result may still change; absent for `valid: false`
-    /// without a certificate.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<&'static str>,
-    #[serde(flatten, skip_serializing_if = "Option::is_none")]
-    pub certificate: Option<VerifiedCertificate>,
-}
-
-/// What an employer needs to trust a certificate, and no more.
-#[derive(Debug, Serialize)]
-pub struct VerifiedCertificate {
-    pub certificate_no: String,
-    /// The first character of the name, then `*`s.
-    pub holder: String,
-    pub certificate_id: String,
-    pub certificate_name: String,
-    pub level: XLevel,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "kaozheng_core::time::date_opt"
-    )]
-    pub issued_on: Option<NaiveDate>,
-    /// The evaluation organisation (培训评价组织) that issued it.
-    pub org_name: String,
-}
 
 fn invalid_query(message: String) -> ApiError {
     ApiError::bad_request(
@@ -92,18 +53,15 @@ enum Proof {
     Name(String),
 }
 
+/// `{"valid": false}` alone.
 fn neutral() -> Json<CertificateVerification> {
-    Json(CertificateVerification {
-        valid: false,
-        status: None,
-        certificate: None,
-    })
+    Json(CertificateVerification::default())
 }
 
 pub async fn verify(
     State(state): State<AppState>,
     ClientAddr(addr): ClientAddr,
-    query: Result<Query<VerifyQuery>, QueryRejection>,
+    query: Result<Query<CertificateQuery>, QueryRejection>,
 ) -> Result<Json<CertificateVerification>, ApiError> {
     let Query(q) = query.map_err(|e| {
         invalid_query(format!(
@@ -179,17 +137,20 @@ pub async fn verify(
     limits.succeeded(&state.db, attempt).await?;
     // In public notice (公示) the result may still change: not valid yet, and said so.
     let final_ = plan_state == PlanState::Ended;
+    // A genuine certificate answers every field.
     Ok(Json(CertificateVerification {
         valid: final_,
-        status: Some(if final_ { "valid" } else { "public_notice" }),
-        certificate: Some(VerifiedCertificate {
-            certificate_no: stored_no,
-            holder: mask_name(&holder_name),
-            certificate_id: plan.certificate_id,
-            certificate_name,
-            level: plan.level,
-            issued_on: result.issued_on,
-            org_name,
+        status: Some(if final_ {
+            CertificateStatus::Valid
+        } else {
+            CertificateStatus::PublicNotice
         }),
+        certificate_no: Some(stored_no),
+        holder: Some(mask_name(&holder_name)),
+        certificate_id: Some(plan.certificate_id),
+        certificate_name: Some(certificate_name),
+        level: Some(plan.level),
+        issued_on: result.issued_on,
+        org_name: Some(org_name),
     }))
 }

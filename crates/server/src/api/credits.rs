@@ -4,18 +4,23 @@
 
 use axum::Json;
 use axum::extract::State;
-use kaozheng_core::rules::{CreditAccount, CreditRules, credit_account};
+use kaozheng_core::rules::{
+    AppliedConversion, CertificateCredits, CreditAccount, CreditRules, Credits, RefusedConversion,
+    credit_account,
+};
+use serde::Serialize;
 
 use crate::auth::StudentSession;
 use crate::db::{self, DbError};
 use crate::error::ApiError;
 use crate::rules;
 use crate::state::AppState;
+use crate::text;
 
 pub async fn get_credits(
     State(state): State<AppState>,
     session: StudentSession,
-) -> Result<Json<CreditAccount>, ApiError> {
+) -> Result<Json<WordedAccount>, ApiError> {
     let mut conn = state.db.pool.acquire().await.map_err(DbError::from)?;
     let student = db::students::get(&mut *conn, &session.student_no)
         .await?
@@ -42,9 +47,71 @@ pub async fn get_credits(
             )
         })?;
     let passed = db::results::certified(&mut conn, &session.student_no, state.now()).await?;
-    Ok(Json(credit_account(
+    Ok(Json(WordedAccount::from(credit_account(
         policy,
         &passed,
         &student.passed_courses,
-    )))
+    ))))
+}
+
+/// The account as the API documents it: core's codes and facts, with each conversion's reason and
+/// each refusal's detail in both languages for API users (the app words them itself).
+#[derive(Serialize)]
+pub struct WordedAccount {
+    school: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    major: Option<String>,
+    example: bool,
+    applied: Vec<WordedConversion>,
+    refused: Vec<WordedRefusal>,
+    total_credits: Credits,
+    cap_total: Credits,
+    per_certificate: Vec<CertificateCredits>,
+}
+
+#[derive(Serialize)]
+struct WordedConversion {
+    #[serde(flatten)]
+    conversion: AppliedConversion,
+    reason_zh: String,
+    reason_en: String,
+}
+
+#[derive(Serialize)]
+struct WordedRefusal {
+    #[serde(flatten)]
+    refusal: RefusedConversion,
+    detail_zh: String,
+    detail_en: String,
+}
+
+impl From<CreditAccount> for WordedAccount {
+    fn from(a: CreditAccount) -> Self {
+        WordedAccount {
+            school: a.school,
+            major: a.major,
+            example: a.example,
+            applied: a
+                .applied
+                .into_iter()
+                .map(|c| WordedConversion {
+                    reason_zh: text::conversion_zh(&c),
+                    reason_en: text::conversion_en(&c),
+                    conversion: c,
+                })
+                .collect(),
+            refused: a
+                .refused
+                .into_iter()
+                .map(|r| WordedRefusal {
+                    detail_zh: text::refused_conversion_zh(&r),
+                    detail_en: text::refused_conversion_en(&r),
+                    refusal: r,
+                })
+                .collect(),
+            total_credits: a.total_credits,
+            cap_total: a.cap_total,
+            per_certificate: a.per_certificate,
+        }
+    }
 }

@@ -5,17 +5,12 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
-use serde::Serialize;
+use kaozheng_api::EmbedConfig;
 
 use crate::state::AppState;
 
 /// Browsers and proxies may keep the answer this long; it changes only with a restart.
 pub const CACHE_CONTROL: &str = "public, max-age=60";
-
-#[derive(Debug, Serialize)]
-pub struct EmbedConfig {
-    pub portal_origins: Vec<String>,
-}
 
 pub async fn get_config(State(state): State<AppState>) -> impl IntoResponse {
     (

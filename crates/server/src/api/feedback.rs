@@ -15,48 +15,20 @@ use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::Response;
+use kaozheng_api::feedback::{AggregatesQuery, FeedbackList, FeedbackRequest};
+use kaozheng_api::{MAX_CERTIFICATE_ID, MAX_CLIENT_ID, valid_client_id};
 use kaozheng_core::XLevel;
 use kaozheng_core::feedback::{
-    CertificateAggregates, Feedback, LevelAggregate, MIN_RESPONDENTS, Ratings, aggregate_sums,
-    can_rate, validate,
+    CertificateAggregates, Feedback, LevelAggregate, MIN_RESPONDENTS, aggregate_sums, can_rate,
+    validate,
 };
-use serde::{Deserialize, Serialize};
 
 use super::json::ApiJson;
-use super::registrations::valid_client_id;
 use crate::auth::{Admin, StudentSession};
-use crate::db::feedback::FeedbackRequest;
+use crate::db::feedback::FeedbackRequest as StoredRequest;
 use crate::db::{self, DbError};
 use crate::error::ApiError;
-use crate::registrations::MAX_CLIENT_ID;
 use crate::state::AppState;
-
-/// Longest certificate id accepted in a path or query.
-pub const MAX_CERTIFICATE_ID: usize = 128;
-
-/// The ratings as sent: exactly the three fields, so a misspelt one is refused, not ignored.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RatingsBody {
-    pub content_quality: u8,
-    pub social_recognition: u8,
-    pub learning_effect: u8,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FeedbackBody {
-    /// The app's idempotency key (its outbox entry's UUID).
-    pub client_id: String,
-    pub ratings: RatingsBody,
-    #[serde(default)]
-    pub comment: Option<String>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct FeedbackList {
-    pub feedback: Vec<Feedback>,
-}
 
 fn invalid_path(message: String) -> ApiError {
     ApiError::bad_request(
@@ -84,7 +56,7 @@ pub async fn put(
     State(state): State<AppState>,
     session: StudentSession,
     path: Result<Path<(String, String)>, PathRejection>,
-    ApiJson(body): ApiJson<FeedbackBody>,
+    ApiJson(body): ApiJson<FeedbackRequest>,
 ) -> Result<Json<Feedback>, ApiError> {
     let Path((certificate_id, level)) =
         path.map_err(|e| invalid_path(format!("the path could not be read: {}", e.body_text())))?;
@@ -107,13 +79,14 @@ pub async fn put(
             "client_id 格式不正确",
         ));
     }
-    let ratings = Ratings {
-        content_quality: body.ratings.content_quality,
-        social_recognition: body.ratings.social_recognition,
-        learning_effect: body.ratings.learning_effect,
-    };
-    let comment = validate(&ratings, body.comment.as_deref())
-        .map_err(|e| ApiError::unprocessable(e.code(), e.message_en(), e.message_zh()))?;
+    let ratings = body.ratings;
+    let comment = validate(&ratings, body.comment.as_deref()).map_err(|e| {
+        ApiError::unprocessable(
+            e.code(),
+            crate::text::feedback_error_en(&e),
+            crate::text::feedback_error_zh(&e),
+        )
+    })?;
     let results = super::results::published(&state, &session.student_no).await?;
     if !can_rate(&results, &certificate_id, level) {
         return Err(ApiError::forbidden(
@@ -122,7 +95,7 @@ pub async fn put(
             "该等级证书的考核成绩公示后才能评价",
         ));
     }
-    let req = FeedbackRequest {
+    let req = StoredRequest {
         certificate_id,
         level,
         ratings,
@@ -151,11 +124,6 @@ pub async fn list(
 ) -> Result<Json<FeedbackList>, ApiError> {
     let feedback = db::feedback::for_student(&state.db.pool, &session.student_no).await?;
     Ok(Json(FeedbackList { feedback }))
-}
-
-#[derive(Debug, Default, Deserialize)]
-pub struct AggregatesQuery {
-    pub certificate_id: Option<String>,
 }
 
 pub async fn aggregates(

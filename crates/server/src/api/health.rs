@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use axum::Json;
 use axum::extract::State;
-use serde::Serialize;
+use kaozheng_api::{Health, HealthStatus};
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -15,16 +15,12 @@ use crate::state::AppState;
 /// How long the database may take to answer before the server counts as unhealthy.
 pub const DATABASE_TIMEOUT: Duration = Duration::from_secs(2);
 
-#[derive(Debug, Serialize)]
-pub struct Health {
-    /// Always `ok`: anything else is an error answer.
-    pub status: &'static str,
-}
-
 pub async fn get_health(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
     let probe = sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(&state.db.pool);
     match tokio::time::timeout(DATABASE_TIMEOUT, probe).await {
-        Ok(Ok(1)) => Ok(Json(Health { status: "ok" })),
+        Ok(Ok(1)) => Ok(Json(Health {
+            status: HealthStatus::Ok,
+        })),
         outcome => {
             tracing::warn!(?outcome, "health check: the database does not answer");
             Err(ApiError::unavailable(

@@ -7,37 +7,15 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use chrono::SecondsFormat;
+use kaozheng_api::plans::{PlanList, PlanListItem, PlansQuery};
 use kaozheng_core::hash::content_version;
-use kaozheng_core::{ExamPlan, PlanPhase, PlanState, XLevel, time};
-use serde::{Deserialize, Serialize};
+use kaozheng_core::{PlanPhase, XLevel};
 
 use super::catalog::revalidated;
+use crate::catalog_cache::weak_etag;
 use crate::db::{self, plans::PlanFilter};
 use crate::error::ApiError;
-use crate::state::{AppState, weak_etag};
-
-#[derive(Debug, Default, Deserialize)]
-pub struct PlansQuery {
-    pub certificate: Option<String>,
-    pub level: Option<String>,
-    pub province: Option<String>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct PlanList {
-    /// The server's now (UTC+8), at which every `state` was computed.
-    pub as_of: String,
-    pub plans: Vec<PlanView>,
-}
-
-/// A core [`ExamPlan`] plus its state at `as_of`.
-#[derive(Debug, Serialize)]
-pub struct PlanView {
-    #[serde(flatten)]
-    pub plan: ExamPlan,
-    pub state: PlanState,
-}
+use crate::state::AppState;
 
 pub async fn list_plans(
     State(state): State<AppState>,
@@ -58,17 +36,15 @@ pub async fn list_plans(
         .await?
         .into_iter()
         .filter(|plan| plan.phase != PlanPhase::Draft)
-        .map(|plan| PlanView {
+        .map(|plan| PlanListItem {
             state: plan.state_at(now),
             plan,
         })
         .collect::<Vec<_>>();
     let tag = content_version(&serde_json::to_string(&plans).expect("plans serialize"));
-    let body = serde_json::to_string(&PlanList {
-        as_of: time::to_china(now).to_rfc3339_opts(SecondsFormat::Secs, false),
-        plans,
-    })
-    .expect("plans serialize");
+    // Whole seconds, as the list has always said.
+    let as_of = chrono::DateTime::from_timestamp(now.timestamp(), 0).unwrap_or(now);
+    let body = serde_json::to_string(&PlanList { as_of, plans }).expect("plans serialize");
     Ok(revalidated(&headers, weak_etag(&tag), body))
 }
 

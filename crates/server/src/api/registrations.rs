@@ -5,35 +5,15 @@ use axum::Json;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use kaozheng_api::{MAX_CLIENT_ID, NewRegistration, RegistrationList, valid_client_id};
 use kaozheng_core::model::Registration;
-use serde::{Deserialize, Serialize};
 
 use super::json::ApiJson;
 use crate::auth::StudentSession;
 use crate::db;
 use crate::error::ApiError;
-use crate::registrations::{self, MAX_CLIENT_ID};
+use crate::registrations;
 use crate::state::AppState;
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NewRegistration {
-    /// The app's idempotency key (its outbox entry's UUID).
-    pub client_id: String,
-    pub plan_id: String,
-}
-
-#[derive(Debug, Serialize)]
-pub struct RegistrationList {
-    pub registrations: Vec<Registration>,
-}
-
-/// `client_id`: 1–64 characters of ASCII letters, digits, `.`, `_`, `:` and `-` (a UUID fits).
-pub fn valid_client_id(s: &str) -> bool {
-    (1..=MAX_CLIENT_ID).contains(&s.len())
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b':' | b'-'))
-}
 
 pub async fn create(
     State(state): State<AppState>,
@@ -115,18 +95,4 @@ pub async fn cancel(
     tracing::info!(student = %session.student_no, registration = %id, "registration cancelled");
     state.tickets.fill(&mut r, &session.student_no);
     Ok(Json(r))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn client_ids_are_uuid_like() {
-        assert!(valid_client_id("0b6f6f0e-4f1c-4e36-9a3e-5d0a7c1b2e3f"));
-        assert!(valid_client_id("outbox:42"));
-        for bad in ["", "a b", "报名", &"x".repeat(65)] {
-            assert!(!valid_client_id(bad), "{bad:?}");
-        }
-    }
 }

@@ -5,19 +5,14 @@ use std::collections::HashMap;
 
 use axum::Json;
 use axum::extract::State;
+use kaozheng_api::ResultList;
 use kaozheng_core::ExamPlan;
 use kaozheng_core::model::ExamResult;
-use serde::Serialize;
 
 use crate::auth::StudentSession;
 use crate::db;
 use crate::error::ApiError;
 use crate::state::AppState;
-
-#[derive(Debug, Serialize)]
-pub struct ResultList {
-    pub results: Vec<ExamResult>,
-}
 
 pub async fn list(
     State(state): State<AppState>,

@@ -6,14 +6,14 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
+use kaozheng_api::{Endpoint, GradesQuery};
 use kaozheng_core::rules::{GradeRules, RuleDocument as _};
-use serde::Deserialize;
 
 use super::catalog::revalidated;
+use crate::catalog_cache::weak_etag;
 use crate::db::{self, DbError};
 use crate::error::ApiError;
-use crate::rules::RuleDocument;
-use crate::state::{AppState, weak_etag};
+use crate::state::AppState;
 
 async fn stored(state: &AppState, kind: &str) -> Result<db::rules::StoredRules, ApiError> {
     let mut conn = state.db.pool.acquire().await.map_err(DbError::from)?;
@@ -25,11 +25,15 @@ async fn stored(state: &AppState, kind: &str) -> Result<db::rules::StoredRules, 
     })
 }
 
-pub async fn get_rules<T: RuleDocument>(
+/// The rule document `E` answers with, as stored.
+pub async fn get_rules<E>(
     State(state): State<AppState>,
     headers: HeaderMap,
-) -> Result<Response, ApiError> {
-    let stored = stored(&state, T::KIND).await?;
+) -> Result<Response, ApiError>
+where
+    E: Endpoint<Response: kaozheng_core::rules::RuleDocument>,
+{
+    let stored = stored(&state, <E::Response>::KIND).await?;
     Ok(revalidated(
         &headers,
         weak_etag(&stored.version),
@@ -44,12 +48,6 @@ pub fn unknown_province(name: &str) -> ApiError {
         format!("{name:?} is not one of the 31 provinces (e.g. 河南, 河南省 or Henan)"),
         format!("“{name}”不是省级行政区名称，可以写成“河南”“河南省”或“Henan”"),
     )
-}
-
-#[derive(Debug, Default, Deserialize)]
-pub struct GradesQuery {
-    /// Only this province's rule sets (the general conditions stay); empty means every province.
-    pub province: Option<String>,
 }
 
 pub async fn get_grade_rules(

@@ -14,10 +14,7 @@ use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::Response;
-use chrono::SecondsFormat;
-use kaozheng_core::model::PhaseMove;
-use kaozheng_core::time;
-use serde::{Deserialize, Serialize};
+use kaozheng_api::staff::{PhaseMoveRequest, RosterQuery, StaffPlan, StaffPlanList};
 
 use super::json::ApiJson;
 use crate::auth::Admin;
@@ -26,18 +23,11 @@ use crate::db::roster::RosterFilter;
 use crate::error::ApiError;
 use crate::import::read::de::parse_china_time;
 use crate::import::spreadsheet::XLSX_CONTENT_TYPE;
-use crate::school::{self, StaffPlan};
+use crate::school;
 use crate::state::AppState;
 
 fn invalid_query(message: impl Into<String>) -> ApiError {
     ApiError::bad_request("invalid_query", message, "查询参数格式错误")
-}
-
-#[derive(Debug, Serialize)]
-pub struct StaffPlanList {
-    /// The server's now (UTC+8), at which every `state` and `moves` was computed.
-    pub as_of: String,
-    pub plans: Vec<StaffPlan>,
 }
 
 pub async fn list_plans(
@@ -46,23 +36,16 @@ pub async fn list_plans(
 ) -> Result<Json<StaffPlanList>, ApiError> {
     let plans = school::plans(&state, &admin.scope).await?;
     Ok(Json(StaffPlanList {
-        as_of: time::to_china(state.now()).to_rfc3339_opts(SecondsFormat::Secs, false),
+        as_of: state.now(),
         plans,
     }))
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MoveRequest {
-    #[serde(rename = "move")]
-    pub step: PhaseMove,
 }
 
 pub async fn move_phase(
     State(state): State<AppState>,
     admin: Admin,
     path: Result<Path<String>, PathRejection>,
-    ApiJson(req): ApiJson<MoveRequest>,
+    ApiJson(req): ApiJson<PhaseMoveRequest>,
 ) -> Result<Json<StaffPlan>, ApiError> {
     let id = path.map(|Path(id)| id).unwrap_or_default();
     Ok(Json(
@@ -101,21 +84,13 @@ impl RosterFormat {
     }
 }
 
-/// The roster's query, as the API and the staff page's form send it. Empty values mean "any".
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RosterQuery {
-    pub plan_id: Option<String>,
-    pub site_id: Option<String>,
-    /// An exam session: the exam's start, RFC 3339 or `YYYY-MM-DD HH:MM` China time.
-    pub exam_starts_at: Option<String>,
-    pub include_cancelled: Option<bool>,
-    /// `csv` (the default) or `xlsx`.
-    pub format: Option<String>,
+/// The roster's filter and file format from the query the API and the staff page's form send.
+pub trait RosterRequest {
+    fn filter(self) -> Result<(RosterFilter, RosterFormat), ApiError>;
 }
 
-impl RosterQuery {
-    pub fn filter(self) -> Result<(RosterFilter, RosterFormat), ApiError> {
+impl RosterRequest for RosterQuery {
+    fn filter(self) -> Result<(RosterFilter, RosterFormat), ApiError> {
         let present = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
         let format = match present(self.format).as_deref() {
             None | Some("csv") => RosterFormat::Csv,

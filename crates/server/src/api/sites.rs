@@ -4,19 +4,14 @@
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
-use kaozheng_core::Site;
+use kaozheng_api::SiteList;
 use kaozheng_core::hash::content_version;
-use serde::Serialize;
 
 use super::catalog::revalidated;
+use crate::catalog_cache::weak_etag;
 use crate::db;
 use crate::error::ApiError;
-use crate::state::{AppState, weak_etag};
-
-#[derive(Debug, Serialize)]
-pub struct SiteList {
-    pub sites: Vec<Site>,
-}
+use crate::state::AppState;
 
 pub async fn list_sites(
     State(state): State<AppState>,

@@ -5,9 +5,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use chrono::{DateTime, Utc};
-use kaozheng_core::time;
-use serde::{Deserialize, Serialize};
+use kaozheng_api::staff::{StaffIdentity, StaffLoginRequest, StaffRole, StaffSession};
 
 use super::json::ApiJson;
 use crate::auth::staff::{self, Scope};
@@ -16,53 +14,28 @@ use crate::db;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct StaffLoginRequest {
-    pub username: String,
-    pub password: String,
-}
-
-/// Who a caller is.
-#[derive(Debug, Serialize)]
-pub struct StaffIdentity {
-    /// The staff username, or the admin token's name.
-    pub name: String,
-    /// `province` or `school`.
-    pub role: &'static str,
-    /// The school, for a school's staff.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub school: Option<String>,
-}
-
-impl StaffIdentity {
-    fn of(name: &str, scope: &Scope) -> StaffIdentity {
-        StaffIdentity {
-            name: name.to_string(),
-            role: scope.role(),
-            school: scope.school().map(str::to_string),
-        }
+fn identity(name: &str, scope: &Scope) -> StaffIdentity {
+    StaffIdentity {
+        name: name.to_string(),
+        role: if scope.is_province() {
+            StaffRole::Province
+        } else {
+            StaffRole::School
+        },
+        school: scope.school().map(str::to_string),
     }
-}
-
-#[derive(Debug, Serialize)]
-pub struct StaffSessionResponse {
-    pub token: String,
-    #[serde(with = "time::cst")]
-    pub expires_at: DateTime<Utc>,
-    pub staff: StaffIdentity,
 }
 
 pub async fn login(
     State(state): State<AppState>,
     ClientAddr(addr): ClientAddr,
     ApiJson(req): ApiJson<StaffLoginRequest>,
-) -> Result<Json<StaffSessionResponse>, ApiError> {
+) -> Result<Json<StaffSession>, ApiError> {
     let login = staff::sign_in(&state, &req.username, &req.password, &addr, "api").await?;
-    Ok(Json(StaffSessionResponse {
+    Ok(Json(StaffSession {
         token: login.token,
         expires_at: login.expires_at,
-        staff: StaffIdentity::of(&login.account.username, &login.account.scope),
+        staff: identity(&login.account.username, &login.account.scope),
     }))
 }
 
@@ -87,5 +60,5 @@ pub async fn logout(
 }
 
 pub async fn me(admin: Admin) -> Json<StaffIdentity> {
-    Json(StaffIdentity::of(&admin.name, &admin.scope))
+    Json(identity(&admin.name, &admin.scope))
 }

@@ -7,11 +7,7 @@
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
-use chrono::{DateTime, Utc};
-use kaozheng_core::XLevel;
-use kaozheng_core::model::RegistrationStatus;
-use kaozheng_core::time;
-use serde::{Deserialize, Serialize};
+use kaozheng_api::verify::{TicketQuery, TicketVerification, VerifiedTicket};
 
 use crate::auth::ClientAddr;
 use crate::db;
@@ -21,37 +17,6 @@ use crate::tickets::{mask_name, same_check};
 
 /// Longest ticket number and check accepted (real ones have 15 and 10 characters).
 pub const MAX_PARAM: usize = 64;
-
-#[derive(Debug, Default, Deserialize)]
-pub struct VerifyQuery {
-    pub ticket_no: Option<String>,
-    pub check: Option<String>,
-}
-
-/// The answer: `valid` alone when the pair does not match.
-#[derive(Debug, Serialize)]
-pub struct Verification {
-    pub valid: bool,
-    #[serde(flatten, skip_serializing_if = "Option::is_none")]
-    pub ticket: Option<VerifiedTicket>,
-}
-
-/// What an exam site needs to admit the holder, and no more.
-#[derive(Debug, Serialize)]
-pub struct VerifiedTicket {
-    pub ticket_no: String,
-    pub certificate_id: String,
-    pub level: XLevel,
-    pub plan_id: String,
-    pub plan_name: String,
-    #[serde(with = "time::cst")]
-    pub exam_starts_at: DateTime<Utc>,
-    pub site_id: String,
-    /// The first character of the name, then `*`s.
-    pub holder: String,
-    /// A cancelled ticket is genuine but admits nobody.
-    pub status: RegistrationStatus,
-}
 
 fn invalid_query(message: String) -> ApiError {
     ApiError::bad_request(
@@ -74,8 +39,8 @@ fn required(value: Option<String>, name: &str) -> Result<String, ApiError> {
 pub async fn verify(
     State(state): State<AppState>,
     ClientAddr(addr): ClientAddr,
-    query: Result<Query<VerifyQuery>, QueryRejection>,
-) -> Result<Json<Verification>, ApiError> {
+    query: Result<Query<TicketQuery>, QueryRejection>,
+) -> Result<Json<TicketVerification>, ApiError> {
     let Query(q) = query.map_err(|e| {
         invalid_query(format!(
             "the query string could not be read: {}",
@@ -110,7 +75,7 @@ pub async fn verify(
     let matches = same_check(&expected, &check);
     let Some((reg, student_no)) = reg.filter(|_| matches) else {
         tracing::info!(%addr, "ticket check failed");
-        return Ok(Json(Verification {
+        return Ok(Json(TicketVerification {
             valid: false,
             ticket: None,
         }));
@@ -123,7 +88,7 @@ pub async fn verify(
         .map(|s| mask_name(&s.name))
         .ok_or_else(ApiError::internal)?;
     limits.succeeded(&state.db, attempt).await?;
-    Ok(Json(Verification {
+    Ok(Json(TicketVerification {
         valid: true,
         ticket: Some(VerifiedTicket {
             ticket_no: reg.ticket_no,

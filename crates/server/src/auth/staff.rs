@@ -161,13 +161,13 @@ pub async fn sign_in(
     if username.is_empty()
         || username.chars().count() > MAX_USERNAME
         || password.is_empty()
-        || password.chars().count() > crate::api::auth::MAX_PASSWORD
+        || password.chars().count() > kaozheng_api::auth::MAX_PASSWORD
     {
         return Err(ApiError::bad_request(
             "invalid_body",
             format!(
                 "username has 1 to {MAX_USERNAME} characters and password 1 to {}",
-                crate::api::auth::MAX_PASSWORD
+                kaozheng_api::auth::MAX_PASSWORD
             ),
             "用户名或密码长度不符合要求",
         ));

@@ -1,10 +1,10 @@
 //! Administrator tokens: made by the CLI, stored as SHA-256 hashes, revoked by name.
 
-use sqlx::{Any, Executor, Row};
+use sqlx::{Any, Executor};
 
 use super::DbResult;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct AdminToken {
     pub id: String,
     pub name: String,
@@ -60,20 +60,10 @@ pub async fn list<'e, E>(db: E) -> DbResult<Vec<AdminToken>>
 where
     E: Executor<'e, Database = Any>,
 {
-    let rows = sqlx::query("SELECT id, name, created_at, revoked_at FROM admin_tokens")
-        .fetch_all(db)
-        .await?;
-    let mut out = rows
-        .iter()
-        .map(|r| {
-            Ok(AdminToken {
-                id: r.try_get(0)?,
-                name: r.try_get(1)?,
-                created_at: r.try_get(2)?,
-                revoked_at: r.try_get(3)?,
-            })
-        })
-        .collect::<DbResult<Vec<_>>>()?;
+    let mut out: Vec<AdminToken> =
+        sqlx::query_as("SELECT id, name, created_at, revoked_at FROM admin_tokens")
+            .fetch_all(db)
+            .await?;
     out.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
     Ok(out)
 }

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 use kaozheng_core::{Catalog, Certificate, EvaluationOrg, LevelInfo, SchoolLevel, XLevel};
-use sqlx::{AnyConnection, AnyPool, Row};
+use sqlx::{AnyConnection, AnyPool};
 
 use super::{DbError, DbResult, meta};
 
@@ -176,14 +176,79 @@ pub async fn load_in(conn: &mut AnyConnection) -> DbResult<Option<Catalog>> {
     }
 }
 
-async fn load_version(conn: &mut AnyConnection, version: String) -> DbResult<Catalog> {
-    let meta_rows = sqlx::query("SELECT key, value FROM meta")
-        .fetch_all(&mut *conn)
-        .await?;
-    let mut meta_map = HashMap::new();
-    for r in &meta_rows {
-        meta_map.insert(r.try_get::<String, _>(0)?, r.try_get::<String, _>(1)?);
+/// An `orgs` row, without its aliases.
+#[derive(sqlx::FromRow)]
+struct OrgRow {
+    id: String,
+    name: String,
+    pinyin: String,
+    url: Option<String>,
+}
+
+/// A `certificate_levels` row, without its certificate.
+#[derive(sqlx::FromRow)]
+struct LevelRow {
+    level: i64,
+    platform_id: Option<String>,
+    hours: Option<i64>,
+    suitable_for: Option<String>,
+    updated_on: Option<String>,
+    standard_url: Option<String>,
+}
+
+impl TryFrom<LevelRow> for LevelInfo {
+    type Error = DbError;
+
+    fn try_from(r: LevelRow) -> DbResult<LevelInfo> {
+        Ok(LevelInfo {
+            level: level_from_code(r.level)?,
+            platform_id: r.platform_id,
+            hours: r
+                .hours
+                .map(|h| u16::try_from(h).map_err(|_| DbError::Corrupt(format!("hours = {h}"))))
+                .transpose()?,
+            suitable_for: r
+                .suitable_for
+                .map(|s| decode_school_levels(&s))
+                .transpose()?,
+            updated_on: r
+                .updated_on
+                .map(|d| {
+                    d.parse::<NaiveDate>()
+                        .map_err(|_| DbError::Corrupt(format!("updated_on = {d:?}")))
+                })
+                .transpose()?,
+            standard_url: r.standard_url,
+        })
     }
+}
+
+/// A level with the certificate it belongs to.
+#[derive(sqlx::FromRow)]
+struct CertificateLevelRow {
+    certificate_id: String,
+    #[sqlx(flatten)]
+    level: LevelRow,
+}
+
+/// A `certificates` row, without its levels.
+#[derive(sqlx::FromRow)]
+struct CertificateRow {
+    id: String,
+    name: String,
+    org_id: String,
+    batch: Option<i64>,
+    field: Option<String>,
+    pinyin: String,
+    description: Option<String>,
+}
+
+async fn load_version(conn: &mut AnyConnection, version: String) -> DbResult<Catalog> {
+    let meta_map: HashMap<String, String> = sqlx::query_as("SELECT key, value FROM meta")
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .collect();
     let get = |k: &str| meta_map.get(k).map(String::as_str).unwrap_or_default();
     let format = get(meta::CATALOG_FORMAT).parse().map_err(|_| {
         DbError::Corrupt(format!(
@@ -201,85 +266,62 @@ async fn load_version(conn: &mut AnyConnection, version: String) -> DbResult<Cat
         };
 
     let mut aliases: HashMap<String, Vec<String>> = HashMap::new();
-    for r in sqlx::query("SELECT org_id, alias FROM org_aliases ORDER BY org_id, sort_order")
-        .fetch_all(&mut *conn)
-        .await?
-    {
-        aliases
-            .entry(r.try_get(0)?)
-            .or_default()
-            .push(r.try_get(1)?);
+    let alias_rows: Vec<(String, String)> =
+        sqlx::query_as("SELECT org_id, alias FROM org_aliases ORDER BY org_id, sort_order")
+            .fetch_all(&mut *conn)
+            .await?;
+    for (org_id, alias) in alias_rows {
+        aliases.entry(org_id).or_default().push(alias);
     }
-    let mut orgs = Vec::new();
-    for r in sqlx::query("SELECT id, name, pinyin, url FROM orgs ORDER BY sort_order, id")
-        .fetch_all(&mut *conn)
-        .await?
-    {
-        let id: String = r.try_get(0)?;
-        orgs.push(EvaluationOrg {
-            aliases: aliases.remove(&id).unwrap_or_default(),
-            id,
-            name: r.try_get(1)?,
-            pinyin: r.try_get(2)?,
-            url: r.try_get(3)?,
-        });
-    }
+    let orgs = sqlx::query_as::<_, OrgRow>(
+        "SELECT id, name, pinyin, url FROM orgs ORDER BY sort_order, id",
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|r| EvaluationOrg {
+        aliases: aliases.remove(&r.id).unwrap_or_default(),
+        id: r.id,
+        name: r.name,
+        pinyin: r.pinyin,
+        url: r.url,
+    })
+    .collect();
 
     let mut levels: HashMap<String, Vec<LevelInfo>> = HashMap::new();
-    for r in sqlx::query(
+    for r in sqlx::query_as::<_, CertificateLevelRow>(
         "SELECT certificate_id, level, platform_id, hours, suitable_for, updated_on, standard_url \
          FROM certificate_levels ORDER BY certificate_id, level",
     )
     .fetch_all(&mut *conn)
     .await?
     {
-        let code: i64 = r.try_get(1)?;
-        let level = level_from_code(code)?;
-        let hours = r
-            .try_get::<Option<i64>, _>(3)?
-            .map(|h| u16::try_from(h).map_err(|_| DbError::Corrupt(format!("hours = {h}"))))
-            .transpose()?;
-        let updated_on = r
-            .try_get::<Option<String>, _>(5)?
-            .map(|d| {
-                d.parse::<NaiveDate>()
-                    .map_err(|_| DbError::Corrupt(format!("updated_on = {d:?}")))
-            })
-            .transpose()?;
-        levels.entry(r.try_get(0)?).or_default().push(LevelInfo {
-            level,
-            platform_id: r.try_get(2)?,
-            hours,
-            suitable_for: r
-                .try_get::<Option<String>, _>(4)?
-                .map(|s| decode_school_levels(&s))
-                .transpose()?,
-            updated_on,
-            standard_url: r.try_get(6)?,
-        });
+        levels
+            .entry(r.certificate_id)
+            .or_default()
+            .push(r.level.try_into()?);
     }
     let mut certificates = Vec::new();
-    for r in sqlx::query(
+    for r in sqlx::query_as::<_, CertificateRow>(
         "SELECT id, name, org_id, batch, field, pinyin, description \
          FROM certificates ORDER BY sort_order, id",
     )
     .fetch_all(&mut *conn)
     .await?
     {
-        let id: String = r.try_get(0)?;
         let batch = r
-            .try_get::<Option<i64>, _>(3)?
+            .batch
             .map(|b| u8::try_from(b).map_err(|_| DbError::Corrupt(format!("batch = {b}"))))
             .transpose()?;
         certificates.push(Certificate {
-            levels: levels.remove(&id).unwrap_or_default(),
-            id,
-            name: r.try_get(1)?,
-            org_id: r.try_get(2)?,
+            levels: levels.remove(&r.id).unwrap_or_default(),
+            id: r.id,
+            name: r.name,
+            org_id: r.org_id,
             batch,
-            field: r.try_get(4)?,
-            pinyin: r.try_get(5)?,
-            description: r.try_get(6)?,
+            field: r.field,
+            pinyin: r.pinyin,
+            description: r.description,
         });
     }
 
@@ -301,35 +343,16 @@ pub async fn level_info(
     certificate_id: &str,
     level: XLevel,
 ) -> DbResult<Option<LevelInfo>> {
-    let row = sqlx::query(
-        "SELECT platform_id, hours, suitable_for, updated_on, standard_url FROM certificate_levels \
-         WHERE certificate_id = $1 AND level = $2",
+    sqlx::query_as::<_, LevelRow>(
+        "SELECT level, platform_id, hours, suitable_for, updated_on, standard_url \
+         FROM certificate_levels WHERE certificate_id = $1 AND level = $2",
     )
     .bind(certificate_id)
     .bind(i64::from(level.code()))
     .fetch_optional(&mut *conn)
-    .await?;
-    let Some(r) = row else { return Ok(None) };
-    Ok(Some(LevelInfo {
-        level,
-        platform_id: r.try_get(0)?,
-        hours: r
-            .try_get::<Option<i64>, _>(1)?
-            .map(|h| u16::try_from(h).map_err(|_| DbError::Corrupt(format!("hours = {h}"))))
-            .transpose()?,
-        suitable_for: r
-            .try_get::<Option<String>, _>(2)?
-            .map(|s| decode_school_levels(&s))
-            .transpose()?,
-        updated_on: r
-            .try_get::<Option<String>, _>(3)?
-            .map(|d| {
-                d.parse::<NaiveDate>()
-                    .map_err(|_| DbError::Corrupt(format!("updated_on = {d:?}")))
-            })
-            .transpose()?,
-        standard_url: r.try_get(4)?,
-    }))
+    .await?
+    .map(LevelInfo::try_from)
+    .transpose()
 }
 
 /// The certificate's name and its organisation's name, `None` when the catalog has no such
@@ -338,16 +361,13 @@ pub async fn names(
     conn: &mut AnyConnection,
     certificate_id: &str,
 ) -> DbResult<Option<(String, String)>> {
-    let row = sqlx::query(
-        "SELECT c.name, o.name FROM certificates c JOIN orgs o ON o.id = c.org_id WHERE c.id = $1",
+    Ok(sqlx::query_as(
+        "SELECT c.name AS certificate_name, o.name AS org_name \
+         FROM certificates c JOIN orgs o ON o.id = c.org_id WHERE c.id = $1",
     )
     .bind(certificate_id)
     .fetch_optional(&mut *conn)
-    .await?;
-    match row {
-        Some(r) => Ok(Some((r.try_get(0)?, r.try_get(1)?))),
-        None => Ok(None),
-    }
+    .await?)
 }
 
 pub(crate) fn level_from_code(code: i64) -> DbResult<XLevel> {

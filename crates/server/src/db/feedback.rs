@@ -4,8 +4,7 @@
 use chrono::{DateTime, Utc};
 use kaozheng_core::XLevel;
 use kaozheng_core::feedback::{Feedback, Ratings};
-use sqlx::any::AnyRow;
-use sqlx::{Any, AnyConnection, Executor, Row};
+use sqlx::{Any, AnyConnection, Executor};
 
 use super::catalog::level_from_code;
 use super::{DbError, DbResult, to_time};
@@ -27,26 +26,91 @@ fn rating(v: i64, what: &str) -> DbResult<u8> {
         .ok_or_else(|| DbError::Corrupt(format!("{what} = {v}")))
 }
 
-/// Ratings from three columns starting at `at`.
-fn ratings_at(r: &AnyRow, at: usize) -> DbResult<Ratings> {
-    Ok(Ratings {
-        content_quality: rating(r.try_get(at)?, "content_quality")?,
-        social_recognition: rating(r.try_get(at + 1)?, "social_recognition")?,
-        learning_effect: rating(r.try_get(at + 2)?, "learning_effect")?,
-    })
+/// The three rating columns.
+#[derive(sqlx::FromRow)]
+struct RatingsRow {
+    content_quality: i64,
+    social_recognition: i64,
+    learning_effect: i64,
+}
+
+impl TryFrom<RatingsRow> for Ratings {
+    type Error = DbError;
+
+    fn try_from(r: RatingsRow) -> DbResult<Ratings> {
+        Ok(Ratings {
+            content_quality: rating(r.content_quality, "content_quality")?,
+            social_recognition: rating(r.social_recognition, "social_recognition")?,
+            learning_effect: rating(r.learning_effect, "learning_effect")?,
+        })
+    }
+}
+
+/// A `feedback_requests` row: what was asked, without who and when.
+#[derive(sqlx::FromRow)]
+struct RequestRow {
+    certificate_id: String,
+    level: i64,
+    #[sqlx(flatten)]
+    ratings: RatingsRow,
+    comment: Option<String>,
+}
+
+impl TryFrom<RequestRow> for FeedbackRequest {
+    type Error = DbError;
+
+    fn try_from(r: RequestRow) -> DbResult<FeedbackRequest> {
+        Ok(FeedbackRequest {
+            certificate_id: r.certificate_id,
+            level: level_from_code(r.level)?,
+            ratings: r.ratings.try_into()?,
+            comment: r.comment,
+        })
+    }
 }
 
 const FEEDBACK_COLUMNS: &str = "certificate_id, level, content_quality, social_recognition, \
      learning_effect, comment, updated_at";
 
-fn feedback_row(r: &AnyRow) -> DbResult<Feedback> {
-    Ok(Feedback {
-        certificate_id: r.try_get(0)?,
-        level: level_from_code(r.try_get(1)?)?,
-        ratings: ratings_at(r, 2)?,
-        comment: r.try_get(5)?,
-        updated_at: to_time(r.try_get(6)?, "updated_at")?,
-    })
+/// A `feedback` row ([`FEEDBACK_COLUMNS`]).
+#[derive(sqlx::FromRow)]
+struct FeedbackRow {
+    #[sqlx(flatten)]
+    request: RequestRow,
+    updated_at: i64,
+}
+
+impl TryFrom<FeedbackRow> for Feedback {
+    type Error = DbError;
+
+    fn try_from(r: FeedbackRow) -> DbResult<Feedback> {
+        let request = FeedbackRequest::try_from(r.request)?;
+        Ok(Feedback {
+            certificate_id: request.certificate_id,
+            level: request.level,
+            ratings: request.ratings,
+            comment: request.comment,
+            updated_at: to_time(r.updated_at, "updated_at")?,
+        })
+    }
+}
+
+/// Respondents and rating sums of one level.
+#[derive(sqlx::FromRow)]
+struct SumsRow {
+    level: i64,
+    respondents: i64,
+    social_recognition: i64,
+    content_quality: i64,
+    learning_effect: i64,
+}
+
+/// A feedback with its certificate's name, for the export.
+#[derive(sqlx::FromRow)]
+struct ExportedRow {
+    #[sqlx(flatten)]
+    feedback: FeedbackRow,
+    name: Option<String>,
 }
 
 /// The request applied earlier with this `client_id`, if any.
@@ -58,23 +122,16 @@ pub async fn request<'e, E>(
 where
     E: Executor<'e, Database = Any>,
 {
-    let row = sqlx::query(
+    sqlx::query_as::<_, RequestRow>(
         "SELECT certificate_id, level, content_quality, social_recognition, learning_effect, comment \
          FROM feedback_requests WHERE student_no = $1 AND client_id = $2",
     )
     .bind(student_no)
     .bind(client_id)
     .fetch_optional(db)
-    .await?;
-    match row {
-        Some(r) => Ok(Some(FeedbackRequest {
-            certificate_id: r.try_get(0)?,
-            level: level_from_code(r.try_get(1)?)?,
-            ratings: ratings_at(&r, 2)?,
-            comment: r.try_get(5)?,
-        })),
-        None => Ok(None),
-    }
+    .await?
+    .map(FeedbackRequest::try_from)
+    .transpose()
 }
 
 /// The student's feedback on one certificate level.
@@ -87,7 +144,7 @@ pub async fn get<'e, E>(
 where
     E: Executor<'e, Database = Any>,
 {
-    sqlx::query(&format!(
+    sqlx::query_as::<_, FeedbackRow>(&format!(
         "SELECT {FEEDBACK_COLUMNS} FROM feedback \
          WHERE student_no = $1 AND certificate_id = $2 AND level = $3"
     ))
@@ -96,8 +153,7 @@ where
     .bind(i64::from(level.code()))
     .fetch_optional(db)
     .await?
-    .as_ref()
-    .map(feedback_row)
+    .map(Feedback::try_from)
     .transpose()
 }
 
@@ -106,15 +162,15 @@ pub async fn for_student<'e, E>(db: E, student_no: &str) -> DbResult<Vec<Feedbac
 where
     E: Executor<'e, Database = Any>,
 {
-    sqlx::query(&format!(
+    sqlx::query_as::<_, FeedbackRow>(&format!(
         "SELECT {FEEDBACK_COLUMNS} FROM feedback WHERE student_no = $1 \
          ORDER BY certificate_id, level"
     ))
     .bind(student_no)
     .fetch_all(db)
     .await?
-    .iter()
-    .map(feedback_row)
+    .into_iter()
+    .map(Feedback::try_from)
     .collect()
 }
 
@@ -175,9 +231,11 @@ pub async fn sums<'e, E>(db: E, certificate_id: &str) -> DbResult<Vec<(XLevel, u
 where
     E: Executor<'e, Database = Any>,
 {
-    let rows = sqlx::query(
-        "SELECT level, COUNT(*), CAST(SUM(social_recognition) AS BIGINT), \
-         CAST(SUM(content_quality) AS BIGINT), CAST(SUM(learning_effect) AS BIGINT) \
+    let rows: Vec<SumsRow> = sqlx::query_as(
+        "SELECT level, COUNT(*) AS respondents, \
+         CAST(SUM(social_recognition) AS BIGINT) AS social_recognition, \
+         CAST(SUM(content_quality) AS BIGINT) AS content_quality, \
+         CAST(SUM(learning_effect) AS BIGINT) AS learning_effect \
          FROM feedback WHERE certificate_id = $1 GROUP BY level ORDER BY level",
     )
     .bind(certificate_id)
@@ -186,15 +244,15 @@ where
     let count = |v: i64, what: &str| {
         u64::try_from(v).map_err(|_| DbError::Corrupt(format!("feedback {what} = {v}")))
     };
-    rows.iter()
+    rows.into_iter()
         .map(|r| {
             Ok((
-                level_from_code(r.try_get(0)?)?,
-                count(r.try_get(1)?, "count")?,
+                level_from_code(r.level)?,
+                count(r.respondents, "count")?,
                 [
-                    count(r.try_get(2)?, "sum")?,
-                    count(r.try_get(3)?, "sum")?,
-                    count(r.try_get(4)?, "sum")?,
+                    count(r.social_recognition, "sum")?,
+                    count(r.content_quality, "sum")?,
+                    count(r.learning_effect, "sum")?,
                 ],
             ))
         })
@@ -214,7 +272,7 @@ pub async fn export<'e, E>(db: E) -> DbResult<Vec<ExportRow>>
 where
     E: Executor<'e, Database = Any>,
 {
-    sqlx::query(
+    sqlx::query_as::<_, ExportedRow>(
         "SELECT f.certificate_id, f.level, f.content_quality, f.social_recognition, \
          f.learning_effect, f.comment, f.updated_at, c.name \
          FROM feedback f LEFT JOIN certificates c ON c.id = f.certificate_id \
@@ -223,11 +281,11 @@ where
     )
     .fetch_all(db)
     .await?
-    .iter()
+    .into_iter()
     .map(|r| {
         Ok(ExportRow {
-            feedback: feedback_row(r)?,
-            certificate_name: r.try_get(7)?,
+            feedback: r.feedback.try_into()?,
+            certificate_name: r.name,
         })
     })
     .collect()
@@ -238,7 +296,7 @@ pub async fn export_of_school<'e, E>(db: E, school: &str) -> DbResult<Vec<Export
 where
     E: Executor<'e, Database = Any>,
 {
-    sqlx::query(
+    sqlx::query_as::<_, ExportedRow>(
         "SELECT f.certificate_id, f.level, f.content_quality, f.social_recognition, \
          f.learning_effect, f.comment, f.updated_at, c.name \
          FROM feedback f LEFT JOIN certificates c ON c.id = f.certificate_id \
@@ -249,11 +307,11 @@ where
     .bind(school)
     .fetch_all(db)
     .await?
-    .iter()
+    .into_iter()
     .map(|r| {
         Ok(ExportRow {
-            feedback: feedback_row(r)?,
-            certificate_name: r.try_get(7)?,
+            feedback: r.feedback.try_into()?,
+            certificate_name: r.name,
         })
     })
     .collect()

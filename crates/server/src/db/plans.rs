@@ -2,8 +2,7 @@
 //! one number registrations change is updated in a single guarded statement ([`take_seat`]).
 
 use kaozheng_core::{ExamPlan, PlanPhase, XLevel};
-use sqlx::any::AnyRow;
-use sqlx::{Any, Executor, Row};
+use sqlx::{Any, Executor};
 
 use super::catalog::level_from_code;
 use super::{DbError, DbResult, to_time, to_u32};
@@ -141,7 +140,7 @@ where
         sql.push_str(&conditions.join(" AND "));
     }
 
-    let mut q = sqlx::query(&sql);
+    let mut q = sqlx::query_as::<_, PlanRow>(&sql);
     if let Some(c) = &filter.certificate_id {
         q = q.bind(c);
     }
@@ -154,8 +153,8 @@ where
     let mut plans = q
         .fetch_all(db)
         .await?
-        .iter()
-        .map(from_row)
+        .into_iter()
+        .map(ExamPlan::try_from)
         .collect::<DbResult<Vec<ExamPlan>>>()?;
     plans.sort_by(|a, b| (a.exam_starts_at, &a.id).cmp(&(b.exam_starts_at, &b.id)));
     Ok(plans)
@@ -165,12 +164,11 @@ pub async fn get<'e, E>(db: E, id: &str) -> DbResult<Option<ExamPlan>>
 where
     E: Executor<'e, Database = Any>,
 {
-    sqlx::query(&format!("SELECT {COLUMNS} FROM exam_plans WHERE id = $1"))
+    sqlx::query_as::<_, PlanRow>(&format!("SELECT {COLUMNS} FROM exam_plans WHERE id = $1"))
         .bind(id)
         .fetch_optional(db)
         .await?
-        .as_ref()
-        .map(from_row)
+        .map(ExamPlan::try_from)
         .transpose()
 }
 
@@ -188,22 +186,22 @@ pub async fn take_seat<'e, E>(db: E, id: &str) -> DbResult<Option<Seat>>
 where
     E: Executor<'e, Database = Any>,
 {
-    let row = sqlx::query(
+    let row: Option<SeatRow> = sqlx::query_as(
         "UPDATE exam_plans SET seats_taken = seats_taken + 1, tickets_issued = tickets_issued + 1 \
          WHERE id = $1 AND seats_taken < capacity RETURNING plan_no, tickets_issued",
     )
     .bind(id)
     .fetch_optional(db)
     .await?;
-    match row {
-        Some(r) => Ok(Some(Seat {
+    row.map(|r| {
+        Ok(Seat {
             plan_no: r
-                .try_get::<Option<i64>, _>(0)?
+                .plan_no
                 .ok_or_else(|| DbError::Corrupt(format!("plan {id} has no plan_no")))?,
-            seq: r.try_get(1)?,
-        })),
-        None => Ok(None),
-    }
+            seq: r.tickets_issued,
+        })
+    })
+    .transpose()
 }
 
 /// Gives a seat back (a cancelled registration); false when none was taken.
@@ -242,27 +240,55 @@ where
     )
 }
 
-fn from_row(r: &AnyRow) -> DbResult<ExamPlan> {
-    let id: String = r.try_get(0)?;
-    let capacity = to_u32(r.try_get(11)?, "capacity")?;
-    let taken = to_u32(r.try_get(12)?, "seats_taken")?;
-    let phase: String = r.try_get(6)?;
-    Ok(ExamPlan {
-        name: r.try_get(1)?,
-        certificate_id: r.try_get(2)?,
-        level: level_from_code(r.try_get(3)?)?,
-        province: r.try_get(4)?,
-        site_id: r.try_get(5)?,
-        phase: phase_from_name(&phase)?,
-        window_opens_at: to_time(r.try_get(7)?, "window_opens_at")?,
-        window_closes_at: to_time(r.try_get(8)?, "window_closes_at")?,
-        exam_starts_at: to_time(r.try_get(9)?, "exam_starts_at")?,
-        exam_ends_at: to_time(r.try_get(10)?, "exam_ends_at")?,
-        seats_left: capacity.saturating_sub(taken),
-        capacity,
-        fee_fen: to_u32(r.try_get(13)?, "fee_fen")?,
-        id,
-    })
+/// An `exam_plans` row ([`COLUMNS`]).
+#[derive(sqlx::FromRow)]
+struct PlanRow {
+    id: String,
+    name: String,
+    certificate_id: String,
+    level: i64,
+    province: String,
+    site_id: String,
+    phase: String,
+    window_opens_at: i64,
+    window_closes_at: i64,
+    exam_starts_at: i64,
+    exam_ends_at: i64,
+    capacity: i64,
+    seats_taken: i64,
+    fee_fen: i64,
+}
+
+impl TryFrom<PlanRow> for ExamPlan {
+    type Error = DbError;
+
+    fn try_from(r: PlanRow) -> DbResult<ExamPlan> {
+        let capacity = to_u32(r.capacity, "capacity")?;
+        let taken = to_u32(r.seats_taken, "seats_taken")?;
+        Ok(ExamPlan {
+            level: level_from_code(r.level)?,
+            phase: phase_from_name(&r.phase)?,
+            window_opens_at: to_time(r.window_opens_at, "window_opens_at")?,
+            window_closes_at: to_time(r.window_closes_at, "window_closes_at")?,
+            exam_starts_at: to_time(r.exam_starts_at, "exam_starts_at")?,
+            exam_ends_at: to_time(r.exam_ends_at, "exam_ends_at")?,
+            seats_left: capacity.saturating_sub(taken),
+            capacity,
+            fee_fen: to_u32(r.fee_fen, "fee_fen")?,
+            id: r.id,
+            name: r.name,
+            certificate_id: r.certificate_id,
+            province: r.province,
+            site_id: r.site_id,
+        })
+    }
+}
+
+/// What [`take_seat`] reads back.
+#[derive(sqlx::FromRow)]
+struct SeatRow {
+    plan_no: Option<i64>,
+    tickets_issued: i64,
 }
 
 #[cfg(test)]

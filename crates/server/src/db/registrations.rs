@@ -2,8 +2,7 @@
 //! moved by its administrator moves its registrations' times too (and the clash rule sees them).
 
 use kaozheng_core::model::{FeeDecision, FeeReason, Payer, Registration, RegistrationStatus};
-use sqlx::any::AnyRow;
-use sqlx::{Any, Executor, Row};
+use sqlx::{Any, Executor};
 
 use super::catalog::level_from_code;
 use super::{DbError, DbResult, to_time, to_u32};
@@ -13,38 +12,61 @@ const SELECT: &str = "SELECT r.id, r.client_id, r.plan_id, p.certificate_id, p.l
      p.exam_ends_at, r.created_at, r.cancelled_at, r.student_no, r.fee_policy \
      FROM registrations r JOIN exam_plans p ON p.id = r.plan_id";
 
-fn from_row(r: &AnyRow) -> DbResult<Registration> {
-    let status: String = r.try_get(5)?;
-    let payer: String = r.try_get(9)?;
-    let reason: String = r.try_get(10)?;
-    Ok(Registration {
-        id: r.try_get(0)?,
-        client_id: r.try_get(1)?,
-        plan_id: r.try_get(2)?,
-        certificate_id: r.try_get(3)?,
-        level: level_from_code(r.try_get(4)?)?,
-        status: RegistrationStatus::parse(&status)
-            .ok_or_else(|| DbError::Corrupt(format!("status = {status:?}")))?,
-        ticket_no: r.try_get(6)?,
-        // Not stored: the API computes it from the server secret (see crate::tickets).
-        ticket_check: String::new(),
-        fee: FeeDecision {
-            fee_fen: to_u32(r.try_get(7)?, "fee_fen")?,
-            student_pays_fen: to_u32(r.try_get(8)?, "student_pays_fen")?,
-            payer: Payer::parse(&payer)
-                .ok_or_else(|| DbError::Corrupt(format!("payer = {payer:?}")))?,
-            reason: FeeReason::parse(&reason)
-                .ok_or_else(|| DbError::Corrupt(format!("fee_reason = {reason:?}")))?,
-            policy: r.try_get(16)?,
-        },
-        exam_starts_at: to_time(r.try_get(11)?, "exam_starts_at")?,
-        exam_ends_at: to_time(r.try_get(12)?, "exam_ends_at")?,
-        created_at: to_time(r.try_get(13)?, "created_at")?,
-        cancelled_at: r
-            .try_get::<Option<i64>, _>(14)?
-            .map(|t| to_time(t, "cancelled_at"))
-            .transpose()?,
-    })
+/// A row of [`SELECT`]: the registration with its plan's certificate, level and exam times.
+#[derive(sqlx::FromRow)]
+struct RegistrationRow {
+    id: String,
+    client_id: String,
+    plan_id: String,
+    certificate_id: String,
+    level: i64,
+    status: String,
+    ticket_no: String,
+    fee_fen: i64,
+    student_pays_fen: i64,
+    payer: String,
+    fee_reason: String,
+    exam_starts_at: i64,
+    exam_ends_at: i64,
+    created_at: i64,
+    cancelled_at: Option<i64>,
+    student_no: String,
+    fee_policy: Option<String>,
+}
+
+impl TryFrom<RegistrationRow> for Registration {
+    type Error = DbError;
+
+    fn try_from(r: RegistrationRow) -> DbResult<Registration> {
+        Ok(Registration {
+            level: level_from_code(r.level)?,
+            status: RegistrationStatus::parse(&r.status)
+                .ok_or_else(|| DbError::Corrupt(format!("status = {:?}", r.status)))?,
+            // Not stored: the API computes it from the server secret (see crate::tickets).
+            ticket_check: String::new(),
+            fee: FeeDecision {
+                fee_fen: to_u32(r.fee_fen, "fee_fen")?,
+                student_pays_fen: to_u32(r.student_pays_fen, "student_pays_fen")?,
+                payer: Payer::parse(&r.payer)
+                    .ok_or_else(|| DbError::Corrupt(format!("payer = {:?}", r.payer)))?,
+                reason: FeeReason::parse(&r.fee_reason)
+                    .ok_or_else(|| DbError::Corrupt(format!("fee_reason = {:?}", r.fee_reason)))?,
+                policy: r.fee_policy,
+            },
+            exam_starts_at: to_time(r.exam_starts_at, "exam_starts_at")?,
+            exam_ends_at: to_time(r.exam_ends_at, "exam_ends_at")?,
+            created_at: to_time(r.created_at, "created_at")?,
+            cancelled_at: r
+                .cancelled_at
+                .map(|t| to_time(t, "cancelled_at"))
+                .transpose()?,
+            id: r.id,
+            client_id: r.client_id,
+            plan_id: r.plan_id,
+            certificate_id: r.certificate_id,
+            ticket_no: r.ticket_no,
+        })
+    }
 }
 
 /// The student's registration made with `client_id`, if any.
@@ -56,15 +78,14 @@ pub async fn by_client_id<'e, E>(
 where
     E: Executor<'e, Database = Any>,
 {
-    sqlx::query(&format!(
+    sqlx::query_as::<_, RegistrationRow>(&format!(
         "{SELECT} WHERE r.student_no = $1 AND r.client_id = $2"
     ))
     .bind(student_no)
     .bind(client_id)
     .fetch_optional(db)
     .await?
-    .as_ref()
-    .map(from_row)
+    .map(Registration::try_from)
     .transpose()
 }
 
@@ -73,13 +94,14 @@ pub async fn for_student<'e, E>(db: E, student_no: &str) -> DbResult<Vec<Registr
 where
     E: Executor<'e, Database = Any>,
 {
-    let mut regs = sqlx::query(&format!("{SELECT} WHERE r.student_no = $1"))
-        .bind(student_no)
-        .fetch_all(db)
-        .await?
-        .iter()
-        .map(from_row)
-        .collect::<DbResult<Vec<_>>>()?;
+    let mut regs =
+        sqlx::query_as::<_, RegistrationRow>(&format!("{SELECT} WHERE r.student_no = $1"))
+            .bind(student_no)
+            .fetch_all(db)
+            .await?
+            .into_iter()
+            .map(Registration::try_from)
+            .collect::<DbResult<Vec<_>>>()?;
     regs.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
     Ok(regs)
 }
@@ -94,13 +116,12 @@ pub async fn get_for_student<'e, E>(
 where
     E: Executor<'e, Database = Any>,
 {
-    sqlx::query(&format!("{SELECT} WHERE r.id = $1 AND r.student_no = $2"))
+    sqlx::query_as::<_, RegistrationRow>(&format!("{SELECT} WHERE r.id = $1 AND r.student_no = $2"))
         .bind(id)
         .bind(student_no)
         .fetch_optional(db)
         .await?
-        .as_ref()
-        .map(from_row)
+        .map(Registration::try_from)
         .transpose()
 }
 
@@ -109,14 +130,15 @@ pub async fn by_ticket<'e, E>(db: E, ticket_no: &str) -> DbResult<Option<(Regist
 where
     E: Executor<'e, Database = Any>,
 {
-    let row = sqlx::query(&format!("{SELECT} WHERE r.ticket_no = $1"))
+    sqlx::query_as::<_, RegistrationRow>(&format!("{SELECT} WHERE r.ticket_no = $1"))
         .bind(ticket_no)
         .fetch_optional(db)
-        .await?;
-    match row {
-        Some(r) => Ok(Some((from_row(&r)?, r.try_get(15)?))),
-        None => Ok(None),
-    }
+        .await?
+        .map(|r| {
+            let student_no = r.student_no.clone();
+            Ok((Registration::try_from(r)?, student_no))
+        })
+        .transpose()
 }
 
 /// Stores a new registration of `student_no`.

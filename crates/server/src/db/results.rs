@@ -5,10 +5,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use kaozheng_core::XLevel;
 use kaozheng_core::model::{ModuleResult, all_modules_passed};
 use kaozheng_core::time;
-use sqlx::any::AnyRow;
-use sqlx::{Any, AnyConnection, Executor, Row};
+use sqlx::{Any, AnyConnection, Executor};
 
-use super::{DbError, DbResult};
+use super::{DbError, DbResult, to_date, to_json};
 
 /// A result as stored, before the plan's state decides whether the student may see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,34 +31,57 @@ pub struct StudentResult {
     pub plan_id: String,
 }
 
-fn from_row(r: &AnyRow) -> DbResult<StoredResult> {
-    let modules: String = r.try_get(1)?;
-    let issued_on = r
-        .try_get::<Option<String>, _>(3)?
-        .map(|d| time::parse_date(&d).ok_or_else(|| DbError::Corrupt(format!("issued_on = {d:?}"))))
-        .transpose()?;
-    Ok(StoredResult {
-        registration_id: r.try_get(0)?,
-        modules: serde_json::from_str(&modules)
-            .map_err(|e| DbError::Corrupt(format!("result modules: {e}")))?,
-        certificate_no: r.try_get(2)?,
-        issued_on,
-    })
+/// A `results` row: `registration_id, modules, certificate_no, issued_on`.
+#[derive(sqlx::FromRow)]
+struct ResultRow {
+    registration_id: String,
+    modules: String,
+    certificate_no: Option<String>,
+    issued_on: Option<String>,
+}
+
+impl TryFrom<ResultRow> for StoredResult {
+    type Error = DbError;
+
+    fn try_from(r: ResultRow) -> DbResult<StoredResult> {
+        Ok(StoredResult {
+            registration_id: r.registration_id,
+            modules: to_json(&r.modules, "result modules")?,
+            certificate_no: r.certificate_no,
+            issued_on: to_date(r.issued_on, "issued_on")?,
+        })
+    }
+}
+
+/// A result with its plan id.
+#[derive(sqlx::FromRow)]
+struct ResultOnPlan {
+    #[sqlx(flatten)]
+    result: ResultRow,
+    plan_id: String,
+}
+
+/// A result with its plan id and its holder's name.
+#[derive(sqlx::FromRow)]
+struct ResultOfHolder {
+    #[sqlx(flatten)]
+    result: ResultRow,
+    plan_id: String,
+    name: String,
 }
 
 pub async fn get<'e, E>(db: E, registration_id: &str) -> DbResult<Option<StoredResult>>
 where
     E: Executor<'e, Database = Any>,
 {
-    sqlx::query(
+    sqlx::query_as::<_, ResultRow>(
         "SELECT registration_id, modules, certificate_no, issued_on FROM results \
          WHERE registration_id = $1",
     )
     .bind(registration_id)
     .fetch_optional(db)
     .await?
-    .as_ref()
-    .map(from_row)
+    .map(StoredResult::try_from)
     .transpose()
 }
 
@@ -121,22 +143,22 @@ pub async fn for_student<'e, E>(db: E, student_no: &str) -> DbResult<Vec<Student
 where
     E: Executor<'e, Database = Any>,
 {
-    let rows = sqlx::query(
+    sqlx::query_as::<_, ResultOnPlan>(
         "SELECT res.registration_id, res.modules, res.certificate_no, res.issued_on, r.plan_id \
          FROM results res JOIN registrations r ON r.id = res.registration_id \
          WHERE r.student_no = $1",
     )
     .bind(student_no)
     .fetch_all(db)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(StudentResult {
-                result: from_row(r)?,
-                plan_id: r.try_get(4)?,
-            })
+    .await?
+    .into_iter()
+    .map(|r| {
+        Ok(StudentResult {
+            result: r.result.try_into()?,
+            plan_id: r.plan_id,
         })
-        .collect()
+    })
+    .collect()
 }
 
 /// The registration holding a certificate number, if any.
@@ -161,18 +183,16 @@ pub async fn by_certificate_no<'e, E>(
 where
     E: Executor<'e, Database = Any>,
 {
-    let row = sqlx::query(
+    sqlx::query_as::<_, ResultOfHolder>(
         "SELECT res.registration_id, res.modules, res.certificate_no, res.issued_on, r.plan_id, \
          s.name FROM results res JOIN registrations r ON r.id = res.registration_id \
          JOIN students s ON s.student_no = r.student_no WHERE res.certificate_no = $1",
     )
     .bind(certificate_no)
     .fetch_optional(db)
-    .await?;
-    match row {
-        Some(r) => Ok(Some((from_row(&r)?, r.try_get(4)?, r.try_get(5)?))),
-        None => Ok(None),
-    }
+    .await?
+    .map(|r| Ok((r.result.try_into()?, r.plan_id, r.name)))
+    .transpose()
 }
 
 /// Results on plans matching the LIKE `plan_pattern` (demo re-timing moves their issue dates).
@@ -180,7 +200,7 @@ pub async fn on_plans<'e, E>(db: E, plan_pattern: &str) -> DbResult<Vec<StoredRe
 where
     E: Executor<'e, Database = Any>,
 {
-    sqlx::query(
+    sqlx::query_as::<_, ResultRow>(
         "SELECT res.registration_id, res.modules, res.certificate_no, res.issued_on \
          FROM results res JOIN registrations r ON r.id = res.registration_id \
          WHERE r.plan_id LIKE $1",
@@ -188,8 +208,8 @@ where
     .bind(plan_pattern)
     .fetch_all(db)
     .await?
-    .iter()
-    .map(from_row)
+    .into_iter()
+    .map(StoredResult::try_from)
     .collect()
 }
 

@@ -1,12 +1,12 @@
 //! Versioned rule documents (`rule_sets`): every validated document of every kind is kept; meta
 //! `rules.<kind>` names the version in use.
 
-use sqlx::{Any, AnyConnection, Executor, Row};
+use sqlx::{Any, AnyConnection, Executor};
 
 use super::{DbResult, meta};
 
 /// One stored document.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct StoredRules {
     pub kind: String,
     pub version: String,
@@ -24,22 +24,13 @@ pub async fn get_version<'e, E>(db: E, kind: &str, version: &str) -> DbResult<Op
 where
     E: Executor<'e, Database = Any>,
 {
-    let row = sqlx::query(
+    Ok(sqlx::query_as(
         "SELECT kind, version, body, origin FROM rule_sets WHERE kind = $1 AND version = $2",
     )
     .bind(kind)
     .bind(version)
     .fetch_optional(db)
-    .await?;
-    match row {
-        Some(r) => Ok(Some(StoredRules {
-            kind: r.try_get(0)?,
-            version: r.try_get(1)?,
-            body: r.try_get(2)?,
-            origin: r.try_get(3)?,
-        })),
-        None => Ok(None),
-    }
+    .await?)
 }
 
 /// The document of `kind` in use, if any.

@@ -1,6 +1,6 @@
 //! Student sessions, keyed by the SHA-256 of the bearer token (the token itself is never stored).
 
-use sqlx::{Any, Executor, Row};
+use sqlx::{Any, Executor};
 
 use super::DbResult;
 
@@ -10,6 +10,23 @@ pub struct Session {
     pub student_no: String,
     pub expires_at: i64,
     pub revoked: bool,
+}
+
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    student_no: String,
+    expires_at: i64,
+    revoked_at: Option<i64>,
+}
+
+impl From<SessionRow> for Session {
+    fn from(r: SessionRow) -> Session {
+        Session {
+            student_no: r.student_no,
+            expires_at: r.expires_at,
+            revoked: r.revoked_at.is_some(),
+        }
+    }
 }
 
 pub async fn insert<'e, E>(
@@ -41,20 +58,13 @@ pub async fn get<'e, E>(db: E, token_hash: &str) -> DbResult<Option<Session>>
 where
     E: Executor<'e, Database = Any>,
 {
-    let row = sqlx::query(
+    let row: Option<SessionRow> = sqlx::query_as(
         "SELECT student_no, expires_at, revoked_at FROM sessions WHERE token_hash = $1",
     )
     .bind(token_hash)
     .fetch_optional(db)
     .await?;
-    match row {
-        Some(r) => Ok(Some(Session {
-            student_no: r.try_get(0)?,
-            expires_at: r.try_get(1)?,
-            revoked: r.try_get::<Option<i64>, _>(2)?.is_some(),
-        })),
-        None => Ok(None),
-    }
+    Ok(row.map(Session::from))
 }
 
 /// Revokes a session (logout); revoking twice keeps the first time.

@@ -1,9 +1,31 @@
 //! Exam sites (考点).
 
 use kaozheng_core::Site;
-use sqlx::{Any, Executor, Row};
+use sqlx::{Any, Executor};
 
 use super::DbResult;
+
+/// A `sites` row: the same fields as the core [`Site`] (core stays free of sqlx).
+#[derive(sqlx::FromRow)]
+struct SiteRow {
+    id: String,
+    name: String,
+    province: String,
+    city: String,
+    address: String,
+}
+
+impl From<SiteRow> for Site {
+    fn from(r: SiteRow) -> Site {
+        Site {
+            id: r.id,
+            name: r.name,
+            province: r.province,
+            city: r.city,
+            address: r.address,
+        }
+    }
+}
 
 pub async fn insert<'e, E>(db: E, site: &Site) -> DbResult<()>
 where
@@ -43,21 +65,13 @@ pub async fn list<'e, E>(db: E) -> DbResult<Vec<Site>>
 where
     E: Executor<'e, Database = Any>,
 {
-    let rows = sqlx::query("SELECT id, name, province, city, address FROM sites")
-        .fetch_all(db)
-        .await?;
-    let mut sites = rows
-        .iter()
-        .map(|r| {
-            Ok(Site {
-                id: r.try_get(0)?,
-                name: r.try_get(1)?,
-                province: r.try_get(2)?,
-                city: r.try_get(3)?,
-                address: r.try_get(4)?,
-            })
-        })
-        .collect::<DbResult<Vec<Site>>>()?;
+    let mut sites: Vec<Site> =
+        sqlx::query_as::<_, SiteRow>("SELECT id, name, province, city, address FROM sites")
+            .fetch_all(db)
+            .await?
+            .into_iter()
+            .map(Site::from)
+            .collect();
     sites.sort_by(|a, b| (&a.province, &a.city, &a.id).cmp(&(&b.province, &b.city, &b.id)));
     Ok(sites)
 }

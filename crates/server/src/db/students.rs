@@ -4,10 +4,9 @@
 use chrono::NaiveDate;
 use kaozheng_core::model::Student;
 use kaozheng_core::{SchoolLevel, time};
-use sqlx::any::AnyRow;
-use sqlx::{Any, Executor, Row};
+use sqlx::{Any, Executor};
 
-use super::{DbError, DbResult, to_bool};
+use super::{DbError, DbResult, to_bool, to_date, to_json};
 
 const COLUMNS: &str = "student_no, name, school, school_level, major, province, hardship, \
      passed_courses, graduation_on, pilot";
@@ -16,28 +15,47 @@ pub fn school_level_from_name(s: &str) -> Option<SchoolLevel> {
     SchoolLevel::ALL.into_iter().find(|l| l.as_str() == s)
 }
 
-fn from_row(r: &AnyRow) -> DbResult<Student> {
-    let level: String = r.try_get(3)?;
-    Ok(Student {
-        student_no: r.try_get(0)?,
-        name: r.try_get(1)?,
-        school: r.try_get(2)?,
-        school_level: school_level_from_name(&level)
-            .ok_or_else(|| DbError::Corrupt(format!("school_level = {level:?}")))?,
-        major: r.try_get(4)?,
-        province: r.try_get(5)?,
-        hardship: to_bool(r.try_get(6)?, "hardship")?,
-        passed_courses: serde_json::from_str(&r.try_get::<String, _>(7)?)
-            .map_err(|e| DbError::Corrupt(format!("passed_courses: {e}")))?,
-        graduation_on: r
-            .try_get::<Option<String>, _>(8)?
-            .map(|d| {
-                time::parse_date(&d)
-                    .ok_or_else(|| DbError::Corrupt(format!("graduation_on = {d:?}")))
-            })
-            .transpose()?,
-        pilot: to_bool(r.try_get(9)?, "pilot")?,
-    })
+/// A `students` row ([`COLUMNS`]).
+#[derive(sqlx::FromRow)]
+struct StudentRow {
+    student_no: String,
+    name: String,
+    school: String,
+    school_level: String,
+    major: Option<String>,
+    province: String,
+    hardship: i64,
+    passed_courses: String,
+    graduation_on: Option<String>,
+    pilot: i64,
+}
+
+impl TryFrom<StudentRow> for Student {
+    type Error = DbError;
+
+    fn try_from(r: StudentRow) -> DbResult<Student> {
+        Ok(Student {
+            school_level: school_level_from_name(&r.school_level)
+                .ok_or_else(|| DbError::Corrupt(format!("school_level = {:?}", r.school_level)))?,
+            hardship: to_bool(r.hardship, "hardship")?,
+            passed_courses: to_json(&r.passed_courses, "passed_courses")?,
+            graduation_on: to_date(r.graduation_on, "graduation_on")?,
+            pilot: to_bool(r.pilot, "pilot")?,
+            student_no: r.student_no,
+            name: r.name,
+            school: r.school,
+            major: r.major,
+            province: r.province,
+        })
+    }
+}
+
+/// A student with their password hash.
+#[derive(sqlx::FromRow)]
+struct StudentWithHash {
+    #[sqlx(flatten)]
+    student: StudentRow,
+    password_hash: String,
 }
 
 /// What is stored for the passed courses: the JSON array, sorted and without duplicates.
@@ -52,14 +70,13 @@ pub async fn get<'e, E>(db: E, student_no: &str) -> DbResult<Option<Student>>
 where
     E: Executor<'e, Database = Any>,
 {
-    sqlx::query(&format!(
+    sqlx::query_as::<_, StudentRow>(&format!(
         "SELECT {COLUMNS} FROM students WHERE student_no = $1"
     ))
     .bind(student_no)
     .fetch_optional(db)
     .await?
-    .as_ref()
-    .map(from_row)
+    .map(Student::try_from)
     .transpose()
 }
 
@@ -68,16 +85,14 @@ pub async fn get_with_hash<'e, E>(db: E, student_no: &str) -> DbResult<Option<(S
 where
     E: Executor<'e, Database = Any>,
 {
-    let row = sqlx::query(&format!(
+    sqlx::query_as::<_, StudentWithHash>(&format!(
         "SELECT {COLUMNS}, password_hash FROM students WHERE student_no = $1"
     ))
     .bind(student_no)
     .fetch_optional(db)
-    .await?;
-    match row {
-        Some(r) => Ok(Some((from_row(&r)?, r.try_get(10)?))),
-        None => Ok(None),
-    }
+    .await?
+    .map(|r| Ok((r.student.try_into()?, r.password_hash)))
+    .transpose()
 }
 
 /// Stores a new student.

@@ -21,10 +21,12 @@ use kaozheng_core::rules::{Citation, FeePolicy, FeeRule, FeeRules, Scope};
 use kaozheng_core::{Catalog, Certificate, EvaluationOrg, LevelInfo, SchoolLevel, XLevel};
 use serde::Deserialize;
 
-use super::read::{self, Columns, de};
-use super::{Ctx, Format, ImportReport};
+use sqlx::AnyConnection;
+
+use super::read::{self, Columns, Parsed, de};
+use super::{Ctx, Format, ImportReport, Importer, Kind, Rejection};
 use crate::db::{self, DbError, DbResult};
-use crate::rules::{self, ORIGIN_ADMIN};
+use crate::rules::{self, ORIGIN_ADMIN, ParsedRules, RuleKind};
 
 /// `catalog_origin` of a catalog an administrator imported: never replaced by the built-in one.
 pub const CATALOG_ORIGIN_ADMIN: &str = "admin";
@@ -230,51 +232,76 @@ fn catalog_from_csv(text: &str, report: &mut ImportReport) -> Option<Catalog> {
     Some(catalog)
 }
 
-pub async fn import_catalog(
-    ctx: &Ctx<'_>,
-    text: &str,
-    format: Format,
-    mut report: ImportReport,
-) -> DbResult<ImportReport> {
-    report.total = 1;
-    let catalog = match format {
-        Format::Json => match Catalog::parse(text) {
-            Ok(c) => c,
-            Err(errs) => {
-                for e in errs.0 {
-                    report.reject(0, Some(&e.path), e.message);
-                }
-                return Ok(report);
+/// The catalog document, replacing the stored one whole.
+pub struct CatalogDocument;
+
+impl Importer for CatalogDocument {
+    type Record = Catalog;
+    type Checked = Catalog;
+    const DOCUMENT: bool = true;
+
+    fn read(
+        &self,
+        _ctx: &Ctx<'_>,
+        text: &str,
+        format: Format,
+    ) -> Result<Vec<Parsed<Catalog>>, Vec<Rejection>> {
+        let invalid = |errs: kaozheng_core::CatalogErrors| {
+            errs.0
+                .into_iter()
+                .map(|e| Rejection {
+                    row: 0,
+                    field: Some(e.path),
+                    reason: e.message,
+                })
+                .collect::<Vec<_>>()
+        };
+        let catalog = match format {
+            Format::Json => Catalog::parse(text).map_err(invalid)?,
+            Format::Csv => {
+                let mut problems = ImportReport::new(Kind::Catalog);
+                let catalog = catalog_from_csv(text, &mut problems).ok_or(problems.rejected)?;
+                catalog.validate().map_err(invalid)?;
+                catalog
             }
-        },
-        Format::Csv => match catalog_from_csv(text, &mut report) {
-            Some(c) => match c.validate() {
-                Ok(()) => c,
-                Err(errs) => {
-                    for e in errs.0 {
-                        report.reject(0, Some(&e.path), e.message);
-                    }
-                    return Ok(report);
-                }
-            },
-            None => return Ok(report),
-        },
-    };
-    let mut tx = ctx.begin().await?;
-    if db::catalog::load_in(&mut tx).await?.as_ref() == Some(&catalog) {
-        report.count(false);
-        return Ok(report);
+        };
+        Ok(vec![Parsed {
+            row: 0,
+            value: Ok(catalog),
+        }])
     }
-    match db::catalog::import(&mut tx, &catalog, CATALOG_ORIGIN_ADMIN).await {
-        Ok(()) => report.count(true),
-        Err(DbError::Rejected(reason)) => {
-            report.reject(0, Some("certificates"), reason);
-            return Ok(report);
+
+    async fn check(
+        &mut self,
+        _ctx: &Ctx<'_>,
+        _tx: &mut AnyConnection,
+        _row: usize,
+        catalog: Catalog,
+        _report: &mut ImportReport,
+    ) -> DbResult<Option<Catalog>> {
+        Ok(Some(catalog))
+    }
+
+    async fn apply(
+        &mut self,
+        _ctx: &Ctx<'_>,
+        tx: &mut AnyConnection,
+        checked: Vec<Catalog>,
+        report: &mut ImportReport,
+    ) -> DbResult<()> {
+        for catalog in checked {
+            if db::catalog::load_in(tx).await?.as_ref() == Some(&catalog) {
+                report.count(false);
+                continue;
+            }
+            match db::catalog::import(tx, &catalog, CATALOG_ORIGIN_ADMIN).await {
+                Ok(()) => report.count(true),
+                Err(DbError::Rejected(reason)) => report.reject(0, Some("certificates"), reason),
+                Err(e) => return Err(e),
+            }
         }
-        Err(e) => return Err(e),
+        Ok(())
     }
-    tx.commit().await?;
-    Ok(report)
 }
 
 pub const FEES_COLUMNS: Columns = Columns {
@@ -532,64 +559,93 @@ fn split_path(problem: &str) -> (Option<&str>, &str) {
     }
 }
 
-pub async fn import_rules(
-    ctx: &Ctx<'_>,
-    text: &str,
-    format: Format,
-    mut report: ImportReport,
-) -> DbResult<ImportReport> {
-    report.total = 1;
-    let Some(kind_name) = rules_kind(ctx.rules_kind.as_deref(), text, format) else {
-        report.reject(
-            0,
-            Some("kind"),
-            "cannot tell which rules these are: pass --kind (or ?kind=), or add \"kind\" to the document",
-        );
-        return Ok(report);
-    };
-    let Some(kind) = rules::kind(&kind_name) else {
-        let known: Vec<&str> = rules::kinds().iter().map(|k| k.name).collect();
-        report.reject(
-            0,
-            Some("kind"),
-            format!(
-                "unknown rule kind {kind_name:?}; known: {}",
-                known.join(", ")
-            ),
-        );
-        return Ok(report);
-    };
-    let json = match format {
-        Format::Json => text.to_string(),
-        Format::Csv if kind.name == "fees" => match fees_from_csv(text, &mut report) {
-            Some(doc) => serde_json::to_string(&doc).expect("fee rules serialize"),
-            None => return Ok(report),
-        },
-        Format::Csv => {
-            report.reject(0, None, format!("{} rules are imported as JSON", kind.name));
-            return Ok(report);
-        }
-    };
-    let parsed = match (kind.parse)(&json) {
-        Ok(p) => p,
-        Err(problems) => {
-            for p in problems {
-                let (field, reason) = split_path(&p);
-                report.reject(0, field, reason);
+/// A rule document of any kind, stored as a new version and put in use.
+pub struct RulesDocument;
+
+impl Importer for RulesDocument {
+    type Record = (RuleKind, ParsedRules);
+    type Checked = (RuleKind, ParsedRules);
+    const DOCUMENT: bool = true;
+
+    fn read(
+        &self,
+        ctx: &Ctx<'_>,
+        text: &str,
+        format: Format,
+    ) -> Result<Vec<Parsed<Self::Record>>, Vec<Rejection>> {
+        let whole = |field: Option<&str>, reason: String| {
+            vec![Rejection {
+                row: 0,
+                field: field.map(str::to_string),
+                reason,
+            }]
+        };
+        let Some(kind_name) = rules_kind(ctx.rules_kind.as_deref(), text, format) else {
+            return Err(whole(
+                Some("kind"),
+                "cannot tell which rules these are: pass --kind (or ?kind=), or add \"kind\" to the document".into(),
+            ));
+        };
+        let Some(kind) = rules::kind(&kind_name) else {
+            let known: Vec<&str> = rules::kinds().iter().map(|k| k.name).collect();
+            return Err(whole(
+                Some("kind"),
+                format!(
+                    "unknown rule kind {kind_name:?}; known: {}",
+                    known.join(", ")
+                ),
+            ));
+        };
+        let json = match format {
+            Format::Json => text.to_string(),
+            Format::Csv if kind.name == "fees" => {
+                let mut problems = ImportReport::new(Kind::Rules);
+                let doc = fees_from_csv(text, &mut problems).ok_or(problems.rejected)?;
+                serde_json::to_string(&doc).expect("fee rules serialize")
             }
-            return Ok(report);
-        }
-    };
-    let mut tx = ctx.begin().await?;
-    let catalog = db::catalog::load_in(&mut tx).await?;
-    let mismatches = (kind.catalog_problems)(&parsed.body, catalog.as_ref());
-    if !mismatches.is_empty() {
-        report.rejected = mismatches;
-        return Ok(report);
+            Format::Csv => {
+                return Err(whole(
+                    None,
+                    format!("{} rules are imported as JSON", kind.name),
+                ));
+            }
+        };
+        let parsed = (kind.parse)(&json).map_err(|problems| {
+            problems
+                .iter()
+                .map(|p| {
+                    let (field, reason) = split_path(p);
+                    Rejection {
+                        row: 0,
+                        field: field.map(str::to_string),
+                        reason: reason.to_string(),
+                    }
+                })
+                .collect::<Vec<_>>()
+        })?;
+        Ok(vec![Parsed {
+            row: 0,
+            value: Ok((kind, parsed)),
+        }])
     }
-    let current = db::rules::current(&mut tx, kind.name).await?;
-    match db::rules::get_version(&mut *tx, kind.name, &parsed.version).await? {
-        Some(stored) if stored.body != parsed.body => {
+
+    async fn check(
+        &mut self,
+        _ctx: &Ctx<'_>,
+        tx: &mut AnyConnection,
+        _row: usize,
+        (kind, parsed): Self::Record,
+        report: &mut ImportReport,
+    ) -> DbResult<Option<Self::Checked>> {
+        let catalog = db::catalog::load_in(tx).await?;
+        let mismatches = (kind.catalog_problems)(&parsed.body, catalog.as_ref());
+        if !mismatches.is_empty() {
+            report.rejected.extend(mismatches);
+            return Ok(None);
+        }
+        if let Some(stored) = db::rules::get_version(&mut *tx, kind.name, &parsed.version).await?
+            && stored.body != parsed.body
+        {
             report.reject(
                 0,
                 Some("version"),
@@ -598,19 +654,26 @@ pub async fn import_rules(
                     parsed.version
                 ),
             );
-            return Ok(report);
         }
-        Some(_)
-            if current
-                .as_ref()
-                .is_some_and(|c| c.version == parsed.version) =>
-        {
-            report.count(false);
-            return Ok(report);
-        }
-        _ => {
+        Ok(Some((kind, parsed)))
+    }
+
+    async fn apply(
+        &mut self,
+        ctx: &Ctx<'_>,
+        tx: &mut AnyConnection,
+        checked: Vec<Self::Checked>,
+        report: &mut ImportReport,
+    ) -> DbResult<()> {
+        for (kind, parsed) in checked {
+            // The version in use, stored with this very content (`check` refused other content).
+            let current = db::rules::current(tx, kind.name).await?;
+            if current.is_some_and(|c| c.version == parsed.version) {
+                report.count(false);
+                continue;
+            }
             db::rules::store(
-                &mut tx,
+                tx,
                 &db::rules::StoredRules {
                     kind: kind.name.to_string(),
                     version: parsed.version,
@@ -622,9 +685,8 @@ pub async fn import_rules(
             .await?;
             report.count(true);
         }
+        Ok(())
     }
-    tx.commit().await?;
-    Ok(report)
 }
 
 #[cfg(test)]

@@ -11,8 +11,10 @@ use kaozheng_core::{ExamPlan, PlanPhase, XLevel};
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 
-use super::read::{self, Columns, check_id, check_text, de};
-use super::{Ctx, Format, ImportReport, scope};
+use sqlx::AnyConnection;
+
+use super::read::{self, Columns, Parsed, check_id, check_text, de};
+use super::{Ctx, Format, ImportReport, Importer, Rejection, scope};
 use crate::db::{self, DbResult};
 use crate::rules;
 
@@ -40,7 +42,7 @@ const MAX_FEE_FEN: u32 = 1_000_000;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Row {
+pub struct Row {
     id: String,
     name: String,
     certificate_id: String,
@@ -77,36 +79,43 @@ fn level<'de, D: serde::Deserializer<'de>>(d: D) -> Result<XLevel, D::Error> {
     })
 }
 
-pub async fn import(
-    ctx: &Ctx<'_>,
-    text: &str,
-    format: Format,
-    mut report: ImportReport,
-) -> DbResult<ImportReport> {
-    let rows = match read::rows::<Row>(text, format, &COLUMNS) {
-        Ok(rows) => rows,
-        Err(problems) => {
-            report.rejected = problems;
-            return Ok(report);
-        }
-    };
-    report.total = rows.len();
-    let mut tx = ctx.begin().await?;
-    let sites = db::sites::list(&mut *tx).await?;
-    let site_schools = db::staff::site_schools(&mut *tx).await?;
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    let mut valid: Vec<(ExamPlan, Option<ExamPlan>)> = Vec::new();
-    let mut rows_of: Vec<usize> = Vec::new();
-    for parsed in rows {
-        let row = parsed.row;
-        let r = match parsed.value {
-            Ok(r) => r,
-            Err(rej) => {
-                report.rejected.push(rej);
-                continue;
-            }
-        };
-        let before = report.rejected.len();
+/// Reads and writes exam plans.
+#[derive(Default)]
+pub struct Plans {
+    sites: Vec<kaozheng_core::Site>,
+    /// The school running each stored site that has one.
+    site_schools: HashMap<String, String>,
+    seen: HashMap<String, usize>,
+}
+
+impl Importer for Plans {
+    type Record = Row;
+    /// The plan and what is stored under its id.
+    type Checked = (ExamPlan, Option<ExamPlan>);
+
+    fn read(
+        &self,
+        _ctx: &Ctx<'_>,
+        text: &str,
+        format: Format,
+    ) -> Result<Vec<Parsed<Row>>, Vec<Rejection>> {
+        read::rows(text, format, &COLUMNS)
+    }
+
+    async fn start(&mut self, tx: &mut AnyConnection) -> DbResult<()> {
+        self.sites = db::sites::list(&mut *tx).await?;
+        self.site_schools = db::staff::site_schools(&mut *tx).await?;
+        Ok(())
+    }
+
+    async fn check(
+        &mut self,
+        ctx: &Ctx<'_>,
+        tx: &mut AnyConnection,
+        row: usize,
+        r: Row,
+        report: &mut ImportReport,
+    ) -> DbResult<Option<Self::Checked>> {
         // Any name of the province (河南, 河南省, Henan) is stored as its code.
         let known = kaozheng_core::province::normalize(&r.province);
         let province = match known {
@@ -123,10 +132,10 @@ pub async fn import(
                 r.province.clone()
             }
         };
-        check_id(&mut report, row, "id", &r.id, 128);
-        check_text(&mut report, row, "name", &r.name, 200);
-        if check_text(&mut report, row, "certificate_id", &r.certificate_id, 128)
-            && db::catalog::level_info(&mut tx, &r.certificate_id, r.level)
+        check_id(report, row, "id", &r.id, 128);
+        check_text(report, row, "name", &r.name, 200);
+        if check_text(report, row, "certificate_id", &r.certificate_id, 128)
+            && db::catalog::level_info(tx, &r.certificate_id, r.level)
                 .await?
                 .is_none()
         {
@@ -140,7 +149,7 @@ pub async fn import(
                 ),
             );
         }
-        match sites.iter().find(|s| s.id == r.site_id) {
+        match self.sites.iter().find(|s| s.id == r.site_id) {
             None => report.reject(
                 row,
                 Some("site_id"),
@@ -163,7 +172,7 @@ pub async fn import(
         if r.fee_fen > MAX_FEE_FEN {
             report.reject(row, Some("fee_fen"), format!("at most {MAX_FEE_FEN} fen"));
         }
-        match seen.entry(r.id.clone()) {
+        match self.seen.entry(r.id.clone()) {
             Entry::Occupied(first) => {
                 report.reject(row, Some("id"), format!("duplicate of row {}", first.get()))
             }
@@ -192,19 +201,19 @@ pub async fn import(
                 row,
                 Some(field),
                 "times out of order: the window opens before it closes, closes no later than the \
-                 exam starts, and the exam starts before it ends",
+             exam starts, and the exam starts before it ends",
             );
         }
         let stored = db::plans::get(&mut *tx, &plan.id).await?;
         scope::plan(
             &ctx.scope,
-            &mut report,
+            report,
             row,
-            sites.iter().any(|s| s.id == plan.site_id),
-            site_schools.get(&plan.site_id).map(String::as_str),
+            self.sites.iter().any(|s| s.id == plan.site_id),
+            self.site_schools.get(&plan.site_id).map(String::as_str),
             stored
                 .as_ref()
-                .map(|old| site_schools.get(&old.site_id).map(String::as_str)),
+                .map(|old| self.site_schools.get(&old.site_id).map(String::as_str)),
         );
         if let Some(old) = &stored {
             let taken = old.capacity - old.seats_left;
@@ -224,22 +233,26 @@ pub async fn import(
                 );
             }
         }
-        if report.rejected.len() == before {
-            valid.push((plan, stored));
-            rows_of.push(row);
-        }
+        Ok(Some((plan, stored)))
     }
-    // Where a province's rule says one fee per certificate (Anhui, Tianjin), a plan whose fee
-    // differs from another plan of the same certificate level there is refused with both.
-    if report.ok()
-        && let Some(fees) = rules::load::<FeeRules>(&mut tx).await?
-    {
-        let plans: Vec<ExamPlan> = valid.iter().map(|(p, _)| p.clone()).collect();
+
+    /// Where a province's rule says one fee per certificate (Anhui, Tianjin), a plan whose fee
+    /// differs from another plan of the same certificate level there is refused with both.
+    async fn check_all(
+        &mut self,
+        tx: &mut AnyConnection,
+        checked: &[(usize, Self::Checked)],
+        report: &mut ImportReport,
+    ) -> DbResult<()> {
+        let Some(fees) = rules::load::<FeeRules>(tx).await? else {
+            return Ok(());
+        };
+        let plans: Vec<ExamPlan> = checked.iter().map(|(_, (p, _))| p.clone()).collect();
         let stored = db::plans::list(&mut *tx, &db::plans::PlanFilter::default()).await?;
         for c in uniform_fee_conflicts(&fees, &plans, &stored) {
             let plan = &plans[c.index];
             report.reject(
-                rows_of[c.index],
+                checked[c.index].0,
                 Some("fee_fen"),
                 format!(
                     "{} fen differs from the {} fen of plan {:?} for the same certificate level in \
@@ -248,27 +261,33 @@ pub async fn import(
                 ),
             );
         }
+        Ok(())
     }
-    if !report.ok() {
-        return Ok(report);
-    }
-    for (mut plan, stored) in valid {
-        match stored {
-            Some(old) => {
-                plan.seats_left = plan.capacity - (old.capacity - old.seats_left);
-                if old == plan {
-                    report.count(false);
-                } else {
-                    db::plans::update(&mut *tx, &plan).await?;
+
+    async fn apply(
+        &mut self,
+        _ctx: &Ctx<'_>,
+        tx: &mut AnyConnection,
+        checked: Vec<Self::Checked>,
+        report: &mut ImportReport,
+    ) -> DbResult<()> {
+        for (mut plan, stored) in checked {
+            match stored {
+                Some(old) => {
+                    plan.seats_left = plan.capacity - (old.capacity - old.seats_left);
+                    if old == plan {
+                        report.count(false);
+                    } else {
+                        db::plans::update(&mut *tx, &plan).await?;
+                        report.count(true);
+                    }
+                }
+                None => {
+                    db::plans::insert(&mut *tx, &plan).await?;
                     report.count(true);
                 }
             }
-            None => {
-                db::plans::insert(&mut *tx, &plan).await?;
-                report.count(true);
-            }
         }
+        Ok(())
     }
-    tx.commit().await?;
-    Ok(report)
 }

@@ -18,8 +18,10 @@ use kaozheng_core::Module;
 use kaozheng_core::model::{ModuleResult, RegistrationStatus, Score};
 use serde::Deserialize;
 
+use sqlx::AnyConnection;
+
 use super::read::{self, Columns, Parsed, check_text, de};
-use super::{Ctx, Format, ImportReport, Rejection, scope};
+use super::{Ctx, Format, ImportReport, Importer, Rejection, scope};
 use crate::db::results::StoredResult;
 use crate::db::{self, DbResult};
 
@@ -60,7 +62,7 @@ pub const COLUMNS: Columns = Columns {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Row {
+pub struct Row {
     ticket_no: String,
     modules: Vec<ModuleResult>,
     #[serde(default, deserialize_with = "de::opt_text")]
@@ -181,38 +183,40 @@ fn parse(text: &str, format: Format) -> Result<Vec<Parsed<Row>>, Vec<Rejection>>
     }
 }
 
-pub async fn import(
-    ctx: &Ctx<'_>,
-    text: &str,
-    format: Format,
-    mut report: ImportReport,
-) -> DbResult<ImportReport> {
-    let rows = match parse(text, format) {
-        Ok(rows) => rows,
-        Err(problems) => {
-            report.rejected = problems;
-            return Ok(report);
-        }
-    };
-    report.total = rows.len();
-    let mut tx = ctx.begin().await?;
-    let mut seen_tickets: HashMap<String, usize> = HashMap::new();
-    let mut seen_certs: HashMap<String, usize> = HashMap::new();
-    let mut valid: Vec<(StoredResult, Option<StoredResult>)> = Vec::new();
-    for parsed in rows {
-        let row = parsed.row;
-        let r = match parsed.value {
-            Ok(r) => r,
-            Err(rej) => {
-                report.rejected.push(rej);
-                continue;
-            }
-        };
+/// Reads and writes results.
+#[derive(Default)]
+pub struct Results {
+    seen_tickets: HashMap<String, usize>,
+    seen_certs: HashMap<String, usize>,
+}
+
+impl Importer for Results {
+    type Record = Row;
+    /// The result of its registration and what is stored for it.
+    type Checked = (StoredResult, Option<StoredResult>);
+
+    fn read(
+        &self,
+        _ctx: &Ctx<'_>,
+        text: &str,
+        format: Format,
+    ) -> Result<Vec<Parsed<Row>>, Vec<Rejection>> {
+        parse(text, format)
+    }
+
+    async fn check(
+        &mut self,
+        ctx: &Ctx<'_>,
+        tx: &mut AnyConnection,
+        row: usize,
+        r: Row,
+        report: &mut ImportReport,
+    ) -> DbResult<Option<Self::Checked>> {
         let before = report.rejected.len();
         if r.ticket_no.is_empty() || !r.ticket_no.bytes().all(|b| b.is_ascii_digit()) {
             report.reject(row, Some("ticket_no"), "a ticket number has digits only");
         }
-        let first = *seen_tickets.entry(r.ticket_no.clone()).or_insert(row);
+        let first = *self.seen_tickets.entry(r.ticket_no.clone()).or_insert(row);
         if first != row {
             report.reject(row, Some("ticket_no"), format!("duplicate of row {first}"));
         }
@@ -220,7 +224,7 @@ pub async fn import(
             if report.rejected.len() == before {
                 report.count(false);
             }
-            continue;
+            return Ok(None);
         }
         if r.modules.is_empty() {
             report.reject(row, Some("modules"), "a result needs at least one module");
@@ -241,7 +245,7 @@ pub async fn import(
             issued_on: r.issued_on,
         };
         if let Some(no) = &result.certificate_no
-            && check_text(&mut report, row, "certificate_no", no, 64)
+            && check_text(report, row, "certificate_no", no, 64)
         {
             if !result.passed() {
                 report.reject(
@@ -250,7 +254,7 @@ pub async fn import(
                     "only a passed result has a certificate number",
                 );
             }
-            let first = *seen_certs.entry(no.clone()).or_insert(row);
+            let first = *self.seen_certs.entry(no.clone()).or_insert(row);
             if first != row {
                 report.reject(
                     row,
@@ -268,17 +272,17 @@ pub async fn import(
                     "no registration has this ticket number",
                 );
             }
-            continue;
+            return Ok(None);
         };
         let holder_school = db::students::get(&mut *tx, &holder)
             .await?
             .map(|s| s.school)
             .unwrap_or_default();
         let in_reach = report.rejected.len();
-        scope::result(&ctx.scope, &mut report, row, &holder_school);
+        scope::result(&ctx.scope, report, row, &holder_school);
         if report.rejected.len() > in_reach {
             // Nothing more about another school's registration.
-            continue;
+            return Ok(None);
         }
         if let Some(named) = &r.student_no
             && *named != holder
@@ -305,40 +309,43 @@ pub async fn import(
                 "another result already has this certificate number",
             );
         }
-        if report.rejected.len() == before {
-            let result = StoredResult {
-                registration_id: reg.id.clone(),
-                ..result
-            };
-            let stored = db::results::get(&mut *tx, &reg.id).await?;
-            valid.push((result, stored));
+        let result = StoredResult {
+            registration_id: reg.id.clone(),
+            ..result
+        };
+        let stored = db::results::get(&mut *tx, &reg.id).await?;
+        Ok(Some((result, stored)))
+    }
+
+    async fn apply(
+        &mut self,
+        ctx: &Ctx<'_>,
+        tx: &mut AnyConnection,
+        checked: Vec<Self::Checked>,
+        report: &mut ImportReport,
+    ) -> DbResult<()> {
+        // Certificate numbers move between results of one file in any order: clear the changed
+        // results' numbers first so the unique constraint never sees a transient duplicate.
+        for (result, stored) in &checked {
+            if let Some(old) = stored
+                && old.certificate_no.is_some()
+                && old.certificate_no != result.certificate_no
+            {
+                let cleared = StoredResult {
+                    certificate_no: None,
+                    ..old.clone()
+                };
+                db::results::upsert(&mut *tx, &cleared, ctx.now.timestamp()).await?;
+            }
         }
-    }
-    if !report.ok() {
-        return Ok(report);
-    }
-    // Certificate numbers move between results of one file in any order: clear the changed
-    // results' numbers first so the unique constraint never sees a transient duplicate.
-    for (result, stored) in &valid {
-        if let Some(old) = stored
-            && old.certificate_no.is_some()
-            && old.certificate_no != result.certificate_no
-        {
-            let cleared = StoredResult {
-                certificate_no: None,
-                ..old.clone()
-            };
-            db::results::upsert(&mut *tx, &cleared, ctx.now.timestamp()).await?;
+        for (result, stored) in checked {
+            if stored.as_ref() == Some(&result) {
+                report.count(false);
+            } else {
+                db::results::upsert(&mut *tx, &result, ctx.now.timestamp()).await?;
+                report.count(true);
+            }
         }
+        Ok(())
     }
-    for (result, stored) in valid {
-        if stored.as_ref() == Some(&result) {
-            report.count(false);
-        } else {
-            db::results::upsert(&mut *tx, &result, ctx.now.timestamp()).await?;
-            report.count(true);
-        }
-    }
-    tx.commit().await?;
-    Ok(report)
 }

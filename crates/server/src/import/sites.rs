@@ -12,8 +12,10 @@ use std::collections::hash_map::Entry;
 use kaozheng_core::Site;
 use serde::Deserialize;
 
-use super::read::{self, Columns, check_id, check_text};
-use super::{Ctx, Format, ImportReport, scope};
+use sqlx::AnyConnection;
+
+use super::read::{self, Columns, Parsed, check_id, check_text};
+use super::{Ctx, Format, ImportReport, Importer, Rejection, scope};
 use crate::db::{self, DbResult};
 
 pub const COLUMNS: Columns = Columns {
@@ -23,7 +25,7 @@ pub const COLUMNS: Columns = Columns {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Row {
+pub struct Row {
     id: String,
     name: String,
     province: String,
@@ -40,47 +42,56 @@ fn present_school<'de, D: serde::Deserializer<'de>>(
     super::read::de::opt_text(d).map(Some)
 }
 
-pub async fn import(
-    ctx: &Ctx<'_>,
-    text: &str,
-    format: Format,
-    mut report: ImportReport,
-) -> DbResult<ImportReport> {
-    let rows = match read::rows::<Row>(text, format, &COLUMNS) {
-        Ok(rows) => rows,
-        Err(problems) => {
-            report.rejected = problems;
-            return Ok(report);
-        }
-    };
-    report.total = rows.len();
-    let mut tx = ctx.begin().await?;
-    let stored: HashMap<String, Site> = db::sites::list(&mut *tx)
-        .await?
-        .into_iter()
-        .map(|s| (s.id.clone(), s))
-        .collect();
-    let site_schools = db::staff::site_schools(&mut *tx).await?;
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    let mut valid = Vec::new();
-    for parsed in rows {
-        let row = parsed.row;
-        let r = match parsed.value {
-            Ok(r) => r,
-            Err(rej) => {
-                report.rejected.push(rej);
-                continue;
-            }
-        };
+/// Reads and writes exam sites.
+#[derive(Default)]
+pub struct Sites {
+    stored: HashMap<String, Site>,
+    /// The school running each stored site that has one.
+    site_schools: HashMap<String, String>,
+    seen: HashMap<String, usize>,
+}
+
+impl Importer for Sites {
+    type Record = Row;
+    /// The site and the school that runs it.
+    type Checked = (Site, Option<String>);
+
+    fn read(
+        &self,
+        _ctx: &Ctx<'_>,
+        text: &str,
+        format: Format,
+    ) -> Result<Vec<Parsed<Row>>, Vec<Rejection>> {
+        read::rows(text, format, &COLUMNS)
+    }
+
+    async fn start(&mut self, tx: &mut AnyConnection) -> DbResult<()> {
+        self.stored = db::sites::list(&mut *tx)
+            .await?
+            .into_iter()
+            .map(|s| (s.id.clone(), s))
+            .collect();
+        self.site_schools = db::staff::site_schools(&mut *tx).await?;
+        Ok(())
+    }
+
+    async fn check(
+        &mut self,
+        ctx: &Ctx<'_>,
+        tx: &mut AnyConnection,
+        row: usize,
+        r: Row,
+        report: &mut ImportReport,
+    ) -> DbResult<Option<Self::Checked>> {
         let before = report.rejected.len();
-        check_id(&mut report, row, "id", &r.id, 64);
+        check_id(report, row, "id", &r.id, 64);
         for (field, value, max) in [
             ("name", &r.name, 100),
             ("province", &r.province, 20),
             ("city", &r.city, 50),
             ("address", &r.address, 200),
         ] {
-            check_text(&mut report, row, field, value, max);
+            check_text(report, row, field, value, max);
         }
         // Any name of the province is stored as its code, so the province's plans and rules meet.
         let province = match kaozheng_core::province::normalize(&r.province) {
@@ -99,7 +110,7 @@ pub async fn import(
                 r.province.clone()
             }
         };
-        match seen.entry(r.id.clone()) {
+        match self.seen.entry(r.id.clone()) {
             Entry::Occupied(first) => {
                 report.reject(row, Some("id"), format!("duplicate of row {}", first.get()))
             }
@@ -107,7 +118,7 @@ pub async fn import(
                 v.insert(row);
             }
         }
-        if let Some(old) = stored.get(&r.id)
+        if let Some(old) = self.stored.get(&r.id)
             && old.province != province
         {
             let plans: i64 = sqlx::query_scalar(
@@ -126,11 +137,12 @@ pub async fn import(
             }
         }
         if let Some(Some(school)) = &r.school {
-            check_text(&mut report, row, "school", school, 100);
+            check_text(report, row, "school", school, 100);
         }
-        let stored_school: Option<Option<String>> = stored
+        let stored_school: Option<Option<String>> = self
+            .stored
             .contains_key(&r.id)
-            .then(|| site_schools.get(&r.id).cloned());
+            .then(|| self.site_schools.get(&r.id).cloned());
         let school = match r.school {
             Some(given) => given.map(|s| s.trim().to_string()),
             None => match &stored_school {
@@ -140,49 +152,52 @@ pub async fn import(
         };
         scope::site(
             &ctx.scope,
-            &mut report,
+            report,
             row,
             school.as_deref(),
             stored_school.as_ref().map(Option::as_deref),
         );
-        if report.rejected.len() == before {
-            valid.push((
-                Site {
-                    id: r.id,
-                    name: r.name,
-                    province,
-                    city: r.city,
-                    address: r.address,
-                },
-                school,
-            ));
-        }
+        Ok(Some((
+            Site {
+                id: r.id,
+                name: r.name,
+                province,
+                city: r.city,
+                address: r.address,
+            },
+            school,
+        )))
     }
-    if !report.ok() {
-        return Ok(report);
-    }
-    for (site, school) in valid {
-        let school_before = site_schools.get(&site.id).cloned();
-        match stored.get(&site.id) {
-            Some(old) if *old == site && school_before == school => report.count(false),
-            Some(old) => {
-                if *old != site {
-                    db::sites::update(&mut *tx, &site).await?;
+
+    async fn apply(
+        &mut self,
+        _ctx: &Ctx<'_>,
+        tx: &mut AnyConnection,
+        checked: Vec<Self::Checked>,
+        report: &mut ImportReport,
+    ) -> DbResult<()> {
+        for (site, school) in checked {
+            let school_before = self.site_schools.get(&site.id).cloned();
+            match self.stored.get(&site.id) {
+                Some(old) if *old == site && school_before == school => report.count(false),
+                Some(old) => {
+                    if *old != site {
+                        db::sites::update(&mut *tx, &site).await?;
+                    }
+                    if school_before != school {
+                        db::staff::set_site_school(&mut *tx, &site.id, school.as_deref()).await?;
+                    }
+                    report.count(true);
                 }
-                if school_before != school {
-                    db::staff::set_site_school(&mut *tx, &site.id, school.as_deref()).await?;
+                None => {
+                    db::sites::insert(&mut *tx, &site).await?;
+                    if school.is_some() {
+                        db::staff::set_site_school(&mut *tx, &site.id, school.as_deref()).await?;
+                    }
+                    report.count(true);
                 }
-                report.count(true);
             }
-            None => {
-                db::sites::insert(&mut *tx, &site).await?;
-                if school.is_some() {
-                    db::staff::set_site_school(&mut *tx, &site.id, school.as_deref()).await?;
-                }
-                report.count(true);
-            }
         }
+        Ok(())
     }
-    tx.commit().await?;
-    Ok(report)
 }

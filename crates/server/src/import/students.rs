@@ -25,8 +25,10 @@ use kaozheng_core::SchoolLevel;
 use kaozheng_core::model::Student;
 use serde::Deserialize;
 
-use super::read::{self, Columns, check_id, check_text, de};
-use super::{Ctx, Format, ImportReport, scope};
+use sqlx::AnyConnection;
+
+use super::read::{self, Columns, Parsed, check_id, check_text, de};
+use super::{Ctx, Format, ImportReport, Importer, Rejection, scope};
 use crate::auth::password;
 use crate::db::{self, DbResult};
 
@@ -44,7 +46,7 @@ pub const COLUMNS: Columns = Columns {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Row {
+pub struct Row {
     student_no: String,
     name: String,
     school: String,
@@ -118,55 +120,59 @@ fn school_level<'de, D: serde::Deserializer<'de>>(d: D) -> Result<SchoolLevel, D
     })
 }
 
-pub async fn import(
-    ctx: &Ctx<'_>,
-    text: &str,
-    format: Format,
-    mut report: ImportReport,
-) -> DbResult<ImportReport> {
-    let rows = match read::rows::<Row>(text, format, &COLUMNS) {
-        Ok(rows) => rows,
-        Err(problems) => {
-            report.rejected = problems;
-            return Ok(report);
-        }
-    };
-    report.total = rows.len();
+/// Reads and writes students.
+#[derive(Default)]
+pub struct Students {
+    seen: HashMap<String, usize>,
+    /// New students' password hashes, made before the transaction.
+    hashes: HashMap<String, String>,
+}
 
-    // argon2 is slow on purpose: hash the new students' passwords before taking the write lock.
-    let mut hashes: HashMap<String, String> = HashMap::new();
-    for parsed in &rows {
-        if let Ok(r) = &parsed.value
-            && let Some(pw) = &r.password
-            && password::check_policy(pw).is_ok()
-            && !hashes.contains_key(&r.student_no)
-            && db::students::get(&ctx.db.pool, &r.student_no)
-                .await?
-                .is_none()
-        {
-            let hash = ctx.passwords.hash_blocking(pw.clone()).await;
-            hashes.insert(r.student_no.clone(), hash);
-        }
+impl Importer for Students {
+    type Record = Row;
+    /// The profile, what is stored, and the initial password of a new student.
+    type Checked = (Student, Option<Student>, Option<String>);
+
+    fn read(
+        &self,
+        _ctx: &Ctx<'_>,
+        text: &str,
+        format: Format,
+    ) -> Result<Vec<Parsed<Row>>, Vec<Rejection>> {
+        read::rows(text, format, &COLUMNS)
     }
 
-    let mut tx = ctx.begin().await?;
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    let mut valid: Vec<(Student, Option<Student>, Option<String>)> = Vec::new();
-    for parsed in rows {
-        let row = parsed.row;
-        let r = match parsed.value {
-            Ok(r) => r,
-            Err(rej) => {
-                report.rejected.push(rej);
-                continue;
+    /// argon2 is slow on purpose: hash the new students' passwords before taking the write lock.
+    async fn prepare(&mut self, ctx: &Ctx<'_>, records: &[Parsed<Row>]) -> DbResult<()> {
+        for parsed in records {
+            if let Ok(r) = &parsed.value
+                && let Some(pw) = &r.password
+                && password::check_policy(pw).is_ok()
+                && !self.hashes.contains_key(&r.student_no)
+                && db::students::get(&ctx.db.pool, &r.student_no)
+                    .await?
+                    .is_none()
+            {
+                let hash = ctx.passwords.hash_blocking(pw.clone()).await;
+                self.hashes.insert(r.student_no.clone(), hash);
             }
-        };
-        let before = report.rejected.len();
-        check_id(&mut report, row, "student_no", &r.student_no, 32);
-        check_text(&mut report, row, "name", &r.name, 50);
-        check_text(&mut report, row, "school", &r.school, 100);
+        }
+        Ok(())
+    }
+
+    async fn check(
+        &mut self,
+        ctx: &Ctx<'_>,
+        tx: &mut AnyConnection,
+        row: usize,
+        r: Row,
+        report: &mut ImportReport,
+    ) -> DbResult<Option<Self::Checked>> {
+        check_id(report, row, "student_no", &r.student_no, 32);
+        check_text(report, row, "name", &r.name, 50);
+        check_text(report, row, "school", &r.school, 100);
         let province = kaozheng_core::province::normalize(&r.province);
-        if province.is_none() && check_text(&mut report, row, "province", &r.province, 20) {
+        if province.is_none() && check_text(report, row, "province", &r.province, 20) {
             report.reject(
                 row,
                 Some("province"),
@@ -177,12 +183,12 @@ pub async fn import(
             );
         }
         if let Some(major) = &r.major {
-            check_text(&mut report, row, "major", major, 100);
+            check_text(report, row, "major", major, 100);
         }
         let courses = r
             .passed_courses
-            .map(|codes| course_codes(&mut report, row, codes));
-        match seen.entry(r.student_no.clone()) {
+            .map(|codes| course_codes(report, row, codes));
+        match self.seen.entry(r.student_no.clone()) {
             Entry::Occupied(first) => report.reject(
                 row,
                 Some("student_no"),
@@ -195,7 +201,7 @@ pub async fn import(
         let stored = db::students::get(&mut *tx, &r.student_no).await?;
         scope::student(
             &ctx.scope,
-            &mut report,
+            report,
             row,
             &r.school,
             stored.as_ref().map(|s| s.school.as_str()),
@@ -215,53 +221,58 @@ pub async fn import(
                 }
             }
         }
-        if report.rejected.len() == before {
-            valid.push((
-                Student {
-                    student_no: r.student_no,
-                    name: r.name,
-                    school: r.school,
-                    school_level: r.school_level,
-                    major: r.major,
-                    province: province.unwrap_or_default().to_string(),
-                    hardship: r.hardship,
-                    pilot: r
-                        .pilot
-                        .unwrap_or_else(|| stored.as_ref().is_some_and(|s| s.pilot)),
-                    passed_courses: courses
-                        .or_else(|| stored.as_ref().map(|s| s.passed_courses.clone()))
-                        .unwrap_or_default(),
-                    graduation_on: r
-                        .graduation_on
-                        .unwrap_or_else(|| stored.as_ref().and_then(|s| s.graduation_on)),
-                },
-                stored,
-                r.password,
-            ));
-        }
+        Ok(Some((
+            Student {
+                student_no: r.student_no,
+                name: r.name,
+                school: r.school,
+                school_level: r.school_level,
+                major: r.major,
+                province: province.unwrap_or_default().to_string(),
+                hardship: r.hardship,
+                pilot: r
+                    .pilot
+                    .unwrap_or_else(|| stored.as_ref().is_some_and(|s| s.pilot)),
+                passed_courses: courses
+                    .or_else(|| stored.as_ref().map(|s| s.passed_courses.clone()))
+                    .unwrap_or_default(),
+                graduation_on: r
+                    .graduation_on
+                    .unwrap_or_else(|| stored.as_ref().and_then(|s| s.graduation_on)),
+            },
+            stored,
+            r.password,
+        )))
     }
-    if !report.ok() {
-        return Ok(report);
-    }
-    for (student, stored, password) in valid {
-        match stored {
-            Some(old) if old == student => report.count(false),
-            Some(_) => {
-                db::students::update_profile(&mut *tx, &student).await?;
-                report.count(true);
+
+    async fn apply(
+        &mut self,
+        ctx: &Ctx<'_>,
+        tx: &mut AnyConnection,
+        checked: Vec<Self::Checked>,
+        report: &mut ImportReport,
+    ) -> DbResult<()> {
+        for (student, stored, password) in checked {
+            match stored {
+                Some(old) if old == student => report.count(false),
+                Some(_) => {
+                    db::students::update_profile(&mut *tx, &student).await?;
+                    report.count(true);
+                }
+                None => {
+                    // Hashed above unless the student existed then and not now.
+                    let hash = match (self.hashes.remove(&student.student_no), password) {
+                        (Some(h), _) => h,
+                        (None, Some(pw)) => ctx.passwords.hash_blocking(pw).await,
+                        (None, None) => {
+                            unreachable!("new students without a password are rejected")
+                        }
+                    };
+                    db::students::insert(&mut *tx, &student, &hash, ctx.now.timestamp()).await?;
+                    report.count(true);
+                }
             }
-            None => {
-                // Hashed above unless the student existed then and not now.
-                let hash = match (hashes.remove(&student.student_no), password) {
-                    (Some(h), _) => h,
-                    (None, Some(pw)) => ctx.passwords.hash_blocking(pw).await,
-                    (None, None) => unreachable!("new students without a password are rejected"),
-                };
-                db::students::insert(&mut *tx, &student, &hash, ctx.now.timestamp()).await?;
-                report.count(true);
-            }
         }
+        Ok(())
     }
-    tx.commit().await?;
-    Ok(report)
 }

@@ -76,7 +76,7 @@ struct Op {
 }
 
 fn document() -> Value {
-    serde_json::from_str(kaozheng_server::api::openapi::OPENAPI_JSON).unwrap()
+    serde_json::from_str(kaozheng_server::api::openapi::json()).unwrap()
 }
 
 fn resolve<'a>(doc: &'a Value, v: &'a Value) -> &'a Value {

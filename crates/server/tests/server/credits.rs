@@ -95,7 +95,17 @@ on_both! {
             .find(|r| r.rule_id == "demo-robot-programming-jq201")
             .expect("the course he passed is refused");
         assert_eq!(passed_already.why, RefusalWhy::CourseAlreadyPassed);
-        assert!(!passed_already.detail_zh.is_empty() && !passed_already.detail_en.is_empty());
+        // API users read each refusal in both languages.
+        let raw = t.get_as("/api/v1/credits", &zhang).await.json();
+        let worded = raw["refused"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["rule_id"] == "demo-robot-programming-jq201")
+            .unwrap();
+        assert!(worded["detail_zh"].as_str().unwrap().starts_with("你已通过"), "{worded}");
+        assert!(worded["detail_en"].as_str().unwrap().starts_with("You passed"), "{worded}");
+        assert!(raw["applied"][0]["reason_zh"].as_str().unwrap().contains("学分"), "{raw}");
 
         let rules: CreditRules =
             serde_json::from_slice(&t.get("/api/v1/rules/credits").await.body).unwrap();

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use super::support::TestApp;
 
 fn document() -> Value {
-    serde_json::from_str(kaozheng_server::api::openapi::OPENAPI_JSON).unwrap()
+    serde_json::from_str(kaozheng_server::api::openapi::json()).unwrap()
 }
 
 /// A validator for `#/components/schemas/<name>` with the document's components in scope.
