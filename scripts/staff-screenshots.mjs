@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The README's pictures of the staff page (docs/staff-*.png): headless Debian Chromium at a desktop
-// width, signed in as the demo's Tianjin school staff on a fresh `serve --demo`.
+// width and at a phone's (390×844), signed in as the demo's Tianjin school staff on a fresh
+// `serve --demo`.
 //   node scripts/staff-screenshots.mjs
 // KZ_SERVER_BIN picks the server binary (default target/debug/kaozheng-server, built with
 // `cargo build -p kaozheng-server`). The staff page needs no built app.
@@ -83,6 +84,28 @@ try {
       'TJ2025002,周子涵,示例职业技术学院,中职,天津,initial-pass-2\n',
   );
   await shot('staff-check-ok.png');
+
+  // The same desk on a phone: 390×844 CSS pixels, as a school's staff might check it on the way.
+  const phone = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+  });
+  const mobile = await phone.newPage();
+  await mobile.goto(`${url}/staff`);
+  await mobile.getByLabel('用户名').fill('demo-tianjin');
+  await mobile.getByLabel('密码').fill('kaozheng-demo');
+  await mobile.getByRole('button', { name: '登录' }).click();
+  await mobile.getByTestId('plans').waitFor();
+  const overflow = await mobile.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  if (overflow > 0) throw new Error(`the staff desk is ${overflow}px wider than a 390px phone`);
+  await mobile.getByTestId('plans').scrollIntoViewIfNeeded();
+  const phoneShot = join(root, 'docs', 'staff-desk-phone.png');
+  await mobile.screenshot({ path: phoneShot });
+  console.log(`wrote ${phoneShot}`);
 } finally {
   await browser.close();
   server.kill('SIGTERM');

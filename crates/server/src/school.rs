@@ -63,30 +63,11 @@ fn plan_not_found(id: &str) -> ApiError {
 
 /// The message of a refused move.
 fn refused(m: PhaseMove, r: MoveRefusal) -> ApiError {
-    let (en, zh) = match r {
-        MoveRefusal::WrongState { state, needs } => (
-            format!(
-                "{} needs a plan in state {}; this one is {}",
-                m.as_str(),
-                needs.as_str(),
-                state.as_str()
-            ),
-            format!(
-                "该操作需要计划处于“{}”，当前为“{}”",
-                crate::staff::words::state_zh(needs),
-                crate::staff::words::state_zh(state)
-            ),
-        ),
-        MoveRefusal::BadTimes { field } => (
-            format!("the plan's times are out of order ({field}); import it again with them fixed"),
-            "计划的时间顺序有误，请修正后重新导入".to_string(),
-        ),
-    };
     ApiError::new(
         axum::http::StatusCode::CONFLICT,
         "phase_move_refused",
-        en,
-        zh,
+        crate::text::move_refusal_en(m, r),
+        crate::text::move_refusal_zh(r),
     )
 }
 
