@@ -102,7 +102,6 @@ try {
   await mobile.getByTestId('plans').waitFor();
   const overflow = await mobile.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   if (overflow > 0) throw new Error(`the staff desk is ${overflow}px wider than a 390px phone`);
-  await mobile.getByTestId('plans').scrollIntoViewIfNeeded();
   const phoneShot = join(root, 'docs', 'staff-desk-phone.png');
   await mobile.screenshot({ path: phoneShot });
   console.log(`wrote ${phoneShot}`);
