@@ -123,6 +123,8 @@ test('a school runs an exam session on the staff page: plan, registration, roste
   await expect(page.getByTestId('eligibility-ok')).toBeVisible();
   await page.getByTestId('confirm-register').click();
   await expect(page).toHaveURL(/\/me\/registrations$/);
+  // Saved on the phone first; confirmed once the server has it.
+  await expect(page.locator('.reg-card', { hasText: planName }).getByTestId('registration-state')).toHaveText('已确认');
   await staff.reload();
   await expect(staff.getByTestId(`taken-${planId}`)).toHaveText('1 / 30');
 

@@ -111,8 +111,8 @@ fn plan_rows(
              <td data-label=\"{l4}\" data-testid=\"state-{id}\">{state}</td>\
              <td data-label=\"{l5}\" class=\"num\" data-testid=\"taken-{id}\">{taken} / {cap}</td>\
              <td data-label=\"{l6}\" class=\"num\" data-testid=\"awaiting-{id}\">{awaiting}</td>\
-             <td data-label=\"{l7}\"><a href=\"/staff/export/registrations?{q}&amp;format=csv\">CSV<span class=\"vh\"> · {name}</span></a> \
-             <a href=\"/staff/export/registrations?{q}&amp;format=xlsx\">Excel<span class=\"vh\"> · {name}</span></a></td>\
+             <td data-label=\"{l7}\"><span><a href=\"/staff/export/registrations?{q}&amp;format=csv\">CSV<span class=\"vh\"> · {name}</span></a> \
+             <a href=\"/staff/export/registrations?{q}&amp;format=xlsx\">Excel<span class=\"vh\"> · {name}</span></a></span></td>\
              <td data-label=\"{l8}\">{move_cell}</td></tr>",
             l0 = cols[0],
             l1 = cols[1],
