@@ -229,6 +229,25 @@ test('the staff pages pass axe in Chinese and in English', async ({ browser, gua
   await expect(page.getByRole('link', { name: 'Skip to main content' })).toBeFocused();
 });
 
+test('on a 390-pixel phone the desk fits the screen: one card per plan, each figure under its heading', async ({ browser, guard }) => {
+  const context = await browser.newContext({ ...devices['Pixel 5'], viewport: { width: 390, height: 844 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  await guard.attach(context);
+  const page = await context.newPage();
+  await staffSignIn(page, 'demo-tianjin');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow, 'no sideways scrolling').toBeLessThanOrEqual(0);
+  const card = page.getByTestId('plans').locator('tbody tr').first();
+  const box = await card.boundingBox();
+  expect(box!.width).toBeLessThanOrEqual(390);
+  // Each value sits under its own heading: the label is drawn from the cell's data-label.
+  const taken = card.locator('td[data-testid^="taken-"]');
+  await expect(taken).toHaveAttribute('data-label', '已报名 / 容量');
+  const label = await taken.evaluate((td) => getComputedStyle(td, '::before').content);
+  expect(label).toBe('"已报名 / 容量"');
+  await audit(page, 'desk (phone)');
+  await context.close();
+});
+
 test('visiting the staff page never replaces the app’s offline shell', async ({ page, context }) => {
   await page.goto(`${server.url}/catalog`);
   await expect(page.getByTestId('results').locator('li').first()).toBeVisible();
