@@ -108,6 +108,8 @@ self.addEventListener('fetch', (event) => {
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   if (url.pathname.startsWith('/api/')) return;
+  // The staff page is the server's own, not the app: its pages must never become the app shell.
+  if (url.pathname === '/staff' || url.pathname.startsWith('/staff/')) return;
   if (request.mode === 'navigate') {
     event.respondWith(navigate(request));
   } else if (url.pathname !== '/sw.js') {

@@ -14,6 +14,10 @@ use crate::endpoint::{Endpoint, Method};
 use crate::feedback::{AggregatesQuery, FeedbackList, FeedbackRequest};
 use crate::import::{ImportQuery, ImportReport};
 use crate::plans::{PlanList, PlansQuery};
+use crate::staff::{
+    PhaseMoveRequest, RosterQuery, StaffIdentity, StaffLoginRequest, StaffPlan, StaffPlanList,
+    StaffSession,
+};
 use crate::verify::{CertificateQuery, CertificateVerification, TicketQuery, TicketVerification};
 use crate::{
     EmbedConfig, GradesQuery, Health, NewRegistration, RegistrationList, ResultList, SiteList,
@@ -21,8 +25,10 @@ use crate::{
 
 /// A CSV file as the body (the feedback export).
 pub enum Csv {}
-/// An administrator's import file: CSV or JSON, as its `Content-Type` says.
+/// An administrator's import file: CSV, JSON or an `.xlsx` workbook, as its `Content-Type` says.
 pub enum ImportFile {}
+/// A roster file: CSV or an `.xlsx` workbook, as the query's `format` asks.
+pub enum RosterFile {}
 /// The OpenAPI document itself.
 pub enum OpenApiDocument {}
 
@@ -89,6 +95,17 @@ endpoints! {
     PutFeedback: Put "/api/v1/feedback/{certificate_id}/{level}", (), FeedbackRequest => Feedback;
     ExportFeedback: Get "/api/v1/admin/export/feedback.csv", (), () => Csv;
     Import: Post "/api/v1/admin/import/{kind}", ImportQuery, ImportFile => ImportReport;
+    /// A staff account signs in: a bearer token for the admin endpoints, within its role.
+    StaffLogin: Post "/api/v1/auth/staff/login", (), StaffLoginRequest => StaffSession;
+    StaffLogout: Post "/api/v1/auth/staff/logout", (), () => ();
+    /// Who an admin token or staff session is: its name, role and school.
+    StaffMe: Get "/api/v1/admin/me", (), () => StaffIdentity;
+    /// The plans a caller manages or whose students registered, with their counts and next move.
+    StaffPlans: Get "/api/v1/admin/plans", (), () => StaffPlanList;
+    /// One step along a plan's lifecycle, by the core's rules.
+    MovePlanPhase: Post "/api/v1/admin/plans/{id}/phase", (), PhaseMoveRequest => StaffPlan;
+    /// The roster of registrations (考生名单), which imports back as results once filled in.
+    ExportRegistrations: Get "/api/v1/admin/export/registrations", RosterQuery, () => RosterFile;
     GetOpenApi: Get "/api/v1/openapi.json", (), () => OpenApiDocument;
 }
 

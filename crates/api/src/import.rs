@@ -54,6 +54,8 @@ pub struct ImportQuery {
     /// For `rules`: which rules (`fees`, `grades`, `credits`, `graduation`, `eligibility`), when
     /// the document does not say.
     pub kind: Option<String>,
+    /// Validate and report, write nothing.
+    pub dry_run: Option<bool>,
 }
 
 /// One rejected row. `row` is the CSV line (the header is line 1) or the position in the JSON
@@ -76,6 +78,9 @@ pub struct ImportReport {
     pub unchanged: usize,
     /// Every rejected row; when not empty, nothing was written.
     pub rejected: Vec<Rejection>,
+    /// A dry run: the counts say what the file would do; nothing was written.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub dry_run: bool,
 }
 
 impl ImportReport {
@@ -86,6 +91,7 @@ impl ImportReport {
             applied: 0,
             unchanged: 0,
             rejected: Vec::new(),
+            dry_run: false,
         }
     }
 

@@ -12,6 +12,7 @@ pub mod import;
 #[cfg(feature = "openapi")]
 pub mod openapi;
 pub mod plans;
+pub mod staff;
 pub mod verify;
 
 pub use endpoint::{Endpoint, Method};

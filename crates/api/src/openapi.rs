@@ -14,10 +14,13 @@ use serde_json::{Map, Value, json};
 
 use crate::auth::{EmbedRequest, LoginRequest, Session};
 use crate::endpoint::Endpoint;
-use crate::endpoints::{Csv, ImportFile, OpenApiDocument};
+use crate::endpoints::{Csv, ImportFile, OpenApiDocument, RosterFile};
 use crate::feedback::{FeedbackList, FeedbackRequest};
 use crate::import::ImportReport;
 use crate::plans::PlanList;
+use crate::staff::{
+    PhaseMoveRequest, StaffIdentity, StaffLoginRequest, StaffPlan, StaffPlanList, StaffSession,
+};
 use crate::verify::{CertificateVerification, TicketVerification};
 use crate::{EmbedConfig, Health, NewRegistration, RegistrationList, ResultList, SiteList};
 
@@ -44,6 +47,7 @@ bodies!(
     Csv => None,
     ImportFile => None,
     OpenApiDocument => None,
+    RosterFile => None,
     Catalog => Some("Catalog"),
     PlanList => Some("PlanList"),
     SiteList => Some("SiteList"),
@@ -70,6 +74,12 @@ bodies!(
     FeedbackRequest => Some("FeedbackRequest"),
     Feedback => Some("Feedback"),
     ImportReport => Some("ImportReport"),
+    StaffLoginRequest => Some("StaffLoginRequest"),
+    StaffSession => Some("StaffSession"),
+    StaffIdentity => Some("StaffIdentity"),
+    StaffPlanList => Some("StaffPlanList"),
+    PhaseMoveRequest => Some("PhaseMoveRequest"),
+    StaffPlan => Some("StaffPlan"),
 );
 
 /// An endpoint as the document lists it.

@@ -16,7 +16,9 @@ pub mod plans;
 pub mod registrations;
 pub mod results;
 pub mod rules;
+pub mod school;
 pub mod sites;
+pub mod staff;
 pub mod text;
 pub mod tickets;
 
@@ -102,6 +104,12 @@ pub fn routes(limits: BodyLimits) -> Vec<(Method, &'static str, MethodRouter<App
             path,
             import.layer(DefaultBodyLimit::max(limits.import)),
         ),
+        e::StaffLogin::route(staff::login),
+        e::StaffLogout::route(staff::logout),
+        e::StaffMe::route(staff::me),
+        e::StaffPlans::route(school::list_plans),
+        e::MovePlanPhase::route(school::move_phase),
+        e::ExportRegistrations::route(school::export_registrations),
         e::GetOpenApi::route(openapi::get_openapi),
     ]
 }

@@ -1,10 +1,12 @@
 //! Who is calling: students with a session token (from a password login or a portal assertion),
-//! administrators with a token made by the CLI. The two never mix: a student token is refused on
-//! admin endpoints (403) and an admin token on student endpoints (403), and neither is ever logged.
+//! administrators with a token made by the CLI, a school's staff with a staff session ([`staff`]).
+//! Students and staff never mix: a student token is refused on admin endpoints (403) and an admin
+//! token or staff session on student endpoints (403), and no token is ever logged.
 
 pub mod embed;
 pub mod password;
 pub mod rate_limit;
+pub mod staff;
 pub mod tokens;
 
 use std::net::IpAddr;
@@ -25,11 +27,14 @@ pub struct StudentSession {
     pub token_hash: String,
 }
 
-/// An administrator authenticated by an admin token.
+/// An administrator or a school's staff member: an admin token, or a staff session (see
+/// [`staff`]).
 #[derive(Debug, Clone)]
 pub struct Admin {
-    /// The name given when the token was created (for the log).
+    /// The token's name or the staff username (for the log).
     pub name: String,
+    /// What the caller may reach.
+    pub scope: staff::Scope,
 }
 
 fn missing_token() -> ApiError {
@@ -66,10 +71,7 @@ impl FromRequestParts<AppState> for StudentSession {
                 token_hash,
             }),
             None => {
-                if db::admin_tokens::active_name(&state.db.pool, &token_hash)
-                    .await?
-                    .is_some()
-                {
+                if staff::is_staff_token(state, &token_hash).await? {
                     Err(ApiError::forbidden(
                         "student_only",
                         "this endpoint is for students; an admin token cannot act as a student",
@@ -95,8 +97,14 @@ impl FromRequestParts<AppState> for Admin {
             )
         })?;
         let token_hash = tokens::token_hash(token);
-        if let Some(name) = db::admin_tokens::active_name(&state.db.pool, &token_hash).await? {
-            return Ok(Admin { name });
+        if let Some((name, scope)) = db::staff::admin_token(&state.db.pool, &token_hash).await? {
+            return Ok(Admin { name, scope });
+        }
+        if let Some(account) = staff::session_account(state, &token_hash).await? {
+            return Ok(Admin {
+                name: account.username,
+                scope: account.scope,
+            });
         }
         if db::sessions::get(&state.db.pool, &token_hash)
             .await?

@@ -56,8 +56,10 @@ pub async fn import_file(
         passwords,
         now,
         rules_kind,
+        scope: crate::auth::staff::Scope::Province,
+        dry_run: false,
     };
-    Ok(import::run(&ctx, kind, format, &bytes).await?)
+    Ok(import::run_file(&ctx, kind, format, &bytes).await?)
 }
 
 fn check_token_name(name: &str) -> anyhow::Result<()> {

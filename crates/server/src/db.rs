@@ -14,9 +14,11 @@ pub mod plans;
 pub mod rate_limits;
 pub mod registrations;
 pub mod results;
+pub mod roster;
 pub mod rules;
 pub mod sessions;
 pub mod sites;
+pub mod staff;
 pub mod students;
 
 use std::ops::{Deref, DerefMut};
@@ -103,12 +105,24 @@ pub struct Db {
 pub struct WriteTx {
     tx: Transaction<'static, Any>,
     _gate: Option<OwnedMutexGuard<()>>,
+    /// A dry run's transaction: [`WriteTx::commit`] rolls back instead.
+    dry_run: bool,
 }
 
 impl WriteTx {
     pub async fn commit(self) -> DbResult<()> {
-        self.tx.commit().await?;
+        if self.dry_run {
+            self.tx.rollback().await?;
+        } else {
+            self.tx.commit().await?;
+        }
         Ok(())
+    }
+
+    /// This transaction as a dry run's: everything it writes is rolled back at its commit.
+    pub fn rolling_back_on_commit(mut self) -> WriteTx {
+        self.dry_run = true;
+        self
     }
 
     pub async fn rollback(self) -> DbResult<()> {
@@ -201,7 +215,11 @@ impl Db {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => self.pool.begin().await?,
         };
-        Ok(WriteTx { tx, _gate: gate })
+        Ok(WriteTx {
+            tx,
+            _gate: gate,
+            dry_run: false,
+        })
     }
 
     /// Applies pending migrations; a database migrated by a newer server is refused by sqlx.

@@ -11,6 +11,7 @@
 
 pub mod people;
 pub mod plans;
+pub mod staff;
 
 use chrono::{DateTime, Duration, Utc};
 use kaozheng_core::time;
@@ -41,6 +42,8 @@ pub struct DemoReport {
     pub registrations: usize,
     pub results: usize,
     pub feedback: usize,
+    /// Demo staff accounts written.
+    pub staff: usize,
     /// Whole days the existing demo was moved forward (0 when just seeded or already current).
     pub shifted_days: i64,
 }
@@ -94,6 +97,15 @@ pub async fn seed(
         report.registrations += extras.registrations;
         report.results += extras.results;
         report.feedback = extras.feedback;
+    }
+    if meta::claim(
+        &mut *conn,
+        staff::STAFF_SEEDED_AT,
+        &now.timestamp().to_string(),
+    )
+    .await?
+    {
+        report.staff = staff::seed(conn, now, passwords).await?;
     }
     Ok(report)
 }

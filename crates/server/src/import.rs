@@ -12,12 +12,15 @@ pub mod documents;
 pub mod plans;
 pub mod read;
 pub mod results;
+pub mod scope;
 pub mod sites;
+pub mod spreadsheet;
 pub mod students;
 
 use chrono::{DateTime, Utc};
 
 use crate::auth::password::Passwords;
+use crate::auth::staff::Scope;
 use sqlx::AnyConnection;
 
 use crate::db::{Db, DbResult, WriteTx, meta};
@@ -74,6 +77,10 @@ pub struct Ctx<'a> {
     pub now: DateTime<Utc>,
     /// For `rules`: the rule kind when the document does not say (`--kind`, `?kind=`).
     pub rules_kind: Option<String>,
+    /// Whose rows the caller may import ([`scope`]).
+    pub scope: Scope,
+    /// Validate and count as usual, then roll back: the report says what the file would do.
+    pub dry_run: bool,
 }
 
 /// Meta key written first by every import: imports on servers sharing one PostgreSQL database wait
@@ -82,11 +89,16 @@ pub struct Ctx<'a> {
 pub const LAST_IMPORT_AT: &str = "last_import_at";
 
 impl Ctx<'_> {
-    /// The import's write transaction, serialized with every other import.
+    /// The import's write transaction, serialized with every other import. In a dry run its
+    /// commit rolls back.
     pub async fn begin(&self) -> DbResult<WriteTx> {
         let mut tx = self.db.begin_write().await?;
         meta::set(&mut *tx, LAST_IMPORT_AT, &self.now.timestamp().to_string()).await?;
-        Ok(tx)
+        Ok(if self.dry_run {
+            tx.rolling_back_on_commit()
+        } else {
+            tx
+        })
     }
 }
 
@@ -100,6 +112,11 @@ pub async fn run(
     bytes: &[u8],
 ) -> DbResult<ImportReport> {
     let mut report = ImportReport::new(kind);
+    report.dry_run = ctx.dry_run;
+    if let Some(r) = scope::gate(&ctx.scope, kind) {
+        report.rejected.push(r);
+        return Ok(report);
+    }
     let text = match read::utf8(bytes) {
         Ok(t) => t,
         Err(r) => {
@@ -119,6 +136,32 @@ pub async fn run(
         Kind::Results => import(results::Results::default(), ctx, text, format, report).await,
         Kind::Catalog => import(documents::CatalogDocument, ctx, text, format, report).await,
         Kind::Rules => import(documents::RulesDocument, ctx, text, format, report).await,
+    }
+}
+
+/// [`run`] for a file that may also be an `.xlsx` workbook: its first worksheet is imported as
+/// CSV (see [`spreadsheet`]).
+pub async fn run_file(
+    ctx: &Ctx<'_>,
+    kind: Kind,
+    format: Option<Format>,
+    bytes: &[u8],
+) -> DbResult<ImportReport> {
+    if !spreadsheet::is_xlsx(bytes) {
+        return run(ctx, kind, format, bytes).await;
+    }
+    let mut report = ImportReport::new(kind);
+    report.dry_run = ctx.dry_run;
+    if let Some(r) = scope::gate(&ctx.scope, kind) {
+        report.rejected.push(r);
+        return Ok(report);
+    }
+    match spreadsheet::to_csv(bytes) {
+        Ok(text) => run(ctx, kind, Some(Format::Csv), text.as_bytes()).await,
+        Err(r) => {
+            report.rejected.push(r);
+            Ok(report)
+        }
     }
 }
 

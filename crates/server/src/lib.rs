@@ -19,8 +19,11 @@ pub mod headers;
 pub mod import;
 pub mod logging;
 pub mod registrations;
+pub mod roster;
 pub mod rules;
+pub mod school;
 pub mod seed;
+pub mod staff;
 pub mod state;
 pub mod static_files;
 pub mod text;
@@ -47,6 +50,7 @@ pub use state::AppState;
 /// The whole HTTP surface: API routes, then the built app for everything else.
 pub fn app(state: AppState) -> Router {
     api::router(state.http.body_limits, &state.http.cors_origins)
+        .merge(staff::router(state.http.body_limits))
         .fallback(static_files::handler)
         .layer(from_fn_with_state(state.clone(), api::finish_writes))
         // Compresses API JSON and files without a precompressed sibling (br, else gzip). A
@@ -140,8 +144,8 @@ impl Server {
     }
 }
 
-/// Every ten minutes, forgets expired sessions, used-up assertion ids and rate-limited attempts
-/// older than a day.
+/// Every ten minutes, forgets expired (student and staff) sessions, staff uploads no longer kept,
+/// used-up assertion ids and rate-limited attempts older than a day.
 async fn housekeeping(state: AppState) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
     loop {
@@ -153,7 +157,8 @@ async fn housekeeping(state: AppState) {
             let sessions = db::sessions::delete_expired(pool, now).await?;
             let assertions = db::embed::delete_expired(pool, now).await?;
             let attempts = db::rate_limits::delete_older(&state.db, now - day).await?;
-            db::DbResult::Ok((sessions, assertions, attempts))
+            let staff = db::staff::delete_expired(pool, now, now - staff::UPLOAD_TTL_SECS).await?;
+            db::DbResult::Ok((sessions + staff, assertions, attempts))
         };
         match done.await {
             Ok((sessions, assertions, attempts)) => {
@@ -177,6 +182,13 @@ pub fn demo_credentials() -> String {
             a.school,
             a.school_level.zh(),
             if a.hardship { " / 建档立卡" } else { "" }
+        ));
+    }
+    out.push_str("  staff page /staff (教务):\n");
+    for (username, name, school) in demo::staff::ACCOUNTS {
+        out.push_str(&format!(
+            "  {username:<14} {name}  {}\n",
+            school.unwrap_or("全省 province")
         ));
     }
     out.push_str(&format!("  password:  {}\n", demo::PASSWORD));

@@ -1,4 +1,5 @@
-//! `kaozheng-server`: `serve`, `import`, `admin-token` and `student-password`, around the library.
+//! `kaozheng-server`: `serve`, `import`, `export`, `plan`, `admin-token`, `staff` and
+//! `student-password`, around the library.
 
 use std::io::{BufRead, IsTerminal};
 use std::net::IpAddr;
@@ -6,10 +7,15 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
+use kaozheng_api::staff::RosterQuery;
+use kaozheng_core::model::PhaseMove;
+use kaozheng_server::api::school::{RosterFormat, RosterRequest};
 use kaozheng_server::auth::embed;
 use kaozheng_server::auth::password::Passwords;
+use kaozheng_server::auth::staff::Scope;
 use kaozheng_server::import::Kind;
 use kaozheng_server::logging::{self, DEFAULT_FILTER, LogFormat};
+use kaozheng_server::staff::accounts;
 use kaozheng_server::{Config, cli};
 use tracing_subscriber::EnvFilter;
 
@@ -45,6 +51,97 @@ enum Command {
     AdminToken(AdminTokenCommand),
     /// Set a student's password, read from the first line of stdin; signs them out everywhere.
     StudentPassword(StudentPasswordArgs),
+    /// Export data: the roster of registrations (考生名单) as CSV or .xlsx.
+    #[command(subcommand)]
+    Export(ExportCommand),
+    /// Move an exam plan one step along its lifecycle (publish, close, score, publicize, end).
+    #[command(subcommand)]
+    Plan(PlanCommand),
+    /// Staff accounts for the staff page (/staff) and the admin API: a province administrator or
+    /// a school's staff.
+    #[command(subcommand)]
+    Staff(StaffCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum ExportCommand {
+    /// The roster: ticket number, check code, student, school, certificate, level, site, exam
+    /// time, fee, payer and reason, registration time, status, and the result columns to fill in.
+    /// Cancelled registrations only with --include-cancelled.
+    Registrations {
+        #[arg(long)]
+        plan: Option<String>,
+        #[arg(long)]
+        site: Option<String>,
+        /// An exam session: the exam's start (RFC 3339 or "YYYY-MM-DD HH:MM" China time).
+        #[arg(long)]
+        exam_starts_at: Option<String>,
+        #[arg(long)]
+        include_cancelled: bool,
+        /// Only this school's students, as its staff would get them.
+        #[arg(long)]
+        school: Option<String>,
+        #[arg(long, value_parser = ["csv", "xlsx"], default_value = "csv")]
+        format: String,
+        /// Where to write; default stdout (CSV only).
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum PlanCommand {
+    /// One step: publish (draft), close (registration open), score (exam started), publicize
+    /// (scoring), end (publicized).
+    Move {
+        plan: String,
+        #[arg(value_parser = ["publish", "close", "score", "publicize", "end"])]
+        step: String,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum StaffCommand {
+    /// Make an account; its password is read from the first line of stdin.
+    Add {
+        #[arg(long)]
+        username: String,
+        /// The name shown on the staff page.
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_parser = ["province", "school"])]
+        role: String,
+        /// The school (exactly as its students' `school` column has it), for --role school.
+        #[arg(long)]
+        school: Option<String>,
+        #[command(flatten)]
+        db: DbArgs,
+        #[command(flatten)]
+        password: PasswordArgs,
+    },
+    /// Set an account's password (first line of stdin); ends its sessions.
+    Password {
+        username: String,
+        #[command(flatten)]
+        db: DbArgs,
+        #[command(flatten)]
+        password: PasswordArgs,
+    },
+    /// Disable an account; ends its sessions.
+    Disable {
+        username: String,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// List accounts (never passwords).
+    List {
+        #[command(flatten)]
+        db: DbArgs,
+    },
 }
 
 /// Where the database is (every command).
@@ -170,10 +267,14 @@ struct ImportArgs {
 
 #[derive(Debug, Subcommand)]
 enum AdminTokenCommand {
-    /// Make a token and print it once (only its hash is stored).
+    /// Make a token and print it once (only its hash is stored). Without --school it is a
+    /// province administrator's (every school); with it, that school's staff's.
     Create {
         #[arg(long)]
         name: String,
+        /// Scope the token to one school (exactly as its students' `school` column has it).
+        #[arg(long)]
+        school: Option<String>,
         #[command(flatten)]
         db: DbArgs,
     },
@@ -198,6 +299,14 @@ struct StudentPasswordArgs {
     db: DbArgs,
     #[command(flatten)]
     password: PasswordArgs,
+}
+
+/// The first line of stdin, without its line end (a password is never an argument: arguments
+/// are visible to every user of the machine).
+fn read_password_line() -> anyhow::Result<String> {
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
 }
 
 fn main() -> anyhow::Result<()> {
@@ -233,13 +342,19 @@ async fn run(command: Command) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::AdminToken(AdminTokenCommand::Create { name, db }) => {
+        Command::AdminToken(AdminTokenCommand::Create { name, school, db }) => {
+            let scope = match &school {
+                Some(_) => Scope::from_role("school", school.as_deref()),
+                None => Ok(Scope::Province),
+            }
+            .map_err(anyhow::Error::msg)?;
             let conn = cli::open_db(&db.data_dir, db.url(), now).await?;
-            let token = cli::admin_token_create(&conn, &name, now).await?;
+            let token = accounts::admin_token(&conn, &name, &scope, now).await?;
             println!("{token}");
             eprintln!(
-                "Admin token {name:?} created. It is shown only this once; send it as \
-                 Authorization: Bearer <token> to /api/v1/admin/…"
+                "Admin token {name:?} ({}) created. It is shown only this once; send it as \
+                 Authorization: Bearer <token> to /api/v1/admin/…",
+                scope.describe()
             );
             conn.pool.close().await;
             Ok(())
@@ -254,6 +369,11 @@ async fn run(command: Command) -> anyhow::Result<()> {
         }
         Command::AdminToken(AdminTokenCommand::List { db }) => {
             let conn = cli::open_db(&db.data_dir, db.url(), now).await?;
+            let scopes: std::collections::HashMap<String, Scope> =
+                kaozheng_server::db::staff::admin_token_scopes(&conn.pool)
+                    .await?
+                    .into_iter()
+                    .collect();
             for t in kaozheng_server::db::admin_tokens::list(&conn.pool).await? {
                 let at = |s: i64| {
                     chrono::DateTime::from_timestamp(s, 0)
@@ -261,12 +381,142 @@ async fn run(command: Command) -> anyhow::Result<()> {
                         .unwrap_or_default()
                 };
                 println!(
-                    "{}\t{}\tcreated {}\t{}",
+                    "{}\t{}\t{}\tcreated {}\t{}",
                     t.id,
                     t.name,
+                    scopes.get(&t.id).map_or("province".into(), Scope::describe),
                     at(t.created_at),
                     t.revoked_at
                         .map_or("active".to_string(), |r| format!("revoked {}", at(r)))
+                );
+            }
+            conn.pool.close().await;
+            Ok(())
+        }
+        Command::Export(ExportCommand::Registrations {
+            plan,
+            site,
+            exam_starts_at,
+            include_cancelled,
+            school,
+            format,
+            output,
+            db,
+        }) => {
+            anyhow::ensure!(
+                format == "csv" || output.is_some(),
+                "an .xlsx workbook needs --output FILE"
+            );
+            let scope = match &school {
+                Some(_) => Scope::from_role("school", school.as_deref()),
+                None => Ok(Scope::Province),
+            }
+            .map_err(anyhow::Error::msg)?;
+            let query = RosterQuery {
+                plan_id: plan,
+                site_id: site,
+                exam_starts_at,
+                include_cancelled: Some(include_cancelled),
+                format: Some(format),
+            };
+            let (filter, format) = query.filter().map_err(|e| anyhow::anyhow!(e.message))?;
+            let conn = cli::open_db(&db.data_dir, db.url(), now).await?;
+            let key = kaozheng_server::tickets::TicketKey::load_or_create(&conn).await?;
+            let rows = kaozheng_server::school::roster(&conn, &scope, filter)
+                .await
+                .map_err(|e| anyhow::anyhow!(e.message))?;
+            let bytes = match format {
+                RosterFormat::Csv => kaozheng_server::roster::csv(&rows, &key),
+                RosterFormat::Xlsx => kaozheng_server::roster::xlsx(&rows, &key)?,
+            };
+            match &output {
+                Some(path) => std::fs::write(path, &bytes)
+                    .map_err(|e| anyhow::anyhow!("writing {}: {e}", path.display()))?,
+                None => {
+                    use std::io::Write;
+                    std::io::stdout().lock().write_all(&bytes)?;
+                }
+            }
+            eprintln!(
+                "{} registrations exported ({})",
+                rows.len(),
+                scope.describe()
+            );
+            conn.pool.close().await;
+            Ok(())
+        }
+        Command::Plan(PlanCommand::Move { plan, step, db }) => {
+            let step = PhaseMove::parse(&step).expect("clap checked the step");
+            let conn = cli::open_db(&db.data_dir, db.url(), now).await?;
+            let moved = kaozheng_server::school::move_plan(
+                &conn,
+                now,
+                &Scope::Province,
+                "cli",
+                &plan,
+                step,
+            )
+            .await;
+            conn.pool.close().await;
+            let moved = moved.map_err(|e| anyhow::anyhow!(e.message))?;
+            println!("{plan}: {}", moved.state.as_str());
+            Ok(())
+        }
+        Command::Staff(StaffCommand::Add {
+            username,
+            name,
+            role,
+            school,
+            db,
+            password,
+        }) => {
+            let scope = Scope::from_role(&role, school.as_deref()).map_err(anyhow::Error::msg)?;
+            let pw = read_password_line()?;
+            let conn = cli::open_db(&db.data_dir, db.url(), now).await?;
+            let passwords = password.passwords()?;
+            let account =
+                accounts::add(&conn, &passwords, &username, &name, scope, &pw, now).await?;
+            println!(
+                "staff account {} ({}) created",
+                account.username,
+                account.scope.describe()
+            );
+            conn.pool.close().await;
+            Ok(())
+        }
+        Command::Staff(StaffCommand::Password {
+            username,
+            db,
+            password,
+        }) => {
+            let pw = read_password_line()?;
+            let conn = cli::open_db(&db.data_dir, db.url(), now).await?;
+            let passwords = password.passwords()?;
+            accounts::set_password(&conn, &passwords, &username, &pw, now).await?;
+            println!("password of {username} set; its sessions ended");
+            conn.pool.close().await;
+            Ok(())
+        }
+        Command::Staff(StaffCommand::Disable { username, db }) => {
+            let conn = cli::open_db(&db.data_dir, db.url(), now).await?;
+            let ended = accounts::disable(&conn, &username, now).await;
+            conn.pool.close().await;
+            println!("{username} disabled; {} session(s) ended", ended?);
+            Ok(())
+        }
+        Command::Staff(StaffCommand::List { db }) => {
+            let conn = cli::open_db(&db.data_dir, db.url(), now).await?;
+            for a in kaozheng_server::db::staff::list(&conn.pool).await? {
+                println!(
+                    "{}\t{}\t{}\t{}",
+                    a.username,
+                    a.name,
+                    a.scope.describe(),
+                    if a.disabled_at.is_some() {
+                        "disabled"
+                    } else {
+                        "active"
+                    }
                 );
             }
             conn.pool.close().await;

@@ -7,6 +7,7 @@
 
 use kaozheng_core::XLevel;
 use kaozheng_core::feedback::{FeedbackError, MAX_COMMENT_CHARS};
+use kaozheng_core::model::{MoveRefusal, PhaseMove};
 use kaozheng_core::rules::Refusal;
 use kaozheng_core::rules::{AppliedConversion, RefusalWhy, RefusedConversion};
 use kaozheng_core::time;
@@ -254,6 +255,33 @@ fn capitalised(s: &str) -> String {
         .next()
         .map(|c| c.to_uppercase().chain(chars).collect())
         .unwrap_or_default()
+}
+
+/// Why staff cannot move a plan now (409 `phase_move_refused`), in the staff page's words.
+pub fn move_refusal_en(m: PhaseMove, r: MoveRefusal) -> String {
+    match r {
+        MoveRefusal::WrongState { state, needs } => format!(
+            "{} needs a plan in state {}; this one is {}",
+            m.as_str(),
+            needs.as_str(),
+            state.as_str()
+        ),
+        MoveRefusal::BadTimes { field } => {
+            format!("the plan's times are out of order ({field}); import it again with them fixed")
+        }
+    }
+}
+
+pub fn move_refusal_zh(r: MoveRefusal) -> String {
+    use crate::staff::words::state_zh;
+    match r {
+        MoveRefusal::WrongState { state, needs } => format!(
+            "该操作需要计划处于“{}”，当前为“{}”",
+            state_zh(needs),
+            state_zh(state)
+        ),
+        MoveRefusal::BadTimes { .. } => "计划的时间顺序有误，请修正后重新导入".into(),
+    }
 }
 
 #[cfg(test)]

@@ -7,9 +7,10 @@
 # any response whose status, content type, headers or body the document does not describe, on
 # invalid data that is accepted, on secured operations that work without credentials, and on
 # undocumented methods that are not refused with 405.
-# Student operations run with a demo student's token; the admin operations (import, feedback export)
-# run with an admin token made by the CLI (a student token there is refused with 403, which the
-# integration tests cover).
+# Student operations run with a demo student's token; the admin operations (imports, exports, the
+# staff's plans and phase moves, `admin/me`) run with an admin token made by the CLI (a student
+# token there is refused with 403, which the integration tests cover); the staff sign-out runs last
+# on a demo staff session of its own.
 # One worker: CPython 3.11's parser is not safe for hypothesis describing lambdas in two threads.
 # POST /auth/logout revokes the token every other request uses, so it runs last, on its own token.
 # Prints the figures and a cargo-style "test result:" line (one test per operation) for
@@ -88,6 +89,16 @@ PY
 token=$(login)
 logout_token=$(login)
 admin_token=$("$bin" admin-token create --name schemathesis --data-dir "$tmp/var" 2>/dev/null)
+staff_token=$(python3 - "$url" <<'PY'
+import json, sys, urllib.request
+req = urllib.request.Request(
+    sys.argv[1] + "api/v1/auth/staff/login",
+    data=json.dumps({"username": "demo-tianjin", "password": "kaozheng-demo"}).encode(),
+    headers={"content-type": "application/json"},
+)
+print(json.load(urllib.request.urlopen(req))["token"])
+PY
+)
 
 checks=not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance,negative_data_rejection,ignored_auth,unsupported_method
 run() {
@@ -106,14 +117,20 @@ run() {
     "$@"
 }
 rc=0
-run main "$token" --exclude-operation-id logout --exclude-operation-id adminImport \
-  --exclude-operation-id exportFeedback || rc=$?
-run admin "$admin_token" --include-operation-id adminImport --include-operation-id exportFeedback \
+admin_ops=(adminImport exportFeedback exportRegistrations staffMe staffPlans movePlanPhase)
+exclude=() include=()
+for op in "${admin_ops[@]}"; do
+  exclude+=(--exclude-operation-id "$op")
+  include+=(--include-operation-id "$op")
+done
+run main "$token" --exclude-operation-id logout --exclude-operation-id staffLogout "${exclude[@]}" \
   || rc=$?
+run admin "$admin_token" "${include[@]}" || rc=$?
 run logout "$logout_token" --include-operation-id logout || rc=$?
+run staff-logout "$staff_token" --include-operation-id staffLogout || rc=$?
 
 # The figures, from the runs' event logs.
-python3 - "$rc" "$tmp/main.ndjson" "$tmp/admin.ndjson" "$tmp/logout.ndjson" <<'PY'
+python3 - "$rc" "$tmp/main.ndjson" "$tmp/admin.ndjson" "$tmp/logout.ndjson" "$tmp/staff-logout.ndjson" <<'PY'
 import json, sys
 
 rc = int(sys.argv[1])

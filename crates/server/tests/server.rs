@@ -26,7 +26,9 @@ mod server {
     pub mod registrations;
     pub mod resources;
     pub mod results;
+    pub mod school;
     pub mod security;
+    pub mod staff_page;
     pub mod static_files;
     pub mod support;
     pub mod tickets;

@@ -1,6 +1,9 @@
-//! `POST /api/v1/admin/import/{kind}`: an administrator's CSV or JSON file, validated as a whole and
-//! applied all-or-nothing (see [`crate::import`]). 200 with the report when applied (or unchanged),
-//! 422 with the report listing every rejected row when nothing was written.
+//! `POST /api/v1/admin/import/{kind}`: an administrator's CSV, JSON or `.xlsx` file, validated as a
+//! whole and applied all-or-nothing (see [`crate::import`]). 200 with the report when applied (or
+//! unchanged), 422 with the report listing every rejected row when nothing was written.
+//! `?dry_run=true` validates and reports the same way and writes nothing. A school's staff import
+//! their own school's rows only ([`crate::import::scope`]); the catalog and the rules are the
+//! province's (403 `province_only`).
 
 use axum::Json;
 use axum::body::Bytes;
@@ -11,8 +14,9 @@ use kaozheng_api::import::ImportQuery;
 
 use super::json::too_large;
 use crate::auth::Admin;
+use crate::auth::staff::province_only;
 use crate::error::ApiError;
-use crate::import::{self, Ctx, Format, ImportReport, Kind};
+use crate::import::{self, Ctx, Format, ImportReport, Kind, spreadsheet};
 use crate::state::AppState;
 
 pub async fn import(
@@ -41,6 +45,16 @@ pub async fn import(
             "查询参数格式错误",
         )
     })?;
+    if !admin.scope.is_province() && matches!(kind, Kind::Catalog | Kind::Rules) {
+        return Err(province_only(
+            &format!("importing the {kind}"),
+            if kind == Kind::Catalog {
+                "导入证书目录"
+            } else {
+                "导入规则"
+            },
+        ));
+    }
     let body = body.map_err(|e| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             too_large()
@@ -50,6 +64,7 @@ pub async fn import(
     })?;
     let format = match headers.get(header::CONTENT_TYPE) {
         None => None,
+        Some(ct) if ct.to_str().is_ok_and(spreadsheet::is_xlsx_content_type) => None,
         Some(ct) => Some(
             ct.to_str()
                 .ok()
@@ -58,8 +73,8 @@ pub async fn import(
                     ApiError::new(
                         StatusCode::UNSUPPORTED_MEDIA_TYPE,
                         "unsupported_media_type",
-                        "send the file as text/csv or application/json",
-                        "请以 text/csv 或 application/json 上传文件",
+                        "send the file as text/csv, application/json or an .xlsx workbook",
+                        "请以 text/csv、application/json 或 .xlsx 工作簿上传文件",
                     )
                 })?,
         ),
@@ -69,10 +84,14 @@ pub async fn import(
         passwords: &state.auth.passwords,
         now: state.now(),
         rules_kind: query.kind,
+        scope: admin.scope.clone(),
+        dry_run: query.dry_run.unwrap_or(false),
     };
-    let report = import::run(&ctx, kind, format, &body).await?;
+    let report = import::run_file(&ctx, kind, format, &body).await?;
     tracing::info!(
         admin = %admin.name,
+        scope = %admin.scope.describe(),
+        dry_run = ctx.dry_run,
         kind = %kind,
         total = report.total,
         applied = report.applied,
@@ -80,7 +99,7 @@ pub async fn import(
         rejected = report.rejected.len(),
         "import"
     );
-    if kind == Kind::Catalog && report.applied > 0 {
+    if kind == Kind::Catalog && report.applied > 0 && !ctx.dry_run {
         state.catalog.rebuild(&state.db).await?;
     }
     let status = if report.ok() {

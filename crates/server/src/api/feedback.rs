@@ -170,8 +170,11 @@ pub async fn aggregates(
 }
 
 pub async fn export_csv(State(state): State<AppState>, admin: Admin) -> Result<Response, ApiError> {
-    let rows = db::feedback::export(&state.db.pool).await?;
-    tracing::info!(admin = %admin.name, rows = rows.len(), "feedback exported");
+    let rows = match admin.scope.school() {
+        None => db::feedback::export(&state.db.pool).await?,
+        Some(school) => db::feedback::export_of_school(&state.db.pool, school).await?,
+    };
+    tracing::info!(admin = %admin.name, scope = %admin.scope.describe(), rows = rows.len(), "feedback exported");
     let mut res = Response::new(Body::from(crate::feedback::export_csv(&rows)));
     let headers = res.headers_mut();
     headers.insert(

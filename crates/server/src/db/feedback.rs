@@ -290,3 +290,29 @@ where
     })
     .collect()
 }
+
+/// [`export`] restricted to the students of one school (a school's staff export theirs only).
+pub async fn export_of_school<'e, E>(db: E, school: &str) -> DbResult<Vec<ExportRow>>
+where
+    E: Executor<'e, Database = Any>,
+{
+    sqlx::query_as::<_, ExportedRow>(
+        "SELECT f.certificate_id, f.level, f.content_quality, f.social_recognition, \
+         f.learning_effect, f.comment, f.updated_at, c.name \
+         FROM feedback f LEFT JOIN certificates c ON c.id = f.certificate_id \
+         JOIN students s ON s.student_no = f.student_no WHERE s.school = $1 \
+         ORDER BY f.certificate_id, f.level, f.updated_at, f.content_quality, \
+         f.social_recognition, f.learning_effect",
+    )
+    .bind(school)
+    .fetch_all(db)
+    .await?
+    .into_iter()
+    .map(|r| {
+        Ok(ExportRow {
+            feedback: r.feedback.try_into()?,
+            certificate_name: r.name,
+        })
+    })
+    .collect()
+}

@@ -14,7 +14,7 @@ use serde::de::IgnoredAny;
 use sqlx::AnyConnection;
 
 use super::read::{self, Columns, Parsed, check_id, check_text, de};
-use super::{Ctx, Format, ImportReport, Importer, Rejection};
+use super::{Ctx, Format, ImportReport, Importer, Rejection, scope};
 use crate::db::{self, DbResult};
 use crate::rules;
 
@@ -83,6 +83,8 @@ fn level<'de, D: serde::Deserializer<'de>>(d: D) -> Result<XLevel, D::Error> {
 #[derive(Default)]
 pub struct Plans {
     sites: Vec<kaozheng_core::Site>,
+    /// The school running each stored site that has one.
+    site_schools: HashMap<String, String>,
     seen: HashMap<String, usize>,
 }
 
@@ -102,12 +104,13 @@ impl Importer for Plans {
 
     async fn start(&mut self, tx: &mut AnyConnection) -> DbResult<()> {
         self.sites = db::sites::list(&mut *tx).await?;
+        self.site_schools = db::staff::site_schools(&mut *tx).await?;
         Ok(())
     }
 
     async fn check(
         &mut self,
-        _ctx: &Ctx<'_>,
+        ctx: &Ctx<'_>,
         tx: &mut AnyConnection,
         row: usize,
         r: Row,
@@ -202,6 +205,16 @@ impl Importer for Plans {
             );
         }
         let stored = db::plans::get(&mut *tx, &plan.id).await?;
+        scope::plan(
+            &ctx.scope,
+            report,
+            row,
+            self.sites.iter().any(|s| s.id == plan.site_id),
+            self.site_schools.get(&plan.site_id).map(String::as_str),
+            stored
+                .as_ref()
+                .map(|old| self.site_schools.get(&old.site_id).map(String::as_str)),
+        );
         if let Some(old) = &stored {
             let taken = old.capacity - old.seats_left;
             if plan.capacity < taken {

@@ -4,6 +4,12 @@
 //! practical_pass_mark,practical_exempted,certificate_no,issued_on`; a module is present when its
 //! pass mark is. JSON: an array of `{ticket_no, modules: [ModuleResult], certificate_no?,
 //! issued_on?}`. Scores are 0–100 with at most two decimals.
+//!
+//! A roster exported by `GET /api/v1/admin/export/registrations` (CSV, or the `.xlsx` workbook)
+//! imports back as results once its score columns are filled: its other columns are accepted and
+//! ignored, except `student_no`, which must be the ticket's holder (a row moved to another
+//! student is refused), and a roster row with no score, pass mark, certificate number or date
+//! (an absent candidate, a cancelled registration) is left alone.
 
 use std::collections::HashMap;
 
@@ -15,7 +21,7 @@ use serde::Deserialize;
 use sqlx::AnyConnection;
 
 use super::read::{self, Columns, Parsed, check_text, de};
-use super::{Ctx, Format, ImportReport, Importer, Rejection};
+use super::{Ctx, Format, ImportReport, Importer, Rejection, scope};
 use crate::db::results::StoredResult;
 use crate::db::{self, DbResult};
 
@@ -30,6 +36,27 @@ pub const COLUMNS: Columns = Columns {
         "practical_exempted",
         "certificate_no",
         "issued_on",
+        // The roster's own columns (crate::roster::COLUMNS), accepted so it imports back.
+        "ticket_check",
+        "student_no",
+        "name",
+        "school",
+        "school_level",
+        "certificate_id",
+        "certificate_name",
+        "level",
+        "plan_id",
+        "plan_name",
+        "site_id",
+        "site_name",
+        "exam_starts_at",
+        "exam_ends_at",
+        "fee_yuan",
+        "student_pays_yuan",
+        "payer",
+        "fee_reason",
+        "registered_at",
+        "status",
     ],
 };
 
@@ -42,6 +69,12 @@ pub struct Row {
     certificate_no: Option<String>,
     #[serde(default, deserialize_with = "de::opt_date")]
     issued_on: Option<NaiveDate>,
+    /// The holder a roster row names; the ticket must be theirs.
+    #[serde(skip)]
+    student_no: Option<String>,
+    /// A roster row without any result: left alone.
+    #[serde(skip)]
+    blank: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -63,6 +96,8 @@ struct CsvRow {
     certificate_no: Option<String>,
     #[serde(default, deserialize_with = "de::opt_date")]
     issued_on: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "de::opt_text")]
+    student_no: Option<String>,
 }
 
 impl CsvRow {
@@ -120,11 +155,17 @@ impl CsvRow {
                 None => {}
             }
         }
+        let blank = self.student_no.is_some()
+            && modules.is_empty()
+            && self.certificate_no.is_none()
+            && self.issued_on.is_none();
         Ok(Row {
             ticket_no: self.ticket_no,
             modules,
             certificate_no: self.certificate_no,
             issued_on: self.issued_on,
+            student_no: self.student_no,
+            blank,
         })
     }
 }
@@ -179,6 +220,12 @@ impl Importer for Results {
         if first != row {
             report.reject(row, Some("ticket_no"), format!("duplicate of row {first}"));
         }
+        if r.blank {
+            if report.rejected.len() == before {
+                report.count(false);
+            }
+            return Ok(None);
+        }
         if r.modules.is_empty() {
             report.reject(row, Some("modules"), "a result needs at least one module");
         }
@@ -217,7 +264,7 @@ impl Importer for Results {
             }
         }
         let registration = db::registrations::by_ticket(&mut *tx, &r.ticket_no).await?;
-        let Some((reg, _student)) = registration else {
+        let Some((reg, holder)) = registration else {
             if report.rejected.len() == before {
                 report.reject(
                     row,
@@ -227,6 +274,25 @@ impl Importer for Results {
             }
             return Ok(None);
         };
+        let holder_school = db::students::get(&mut *tx, &holder)
+            .await?
+            .map(|s| s.school)
+            .unwrap_or_default();
+        let in_reach = report.rejected.len();
+        scope::result(&ctx.scope, report, row, &holder_school);
+        if report.rejected.len() > in_reach {
+            // Nothing more about another school's registration.
+            return Ok(None);
+        }
+        if let Some(named) = &r.student_no
+            && *named != holder
+        {
+            report.reject(
+                row,
+                Some("student_no"),
+                format!("this ticket is not {named:?}'s / 该准考证号不属于此学号"),
+            );
+        }
         if reg.status != RegistrationStatus::Confirmed {
             report.reject(row, Some("ticket_no"), "the registration was cancelled");
         }

@@ -28,7 +28,7 @@ use serde::Deserialize;
 use sqlx::AnyConnection;
 
 use super::read::{self, Columns, Parsed, check_id, check_text, de};
-use super::{Ctx, Format, ImportReport, Importer, Rejection};
+use super::{Ctx, Format, ImportReport, Importer, Rejection, scope};
 use crate::auth::password;
 use crate::db::{self, DbResult};
 
@@ -162,7 +162,7 @@ impl Importer for Students {
 
     async fn check(
         &mut self,
-        _ctx: &Ctx<'_>,
+        ctx: &Ctx<'_>,
         tx: &mut AnyConnection,
         row: usize,
         r: Row,
@@ -199,6 +199,13 @@ impl Importer for Students {
             }
         }
         let stored = db::students::get(&mut *tx, &r.student_no).await?;
+        scope::student(
+            &ctx.scope,
+            report,
+            row,
+            &r.school,
+            stored.as_ref().map(|s| s.school.as_str()),
+        );
         if stored.is_none() {
             match &r.password {
                 None => report.reject(

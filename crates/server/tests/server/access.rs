@@ -68,9 +68,21 @@ enum Cred {
     Malformed,
     /// 王晓明's live token in the query string, where the server never looks.
     InQuery,
+    /// A province administrator's staff session.
+    ProvinceStaff,
+    /// A staff session of 王晓明's school (示例职业技术学院).
+    SchoolStaff,
+    /// An admin token scoped to 王晓明's school.
+    SchoolToken,
+    /// A staff session of another school (河南示例中等职业学校).
+    OtherSchoolStaff,
+    /// A staff session that expired.
+    ExpiredStaff,
+    /// A staff session after its sign-out.
+    RevokedStaff,
 }
 
-const CREDS: [Cred; 12] = [
+const CREDS: [Cred; 18] = [
     Cred::None,
     Cred::StudentA,
     Cred::StudentB,
@@ -83,7 +95,18 @@ const CREDS: [Cred; 12] = [
     Cred::TamperedAdmin,
     Cred::Malformed,
     Cred::InQuery,
+    Cred::ProvinceStaff,
+    Cred::SchoolStaff,
+    Cred::SchoolToken,
+    Cred::OtherSchoolStaff,
+    Cred::ExpiredStaff,
+    Cred::RevokedStaff,
 ];
+
+/// The demo's staff accounts the matrix signs in as.
+const PROVINCE_STAFF: &str = "demo-province";
+const SCHOOL_STAFF: &str = "demo-tianjin";
+const OTHER_SCHOOL_STAFF: &str = "demo-henan";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Class {
@@ -122,9 +145,25 @@ fn expected(class: Class, path: &str, cred: Cred) -> Expect {
             _ => Expect::Allowed,
         },
         (Class::Student, Expired) => Expect::Refused(&[(401, "session_expired")]),
-        (Class::Student, Admin) => Expect::Refused(&[(403, "student_only")]),
+        // Staff are never students, whatever their role.
+        (Class::Student, Admin | ProvinceStaff | SchoolStaff | SchoolToken | OtherSchoolStaff) => {
+            Expect::Refused(&[(403, "student_only")])
+        }
         (Class::Student, _) => Expect::Refused(UNAUTHORIZED),
-        (Class::Admin, Admin) => Expect::Allowed,
+        // An admin token is no session to sign out.
+        (Class::Admin, Admin | SchoolToken) if path == "/api/v1/auth/staff/logout" => {
+            Expect::Refused(&[(403, "staff_session_only")])
+        }
+        // The matrix's plan is at 王晓明's school's site: another school cannot move it.
+        (Class::Admin, OtherSchoolStaff) if path == "/api/v1/admin/plans/{id}/phase" => {
+            Expect::Refused(&[(403, "out_of_scope")])
+        }
+        // Every other admin endpoint answers every role, each within its reach (checked for
+        // leaks below and in school.rs).
+        (Class::Admin, Admin | ProvinceStaff | SchoolStaff | SchoolToken | OtherSchoolStaff) => {
+            Expect::Allowed
+        }
+        (Class::Admin, ExpiredStaff) => Expect::Refused(&[(401, "session_expired")]),
         // A student session, live or not, is never an admin token.
         (Class::Admin, StudentA | StudentB | Expired | Revoked) => {
             Expect::Refused(&[(403, "admin_only")])
@@ -141,6 +180,12 @@ struct Creds {
     revoked: String,
     admin: String,
     revoked_admin: String,
+    province_staff: String,
+    school_staff: String,
+    school_token: String,
+    other_school_staff: String,
+    expired_staff: String,
+    revoked_staff: String,
 }
 
 fn tamper(token: &str) -> String {
@@ -167,6 +212,12 @@ impl Creds {
             Cred::TamperedAdmin => (bearer(&tamper(&self.admin)), None),
             Cred::Malformed => (Some(format!("Token {}", self.a)), None),
             Cred::InQuery => (None, Some(format!("access_token={}", self.a))),
+            Cred::ProvinceStaff => (bearer(&self.province_staff), None),
+            Cred::SchoolStaff => (bearer(&self.school_staff), None),
+            Cred::SchoolToken => (bearer(&self.school_token), None),
+            Cred::OtherSchoolStaff => (bearer(&self.other_school_staff), None),
+            Cred::ExpiredStaff => (bearer(&self.expired_staff), None),
+            Cred::RevokedStaff => (bearer(&self.revoked_staff), None),
         }
     }
 }
@@ -177,6 +228,41 @@ struct Call {
     uri: String,
     content_type: Option<&'static str>,
     body: Vec<u8>,
+}
+
+/// A new draft plan at 王晓明's school's exam site, for one phase move.
+async fn a_draft_plan(t: &TestApp, n: usize) -> String {
+    let pool = &t.state.db.pool;
+    let mut plan = kaozheng_server::db::plans::get(pool, PLAN)
+        .await
+        .unwrap()
+        .unwrap();
+    plan.id = format!("matrix-plan-{n}");
+    plan.site_id = "demo-site-tianjin".into();
+    plan.province = "天津".into();
+    plan.phase = kaozheng_core::PlanPhase::Draft;
+    plan.seats_left = plan.capacity;
+    kaozheng_server::db::plans::insert(pool, &plan)
+        .await
+        .unwrap();
+    plan.id
+}
+
+/// A staff session of `username` written straight to the database.
+async fn staff_session(t: &TestApp, username: &str, expires_in: i64) -> String {
+    let token = tokens::new_token();
+    let at = now().timestamp();
+    kaozheng_server::db::staff::insert_session(
+        &t.state.db.pool,
+        &tokens::token_hash(&token),
+        username,
+        "api",
+        at - 60,
+        at + expires_in,
+    )
+    .await
+    .unwrap();
+    token
 }
 
 /// 王晓明's confirmed registration on [`PLAN`], made when he has none (a cell may cancel it).
@@ -226,6 +312,24 @@ async fn call_for(
             path.into(),
             json!({"student_no": B, "password": kaozheng_server::demo::PASSWORD}),
         ),
+        ("POST", "/api/v1/auth/staff/login") => json_call(
+            path.into(),
+            json!({"username": SCHOOL_STAFF, "password": kaozheng_server::demo::PASSWORD}),
+        ),
+        ("POST", "/api/v1/auth/staff/logout") => get(path),
+        ("POST", "/api/v1/admin/plans/{id}/phase") => {
+            let id = a_draft_plan(t, n).await;
+            json_call(
+                format!("/api/v1/admin/plans/{id}/phase"),
+                json!({"move": "publish"}),
+            )
+        }
+        ("GET", "/api/v1/admin/export/registrations") => {
+            a_registration(t, &creds.a, n).await;
+            get(&format!(
+                "/api/v1/admin/export/registrations?plan_id={PLAN}&include_cancelled=true"
+            ))
+        }
         ("POST", "/api/v1/auth/embed") => json_call(
             path.into(),
             json!({"assertion": sign(&claims(B, &format!("matrix-{n}"), 120), SECRET, Algorithm::HS256)}),
@@ -332,7 +436,23 @@ on_both! {
         assert_eq!(out.status, StatusCode::NO_CONTENT);
         let revoked_admin = kaozheng_server::cli::admin_token_create(&t.state.db, "revoked", now()).await.unwrap();
         kaozheng_server::cli::admin_token_revoke(&t.state.db, "revoked", now()).await.unwrap();
-        let creds = Creds { a: a.clone(), b: bt, expired, revoked, admin: t.admin_token().await, revoked_admin };
+        let revoked_staff = staff_session(&t, SCHOOL_STAFF, 3600).await;
+        kaozheng_server::db::staff::revoke_session(&t.state.db.pool, &tokens::token_hash(&revoked_staff), now().timestamp()).await.unwrap();
+        let school = kaozheng_server::auth::staff::Scope::School(kaozheng_server::demo::people::TIANJIN_SCHOOL.into());
+        let creds = Creds {
+            a: a.clone(),
+            b: bt,
+            expired,
+            revoked,
+            admin: t.admin_token().await,
+            revoked_admin,
+            province_staff: staff_session(&t, PROVINCE_STAFF, 3600).await,
+            school_staff: staff_session(&t, SCHOOL_STAFF, 3600).await,
+            school_token: kaozheng_server::staff::accounts::admin_token(&t.state.db, "school", &school, now()).await.unwrap(),
+            other_school_staff: staff_session(&t, OTHER_SCHOOL_STAFF, 3600).await,
+            expired_staff: staff_session(&t, SCHOOL_STAFF, -1).await,
+            revoked_staff,
+        };
         let results = t.get_as("/api/v1/results", &a).await.json();
         let r = results["results"].as_array().unwrap().iter().find(|r| r["state"] == "publicized").unwrap().clone();
         let rated = (r["certificate_id"].as_str().unwrap().to_string(), r["level"].as_str().unwrap().to_string());
@@ -387,11 +507,25 @@ on_both! {
                         assert!(!res.text().contains(&secret), "{cell}: shows {secret:?}");
                     }
                 }
-                // A sign-out in the matrix ends that student's session: make a new one.
+                // Another school's staff never see 王晓明's personal data.
+                if class == Class::Admin && cred == Cred::OtherSchoolStaff && res.status.is_success() {
+                    for secret in a_secrets(&t, &creds.a).await {
+                        assert!(!String::from_utf8_lossy(&res.body).contains(&secret), "{cell}: shows {secret:?}");
+                    }
+                }
+                // A sign-out in the matrix ends that session: make a new one.
                 if *path == "/api/v1/auth/logout" {
                     match cred {
                         Cred::StudentA => creds.a = t.session_for(A).await,
                         Cred::StudentB => creds.b = t.session_for(B).await,
+                        _ => {}
+                    }
+                }
+                if *path == "/api/v1/auth/staff/logout" {
+                    match cred {
+                        Cred::ProvinceStaff => creds.province_staff = staff_session(&t, PROVINCE_STAFF, 3600).await,
+                        Cred::SchoolStaff => creds.school_staff = staff_session(&t, SCHOOL_STAFF, 3600).await,
+                        Cred::OtherSchoolStaff => creds.other_school_staff = staff_session(&t, OTHER_SCHOOL_STAFF, 3600).await,
                         _ => {}
                     }
                 }

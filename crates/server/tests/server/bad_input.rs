@@ -109,6 +109,13 @@ fn example(name: &str) -> &'static str {
         // No such plan: a mutation elsewhere must not register anyone.
         "plan_id" => "plan-does-not-exist",
         "comment" => "还行",
+        // Valid values, so the other parameters' mutations reach past these checks.
+        "format" => "csv",
+        "include_cancelled" => "false",
+        "exam_starts_at" => "2026-12-20 09:00",
+        "dry_run" => "true",
+        "move" => "publish",
+        "username" => "demo-tianjin",
         _ => "x",
     }
 }

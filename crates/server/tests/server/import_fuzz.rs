@@ -61,6 +61,8 @@ fn import_parsers_never_panic_and_a_rejected_file_changes_nothing() {
                 passwords: &t.state.auth.passwords,
                 now: t.clock.now(),
                 rules_kind,
+                scope: kaozheng_server::auth::staff::Scope::Province,
+                dry_run: false,
             };
             let report = rt
                 .block_on(import::run(&ctx, kind, None, &input))
