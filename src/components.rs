@@ -23,6 +23,7 @@ pub mod registration_item;
 pub mod restored_notice;
 pub mod route_focus;
 pub mod rule_terms;
+pub mod share_link;
 pub mod sign_in_required;
 pub mod storage_persistence;
 pub mod study_resources;
