@@ -20,6 +20,7 @@ use crate::pages::credits::CreditsPage;
 use crate::pages::grades::GradeCheckerPage;
 use crate::pages::home::HomePage;
 use crate::pages::not_found::NotFoundPage;
+use crate::pages::plans::PlansPage;
 use crate::pages::register::RegisterPage;
 use crate::pages::registrations::MyRegistrationsPage;
 use crate::pages::result::ResultPage;
@@ -120,6 +121,7 @@ pub fn App(boot: Boot) -> impl IntoView {
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/") view=HomePage/>
                     <Route path=path!("/catalog") view=CatalogPage/>
+                    <Route path=path!("/plans") view=PlansPage/>
                     <Route path=path!("/certificates/:id") view=CertificatePage/>
                     <Route path=path!("/grades") view=GradeCheckerPage/>
                     <Route path=path!("/signin") view=SignInPage/>

@@ -7,6 +7,7 @@ pub mod credits;
 pub mod grades;
 pub mod home;
 pub mod not_found;
+pub mod plans;
 pub mod register;
 pub mod registrations;
 pub mod result;

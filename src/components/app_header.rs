@@ -23,15 +23,18 @@ pub fn AppHeader() -> impl IntoView {
                 <LanguageToggle/>
                 <ThemeToggle/>
             </div>
+            // On phones this is the bottom tab bar (CSS), so it stays in reach on long pages.
             <nav class="main-nav" aria-label=tr(|t| t.nav_label)>
-                <A href="/" exact=true>{tr(|t| t.nav_home)}</A>
-                <A href="/catalog">{tr(|t| t.nav_catalog)}</A>
-                <A href="/grades">{tr(|t| t.nav_grades)}</A>
+                <A href="/" exact=true attr:class="nav-home">{tr(|t| t.nav_home)}</A>
+                <A href="/plans" attr:class="nav-plans">{tr(|t| t.nav_plans)}</A>
+                <A href="/catalog" attr:class="nav-catalog">{tr(|t| t.nav_catalog)}</A>
+                <A href="/grades" attr:class="nav-grades">{tr(|t| t.nav_grades)}</A>
+                <A href="/verify" attr:class="nav-verify">{tr(|t| t.nav_verify)}</A>
                 <Show
                     when=move || acc.session.with(Option::is_some)
-                    fallback=|| view! { <A href="/signin">{tr(|t| t.nav_sign_in)}</A> }
+                    fallback=|| view! { <A href="/signin" attr:class="nav-me">{tr(|t| t.nav_sign_in)}</A> }
                 >
-                    <A href="/me">{tr(|t| t.nav_me)}</A>
+                    <A href="/me" attr:class="nav-me">{tr(|t| t.nav_me)}</A>
                 </Show>
             </nav>
         </header>

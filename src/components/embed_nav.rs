@@ -7,9 +7,9 @@ use crate::i18n::{Texts, tr};
 fn label(s: Section) -> fn(&'static Texts) -> &'static str {
     match s {
         Section::Catalog => |t| t.nav_catalog,
-        Section::Registration => |t| t.my_registrations,
-        Section::Results => |t| t.my_results,
-        Section::Credits => |t| t.credits_title,
+        Section::Registration => |t| t.embed_registrations,
+        Section::Results => |t| t.embed_results,
+        Section::Credits => |t| t.embed_credits,
         Section::Grades => |t| t.nav_grades,
     }
 }

@@ -33,10 +33,11 @@ pub fn FeeNote(fee: FeeDecision) -> impl IntoView {
             {move || (i18n.t().fee_reason)(reason)}
         </p>
         {move || policy.get().map(|p| view! {
-            <div class="fee-basis" data-testid="fee-citation" data-policy=p.id.clone()>
+            <details class="fee-basis" data-testid="fee-citation" data-policy=p.id.clone()>
+                <summary>{tr(|t| t.rule_text)}</summary>
                 {p.example.then(|| view! { <p class="hint">{tr(|t| t.example_data)}</p> })}
                 {p.citations.into_iter().map(|c| view! { <CitationNote citation=c/> }).collect_view()}
-            </div>
+            </details>
         })}
     }
 }

@@ -77,7 +77,6 @@ pub fn FeedbackForm(certificate_id: String, level: XLevel) -> impl IntoView {
         view! {
             <fieldset class="rating" data-testid=format!("rating-{}", d.as_str())>
                 <legend>{move || i18n.locale.get().pick(d.zh(), d.en())}</legend>
-                <p class="hint rating-scale">{tr(|t| t.rating_scale)}</p>
                 {(MIN_RATING..=MAX_RATING)
                     .map(|v| {
                         let name = name.clone();
@@ -91,6 +90,8 @@ pub fn FeedbackForm(certificate_id: String, level: XLevel) -> impl IntoView {
                                     on:change=move |_| set(d, v)
                                 />
                                 <span>{v}</span>
+                                {(v == MIN_RATING).then(|| view! { <small>{tr(|t| t.rating_low)}</small> })}
+                                {(v == MAX_RATING).then(|| view! { <small>{tr(|t| t.rating_high)}</small> })}
                             </label>
                         }
                     })

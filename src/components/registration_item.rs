@@ -11,6 +11,7 @@ use crate::i18n::{refused_key, tr, use_i18n};
 use crate::state::account::use_account;
 use crate::state::catalog::use_catalog;
 use crate::state::clock::use_now;
+use crate::state::network::use_network;
 
 /// One registration in the list.
 #[component]
@@ -19,6 +20,7 @@ pub fn RegistrationItem(reg: LocalRegistration) -> impl IntoView {
     let st = use_catalog();
     let acc = use_account();
     let now = use_now();
+    let net = use_network();
     let client_id = reg.client_id.clone();
     let plan = st
         .plans
@@ -88,7 +90,9 @@ pub fn RegistrationItem(reg: LocalRegistration) -> impl IntoView {
         .registration
         .as_ref()
         .map(|r| r.fee.clone())
-        .or_else(|| reg.fee_preview.clone());
+        .or_else(|| reg.fee_preview.clone())
+        // A refused request pays nothing and uses no funded exam: its preview would mislead.
+        .filter(|_| reg.state != LocalState::Rejected);
     let refusals = reg.refusals.clone();
     // A code alone: a refusal without structured reasons, or a refused cancel (the registration
     // still stands, so it is said as such).
@@ -160,7 +164,9 @@ pub fn RegistrationItem(reg: LocalRegistration) -> impl IntoView {
                     </Show>
                 </Show>
             </div>
-            <Show when=move || matches!(state.get(), LocalState::Queued | LocalState::CancelQueued)>
+            <Show when=move || {
+                !net.online.get() && matches!(state.get(), LocalState::Queued | LocalState::CancelQueued)
+            }>
                 <p class="hint">{tr(|t| t.queued_note)}</p>
             </Show>
         </li>

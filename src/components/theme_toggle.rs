@@ -3,36 +3,44 @@ use leptos::prelude::*;
 use crate::i18n::use_i18n;
 use crate::prefs::{self, Theme};
 
-/// Cycles the colour scheme: follow the system, light, dark.
+/// Whether the system asks for dark colours (what `Theme::System` shows).
+fn system_dark() -> bool {
+    web_sys::window()
+        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+        .is_some_and(|m| m.matches())
+}
+
+/// Light or dark, named by what a tap does ("深色" while light), so the first tap always changes
+/// what the student sees; until then the scheme follows the system.
 #[component]
 pub fn ThemeToggle() -> impl IntoView {
     let i18n = use_i18n();
     let theme = expect_context::<RwSignal<Theme>>();
-    let name = move || {
-        let t = i18n.t();
-        match theme.get() {
-            Theme::System => t.theme_system,
-            Theme::Light => t.theme_light,
-            Theme::Dark => t.theme_dark,
-        }
-    };
-    let icon = move || match theme.get() {
-        Theme::System => "◐",
-        Theme::Light => "☀",
-        Theme::Dark => "☾",
+    let dark = move || match theme.get() {
+        Theme::Dark => true,
+        Theme::Light => false,
+        Theme::System => system_dark(),
     };
     view! {
         <button
             type="button"
-            class="tool-button"
-            aria-label=move || format!("{}{}", i18n.t().theme_switch, name())
-            title=name
+            class="tool-button theme-button"
+            data-testid="theme-toggle"
+            aria-label=move || {
+                let t = i18n.t();
+                if dark() { t.theme_to_light_label } else { t.theme_to_dark_label }
+            }
             on:click=move |_| {
-                theme.update(|t| *t = t.next());
-                prefs::save_theme(theme.get_untracked());
+                let next = if dark() { Theme::Light } else { Theme::Dark };
+                theme.set(next);
+                prefs::save_theme(next);
             }
         >
-            <span aria-hidden="true">{icon}</span>
+            <span aria-hidden="true">{move || if dark() { "☀ " } else { "☾ " }}</span>
+            {move || {
+                let t = i18n.t();
+                if dark() { t.theme_to_light } else { t.theme_to_dark }
+            }}
         </button>
     }
 }

@@ -63,7 +63,7 @@ pub const EN: Texts = Texts {
 
     catalog_title: "Certificate catalog",
     search_label: "Search certificates (Chinese, pinyin or initials)",
-    search_placeholder: "e.g. 前端, webqianduan, wqdkf",
+    search_placeholder: "e.g. 前端 or wqdkf",
     filters: "Filters",
     filter_batch: "Pilot batch",
     any_batch: "All batches",
@@ -283,7 +283,6 @@ pub const EN: Texts = Texts {
     feedback_title: "Rate this certificate",
     feedback_intro: "Your ratings are summarised anonymously to help schools and evaluation organisations improve the certificate. One per level; you can change it.",
     feedback_points_source: "Why these three points",
-    rating_scale: "1 very poor, 5 very good",
     comment: "Comment (optional, up to 500 characters)",
     submit_feedback: "Submit",
     feedback_saved: "Saved; sent when online.",
@@ -330,6 +329,72 @@ pub const EN: Texts = Texts {
     converts_here: "At your school, passing this level would:",
     no_conversion_here: "At your school, this level has no credit conversion rule.",
     adds_credits: |c| format!("add {c} credits"),
+
+    full_as_of: |t| format!("Full when last checked ({t})"),
+    full_queue_note: |t| {
+        format!(
+            "Full when last checked ({t}). Seats free up when others cancel: you can still join the queue, and the server decides whether you get a seat."
+        )
+    },
+    join_queue: "Join the queue",
+    grades_for_you: |w| format!("For you: {w}"),
+    what_if: "Try other conditions (what if …)",
+    credits_zero_none: "You have no published pass yet, so this is 0. Once you pass and the result is published, credits are worked out here by your school's rules.",
+    credits_zero_no_rule: "Your school has no rule yet saying which courses this certificate can replace, so it counts 0. Ask your school's academic office, with your certificate number, whether you can apply for recognition.",
+    credits_zero_level: |c| {
+        format!(
+            "Your school lets this certificate replace these courses, but at a higher level, or not at this level: {c}. Credits are worked out here once you hold that level."
+        )
+    },
+    credits_zero_refused: "Its conversions were refused: see why under “Not converted” below.",
+    org_other_certs: "Other certificates of the same organisation",
+    no_plans_next: "Exam plans appear here once announced; the phone updates them whenever online. Meanwhile, see the plans open now.",
+    failed_next: "Next exam plans for this level",
+    share_verify: "Share the verification link",
+    link_copied: "Link copied: paste it to the employer.",
+    copy_failed: "Could not copy: press and hold the link above to copy it.",
+    rating_low: "very poor",
+    rating_high: "very good",
+    embed_registrations: "Registrations",
+    embed_results: "Results",
+    embed_credits: "Credits",
+    rule_text: "The rule's own words",
+    view_registration: "See my registration",
+    mark_registered: "Registered",
+    mark_clash: "Clashes",
+    mark_not_eligible: "Not open to you",
+    mark_full: "Full",
+    see_why: "See why",
+    clash_note: "Its exam overlaps another exam you registered for.",
+    send_note_online: "Confirming sends it to the server at once; the server confirms the seat.",
+    send_note_offline: "You are offline: confirming saves it on this phone, and it is sent when you are back online.",
+    other_plans: "See other exam plans",
+    your_state: "Your registration: ",
+    next_step: "Your next step",
+    my_exams: "My exams",
+    exam_in: |d| match d {
+        ..=0 => "Exam today".to_string(),
+        1 => "Exam tomorrow".to_string(),
+        _ => format!("Exam in {d} days"),
+    },
+    new_results: |n| {
+        if n == 1 {
+            "A new result is out: see it".to_string()
+        } else {
+            format!("{n} new results are out: see them")
+        }
+    },
+    no_exams_yet: "You have not registered for an exam yet. Pick an exam plan below.",
+    plans_in: |p| format!("Exam plans in {p}"),
+    all_plans: "All exam plans",
+    plans_title: "Exam plans",
+    nav_plans: "Plans",
+    nav_verify: "Verify",
+    tools_title: "Tools",
+    theme_to_dark: "Dark",
+    theme_to_light: "Light",
+    theme_to_dark_label: "Switch to dark mode",
+    theme_to_light_label: "Switch to light mode",
 
     refusal: rules::refusal,
     advice: rules::advice,

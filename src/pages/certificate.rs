@@ -105,6 +105,20 @@ pub fn CertificatePage() -> impl IntoView {
             .into_any();
         };
         let levels: Vec<_> = c.levels.iter().map(|l| l.level).collect();
+        // Somewhere to go from a certificate with little known: its organisation's others.
+        let siblings: Vec<(String, String)> = st.catalog.with(|l| {
+            l.as_ref()
+                .map(|l| {
+                    l.catalog
+                        .certificates
+                        .iter()
+                        .filter(|o| o.org_id == c.org_id && o.id != c.id)
+                        .take(8)
+                        .map(|o| (o.id.clone(), o.short_name().to_string()))
+                        .collect()
+                })
+                .unwrap_or_default()
+        });
         let batch = c.batch;
         view! {
             <h1 data-testid="certificate-name">{c.name.clone()}</h1>
@@ -164,7 +178,14 @@ pub fn CertificatePage() -> impl IntoView {
                 {move || {
                     let plans = plans.get();
                     if plans.is_empty() {
-                        return view! { <p class="empty">{t().no_plans}</p> }.into_any();
+                        return view! {
+                            <div data-testid="no-plans">
+                                <p class="empty">{t().no_plans}</p>
+                                <p class="hint">{t().no_plans_next}</p>
+                                <A href="/plans" attr:class="button button-secondary">{tr(|t| t.all_plans)}</A>
+                            </div>
+                        }
+                        .into_any();
                     }
                     view! {
                         <div class="plan-list">
@@ -182,6 +203,16 @@ pub fn CertificatePage() -> impl IntoView {
                         .into_any()
                 }}
             </section>
+            {(!siblings.is_empty()).then(|| view! {
+                <section aria-labelledby="org-title" data-testid="org-certificates">
+                    <h2 id="org-title">{tr(|t| t.org_other_certs)}</h2>
+                    <nav class="link-list" aria-labelledby="org-title">
+                        {siblings.into_iter().map(|(id, name)| view! {
+                            <A href=format!("/certificates/{id}")>{name}</A>
+                        }).collect_view()}
+                    </nav>
+                </section>
+            })}
         }
         .into_any()
     };

@@ -1,5 +1,6 @@
 use kaozheng_core::rules::{CreditAccount, credit_account};
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 use crate::components::citation_note::CitationNote;
 use crate::components::sign_in_required::SignInRequired;
@@ -42,6 +43,35 @@ pub fn CreditsPage() -> impl IntoView {
                 .unwrap_or_else(|| id.to_string())
         })
     };
+    // Why a certificate converts nothing, and what to do: no rule at this school, a rule for
+    // a higher level (the courses it could replace), or refused (the reasons are listed below).
+    let why_zero = move |a: &CreditAccount, id: &str| -> String {
+        let t = i18n.t();
+        if a.refused.iter().any(|r| r.certificate_id == id) {
+            return t.credits_zero_refused.to_string();
+        }
+        let courses = acc
+            .student()
+            .and_then(|student| {
+                st.credit_rules.with(|r| {
+                    r.as_ref()?
+                        .policy_for(&student.school, student.major.as_deref())
+                        .map(|p| {
+                            p.conversions
+                                .iter()
+                                .filter(|c| c.certificate_id == id)
+                                .map(|c| c.course.name.clone())
+                                .collect::<Vec<_>>()
+                        })
+                })
+            })
+            .unwrap_or_default();
+        if courses.is_empty() {
+            t.credits_zero_no_rule.to_string()
+        } else {
+            (t.credits_zero_level)(&courses.join("、"))
+        }
+    };
     let body = move || {
         let Some(a): Option<CreditAccount> = account.get() else {
             let msg = if st.credit_rules.with(Option::is_none) {
@@ -69,13 +99,19 @@ pub fn CreditsPage() -> impl IntoView {
             </section>
             <section class="panel">
                 <h2>{tr(|t| t.per_certificate)}</h2>
+                {a.per_certificate.is_empty().then(|| view! {
+                    <p class="hint" data-testid="credit-why">{tr(|t| t.credits_zero_none)}</p>
+                    <A href="/plans" attr:class="button button-secondary">{tr(|t| t.all_plans)}</A>
+                })}
                 <ul class="conditions" data-testid="per-certificate">
                     {a.per_certificate.iter().map(|c| {
                         let level = c.level;
+                        let why = (c.credits.tenths() == 0).then(|| why_zero(&a, &c.certificate_id));
                         view! {
                             <li>
                                 {cert_name(&c.certificate_id)} "（" {move || i18n.locale.get().pick(level.zh(), level.en())} "）："
                                 {c.credits.to_string()} " / " {c.cap.to_string()}
+                                {why.map(|w| view! { <p class="hint" data-testid="credit-why">{w}</p> })}
                             </li>
                         }
                     }).collect_view()}

@@ -51,21 +51,29 @@ pub fn GradeCheckerPage() -> impl IntoView {
     let i18n = use_i18n();
     let st = use_catalog();
     let acc = use_account();
-    let student = acc.student();
     let certificate = RwSignal::new(String::new());
     let level = RwSignal::new(XLevel::Intermediate);
-    let school = RwSignal::new(
-        student
-            .as_ref()
-            .map_or(SchoolLevel::Higher, |s| s.school_level),
-    );
-    let province = RwSignal::new(
-        student
-            .as_ref()
-            .map(|s| s.province.clone())
-            .filter(|p| PROVINCES.contains(&p.as_str()))
-            .unwrap_or_else(|| "河南".to_string()),
-    );
+    let school = RwSignal::new(SchoolLevel::Higher);
+    let province = RwSignal::new("河南".to_string());
+    // Signed in, it starts from the student (their session and results arrive from the phone's
+    // storage after the first paint): their highest certificate level held, school level and
+    // province. Once the student picks something, the selectors are theirs ("what if").
+    let touched = RwSignal::new(false);
+    Effect::new(move |_| {
+        let Some(s) = acc.student() else { return };
+        let held = acc.certified().into_iter().max_by_key(|(_, l)| *l);
+        if touched.get_untracked() {
+            return;
+        }
+        school.set(s.school_level);
+        if PROVINCES.contains(&s.province.as_str()) {
+            province.set(s.province);
+        }
+        if let Some((c, l)) = held {
+            certificate.set(c);
+            level.set(l);
+        }
+    });
     let route = RwSignal::new(GradeBasis::DirectRecognition);
 
     let answer = Memo::new(move |_| {
@@ -160,12 +168,27 @@ pub fn GradeCheckerPage() -> impl IntoView {
     view! {
         <section class="page grades-page">
             <h1>{tr(|t| t.grades_title)}</h1>
-            <p class="intro">{tr(|t| t.grades_intro)}</p>
+            {move || match acc.student() {
+                Some(st) => {
+                    let who = format!("{} · {}", st.province, i18n.locale.get().pick(st.school_level.zh(), st.school_level.en()));
+                    view! {
+                        <p class="intro" data-testid="grades-for-you">{(i18n.t().grades_for_you)(&who)}</p>
+                    }
+                    .into_any()
+                }
+                None => view! { <p class="intro">{tr(|t| t.grades_intro)}</p> }.into_any(),
+            }}
+            {result}
+            <details class="what-if panel" open=move || acc.student().is_none() on:change=move |_| touched.set(true)>
+            <summary>{tr(|t| t.what_if)}</summary>
             <div class="form grade-form">
                 <label for="g-cert">{tr(|t| t.certificate)}</label>
                 <select id="g-cert" on:change=move |ev| certificate.set(event_target_value(&ev))>
                     <option value="">{tr(|t| t.any_certificate)}</option>
-                    {move || certs().into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
+                    {move || certs().into_iter().map(|(id, name)| {
+                        let picked = id.clone();
+                        view! { <option value=id selected=move || certificate.get() == picked>{name}</option> }
+                    }).collect_view()}
                 </select>
                 <label for="g-level">{tr(|t| t.level)}</label>
                 <select id="g-level" data-testid="grade-level" on:change=move |ev| {
@@ -199,7 +222,7 @@ pub fn GradeCheckerPage() -> impl IntoView {
                     }).collect_view()}
                 </select>
             </div>
-            {result}
+            </details>
         </section>
     }
 }

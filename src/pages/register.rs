@@ -1,5 +1,5 @@
+use kaozheng_core::Registration;
 use kaozheng_core::rules::{Advice, Eligibility, Refusal, advise_registration, check_registration};
-use kaozheng_core::{PlanState, Registration};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
@@ -8,11 +8,14 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 use crate::components::citation_note::CitationNote;
 use crate::components::fee_note::FeeNote;
 use crate::components::plan_card::PlanCard;
+use crate::components::registration_badge::RegistrationBadge;
 use crate::components::sign_in_required::SignInRequired;
 use crate::i18n::{storage_error, tr, use_i18n};
 use crate::state::account::{phone_registrations, use_account};
+use crate::state::catalog::SyncProblem;
 use crate::state::catalog::use_catalog;
 use crate::state::clock::use_now;
+use crate::state::network::use_network;
 use crate::storage::StorageError;
 
 /// Registering for one exam plan: the plan, the eligibility verdict and the fee, both worked out on
@@ -76,6 +79,9 @@ pub fn RegisterPage() -> impl IntoView {
             .collect::<Vec<_>>()
     };
     let existing = move || plan.get().and_then(|p| acc.live_for_plan(&p.id));
+    let net = use_network();
+    // As the status line says it: offline when the browser says so or the server was unreachable.
+    let online = move || net.online.get() && st.problem.get() != Some(SyncProblem::Unreachable);
 
     let confirm = move |_| {
         let Some(p) = plan.get_untracked() else {
@@ -116,19 +122,45 @@ pub fn RegisterPage() -> impl IntoView {
             let p = p.clone();
             Memo::new(move |_| st.plans.with(|plans| acc.fee_preview(&p, plans)))
         };
-        let full = p.seats_left == 0 && p.state_at(crate::state::clock::now()) == PlanState::Open;
+        let full = p.seats_left == 0;
+        let confirm = confirm.clone();
+        let cert_href = format!("/certificates/{}", p.certificate_id);
+        // One verdict: registered (its real state), refused (why), full at the last sync (may
+        // queue, the server decides), or eligible.
+        let eligible = move || existing().is_none() && refusals.get().is_some_and(|r| r.is_empty());
+        let synced = move || {
+            st.synced_at
+                .get()
+                .map(crate::format::minute)
+                .unwrap_or_else(|| i18n.t().never_synced.to_string())
+        };
         view! {
             {match cert {
-                Some(c) => view! { <PlanCard plan=p.clone() site=site now=Signal::from(now) certificate=c/> }.into_any(),
-                None => view! { <PlanCard plan=p.clone() site=site now=Signal::from(now)/> }.into_any(),
+                Some(c) => view! { <PlanCard plan=p.clone() site=site now=Signal::from(now) certificate=c summary=true/> }.into_any(),
+                None => view! { <PlanCard plan=p.clone() site=site now=Signal::from(now) summary=true/> }.into_any(),
             }}
-            <section aria-labelledby="elig-title" class="panel">
+            <section aria-labelledby="elig-title" class="panel confirm-summary">
                 <h2 id="elig-title">{tr(|t| t.eligibility)}</h2>
                 {move || match (existing(), refusals.get()) {
-                    (Some(_), _) => view! {
+                    (Some(reg), _) => {
+                        let id = reg.client_id.clone();
+                        let state = Signal::derive(move || {
+                            acc.registrations
+                                .with(|r| r.iter().find(|r| r.client_id == id).map(|r| r.state))
+                                .unwrap_or(reg.state)
+                        });
+                        let sending = Signal::derive(move || acc.sending.with(Option::is_some));
+                        view! {
                         <p class="status-note" data-testid="already-registered">
-                            {tr(|t| t.state_queued)} " / " {tr(|t| t.state_confirmed)} " · "
-                            <A href="/me/registrations">{tr(|t| t.my_registrations)}</A>
+                            {tr(|t| t.your_state)} <RegistrationBadge state=state sending=sending/>
+                        </p>
+                        <A href="/me/registrations" attr:class="button button-wide">{tr(|t| t.view_registration)}</A>
+                    }
+                        .into_any()
+                    }
+                    (None, Some(r)) if r.is_empty() && full => view! {
+                        <p class="verdict verdict-full" data-testid="eligibility-full">
+                            {move || (i18n.t().full_queue_note)(&synced())}
                         </p>
                     }
                         .into_any(),
@@ -138,6 +170,7 @@ pub fn RegisterPage() -> impl IntoView {
                         .into_any(),
                     (None, Some(r)) => {
                         let sources = restriction_sources(&r);
+                        let href = cert_href.clone();
                         view! {
                         <div class="verdict verdict-no" data-testid="eligibility-refusals">
                             <p>{tr(|t| t.not_eligible)}</p>
@@ -151,11 +184,44 @@ pub fn RegisterPage() -> impl IntoView {
                             </ul>
                             {sources.into_iter().map(|c| view! { <CitationNote citation=c/> }).collect_view()}
                         </div>
+                        <A href=href attr:class="button button-secondary button-wide" attr:data-testid="other-plans">{tr(|t| t.other_plans)}</A>
                     }
                         .into_any()
                     }
                     (None, None) => ().into_any(),
                 }}
+                {move || eligible().then(|| fee.get()).flatten().map(|f| {
+                    let funded = f.reason == kaozheng_core::FeeReason::PilotExamCovered;
+                    view! {
+                        <h3 id="fee-title">{tr(|t| t.who_pays)}</h3>
+                        <FeeNote fee=f/>
+                        {funded.then(|| view! {
+                            <p class="hint" data-testid="uses-school-paid">{tr(|t| t.uses_funded_exam)}</p>
+                        })}
+                    }
+                })}
+                {move || error.get().map(|e| {
+                    let message = storage_error(i18n.t(), &e);
+                    view! {
+                        <p class="form-error" role="alert" data-testid="register-error">
+                            {message} " " {tr(|t| t.register_not_saved)}
+                        </p>
+                    }
+                })}
+                <Show when=eligible>
+                    <button
+                        type="button"
+                        class=if full { "button button-secondary button-wide" } else { "button button-wide" }
+                        data-testid="confirm-register"
+                        disabled=move || busy.get()
+                        on:click=confirm.clone()
+                    >
+                        {if full { tr(|t| t.join_queue) } else { tr(|t| t.confirm_register) }}
+                    </button>
+                    <p class="hint" data-testid="send-note">
+                        {move || if online() { i18n.t().send_note_online } else { i18n.t().send_note_offline }}
+                    </p>
+                </Show>
                 {move || {
                     let a = advice.get();
                     (!a.is_empty() && existing().is_none()).then(|| view! {
@@ -174,39 +240,6 @@ pub fn RegisterPage() -> impl IntoView {
                 }}
                 <p class="hint">{tr(|t| t.checked_offline)}</p>
             </section>
-            {move || fee.get().map(|f| {
-                let funded = f.reason == kaozheng_core::FeeReason::PilotExamCovered;
-                view! {
-                <section aria-labelledby="fee-title" class="panel">
-                    <h2 id="fee-title">{tr(|t| t.who_pays)}</h2>
-                    <FeeNote fee=f/>
-                    {funded.then(|| view! {
-                        <p class="status-note" data-testid="uses-school-paid">{tr(|t| t.uses_funded_exam)}</p>
-                    })}
-                </section>
-            }})}
-            {full.then(|| view! { <p class="status-problem">{tr(|t| t.full)}</p> })}
-            {move || error.get().map(|e| {
-                let message = storage_error(i18n.t(), &e);
-                view! {
-                    <p class="form-error" role="alert" data-testid="register-error">
-                        {message} " " {tr(|t| t.register_not_saved)}
-                    </p>
-                }
-            })}
-            <button
-                type="button"
-                class="button button-wide"
-                data-testid="confirm-register"
-                disabled=move || {
-                    busy.get() || existing().is_some()
-                        || refusals.get().is_none_or(|r| !r.is_empty())
-                }
-                on:click=confirm.clone()
-            >
-                {tr(|t| t.confirm_register)}
-            </button>
-            <p class="hint">{tr(|t| t.queued_note)}</p>
         }
         .into_any()
     };

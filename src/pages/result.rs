@@ -4,6 +4,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::components::feedback_form::FeedbackForm;
 use crate::components::qr_code::QrCode;
+use crate::components::share_link::ShareLink;
 use crate::components::sign_in_required::SignInRequired;
 use crate::i18n::{tr, use_i18n};
 use crate::state::account::use_account;
@@ -65,6 +66,11 @@ pub fn ResultPage() -> impl IntoView {
                 <p class="status-note" data-testid="result-provisional">{tr(|t| t.result_provisional)}</p>
             })}
             <p class="plan-name">{r.plan_name.clone()}</p>
+            {(!passed).then(|| view! {
+                <A href=format!("/certificates/{}", r.certificate_id) attr:class="button button-wide" attr:data-testid="failed-next">
+                    {tr(|t| t.failed_next)}
+                </A>
+            })}
             <table class="scores" data-testid="scores">
                 <thead>
                     <tr>
@@ -113,7 +119,8 @@ pub fn ResultPage() -> impl IntoView {
                     <section class="panel verify-qr">
                         <QrCode text=url.clone() label=tr(|t| t.verify_qr_label)/>
                         <p class="hint">{tr(|t| t.verify_qr_hint)}</p>
-                        <p class="mono small" data-testid="verify-url">{url}</p>
+                        <p class="mono small" data-testid="verify-url">{url.clone()}</p>
+                        <ShareLink url=url/>
                     </section>
                 }
             })}

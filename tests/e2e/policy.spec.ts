@@ -49,7 +49,8 @@ async function openResult(page: Page, server: Server, name: RegExp) {
 
 async function rate(page: Page, c: number, j: number, e: number) {
   for (const [dim, v] of [['content_quality', c], ['social_recognition', j], ['learning_effect', e]] as const) {
-    await page.getByTestId(`rating-${dim}`).getByLabel(String(v), { exact: true }).check();
+    // The ends are labelled with what they mean (“1 很差”, “5 很好”).
+    await page.getByTestId(`rating-${dim}`).getByLabel(new RegExp(`^${v}`)).check();
   }
 }
 

@@ -76,7 +76,9 @@ export async function signIn(page: Page, server: Server, studentNo: string) {
 /** Opens a plan's registration page and waits for the offline eligibility verdict. */
 export async function openRegister(page: Page, server: Server, planId: string) {
   await page.goto(`${server.url}/register/${planId}`);
-  await expect(page.getByTestId('eligibility-ok').or(page.getByTestId('eligibility-refusals'))).toBeVisible();
+  await expect(
+    page.getByTestId('eligibility-ok').or(page.getByTestId('eligibility-full')).or(page.getByTestId('eligibility-refusals')),
+  ).toBeVisible();
 }
 
 /** Counts personal records left in IndexedDB (session, registrations, outbox, results). */

@@ -22,7 +22,8 @@ pub use credits::{
 };
 pub use document::{KINDS, RuleDocument};
 pub use eligibility::{
-    Advice, Eligibility, Refusal, RefusalKind, advise_registration, check_registration,
+    Advice, Eligibility, PlanMark, Refusal, RefusalKind, advise_registration, check_registration,
+    plan_mark,
 };
 pub use fees::{
     Coverage, FeeConflict, FeePolicy, FeeRule, FeeRules, Scope, coverage, decide_fee, fee_for,

@@ -179,6 +179,43 @@ pub fn check_registration(
     out
 }
 
+/// Where a student stands with one plan, for a list of plans: one mark per card, so a plan the
+/// student cannot take never shows the same button as one they can.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PlanMark {
+    /// The student holds (or has queued) a registration for this very plan.
+    Registered,
+    /// Its exam overlaps another exam the student is registered for.
+    Clash,
+    /// The first reason the rules refuse it (window, level passed, a school's rule, …).
+    NotEligible(Refusal),
+    /// Open to the student, but no seats were left when the plans were last synced: a request may
+    /// still be queued, and the server decides.
+    Full,
+    /// Open to the student, with seats left at the last sync.
+    Open,
+}
+
+/// The [`PlanMark`] of `plan` for the student at `now`, by [`check_registration`].
+pub fn plan_mark(now: DateTime<Utc>, plan: &ExamPlan, who: &Eligibility<'_>) -> PlanMark {
+    if who
+        .registrations
+        .iter()
+        .any(|r| r.plan_id == plan.id && r.is_active(now))
+    {
+        return PlanMark::Registered;
+    }
+    let refusals = check_registration(now, plan, who);
+    if refusals.iter().any(|r| matches!(r, Refusal::Clash { .. })) {
+        return PlanMark::Clash;
+    }
+    match refusals.into_iter().next() {
+        Some(r) => PlanMark::NotEligible(r),
+        None if plan.seats_left == 0 => PlanMark::Full,
+        None => PlanMark::Open,
+    }
+}
+
 /// What the student should know before registering for `plan` at `level_info`, none of it a
 /// reason to refuse.
 pub fn advise_registration(
@@ -308,6 +345,41 @@ mod tests {
                 }),
         );
         out
+    }
+
+    /// A list marks each plan once: this plan registered, another exam in the way, a reason the
+    /// rules refuse it, full at the last sync, or open.
+    #[test]
+    fn plan_marks_say_where_the_student_stands() {
+        let s = student(SchoolLevel::Higher);
+        let mark = |p: &ExamPlan, regs: &[Registration], now| {
+            plan_mark(
+                now,
+                p,
+                &Eligibility {
+                    student: &s,
+                    registrations: regs,
+                    certified: &[],
+                    restrictions: None,
+                },
+            )
+        };
+        let p = plan("p1", "web", XLevel::Primary, 20);
+        assert_eq!(mark(&p, &[], at(5, 12)), PlanMark::Open);
+        let mut full = p.clone();
+        full.seats_left = 0;
+        assert_eq!(mark(&full, &[], at(5, 12)), PlanMark::Full);
+        let mine = registration("r1", &p, RegistrationStatus::Confirmed);
+        assert_eq!(
+            mark(&p, std::slice::from_ref(&mine), at(5, 12)),
+            PlanMark::Registered
+        );
+        let same_time = plan("p2", "db", XLevel::Primary, 20);
+        assert_eq!(mark(&same_time, &[mine], at(5, 12)), PlanMark::Clash);
+        assert!(matches!(
+            mark(&full, &[], at(1, 8)),
+            PlanMark::NotEligible(Refusal::WindowNotOpen { .. })
+        ));
     }
 
     #[test]
