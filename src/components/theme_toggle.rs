@@ -3,8 +3,12 @@ use leptos::prelude::*;
 use crate::i18n::use_i18n;
 use crate::prefs::{self, Theme};
 
-/// Whether the system asks for dark colours (what `Theme::System` shows).
+/// Whether the system asks for dark colours (what `Theme::System` shows); unknown, so light, where
+/// the server renders a page.
 fn system_dark() -> bool {
+    if !cfg!(target_arch = "wasm32") {
+        return false;
+    }
     web_sys::window()
         .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
         .is_some_and(|m| m.matches())
