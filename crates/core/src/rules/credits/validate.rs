@@ -1,11 +1,144 @@
-//! Checks a credit table before it is used: every problem at once, each with its path.
+//! Checks a credit table before use, and the errors they report: every problem, with its path.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-use super::{Course, CreditRuleError, Credits, SchoolCreditPolicy};
+use super::{Course, CourseCategory, CreditRules, Credits, SchoolCreditPolicy};
+use crate::catalog::Catalog;
 use crate::model::XLevel;
 
-pub(super) fn validate_policy(errs: &mut Vec<CreditRuleError>, at: &str, p: &SchoolCreditPolicy) {
+/// A problem that makes a credit table unusable, with the path of the offending field.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CreditRuleError {
+    #[error("{path}: empty")]
+    Empty { path: String },
+    #[error("{path}: {id:?} is used more than once")]
+    Repeated { path: String, id: String },
+    #[error("{path}: must be more than 0")]
+    NotPositive { path: String },
+    #[error("{path}: a share of the graduation credits is 1–100 %, got {value}")]
+    Percent { path: String, value: u8 },
+    #[error(
+        "{path}: {credits} credits exceed the {cap}-credit cap per certificate, so it can never convert"
+    )]
+    CourseOverCap {
+        path: String,
+        credits: Credits,
+        cap: Credits,
+    },
+    #[error("{path}: course {code:?} differs from its definition at {first}")]
+    CourseMismatch {
+        path: String,
+        code: String,
+        first: String,
+    },
+    #[error(
+        "{path}: no level from {min_level:?} up may convert a {category:?} course, so the rule never applies"
+    )]
+    NeverApplies {
+        path: String,
+        min_level: XLevel,
+        category: CourseCategory,
+    },
+    #[error("{path}: a group of similar certificates needs at least two")]
+    GroupTooSmall { path: String },
+    #[error("{path}: {id:?} is already in another group of similar certificates")]
+    InSeveralGroups { path: String, id: String },
+    #[error("{path}: a rule needs its source")]
+    NoCitation { path: String },
+    #[error("{path}: certificate {id:?} is not in the catalog")]
+    UnknownCertificate { path: String, id: String },
+    #[error("{path}: certificate {id:?} is not offered at {level:?} level or above")]
+    LevelNotOffered {
+        path: String,
+        id: String,
+        level: XLevel,
+    },
+}
+
+impl CreditRules {
+    /// Every problem at once: ids, caps, courses defined two ways, rules that can never apply,
+    /// malformed similar groups, missing sources.
+    pub fn validate(&self) -> Result<(), Vec<CreditRuleError>> {
+        let mut errs = Vec::new();
+        if self.version.trim().is_empty() {
+            errs.push(CreditRuleError::Empty {
+                path: "version".into(),
+            });
+        }
+        let mut keys = HashSet::new();
+        for (i, p) in self.schools.iter().enumerate() {
+            let at = format!("schools[{i}]");
+            if p.school.trim().is_empty() {
+                errs.push(CreditRuleError::Empty {
+                    path: format!("{at}.school"),
+                });
+            } else if !keys.insert((p.school.trim(), p.major.as_deref())) {
+                errs.push(CreditRuleError::Repeated {
+                    path: format!("{at}.school"),
+                    id: match &p.major {
+                        Some(m) => format!("{} / {m}", p.school),
+                        None => p.school.clone(),
+                    },
+                });
+            }
+            validate_policy(&mut errs, &at, p);
+        }
+        if errs.is_empty() { Ok(()) } else { Err(errs) }
+    }
+
+    /// Every certificate named must exist in `catalog`, at a level it offers where the catalog lists
+    /// levels (a certificate listed without levels is taken as offering any).
+    pub fn check_catalog(&self, catalog: &Catalog) -> Result<(), Vec<CreditRuleError>> {
+        let mut errs = Vec::new();
+        for (i, p) in self.schools.iter().enumerate() {
+            let mut check = |path: String, id: &str, level: Option<(XLevel, bool)>| {
+                let Some(cert) = catalog.certificate(id) else {
+                    errs.push(CreditRuleError::UnknownCertificate {
+                        path,
+                        id: id.into(),
+                    });
+                    return;
+                };
+                if let Some((level, or_above)) = level {
+                    let offered = cert.levels.is_empty()
+                        || cert
+                            .levels
+                            .iter()
+                            .any(|l| l.level == level || (or_above && l.level > level));
+                    if !offered {
+                        errs.push(CreditRuleError::LevelNotOffered {
+                            path,
+                            id: id.into(),
+                            level,
+                        });
+                    }
+                }
+            };
+            for (r, rule) in p.conversions.iter().enumerate() {
+                check(
+                    format!("schools[{i}].conversions[{r}].certificate_id"),
+                    &rule.certificate_id,
+                    Some((rule.min_level, true)),
+                );
+            }
+            for (r, rule) in p.exemptions.iter().enumerate() {
+                check(
+                    format!("schools[{i}].exemptions[{r}].certificate_id"),
+                    &rule.certificate_id,
+                    Some((rule.level, false)),
+                );
+            }
+            for (g, group) in p.similar_groups.iter().enumerate() {
+                for (k, id) in group.iter().enumerate() {
+                    check(format!("schools[{i}].similar_groups[{g}][{k}]"), id, None);
+                }
+            }
+        }
+        if errs.is_empty() { Ok(()) } else { Err(errs) }
+    }
+}
+
+fn validate_policy(errs: &mut Vec<CreditRuleError>, at: &str, p: &SchoolCreditPolicy) {
     let empty = |path: String| CreditRuleError::Empty { path };
     if p.major.as_deref().is_some_and(|m| m.trim().is_empty()) {
         errs.push(empty(format!("{at}.major")));
