@@ -3,13 +3,12 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use kaozheng_core::model::{FeeReason, ModuleResult, Payer, RegistrationStatus};
-use kaozheng_core::{SchoolLevel, XLevel, time};
-use sqlx::any::AnyRow;
-use sqlx::{Any, Executor, Row};
+use kaozheng_core::{SchoolLevel, XLevel};
+use sqlx::{Any, Executor};
 
 use super::catalog::level_from_code;
 use super::students::school_level_from_name;
-use super::{DbError, DbResult, to_time, to_u32};
+use super::{DbError, DbResult, to_date, to_json, to_time, to_u32};
 
 /// Which registrations; `None` means any.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -52,10 +51,11 @@ pub struct RosterRow {
     pub result: Option<(Vec<ModuleResult>, Option<String>, Option<NaiveDate>)>,
 }
 
-const SELECT: &str = "SELECT r.id, r.ticket_no, r.student_no, s.name, s.school, s.school_level, \
-     p.certificate_id, c.name, p.level, p.id, p.name, p.site_id, si.name, p.exam_starts_at, \
-     p.exam_ends_at, r.fee_fen, r.student_pays_fen, r.payer, r.fee_reason, r.created_at, r.status, \
-     res.modules, res.certificate_no, res.issued_on \
+const SELECT: &str = "SELECT r.id AS registration_id, r.ticket_no, r.student_no, s.name, s.school, \
+     s.school_level, p.certificate_id, c.name AS certificate_name, p.level, p.id AS plan_id, \
+     p.name AS plan_name, p.site_id, si.name AS site_name, p.exam_starts_at, p.exam_ends_at, \
+     r.fee_fen, r.student_pays_fen, r.payer, r.fee_reason, r.created_at, r.status, res.modules, \
+     res.certificate_no, res.issued_on \
      FROM registrations r JOIN students s ON s.student_no = r.student_no \
      JOIN exam_plans p ON p.id = r.plan_id \
      LEFT JOIN sites si ON si.id = p.site_id \
@@ -66,49 +66,82 @@ fn corrupt(what: &str, v: &str) -> DbError {
     DbError::Corrupt(format!("{what} = {v:?}"))
 }
 
-fn from_row(r: &AnyRow) -> DbResult<RosterRow> {
-    let level_name: String = r.try_get(5)?;
-    let payer: String = r.try_get(17)?;
-    let reason: String = r.try_get(18)?;
-    let status: String = r.try_get(20)?;
-    let modules: Option<String> = r.try_get(21)?;
-    let result = match modules {
-        None => None,
-        Some(m) => {
-            let modules: Vec<ModuleResult> = serde_json::from_str(&m)
-                .map_err(|e| DbError::Corrupt(format!("result modules: {e}")))?;
-            let issued_on = r
-                .try_get::<Option<String>, _>(23)?
-                .map(|d| time::parse_date(&d).ok_or_else(|| corrupt("issued_on", &d)))
-                .transpose()?;
-            Some((modules, r.try_get(22)?, issued_on))
-        }
-    };
-    Ok(RosterRow {
-        registration_id: r.try_get(0)?,
-        ticket_no: r.try_get(1)?,
-        student_no: r.try_get(2)?,
-        name: r.try_get(3)?,
-        school: r.try_get(4)?,
-        school_level: school_level_from_name(&level_name)
-            .ok_or_else(|| corrupt("school_level", &level_name))?,
-        certificate_id: r.try_get(6)?,
-        certificate_name: r.try_get(7)?,
-        level: level_from_code(r.try_get(8)?)?,
-        plan_id: r.try_get(9)?,
-        plan_name: r.try_get(10)?,
-        site_id: r.try_get(11)?,
-        site_name: r.try_get(12)?,
-        exam_starts_at: to_time(r.try_get(13)?, "exam_starts_at")?,
-        exam_ends_at: to_time(r.try_get(14)?, "exam_ends_at")?,
-        fee_fen: to_u32(r.try_get(15)?, "fee_fen")?,
-        student_pays_fen: to_u32(r.try_get(16)?, "student_pays_fen")?,
-        payer: Payer::parse(&payer).ok_or_else(|| corrupt("payer", &payer))?,
-        fee_reason: FeeReason::parse(&reason).ok_or_else(|| corrupt("fee_reason", &reason))?,
-        registered_at: to_time(r.try_get(19)?, "created_at")?,
-        status: RegistrationStatus::parse(&status).ok_or_else(|| corrupt("status", &status))?,
-        result,
-    })
+/// A row of [`SELECT`].
+#[derive(sqlx::FromRow)]
+struct RosterDbRow {
+    registration_id: String,
+    ticket_no: String,
+    student_no: String,
+    name: String,
+    school: String,
+    school_level: String,
+    certificate_id: String,
+    certificate_name: Option<String>,
+    level: i64,
+    plan_id: String,
+    plan_name: String,
+    site_id: String,
+    site_name: Option<String>,
+    exam_starts_at: i64,
+    exam_ends_at: i64,
+    fee_fen: i64,
+    student_pays_fen: i64,
+    payer: String,
+    fee_reason: String,
+    created_at: i64,
+    status: String,
+    modules: Option<String>,
+    certificate_no: Option<String>,
+    issued_on: Option<String>,
+}
+
+impl TryFrom<RosterDbRow> for RosterRow {
+    type Error = DbError;
+
+    fn try_from(r: RosterDbRow) -> DbResult<RosterRow> {
+        let result = match r.modules {
+            None => None,
+            Some(m) => {
+                let modules: Vec<ModuleResult> = to_json(&m, "result modules")?;
+                let issued_on = to_date(r.issued_on, "issued_on")?;
+                Some((modules, r.certificate_no, issued_on))
+            }
+        };
+        Ok(RosterRow {
+            school_level: school_level_from_name(&r.school_level)
+                .ok_or_else(|| corrupt("school_level", &r.school_level))?,
+            level: level_from_code(r.level)?,
+            exam_starts_at: to_time(r.exam_starts_at, "exam_starts_at")?,
+            exam_ends_at: to_time(r.exam_ends_at, "exam_ends_at")?,
+            fee_fen: to_u32(r.fee_fen, "fee_fen")?,
+            student_pays_fen: to_u32(r.student_pays_fen, "student_pays_fen")?,
+            payer: Payer::parse(&r.payer).ok_or_else(|| corrupt("payer", &r.payer))?,
+            fee_reason: FeeReason::parse(&r.fee_reason)
+                .ok_or_else(|| corrupt("fee_reason", &r.fee_reason))?,
+            registered_at: to_time(r.created_at, "created_at")?,
+            status: RegistrationStatus::parse(&r.status)
+                .ok_or_else(|| corrupt("status", &r.status))?,
+            result,
+            registration_id: r.registration_id,
+            ticket_no: r.ticket_no,
+            student_no: r.student_no,
+            name: r.name,
+            school: r.school,
+            certificate_id: r.certificate_id,
+            certificate_name: r.certificate_name,
+            plan_id: r.plan_id,
+            plan_name: r.plan_name,
+            site_id: r.site_id,
+            site_name: r.site_name,
+        })
+    }
+}
+
+/// Registrations awaiting results on one plan.
+#[derive(sqlx::FromRow)]
+struct AwaitingRow {
+    plan_id: String,
+    awaiting: i64,
 }
 
 /// The roster's rows, by exam time, plan and ticket number (sorted here, not by the database's
@@ -144,7 +177,7 @@ where
         sql.push_str(" WHERE ");
         sql.push_str(&conditions.join(" AND "));
     }
-    let mut q = sqlx::query(&sql);
+    let mut q = sqlx::query_as::<_, RosterDbRow>(&sql);
     for v in [&filter.plan_id, &filter.site_id].into_iter().flatten() {
         q = q.bind(v.as_str());
     }
@@ -157,8 +190,8 @@ where
     let mut rows = q
         .fetch_all(db)
         .await?
-        .iter()
-        .map(from_row)
+        .into_iter()
+        .map(RosterRow::try_from)
         .collect::<DbResult<Vec<_>>>()?;
     rows.sort_by(|a, b| {
         (a.exam_starts_at, &a.plan_id, &a.ticket_no).cmp(&(
@@ -181,7 +214,7 @@ where
     E: Executor<'e, Database = Any>,
 {
     let mut sql = String::from(
-        "SELECT r.plan_id, COUNT(*) FROM registrations r \
+        "SELECT r.plan_id, COUNT(*) AS awaiting FROM registrations r \
          JOIN exam_plans p ON p.id = r.plan_id \
          JOIN students s ON s.student_no = r.student_no \
          LEFT JOIN results res ON res.registration_id = r.id \
@@ -191,15 +224,15 @@ where
         sql.push_str(" AND s.school = $2");
     }
     sql.push_str(" GROUP BY r.plan_id");
-    let mut q = sqlx::query(&sql).bind(now);
+    let mut q = sqlx::query_as::<_, AwaitingRow>(&sql).bind(now);
     if let Some(s) = school {
         q = q.bind(s);
     }
-    q.fetch_all(db)
+    Ok(q.fetch_all(db)
         .await?
-        .iter()
-        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
-        .collect()
+        .into_iter()
+        .map(|r| (r.plan_id, r.awaiting))
+        .collect())
 }
 
 /// Plans where a student of `school` holds a registration (any status).

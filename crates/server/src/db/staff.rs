@@ -1,8 +1,9 @@
 //! Staff accounts, their sessions and checked uploads, the role and school of admin tokens, and
 //! which school an exam site belongs to (migration 0008).
 
-use sqlx::any::AnyRow;
-use sqlx::{Any, Executor, Row};
+use std::collections::HashMap;
+
+use sqlx::{Any, Executor};
 
 use super::{DbError, DbResult};
 use crate::auth::staff::Scope;
@@ -28,15 +29,72 @@ pub fn scope_from(role: &str, school: Option<String>) -> DbResult<Scope> {
     }
 }
 
-fn account_from(r: &AnyRow) -> DbResult<StaffAccount> {
-    let role: String = r.try_get(2)?;
-    Ok(StaffAccount {
-        username: r.try_get(0)?,
-        name: r.try_get(1)?,
-        scope: scope_from(&role, r.try_get(3)?)?,
-        created_at: r.try_get(4)?,
-        disabled_at: r.try_get(5)?,
-    })
+/// A `staff` row ([`ACCOUNT_COLUMNS`]).
+#[derive(sqlx::FromRow)]
+struct AccountRow {
+    username: String,
+    name: String,
+    role: String,
+    school: Option<String>,
+    created_at: i64,
+    disabled_at: Option<i64>,
+}
+
+impl TryFrom<AccountRow> for StaffAccount {
+    type Error = DbError;
+
+    fn try_from(r: AccountRow) -> DbResult<StaffAccount> {
+        Ok(StaffAccount {
+            scope: scope_from(&r.role, r.school)?,
+            username: r.username,
+            name: r.name,
+            created_at: r.created_at,
+            disabled_at: r.disabled_at,
+        })
+    }
+}
+
+/// An account with its password hash.
+#[derive(sqlx::FromRow)]
+struct AccountWithHash {
+    #[sqlx(flatten)]
+    account: AccountRow,
+    password_hash: String,
+}
+
+/// An account with one of its sessions.
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    #[sqlx(flatten)]
+    account: AccountRow,
+    expires_at: i64,
+    revoked_at: Option<i64>,
+}
+
+/// A role and school as stored for staff and admin tokens, with what they belong to: an admin
+/// token's name or id.
+#[derive(sqlx::FromRow)]
+struct ScopeRow {
+    owner: String,
+    role: String,
+    school: Option<String>,
+}
+
+impl ScopeRow {
+    fn into_pair(self) -> DbResult<(String, Scope)> {
+        Ok((self.owner, scope_from(&self.role, self.school)?))
+    }
+}
+
+/// An id with a text stored for it (a site's school, a certificate's name).
+#[derive(sqlx::FromRow)]
+struct IdText {
+    id: String,
+    text: String,
+}
+
+fn id_map(rows: Vec<IdText>) -> HashMap<String, String> {
+    rows.into_iter().map(|r| (r.id, r.text)).collect()
 }
 
 const ACCOUNT_COLUMNS: &str = "username, name, role, school, created_at, disabled_at";
@@ -64,14 +122,13 @@ pub async fn get<'e, E>(db: E, username: &str) -> DbResult<Option<StaffAccount>>
 where
     E: Executor<'e, Database = Any>,
 {
-    sqlx::query(&format!(
+    sqlx::query_as::<_, AccountRow>(&format!(
         "SELECT {ACCOUNT_COLUMNS} FROM staff WHERE username = $1"
     ))
     .bind(username)
     .fetch_optional(db)
     .await?
-    .as_ref()
-    .map(account_from)
+    .map(StaffAccount::try_from)
     .transpose()
 }
 
@@ -83,17 +140,15 @@ pub async fn get_active_with_hash<'e, E>(
 where
     E: Executor<'e, Database = Any>,
 {
-    let row = sqlx::query(&format!(
+    sqlx::query_as::<_, AccountWithHash>(&format!(
         "SELECT {ACCOUNT_COLUMNS}, password_hash FROM staff \
          WHERE username = $1 AND disabled_at IS NULL"
     ))
     .bind(username)
     .fetch_optional(db)
-    .await?;
-    match row {
-        Some(r) => Ok(Some((account_from(&r)?, r.try_get(6)?))),
-        None => Ok(None),
-    }
+    .await?
+    .map(|r| Ok((r.account.try_into()?, r.password_hash)))
+    .transpose()
 }
 
 /// Every account, by username.
@@ -101,11 +156,11 @@ pub async fn list<'e, E>(db: E) -> DbResult<Vec<StaffAccount>>
 where
     E: Executor<'e, Database = Any>,
 {
-    let mut out = sqlx::query(&format!("SELECT {ACCOUNT_COLUMNS} FROM staff"))
+    let mut out = sqlx::query_as::<_, AccountRow>(&format!("SELECT {ACCOUNT_COLUMNS} FROM staff"))
         .fetch_all(db)
         .await?
-        .iter()
-        .map(account_from)
+        .into_iter()
+        .map(StaffAccount::try_from)
         .collect::<DbResult<Vec<_>>>()?;
     out.sort_by(|a, b| a.username.cmp(&b.username));
     Ok(out)
@@ -199,22 +254,22 @@ pub async fn session<'e, E>(db: E, token_hash: &str) -> DbResult<Option<StaffSes
 where
     E: Executor<'e, Database = Any>,
 {
-    let row = sqlx::query(
+    sqlx::query_as::<_, SessionRow>(
         "SELECT a.username, a.name, a.role, a.school, a.created_at, a.disabled_at, \
          s.expires_at, s.revoked_at FROM staff_sessions s \
          JOIN staff a ON a.username = s.username WHERE s.token_hash = $1",
     )
     .bind(token_hash)
     .fetch_optional(db)
-    .await?;
-    match row {
-        Some(r) => Ok(Some(StaffSession {
-            account: account_from(&r)?,
-            expires_at: r.try_get(6)?,
-            revoked: r.try_get::<Option<i64>, _>(7)?.is_some(),
-        })),
-        None => Ok(None),
-    }
+    .await?
+    .map(|r| {
+        Ok(StaffSession {
+            account: r.account.try_into()?,
+            expires_at: r.expires_at,
+            revoked: r.revoked_at.is_some(),
+        })
+    })
+    .transpose()
 }
 
 /// Ends one session (sign-out); ending it twice keeps the first time.
@@ -255,19 +310,15 @@ pub async fn admin_token<'e, E>(db: E, token_hash: &str) -> DbResult<Option<(Str
 where
     E: Executor<'e, Database = Any>,
 {
-    let row = sqlx::query(
-        "SELECT name, role, school FROM admin_tokens WHERE token_hash = $1 AND revoked_at IS NULL",
+    sqlx::query_as::<_, ScopeRow>(
+        "SELECT name AS owner, role, school FROM admin_tokens \
+         WHERE token_hash = $1 AND revoked_at IS NULL",
     )
     .bind(token_hash)
     .fetch_optional(db)
-    .await?;
-    match row {
-        Some(r) => {
-            let role: String = r.try_get(1)?;
-            Ok(Some((r.try_get(0)?, scope_from(&role, r.try_get(2)?)?)))
-        }
-        None => Ok(None),
-    }
+    .await?
+    .map(ScopeRow::into_pair)
+    .transpose()
 }
 
 /// Gives a freshly made admin token its scope.
@@ -289,28 +340,24 @@ pub async fn admin_token_scopes<'e, E>(db: E) -> DbResult<Vec<(String, Scope)>>
 where
     E: Executor<'e, Database = Any>,
 {
-    sqlx::query("SELECT id, role, school FROM admin_tokens")
+    sqlx::query_as::<_, ScopeRow>("SELECT id AS owner, role, school FROM admin_tokens")
         .fetch_all(db)
         .await?
-        .iter()
-        .map(|r| {
-            let role: String = r.try_get(1)?;
-            Ok((r.try_get(0)?, scope_from(&role, r.try_get(2)?)?))
-        })
+        .into_iter()
+        .map(ScopeRow::into_pair)
         .collect()
 }
 
 /// The school of every site that has one, by site id.
-pub async fn site_schools<'e, E>(db: E) -> DbResult<std::collections::HashMap<String, String>>
+pub async fn site_schools<'e, E>(db: E) -> DbResult<HashMap<String, String>>
 where
     E: Executor<'e, Database = Any>,
 {
-    sqlx::query("SELECT id, school FROM sites WHERE school IS NOT NULL")
-        .fetch_all(db)
-        .await?
-        .iter()
-        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
-        .collect()
+    Ok(id_map(
+        sqlx::query_as("SELECT id, school AS text FROM sites WHERE school IS NOT NULL")
+            .fetch_all(db)
+            .await?,
+    ))
 }
 
 /// Sets (or with `None` clears) the school of a site.
@@ -327,7 +374,7 @@ where
 }
 
 /// An import file kept after a dry run that rejected nothing.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Upload {
     pub id: String,
     pub username: String,
@@ -367,28 +414,14 @@ pub async fn upload<'e, E>(db: E, id: &str, username: &str) -> DbResult<Option<U
 where
     E: Executor<'e, Database = Any>,
 {
-    let row = sqlx::query(
+    Ok(sqlx::query_as::<_, Upload>(
         "SELECT id, username, kind, rules_kind, format, file_name, body, digest, created_at \
          FROM staff_uploads WHERE id = $1 AND username = $2",
     )
     .bind(id)
     .bind(username)
     .fetch_optional(db)
-    .await?;
-    match row {
-        Some(r) => Ok(Some(Upload {
-            id: r.try_get(0)?,
-            username: r.try_get(1)?,
-            kind: r.try_get(2)?,
-            rules_kind: r.try_get(3)?,
-            format: r.try_get(4)?,
-            file_name: r.try_get(5)?,
-            body: r.try_get(6)?,
-            digest: r.try_get(7)?,
-            created_at: r.try_get(8)?,
-        })),
-        None => Ok(None),
-    }
+    .await?)
 }
 
 pub async fn delete_upload<'e, E>(db: E, id: &str) -> DbResult<()>
@@ -429,14 +462,13 @@ where
 }
 
 /// Every certificate's name by id (for listing plans).
-pub async fn certificate_names<'e, E>(db: E) -> DbResult<std::collections::HashMap<String, String>>
+pub async fn certificate_names<'e, E>(db: E) -> DbResult<HashMap<String, String>>
 where
     E: Executor<'e, Database = Any>,
 {
-    sqlx::query("SELECT id, name FROM certificates")
-        .fetch_all(db)
-        .await?
-        .iter()
-        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
-        .collect()
+    Ok(id_map(
+        sqlx::query_as("SELECT id, name AS text FROM certificates")
+            .fetch_all(db)
+            .await?,
+    ))
 }
