@@ -7,7 +7,9 @@ use std::path::Path;
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 
+use crate::api::school::{RosterFormat, RosterRequest};
 use crate::auth::password::{self, Passwords};
+use crate::auth::staff::Scope;
 use crate::auth::tokens;
 use crate::config::redact_url;
 use crate::db::{self, Db};
@@ -115,4 +117,81 @@ pub async fn set_student_password(
         .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// A command's `--school`: that school's staff scope, or the province's without it.
+pub fn scope_of(school: Option<&str>) -> anyhow::Result<Scope> {
+    match school {
+        Some(_) => Scope::from_role("school", school),
+        None => Ok(Scope::Province),
+    }
+    .map_err(anyhow::Error::msg)
+}
+
+/// Every admin token, one tab-separated line each: id, name, scope, created, state.
+pub async fn admin_token_lines(db: &Db) -> anyhow::Result<Vec<String>> {
+    let scopes: std::collections::HashMap<String, Scope> = db::staff::admin_token_scopes(&db.pool)
+        .await?
+        .into_iter()
+        .collect();
+    let at = |s: i64| {
+        DateTime::from_timestamp(s, 0)
+            .map(kaozheng_core::time::rfc3339_china)
+            .unwrap_or_default()
+    };
+    Ok(db::admin_tokens::list(&db.pool)
+        .await?
+        .into_iter()
+        .map(|t| {
+            format!(
+                "{}\t{}\t{}\tcreated {}\t{}",
+                t.id,
+                t.name,
+                scopes.get(&t.id).map_or("province".into(), Scope::describe),
+                at(t.created_at),
+                t.revoked_at
+                    .map_or("active".to_string(), |r| format!("revoked {}", at(r)))
+            )
+        })
+        .collect())
+}
+
+/// Every staff account, one tab-separated line each: username, name, scope, state.
+pub async fn staff_lines(db: &Db) -> anyhow::Result<Vec<String>> {
+    Ok(db::staff::list(&db.pool)
+        .await?
+        .into_iter()
+        .map(|a| {
+            let state = if a.disabled_at.is_some() {
+                "disabled"
+            } else {
+                "active"
+            };
+            format!(
+                "{}\t{}\t{}\t{state}",
+                a.username,
+                a.name,
+                a.scope.describe()
+            )
+        })
+        .collect())
+}
+
+/// The roster `query` selects within `scope`, as the file its format names, with its row count:
+/// the same rows and columns as `GET /api/v1/admin/export/registrations`.
+pub async fn export_roster(
+    db: &Db,
+    scope: &Scope,
+    query: kaozheng_api::staff::RosterQuery,
+) -> anyhow::Result<(Vec<u8>, usize)> {
+    let (filter, format) = query.filter().map_err(|e| anyhow::anyhow!(e.message))?;
+    let key = crate::tickets::TicketKey::load_or_create(db).await?;
+    let rows = crate::school::roster(db, scope, filter)
+        .await
+        .map_err(|e| anyhow::anyhow!(e.message))?;
+    let bytes = match format {
+        RosterFormat::Csv => crate::roster::csv(&rows, &key),
+        RosterFormat::Xlsx => crate::roster::xlsx(&rows, &key)?,
+    };
+    Ok((bytes, rows.len()))
 }

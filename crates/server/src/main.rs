@@ -9,7 +9,6 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand};
 use kaozheng_api::staff::RosterQuery;
 use kaozheng_core::model::PhaseMove;
-use kaozheng_server::api::school::{RosterFormat, RosterRequest};
 use kaozheng_server::auth::embed;
 use kaozheng_server::auth::password::Passwords;
 use kaozheng_server::auth::staff::Scope;
@@ -343,11 +342,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
             Ok(())
         }
         Command::AdminToken(AdminTokenCommand::Create { name, school, db }) => {
-            let scope = match &school {
-                Some(_) => Scope::from_role("school", school.as_deref()),
-                None => Ok(Scope::Province),
-            }
-            .map_err(anyhow::Error::msg)?;
+            let scope = cli::scope_of(school.as_deref())?;
             let conn = cli::open_db(&db.data_dir, db.url(), now).await?;
             let token = accounts::admin_token(&conn, &name, &scope, now).await?;
             println!("{token}");
@@ -369,28 +364,9 @@ async fn run(command: Command) -> anyhow::Result<()> {
         }
         Command::AdminToken(AdminTokenCommand::List { db }) => {
             let conn = cli::open_db(&db.data_dir, db.url(), now).await?;
-            let scopes: std::collections::HashMap<String, Scope> =
-                kaozheng_server::db::staff::admin_token_scopes(&conn.pool)
-                    .await?
-                    .into_iter()
-                    .collect();
-            for t in kaozheng_server::db::admin_tokens::list(&conn.pool).await? {
-                let at = |s: i64| {
-                    chrono::DateTime::from_timestamp(s, 0)
-                        .map(kaozheng_core::time::rfc3339_china)
-                        .unwrap_or_default()
-                };
-                println!(
-                    "{}\t{}\t{}\tcreated {}\t{}",
-                    t.id,
-                    t.name,
-                    scopes.get(&t.id).map_or("province".into(), Scope::describe),
-                    at(t.created_at),
-                    t.revoked_at
-                        .map_or("active".to_string(), |r| format!("revoked {}", at(r)))
-                );
-            }
+            let lines = cli::admin_token_lines(&conn).await;
             conn.pool.close().await;
+            lines?.iter().for_each(|l| println!("{l}"));
             Ok(())
         }
         Command::Export(ExportCommand::Registrations {
@@ -407,11 +383,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 format == "csv" || output.is_some(),
                 "an .xlsx workbook needs --output FILE"
             );
-            let scope = match &school {
-                Some(_) => Scope::from_role("school", school.as_deref()),
-                None => Ok(Scope::Province),
-            }
-            .map_err(anyhow::Error::msg)?;
+            let scope = cli::scope_of(school.as_deref())?;
             let query = RosterQuery {
                 plan_id: plan,
                 site_id: site,
@@ -419,16 +391,10 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 include_cancelled: Some(include_cancelled),
                 format: Some(format),
             };
-            let (filter, format) = query.filter().map_err(|e| anyhow::anyhow!(e.message))?;
             let conn = cli::open_db(&db.data_dir, db.url(), now).await?;
-            let key = kaozheng_server::tickets::TicketKey::load_or_create(&conn).await?;
-            let rows = kaozheng_server::school::roster(&conn, &scope, filter)
-                .await
-                .map_err(|e| anyhow::anyhow!(e.message))?;
-            let bytes = match format {
-                RosterFormat::Csv => kaozheng_server::roster::csv(&rows, &key),
-                RosterFormat::Xlsx => kaozheng_server::roster::xlsx(&rows, &key)?,
-            };
+            let exported = cli::export_roster(&conn, &scope, query).await;
+            conn.pool.close().await;
+            let (bytes, count) = exported?;
             match &output {
                 Some(path) => std::fs::write(path, &bytes)
                     .map_err(|e| anyhow::anyhow!("writing {}: {e}", path.display()))?,
@@ -437,12 +403,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
                     std::io::stdout().lock().write_all(&bytes)?;
                 }
             }
-            eprintln!(
-                "{} registrations exported ({})",
-                rows.len(),
-                scope.describe()
-            );
-            conn.pool.close().await;
+            eprintln!("{count} registrations exported ({})", scope.describe());
             Ok(())
         }
         Command::Plan(PlanCommand::Move { plan, step, db }) => {
@@ -506,20 +467,9 @@ async fn run(command: Command) -> anyhow::Result<()> {
         }
         Command::Staff(StaffCommand::List { db }) => {
             let conn = cli::open_db(&db.data_dir, db.url(), now).await?;
-            for a in kaozheng_server::db::staff::list(&conn.pool).await? {
-                println!(
-                    "{}\t{}\t{}\t{}",
-                    a.username,
-                    a.name,
-                    a.scope.describe(),
-                    if a.disabled_at.is_some() {
-                        "disabled"
-                    } else {
-                        "active"
-                    }
-                );
-            }
+            let lines = cli::staff_lines(&conn).await;
             conn.pool.close().await;
+            lines?.iter().for_each(|l| println!("{l}"));
             Ok(())
         }
         Command::StudentPassword(args) => {
