@@ -12,11 +12,14 @@ const STATIC = ['/manifest.webmanifest', '/icon.svg', '/icon-192.png', '/icon-51
 // to app routes (no file extension, e.g. `/catalog`) are pages, not files of the shell.
 function referencedAssets(html) {
   const urls = new Set();
-  for (const m of html.matchAll(/\b(?:href|src)="(\/[^"]+)"/g)) {
-    if (!m[1].startsWith('//') && /\.[a-z0-9]+$/i.test(m[1].split(/[?#]/)[0])) urls.add(m[1]);
+  // Quoted or not: the release index.html is minified (`href=/main-….css`).
+  for (const m of html.matchAll(/\b(?:href|src)=("?)(\/[^"\s>]+)\1/g)) {
+    if (!m[2].startsWith('//') && /\.[a-z0-9]+$/i.test(m[2].split(/[?#]/)[0])) urls.add(m[2]);
   }
   for (const m of html.matchAll(/from\s+'(\/[^']+)'/g)) urls.add(m[1]);
   for (const m of html.matchAll(/module_or_path:\s*'(\/[^']+)'/g)) urls.add(m[1]);
+  // The release loader fetches the WASM itself after the first paint (scripts/defer-wasm.mjs).
+  for (const m of html.matchAll(/fetch\('(\/[^']+)'/g)) urls.add(m[1]);
   return [...urls];
 }
 

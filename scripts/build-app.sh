@@ -4,6 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 trunk build --release
+# The first screen comes rendered by the server: fetch the WASM after it has painted.
+node scripts/defer-wasm.mjs dist/index.html
 # Precompress once at build time (brotli -q 11 is too slow to do per request).
 find dist -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.css' -o -name '*.html' \
   -o -name '*.svg' -o -name '*.webmanifest' -o -name '*.json' \) -print0 |

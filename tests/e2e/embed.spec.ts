@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Server } from './server';
+import { appStarted } from './guarded';
 import { PortalServer } from './portal/serve';
 import { serverRegistrations } from './support';
 
@@ -369,6 +370,9 @@ test('in a portal on another site, the widget keeps its storage and session apar
     const app = await context.newPage();
     await app.goto(`${server.url}/catalog`);
     await expect(app.getByTestId('results').locator('li').first()).toBeVisible();
+    // The server's page is readable before the app runs; the app's database exists once it has.
+    await appStarted(app);
+    await expect(app.locator('#shell')).toHaveCount(0);
     expect(await sessionRecords(app.mainFrame())).toBe(0);
     // And the widget kept its session.
     expect(await sessionRecords(frame)).toBe(1);

@@ -84,3 +84,29 @@ test('the app takes over the rendered page without a layout shift and keeps what
   const shift = await page.evaluate(() => (window as any).__shift as number);
   expect(shift).toBeLessThanOrEqual(0.01);
 });
+
+test('the WASM is fetched only after the rendered page has painted, and a tampered one never runs', async ({ browser }) => {
+  const context = await browser.newContext({ serviceWorkers: 'block', locale: 'zh-CN' });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
+  let paintedBeforeFetch: boolean | undefined;
+  await page.route(/\.wasm$/, async (route) => {
+    paintedBeforeFetch = await page.evaluate(
+      () => performance.getEntriesByName('first-contentful-paint').length === 1,
+    );
+    const res = await route.fetch();
+    const body = Buffer.concat([await res.body(), Buffer.from([0])]);
+    await route.fulfill({ response: res, body });
+  });
+  await page.goto(`${server.url}/catalog`);
+  await expect.poll(() => errors.join('\n'), { timeout: 10_000 }).toMatch(/integrity/i);
+  expect(paintedBeforeFetch).toBe(true);
+  // The server's page stays, usable, and the app never replaced it.
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('证书目录');
+  await expect(page.locator('#shell')).toHaveCount(1);
+  await context.close();
+});

@@ -160,7 +160,7 @@ test('hostile catalog text is refused where it could act and inert where it is s
   await expectInert(page);
 });
 
-/** The `integrity` of every script, module preload and preload (JS, WASM, CSS) in index.html. */
+/** The `integrity` of every script, module preload, preload and loader fetch (JS, WASM, CSS) in index.html. */
 function pinned(html: string): { tag: string; url: string; integrity: string | undefined }[] {
   const out = [];
   for (const m of html.matchAll(/<(script|link)\b([^>]*)>/g)) {
@@ -170,6 +170,10 @@ function pinned(html: string): { tag: string; url: string; integrity: string | u
     const integrity = /\bintegrity=("?)([^"\s>]+)\1/.exec(attrs)?.[2];
     out.push({ tag: `${m[1]} ${/\brel=("?)([^"\s>]+)\1/.exec(attrs)?.[2] ?? ''}`.trim(), url, integrity });
   }
+  // The loader fetches the WASM after the first paint (scripts/defer-wasm.mjs), pinned the same way.
+  for (const m of html.matchAll(/fetch\('([^']+)'(, \{ integrity: '([^']+)')?/g)) {
+    out.push({ tag: 'loader fetch', url: m[1], integrity: m[3] });
+  }
   return out;
 }
 
@@ -177,7 +181,9 @@ test('every script and WASM file is pinned by its sha384, and the page carries t
   const res = await fetch(`${server.url}/`);
   const html = await res.text();
   const files = pinned(html);
-  expect(files.map((f) => f.url).some((u) => u.endsWith('.wasm')), 'the WASM is preloaded').toBe(true);
+  expect(files.map((f) => f.url).some((u) => u.endsWith('.wasm')), 'the WASM is pinned').toBe(true);
+  // The rendered first screen does not wait for the WASM: nothing preloads it before the first paint.
+  expect(html).not.toMatch(/<link\b[^>]*\.wasm/);
   expect(files.map((f) => f.url).some((u) => u.endsWith('.js')), 'the JS glue is preloaded').toBe(true);
   for (const f of files) {
     expect(f.integrity, `${f.tag} ${f.url}`).toMatch(/^sha384-[A-Za-z0-9+/]+=*$/);

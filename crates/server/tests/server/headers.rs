@@ -482,6 +482,30 @@ async fn the_built_app_loads_every_script_and_wasm_with_a_matching_integrity_has
         pinned.insert(url.trim_start_matches('/').to_string());
         checked += 1;
     }
+    // The release loader fetches the WASM itself after the first paint
+    // (scripts/defer-wasm.mjs): `fetch('/….wasm', { integrity: 'sha384-…', … })`.
+    for script in &inline {
+        for call in script.split("fetch('").skip(1) {
+            let (url, rest) = call.split_once('\'').unwrap();
+            let integrity = rest
+                .split_once("integrity: '")
+                .and_then(|(_, r)| r.split_once('\''))
+                .map(|(i, _)| i)
+                .unwrap_or_else(|| panic!("the loader fetches {url} without an integrity hash"));
+            let want = integrity
+                .strip_prefix("sha384-")
+                .expect("a sha384 integrity");
+            let res = t.get_with(url, &[("accept-encoding", "identity")]).await;
+            assert_eq!(res.status, StatusCode::OK, "{url}");
+            assert_eq!(
+                STANDARD.encode(Sha384::digest(&res.body)),
+                want,
+                "{url}: the loader's integrity hash does not match the served bytes"
+            );
+            pinned.insert(url.trim_start_matches('/').to_string());
+            checked += 1;
+        }
+    }
     // Every script and WASM the page names, the loader's imports included, is pinned.
     for word in
         html.split(|c: char| c == '\'' || c == '"' || c.is_whitespace() || c == '>' || c == '=')
