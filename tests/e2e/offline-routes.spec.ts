@@ -1,0 +1,60 @@
+import { test, expect } from './guarded';
+import { api, signIn, token } from './support';
+import { Server } from './server';
+
+// After one visit, every page of the app opens with no network: the service worker keeps the plain
+// shell and every file it names (the WASM the loader fetches after the first paint included), and
+// the app draws each route from what it saved on the phone.
+const server = new Server();
+test.beforeAll(async () => {
+  await server.start();
+});
+test.afterAll(async () => {
+  await server.dispose();
+});
+
+test('every route opens offline after the first visit, signed in', async ({ page, context }) => {
+  await page.goto(`${server.url}/`);
+  await signIn(page, server, 'TJ2024001');
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 20_000 });
+  // The student's own records are on the phone (the registrations page has drawn them).
+  await page.goto(`${server.url}/me/registrations`);
+  await expect(page.getByTestId('ticket-no').first()).toBeVisible();
+
+  const t = await token(server, 'TJ2024001');
+  const { certificates } = await api<{ certificates: { id: string }[] }>(server, '/catalog');
+  const { plans } = await api<{ plans: { id: string }[] }>(server, '/plans');
+  const { registrations } = await api<{ registrations: { client_id: string; status: string }[] }>(server, '/registrations', { token: t });
+  const { results } = await api<{ results: { registration_id: string }[] }>(server, '/results', { token: t });
+  const ticket = registrations.find((r) => r.status === 'confirmed')!.client_id;
+  const routes = [
+    '/',
+    '/catalog',
+    `/certificates/${certificates[0].id}`,
+    '/verify',
+    '/plans',
+    '/grades',
+    '/me',
+    '/me/registrations',
+    '/me/credits',
+    `/register/${plans[0].id}`,
+    `/tickets/${ticket}`,
+    '/results',
+    `/results/${results[0].registration_id}`,
+  ];
+
+  await server.stop();
+  await context.setOffline(true);
+  for (const route of routes) {
+    await page.goto(`${server.url}${route}`);
+    await expect(page.locator('#shell'), route).toHaveCount(0);
+    const heading = page.locator('main h1').first();
+    await expect(heading, route).toBeVisible();
+    await expect(heading, route).not.toHaveText('页面不存在');
+    await expect(page.getByTestId('network-state'), route).toHaveText('离线');
+    // Drawn from the saved records: no "not found" for a plan, ticket, certificate or result.
+    await expect(page.getByText(/没有找到/), route).toHaveCount(0);
+  }
+  await context.setOffline(false);
+  await server.start();
+});
