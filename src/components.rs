@@ -15,6 +15,7 @@ pub mod language_toggle;
 pub mod level_badges;
 pub mod level_conversions;
 pub mod next_step;
+pub mod payment_note;
 pub mod plan_card;
 pub mod plan_sections;
 pub mod qr_code;

@@ -14,7 +14,7 @@ use kaozheng_core::feedback::FeedbackError;
 use kaozheng_core::rules::{
     Advice, AppliedConversion, CitationField, GradeAnswer, Refusal, RefusedConversion,
 };
-use kaozheng_core::{FeeReason, Payer};
+use kaozheng_core::{FeeReason, PayMethod, Payer};
 use leptos::prelude::*;
 
 mod en;
@@ -222,6 +222,14 @@ pub struct Texts {
     pub not_eligible: &'static str,
     pub checked_offline: &'static str,
     pub who_pays: &'static str,
+    pub pay_how: &'static str,
+    pub pay_where: &'static str,
+    pub pay_by: &'static str,
+    pub fee_paid: &'static str,
+    pub fee_unpaid: &'static str,
+    pub pay_after_register: &'static str,
+    pub pay_unknown: &'static str,
+    pub pay_overdue: &'static str,
     pub you_pay: &'static str,
     pub confirm_register: &'static str,
     pub queued_note: &'static str,
@@ -388,6 +396,7 @@ pub struct Texts {
     pub refusal: fn(&Refusal) -> String,
     pub advice: fn(&Advice) -> String,
     pub payer: fn(Payer) -> &'static str,
+    pub pay_method: fn(PayMethod) -> &'static str,
     pub fee_reason: fn(FeeReason) -> &'static str,
     pub conversion: fn(&AppliedConversion) -> String,
     pub refused_conversion: fn(&RefusedConversion) -> String,

@@ -119,6 +119,7 @@ fn plan(id: &str, certificate_id: &str, site_id: &str, day: u32) -> ExamPlan {
         capacity: 50,
         seats_left: 7,
         fee_fen: 30_000,
+        payment: None,
     }
 }
 

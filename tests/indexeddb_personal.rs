@@ -54,6 +54,7 @@ fn plan(id: &str) -> ExamPlan {
         capacity: 50,
         seats_left: 7,
         fee_fen: 30_000,
+        payment: None,
     }
 }
 
@@ -104,6 +105,7 @@ fn server(client_id: &str, plan_id: &str, status: RegistrationStatus) -> Registr
         exam_ends_at: p.exam_ends_at,
         created_at: t(1),
         cancelled_at: (status == RegistrationStatus::Cancelled).then(|| t(2)),
+        fee_paid_at: None,
     }
 }
 

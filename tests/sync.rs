@@ -37,6 +37,7 @@ fn plan(i: u32) -> ExamPlan {
         capacity: 10,
         seats_left: 10,
         fee_fen: 30_000,
+        payment: None,
     }
 }
 

@@ -5,6 +5,7 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 
 use crate::components::fee_note::FeeNote;
+use crate::components::payment_note::PaymentNote;
 use crate::components::registration_badge::RegistrationBadge;
 use crate::format;
 use crate::i18n::{refused_key, tr, use_i18n};
@@ -98,6 +99,13 @@ pub fn RegistrationItem(reg: LocalRegistration) -> impl IntoView {
     // still stands, so it is said as such).
     let refusal_code = reg.refusal_code.clone();
     let cancel_refused = reg.state != LocalState::Rejected;
+    // Whether the fee is paid is known once the server has confirmed the registration.
+    let paid = reg
+        .registration
+        .as_ref()
+        .filter(|r| r.is_confirmed())
+        .map(|r| (r.fee.student_pays_fen, r.fee_paid_at));
+    let payment = plan.as_ref().and_then(|p| p.payment.clone());
     let plan_name = plan.as_ref().map(|p| p.name.clone());
     let exam = plan.as_ref().map(|p| format::minute(p.exam_starts_at));
     let ticket_href = format!("/tickets/{client_id}");
@@ -116,6 +124,9 @@ pub fn RegistrationItem(reg: LocalRegistration) -> impl IntoView {
                 })}
             </dl>
             {fee.map(|f| view! { <FeeNote fee=f/> })}
+            {paid.map(|(owed, paid_at)| view! {
+                <PaymentNote payment=payment owed_fen=owed paid=Some(paid_at)/>
+            })}
             {(!refusals.is_empty() || refusal_code.is_some()).then(|| {
                 let code = refusal_code.clone().filter(|_| refusals.is_empty());
                 let refusals = refusals.clone();

@@ -7,6 +7,7 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 
 use crate::components::citation_note::CitationNote;
 use crate::components::fee_note::FeeNote;
+use crate::components::payment_note::PaymentNote;
 use crate::components::plan_card::PlanCard;
 use crate::components::registration_badge::RegistrationBadge;
 use crate::components::sign_in_required::SignInRequired;
@@ -222,6 +223,15 @@ pub fn RegisterPage() -> impl IntoView {
                         {move || if online() { i18n.t().send_note_online } else { i18n.t().send_note_offline }}
                     </p>
                 </Show>
+                // What comes after the button: how, where and by when to pay (registering is not
+                // paying), kept below it so the decision stays on the first screen.
+                {move || eligible().then(|| fee.get()).flatten().map(|f| view! {
+                    <PaymentNote
+                        payment=plan.get().and_then(|p| p.payment)
+                        owed_fen=f.student_pays_fen
+                        paid=None
+                    />
+                })}
                 {move || {
                     let a = advice.get();
                     (!a.is_empty() && existing().is_none()).then(|| view! {

@@ -299,6 +299,7 @@ mod tests {
             capacity: 50,
             seats_left: 3,
             fee_fen: 30_000,
+            payment: None,
         }
     }
 

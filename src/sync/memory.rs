@@ -372,6 +372,7 @@ impl Transport for ScriptedServer {
                 exam_ends_at: plan.exam_ends_at,
                 created_at: now,
                 cancelled_at: None,
+                fee_paid_at: None,
             };
             s.registrations.push(r.clone());
             (201, serde_json::to_string(&r).unwrap())

@@ -14,16 +14,19 @@ pub enum ImportKind {
     Students,
     Results,
     Rules,
+    /// Which students have paid their exam fee (the school's finance records).
+    Payments,
 }
 
 impl ImportKind {
-    pub const ALL: [ImportKind; 6] = [
+    pub const ALL: [ImportKind; 7] = [
         ImportKind::Catalog,
         ImportKind::Sites,
         ImportKind::Plans,
         ImportKind::Students,
         ImportKind::Results,
         ImportKind::Rules,
+        ImportKind::Payments,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -34,6 +37,7 @@ impl ImportKind {
             ImportKind::Students => "students",
             ImportKind::Results => "results",
             ImportKind::Rules => "rules",
+            ImportKind::Payments => "payments",
         }
     }
 

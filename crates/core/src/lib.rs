@@ -16,8 +16,8 @@ pub mod time;
 
 pub use catalog::{Catalog, CatalogError, CatalogErrors};
 pub use model::{
-    Certificate, EvaluationOrg, ExamPlan, ExamResult, FeeDecision, FeeReason, LevelInfo, Module,
-    ModuleResult, Payer, PlanPhase, PlanState, Registration, RegistrationStatus, SchoolLevel,
-    Score, Site, SkillGrade, Student, XLevel,
+    Certificate, EvaluationOrg, ExamPlan, ExamResult, FeeDecision, FeePayment, FeeReason,
+    LevelInfo, Module, ModuleResult, PayMethod, Payer, PlanPhase, PlanState, Registration,
+    RegistrationStatus, SchoolLevel, Score, Site, SkillGrade, Student, XLevel,
 };
 pub use search::{Hit, Query, SearchIndex};

@@ -12,7 +12,7 @@ mod student;
 pub use certificate::{CERTIFICATE_SUFFIX, Certificate, EvaluationOrg, LevelInfo};
 pub use level::{Module, SchoolLevel, SkillGrade, XLevel};
 pub use lifecycle::{MoveRefusal, PhaseMove};
-pub use plan::{ExamPlan, PlanPhase, PlanState};
+pub use plan::{ExamPlan, FeePayment, PayMethod, PlanPhase, PlanState};
 pub use registration::{FeeDecision, FeeReason, Payer, Registration, RegistrationStatus};
 pub use result::{ExamResult, ModuleResult, Score, all_modules_passed, held_levels};
 pub use site::Site;

@@ -291,6 +291,7 @@ pub fn phone_registrations(
                 exam_ends_at: plan.exam_ends_at,
                 created_at: l.created_at,
                 cancelled_at: None,
+                fee_paid_at: None,
             })
         })
         .collect()
@@ -419,6 +420,7 @@ mod tests {
             capacity: 10,
             seats_left: 3,
             fee_fen: 100,
+            payment: None,
         };
         let mut l = LocalRegistration::queued("u1".into(), &plan, None, now());
         assert_eq!(l.state, LocalState::Queued);
@@ -443,6 +445,7 @@ mod tests {
             exam_ends_at: plan.exam_ends_at,
             created_at: now(),
             cancelled_at: None,
+            fee_paid_at: None,
         };
         l.confirm(server.clone(), now());
         assert_eq!(l.state, LocalState::Confirmed);

@@ -265,6 +265,7 @@ fn seeds_000_002_one_fee_per_certificate_level_in_anhui_and_tianjin_only() {
         capacity: 10,
         seats_left: 10,
         fee_fen: fee,
+        payment: None,
     };
     let plans = vec![
         plan("a", "天津", 30_000),

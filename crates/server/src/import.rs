@@ -9,6 +9,7 @@
 //! the same file again changes nothing.
 
 pub mod documents;
+pub mod payments;
 pub mod plans;
 pub mod read;
 pub mod results;
@@ -136,6 +137,7 @@ pub async fn run(
         Kind::Results => import(results::Results::default(), ctx, text, format, report).await,
         Kind::Catalog => import(documents::CatalogDocument, ctx, text, format, report).await,
         Kind::Rules => import(documents::RulesDocument, ctx, text, format, report).await,
+        Kind::Payments => import(payments::Payments::default(), ctx, text, format, report).await,
     }
 }
 

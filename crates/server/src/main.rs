@@ -250,7 +250,7 @@ impl ServeArgs {
 #[derive(Debug, Args)]
 struct ImportArgs {
     /// What the file holds.
-    #[arg(value_parser = ["catalog", "sites", "plans", "students", "results", "rules"])]
+    #[arg(value_parser = ["catalog", "sites", "plans", "students", "results", "rules", "payments"])]
     kind: String,
     /// The file: .csv or .json (other names are read by their content).
     file: PathBuf,

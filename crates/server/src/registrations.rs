@@ -171,6 +171,7 @@ async fn try_register(
         exam_ends_at: plan.exam_ends_at,
         created_at: now,
         cancelled_at: None,
+        fee_paid_at: None,
     };
     match db::registrations::insert(&mut *tx, student_no, &registration).await {
         Ok(()) => {}

@@ -23,6 +23,7 @@ mod server {
     pub mod lifecycle;
     pub mod logs;
     pub mod openapi;
+    pub mod payments;
     pub mod registrations;
     pub mod resources;
     pub mod results;

@@ -5,7 +5,7 @@ use kaozheng_core::feedback::{FeedbackError, MAX_COMMENT_CHARS};
 use kaozheng_core::rules::{
     Advice, AppliedConversion, GradeAnswer, NoRuleReason, Refusal, RefusalWhy, RefusedConversion,
 };
-use kaozheng_core::{FeeReason, Payer, XLevel, province, time};
+use kaozheng_core::{FeeReason, PayMethod, Payer, XLevel, province, time};
 
 pub fn refusal(r: &Refusal) -> String {
     match r {
@@ -79,6 +79,14 @@ pub fn payer(p: Payer) -> &'static str {
         Payer::School => "Funded by your school",
         Payer::Waived => "Waived by the evaluation organisation",
         Payer::NotCharged => "Not charged to you",
+    }
+}
+
+pub fn pay_method(m: PayMethod) -> &'static str {
+    match m {
+        PayMethod::SchoolCollects => "Collected by your school",
+        PayMethod::Online => "Online",
+        PayMethod::AtSite => "At the exam site",
     }
 }
 

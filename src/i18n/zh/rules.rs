@@ -5,7 +5,7 @@ use kaozheng_core::feedback::{FeedbackError, MAX_COMMENT_CHARS};
 use kaozheng_core::rules::{
     Advice, AppliedConversion, GradeAnswer, NoRuleReason, Refusal, RefusalWhy, RefusedConversion,
 };
-use kaozheng_core::{FeeReason, Payer, time};
+use kaozheng_core::{FeeReason, PayMethod, Payer, time};
 
 pub fn refusal(r: &Refusal) -> String {
     match r {
@@ -63,6 +63,14 @@ pub fn payer(p: Payer) -> &'static str {
         Payer::School => "学校经费保障",
         Payer::Waived => "评价组织免收",
         Payer::NotCharged => "不向你收取",
+    }
+}
+
+pub fn pay_method(m: PayMethod) -> &'static str {
+    match m {
+        PayMethod::SchoolCollects => "学校统一收取",
+        PayMethod::Online => "网上缴费",
+        PayMethod::AtSite => "考点现场缴费",
     }
 }
 

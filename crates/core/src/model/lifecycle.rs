@@ -148,6 +148,7 @@ mod tests {
             capacity: 30,
             seats_left: 30,
             fee_fen: 30_000,
+            payment: None,
         }
     }
 

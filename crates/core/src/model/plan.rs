@@ -116,6 +116,53 @@ impl PlanState {
     }
 }
 
+/// How a student pays a plan's fee, as the plan's organiser says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PayMethod {
+    /// The school collects it (e.g. its finance office or class teacher).
+    SchoolCollects,
+    /// Online, on the evaluation organisation's or the school's payment page.
+    Online,
+    /// At the exam site.
+    AtSite,
+}
+
+impl PayMethod {
+    pub const ALL: [PayMethod; 3] = [
+        PayMethod::SchoolCollects,
+        PayMethod::Online,
+        PayMethod::AtSite,
+    ];
+
+    /// The JSON and CSV name (`"school_collects"` …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PayMethod::SchoolCollects => "school_collects",
+            PayMethod::Online => "online",
+            PayMethod::AtSite => "at_site",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|m| m.as_str() == s)
+    }
+}
+
+/// How, where and by when a plan's fee is paid. Only what the plan data gives: a plan without it
+/// says so rather than guessing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeePayment {
+    pub method: PayMethod,
+    /// Where, as the organiser wrote it: an office, a counter or a web address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place: Option<String>,
+    /// The last moment to pay.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "cst::option")]
+    pub due_at: Option<DateTime<Utc>>,
+}
+
 /// An exam plan (考核计划): one certificate level, one site, one registration window, one exam time.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ExamPlan {
@@ -140,6 +187,9 @@ pub struct ExamPlan {
     pub seats_left: u32,
     /// Exam fee in fen (1/100 yuan) before any waiver.
     pub fee_fen: u32,
+    /// How, where and by when the fee is paid, when the plan data says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment: Option<FeePayment>,
 }
 
 impl ExamPlan {
@@ -181,6 +231,12 @@ impl ExamPlan {
         if self.exam_ends_at <= self.exam_starts_at {
             return Err("exam_ends_at");
         }
+        // A fee due before anyone could register, or after the exam began, is a typing error.
+        if let Some(due) = self.payment.as_ref().and_then(|p| p.due_at)
+            && (due < self.window_opens_at || due > self.exam_starts_at)
+        {
+            return Err("pay_due_at");
+        }
         Ok(())
     }
 }
@@ -213,6 +269,7 @@ mod tests {
             capacity: 50,
             seats_left: 50,
             fee_fen: 30_000,
+            payment: None,
         }
     }
 

@@ -53,6 +53,10 @@ pub struct Registration {
     pub created_at: DateTime<Utc>,
     #[serde(default, skip_serializing_if = "Option::is_none", with = "cst::option")]
     pub cancelled_at: Option<DateTime<Utc>>,
+    /// When the school recorded the student's payment (its payments import); none while unpaid,
+    /// and none when the student owes nothing.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "cst::option")]
+    pub fee_paid_at: Option<DateTime<Utc>>,
 }
 
 impl Registration {

@@ -275,6 +275,7 @@ mod tests {
             capacity: 50,
             seats_left: 10,
             fee_fen: 30_000,
+            payment: None,
         }
     }
 
@@ -299,6 +300,7 @@ mod tests {
             exam_ends_at: p.exam_ends_at,
             created_at: at(2, 9),
             cancelled_at: None,
+            fee_paid_at: None,
         }
     }
 

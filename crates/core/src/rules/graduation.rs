@@ -246,6 +246,7 @@ mod tests {
             exam_ends_at: start + Duration::hours(2),
             created_at: now() - Duration::days(30),
             cancelled_at: (status == RegistrationStatus::Cancelled).then(now),
+            fee_paid_at: None,
         }
     }
 

@@ -1,7 +1,7 @@
 //! Exam plans (考核计划). The table keeps `seats_taken`; the API's `seats_left` is derived, so the
 //! one number registrations change is updated in a single guarded statement ([`take_seat`]).
 
-use kaozheng_core::{ExamPlan, PlanPhase, XLevel};
+use kaozheng_core::{ExamPlan, FeePayment, PayMethod, PlanPhase, XLevel};
 use sqlx::{Any, Executor};
 
 use super::catalog::level_from_code;
@@ -57,7 +57,8 @@ where
     sqlx::query(
         "INSERT INTO exam_plans (id, name, certificate_id, level, province, site_id, phase, \
          window_opens_at, window_closes_at, exam_starts_at, exam_ends_at, capacity, seats_taken, \
-         fee_fen, plan_no) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, \
+         fee_fen, pay_method, pay_place, pay_due_at, plan_no) VALUES ($1, $2, $3, $4, $5, $6, $7, \
+         $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
          (SELECT COALESCE(MAX(plan_no), 0) + 1 FROM exam_plans))",
     )
     .bind(&plan.id)
@@ -74,6 +75,9 @@ where
     .bind(i64::from(plan.capacity))
     .bind(taken)
     .bind(i64::from(plan.fee_fen))
+    .bind(pay_method(plan))
+    .bind(plan.payment.as_ref().and_then(|p| p.place.clone()))
+    .bind(pay_due_at(plan))
     .execute(db)
     .await?;
     Ok(())
@@ -88,7 +92,8 @@ where
     sqlx::query(
         "UPDATE exam_plans SET name = $2, certificate_id = $3, level = $4, province = $5, \
          site_id = $6, phase = $7, window_opens_at = $8, window_closes_at = $9, \
-         exam_starts_at = $10, exam_ends_at = $11, capacity = $12, fee_fen = $13 WHERE id = $1",
+         exam_starts_at = $10, exam_ends_at = $11, capacity = $12, fee_fen = $13, \
+         pay_method = $14, pay_place = $15, pay_due_at = $16 WHERE id = $1",
     )
     .bind(&plan.id)
     .bind(&plan.name)
@@ -103,13 +108,28 @@ where
     .bind(plan.exam_ends_at.timestamp())
     .bind(i64::from(plan.capacity))
     .bind(i64::from(plan.fee_fen))
+    .bind(pay_method(plan))
+    .bind(plan.payment.as_ref().and_then(|p| p.place.clone()))
+    .bind(pay_due_at(plan))
     .execute(db)
     .await?;
     Ok(())
 }
 
+fn pay_method(plan: &ExamPlan) -> Option<&'static str> {
+    plan.payment.as_ref().map(|p| p.method.as_str())
+}
+
+fn pay_due_at(plan: &ExamPlan) -> Option<i64> {
+    plan.payment
+        .as_ref()
+        .and_then(|p| p.due_at)
+        .map(|t| t.timestamp())
+}
+
 const COLUMNS: &str = "id, name, certificate_id, level, province, site_id, phase, window_opens_at, \
-     window_closes_at, exam_starts_at, exam_ends_at, capacity, seats_taken, fee_fen";
+     window_closes_at, exam_starts_at, exam_ends_at, capacity, seats_taken, fee_fen, pay_method, \
+     pay_place, pay_due_at";
 
 /// Plans matching `filter`, by exam start time, then id (compared here, not by the database's
 /// collation, so SQLite and PostgreSQL agree).
@@ -257,6 +277,9 @@ struct PlanRow {
     capacity: i64,
     seats_taken: i64,
     fee_fen: i64,
+    pay_method: Option<String>,
+    pay_place: Option<String>,
+    pay_due_at: Option<i64>,
 }
 
 impl TryFrom<PlanRow> for ExamPlan {
@@ -265,6 +288,15 @@ impl TryFrom<PlanRow> for ExamPlan {
     fn try_from(r: PlanRow) -> DbResult<ExamPlan> {
         let capacity = to_u32(r.capacity, "capacity")?;
         let taken = to_u32(r.seats_taken, "seats_taken")?;
+        let payment = match r.pay_method {
+            None => None,
+            Some(m) => Some(FeePayment {
+                method: PayMethod::parse(&m)
+                    .ok_or_else(|| DbError::Corrupt(format!("pay_method = {m:?}")))?,
+                place: r.pay_place,
+                due_at: r.pay_due_at.map(|t| to_time(t, "pay_due_at")).transpose()?,
+            }),
+        };
         Ok(ExamPlan {
             level: level_from_code(r.level)?,
             phase: phase_from_name(&r.phase)?,
@@ -280,6 +312,7 @@ impl TryFrom<PlanRow> for ExamPlan {
             certificate_id: r.certificate_id,
             province: r.province,
             site_id: r.site_id,
+            payment,
         })
     }
 }

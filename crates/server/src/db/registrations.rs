@@ -1,6 +1,7 @@
 //! Registrations (报名). Certificate, level and exam times come from the plan by a join, so a plan
 //! moved by its administrator moves its registrations' times too (and the clash rule sees them).
 
+use chrono::{DateTime, Utc};
 use kaozheng_core::model::{FeeDecision, FeeReason, Payer, Registration, RegistrationStatus};
 use sqlx::{Any, Executor};
 
@@ -9,7 +10,7 @@ use super::{DbError, DbResult, to_time, to_u32};
 
 const SELECT: &str = "SELECT r.id, r.client_id, r.plan_id, p.certificate_id, p.level, r.status, \
      r.ticket_no, r.fee_fen, r.student_pays_fen, r.payer, r.fee_reason, p.exam_starts_at, \
-     p.exam_ends_at, r.created_at, r.cancelled_at, r.student_no, r.fee_policy \
+     p.exam_ends_at, r.created_at, r.cancelled_at, r.student_no, r.fee_policy, r.fee_paid_at \
      FROM registrations r JOIN exam_plans p ON p.id = r.plan_id";
 
 /// A row of [`SELECT`]: the registration with its plan's certificate, level and exam times.
@@ -32,6 +33,7 @@ struct RegistrationRow {
     cancelled_at: Option<i64>,
     student_no: String,
     fee_policy: Option<String>,
+    fee_paid_at: Option<i64>,
 }
 
 impl TryFrom<RegistrationRow> for Registration {
@@ -65,6 +67,10 @@ impl TryFrom<RegistrationRow> for Registration {
             plan_id: r.plan_id,
             certificate_id: r.certificate_id,
             ticket_no: r.ticket_no,
+            fee_paid_at: r
+                .fee_paid_at
+                .map(|t| to_time(t, "fee_paid_at"))
+                .transpose()?,
         })
     }
 }
@@ -141,6 +147,19 @@ where
         .transpose()
 }
 
+/// Records when the student paid (none: takes a payment recorded by mistake back).
+pub async fn set_paid<'e, E>(db: E, id: &str, paid_at: Option<DateTime<Utc>>) -> DbResult<()>
+where
+    E: Executor<'e, Database = Any>,
+{
+    sqlx::query("UPDATE registrations SET fee_paid_at = $2 WHERE id = $1")
+        .bind(id)
+        .bind(paid_at.map(|t| t.timestamp()))
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
 /// Stores a new registration of `student_no`.
 pub async fn insert<'e, E>(db: E, student_no: &str, reg: &Registration) -> DbResult<()>
 where
@@ -148,8 +167,8 @@ where
 {
     sqlx::query(
         "INSERT INTO registrations (id, student_no, client_id, plan_id, status, ticket_no, \
-         fee_fen, student_pays_fen, payer, fee_reason, created_at, cancelled_at, fee_policy) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+         fee_fen, student_pays_fen, payer, fee_reason, created_at, cancelled_at, fee_policy, \
+         fee_paid_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
     )
     .bind(&reg.id)
     .bind(student_no)
@@ -164,6 +183,7 @@ where
     .bind(reg.created_at.timestamp())
     .bind(reg.cancelled_at.map(|t| t.timestamp()))
     .bind(reg.fee.policy.as_deref())
+    .bind(reg.fee_paid_at.map(|t| t.timestamp()))
     .execute(db)
     .await?;
     Ok(())

@@ -507,6 +507,14 @@ impl Writer<'_> {
             exam_ends_at: plan.exam_ends_at,
             created_at,
             cancelled_at: None,
+            fee_paid_at: None,
+        };
+        // Paid the day after registering, for exams already sat; coming exams still owe it, so
+        // the demo shows both.
+        let reg = Registration {
+            fee_paid_at: (reg.fee.student_pays_fen > 0 && plan.exam_starts_at <= self.now)
+                .then(|| (created_at + Duration::days(1)).min(plan.exam_starts_at)),
+            ..reg
         };
         db::registrations::insert(&mut *self.conn, &s.student_no, &reg).await?;
         self.report.registrations += 1;

@@ -6,7 +6,9 @@
 //! they are fictional, and fees are demo values, not any organisation's real fee.
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Timelike, Utc};
-use kaozheng_core::{Catalog, Certificate, ExamPlan, PlanPhase, Site, XLevel, time};
+use kaozheng_core::{
+    Catalog, Certificate, ExamPlan, FeePayment, PayMethod, PlanPhase, Site, XLevel, time,
+};
 
 /// Five demo exam sites in the provinces the project's seeds mention. Fictional: every name says
 /// 示例 (example) and every address says 虚构 (fictional).
@@ -265,7 +267,23 @@ fn demo_plan(
         capacity,
         seats_left,
         fee_fen,
+        payment: demo_payment(k, closes),
     }
+}
+
+/// How a demo plan's fee is paid: collected by the school, paid online, or not said (a plan whose
+/// data has no payment details), in turn. Due when the registration window closes.
+fn demo_payment(k: usize, closes: DateTime<Utc>) -> Option<FeePayment> {
+    let (method, place) = match k % 3 {
+        0 => (PayMethod::SchoolCollects, "学校财务处（示例）"),
+        1 => (PayMethod::Online, "评价组织报名平台的缴费页（示例）"),
+        _ => return None,
+    };
+    Some(FeePayment {
+        method,
+        place: Some(place.into()),
+        due_at: Some(closes),
+    })
 }
 
 /// `2026年12月`: the exam's year and month in UTC+8, as plan names start.

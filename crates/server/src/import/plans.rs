@@ -1,13 +1,15 @@
 //! Exam plans: CSV with the columns below or a JSON array of the API's `ExamPlan` (as listed by
 //! `GET /api/v1/plans`; `seats_left` and `state` are accepted and ignored, since the server counts
-//! seats and computes states). Times are RFC 3339 or `YYYY-MM-DD HH:MM` in China time.
+//! seats and computes states). Times are RFC 3339 or `YYYY-MM-DD HH:MM` in China time. How, where
+//! and by when the fee is paid is optional: CSV columns `pay_method` (`school_collects`, `online`
+//! or `at_site`), `pay_place` and `pay_due_at`, or the API's `payment` object in JSON.
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
 use chrono::{DateTime, Utc};
 use kaozheng_core::rules::{FeeRules, uniform_fee_conflicts};
-use kaozheng_core::{ExamPlan, PlanPhase, XLevel};
+use kaozheng_core::{ExamPlan, FeePayment, PayMethod, PlanPhase, XLevel};
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 
@@ -34,7 +36,13 @@ pub const COLUMNS: Columns = Columns {
         "capacity",
         "fee_fen",
     ],
-    optional: &["seats_left", "state"],
+    optional: &[
+        "seats_left",
+        "state",
+        "pay_method",
+        "pay_place",
+        "pay_due_at",
+    ],
 };
 
 /// The highest fee accepted: 10 000 yuan.
@@ -61,6 +69,16 @@ pub struct Row {
     exam_ends_at: DateTime<Utc>,
     capacity: u32,
     fee_fen: u32,
+    /// CSV: how the fee is paid (`school_collects`, `online`, `at_site`), where, and by when.
+    #[serde(default, deserialize_with = "de::opt_text")]
+    pay_method: Option<String>,
+    #[serde(default, deserialize_with = "de::opt_text")]
+    pay_place: Option<String>,
+    #[serde(default, deserialize_with = "de::opt_china_time")]
+    pay_due_at: Option<DateTime<Utc>>,
+    /// JSON: the same as the API's `payment` object.
+    #[serde(default)]
+    payment: Option<FeePayment>,
     /// Accepted so `GET /api/v1/plans` output can be imported again; the server counts seats.
     #[serde(default, rename = "seats_left")]
     _seats_left: Option<IgnoredAny>,
@@ -77,6 +95,58 @@ fn level<'de, D: serde::Deserializer<'de>>(d: D) -> Result<XLevel, D::Error> {
             "expected primary, intermediate or advanced (初级/中级/高级), got {s:?}"
         ))
     })
+}
+
+/// How the fee is paid, from the CSV columns or the JSON object (not both); rejects what it cannot
+/// read and returns none then.
+fn payment(
+    report: &mut ImportReport,
+    row: usize,
+    object: Option<FeePayment>,
+    method: Option<String>,
+    place: Option<String>,
+    due_at: Option<DateTime<Utc>>,
+) -> Option<FeePayment> {
+    let columns = method.is_some() || place.is_some() || due_at.is_some();
+    let payment = match (object, method) {
+        (Some(_), _) if columns => {
+            report.reject(
+                row,
+                Some("payment"),
+                "give the payment object or the pay_method, pay_place and pay_due_at fields, not both",
+            );
+            return None;
+        }
+        (Some(p), _) => p,
+        (None, None) if columns => {
+            report.reject(
+                row,
+                Some("pay_method"),
+                "pay_place and pay_due_at need a pay_method (school_collects, online or at_site)",
+            );
+            return None;
+        }
+        (None, None) => return None,
+        (None, Some(m)) => match PayMethod::parse(m.trim()) {
+            Some(method) => FeePayment {
+                method,
+                place,
+                due_at,
+            },
+            None => {
+                report.reject(
+                    row,
+                    Some("pay_method"),
+                    format!("expected school_collects, online or at_site, got {m:?}"),
+                );
+                return None;
+            }
+        },
+    };
+    if let Some(place) = &payment.place {
+        check_text(report, row, "pay_place", place, 200);
+    }
+    Some(payment)
 }
 
 /// Reads and writes exam plans.
@@ -172,6 +242,14 @@ impl Importer for Plans {
         if r.fee_fen > MAX_FEE_FEN {
             report.reject(row, Some("fee_fen"), format!("at most {MAX_FEE_FEN} fen"));
         }
+        let payment = payment(
+            report,
+            row,
+            r.payment,
+            r.pay_method,
+            r.pay_place,
+            r.pay_due_at,
+        );
         match self.seen.entry(r.id.clone()) {
             Entry::Occupied(first) => {
                 report.reject(row, Some("id"), format!("duplicate of row {}", first.get()))
@@ -195,14 +273,21 @@ impl Importer for Plans {
             capacity: r.capacity,
             seats_left: r.capacity,
             fee_fen: r.fee_fen,
+            payment,
         };
-        if let Err(field) = plan.check_times() {
-            report.reject(
+        match plan.check_times() {
+            Ok(()) => {}
+            Err("pay_due_at") => report.reject(
+                row,
+                Some("pay_due_at"),
+                "the fee is due between the window's opening and the exam's start",
+            ),
+            Err(field) => report.reject(
                 row,
                 Some(field),
                 "times out of order: the window opens before it closes, closes no later than the \
              exam starts, and the exam starts before it ends",
-            );
+            ),
         }
         let stored = db::plans::get(&mut *tx, &plan.id).await?;
         scope::plan(

@@ -577,6 +577,21 @@ pub mod de {
         }
     }
 
+    /// An optional instant as [`china_time`] reads it; an empty cell is none.
+    pub fn opt_china_time<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<DateTime<Utc>>, D::Error> {
+        match Option::<std::borrow::Cow<'de, str>>::deserialize(d)? {
+            None => Ok(None),
+            Some(s) if s.trim().is_empty() => Ok(None),
+            Some(s) => parse_china_time(&s).map(Some).ok_or_else(|| {
+                Error::custom(format!(
+                    "expected an RFC 3339 time or YYYY-MM-DD HH:MM (China time), got {s:?}"
+                ))
+            }),
+        }
+    }
+
     /// An optional text; an empty cell is none.
     pub fn opt_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
         Ok(Option::<String>::deserialize(d)?.filter(|s| !s.trim().is_empty()))

@@ -217,7 +217,13 @@ async fn dashboard(
     main.push_str("</section>");
 
     // Import.
-    let mut kinds = vec![Kind::Results, Kind::Students, Kind::Plans, Kind::Sites];
+    let mut kinds = vec![
+        Kind::Results,
+        Kind::Payments,
+        Kind::Students,
+        Kind::Plans,
+        Kind::Sites,
+    ];
     if scope.is_province() {
         kinds.extend([Kind::Catalog, Kind::Rules]);
     }

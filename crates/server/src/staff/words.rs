@@ -132,6 +132,10 @@ pub fn kind(lang: Lang, k: Kind) -> &'static str {
         ),
         Kind::Catalog => lang.pick("证书目录", "Certificate catalog"),
         Kind::Rules => lang.pick("规则", "Rules"),
+        Kind::Payments => lang.pick(
+            "缴费记录（准考证号、缴费时间）",
+            "Fee payments (ticket number, time paid)",
+        ),
     }
 }
 

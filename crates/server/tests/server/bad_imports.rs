@@ -115,6 +115,31 @@ const FIXTURES: &[Bad] = &[
         &[(1, Some("name"), "control characters")],
     ),
     bad(
+        "plans-bad-payment.csv",
+        "plans",
+        &[
+            (
+                2,
+                Some("pay_method"),
+                "expected school_collects, online or at_site",
+            ),
+            (3, Some("pay_method"), "need a pay_method"),
+            (4, Some("pay_due_at"), "the fee is due between"),
+        ],
+    ),
+    bad(
+        "payments-unknown-ticket.csv",
+        "payments",
+        &[
+            (
+                2,
+                Some("ticket_no"),
+                "no registration has this ticket number",
+            ),
+            (3, Some("ticket_no"), "digits only"),
+        ],
+    ),
+    bad(
         "plans-bad-enum.csv",
         "plans",
         &[
