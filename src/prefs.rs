@@ -6,6 +6,7 @@ use crate::i18n::Locale;
 
 const LOCALE_KEY: &str = "kz.locale";
 const THEME_KEY: &str = "kz.theme";
+const WATCH_KEY: &str = "kz.watch";
 /// The cookies the server reads when it renders a page.
 pub const LOCALE_COOKIE: &str = "kz-locale";
 pub const THEME_COOKIE: &str = "kz-theme";
@@ -56,6 +57,23 @@ fn write(key: &str, value: &str) {
     if let Some(s) = local_storage() {
         let _ = s.set_item(key, value);
     }
+}
+
+/// Certificates the student asked to be reminded about when exam plans are announced. Kept on
+/// the phone (not personal data, so signing out keeps it).
+pub fn watched() -> Vec<String> {
+    read(WATCH_KEY)
+        .map(|s| {
+            s.split(',')
+                .filter(|id| !id.is_empty())
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+pub fn save_watched(ids: &[String]) {
+    write(WATCH_KEY, &ids.join(","));
 }
 
 /// The saved language, else `?lang=` in the URL, else Chinese (the product's default).

@@ -7,6 +7,7 @@ use crate::components::feedback_summary::FeedbackSummary;
 use crate::components::level_badges::LevelBadges;
 use crate::components::level_conversions::LevelConversions;
 use crate::components::plan_card::PlanCard;
+use crate::components::plan_watch::PlanWatch;
 use crate::components::study_resources::StudyResources;
 use crate::i18n::{tr, use_i18n};
 use crate::state::catalog::use_catalog;
@@ -120,6 +121,7 @@ pub fn CertificatePage() -> impl IntoView {
                 .unwrap_or_default()
         });
         let batch = c.batch;
+        let cert_id = c.id.clone();
         view! {
             <h1 data-testid="certificate-name">{c.name.clone()}</h1>
             <LevelBadges levels=levels/>
@@ -182,6 +184,7 @@ pub fn CertificatePage() -> impl IntoView {
                             <div data-testid="no-plans">
                                 <p class="empty">{t().no_plans}</p>
                                 <p class="hint">{t().no_plans_next}</p>
+                                <PlanWatch certificate_id=cert_id.clone()/>
                                 <A href="/plans" attr:class="button button-secondary">{tr(|t| t.all_plans)}</A>
                             </div>
                         }

@@ -4,6 +4,7 @@ use leptos_router::hooks::use_navigate;
 
 use crate::components::next_step::NextStep;
 use crate::components::plan_sections::PlanSections;
+use crate::components::watch_notice::WatchNotice;
 use crate::i18n::{tr, use_i18n};
 use crate::state::account::use_account;
 
@@ -24,6 +25,7 @@ pub fn HomePage() -> impl IntoView {
             <Show when=move || acc.session.with(Option::is_some)>
                 <NextStep/>
             </Show>
+            <WatchNotice/>
             <form
                 class="search-box home-search"
                 role="search"

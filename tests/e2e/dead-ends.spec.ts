@@ -72,3 +72,47 @@ test('dead ends get a next step: no plans, a failed result, a verification link 
   await expect(page.getByTestId('share-state')).toHaveText('链接已复制，可以粘贴发给用人单位。');
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(url);
 });
+
+test('a certificate without plans offers a reminder, and home says when its plans are announced', async ({ page, server }) => {
+  type Cert = { id: string; name: string; levels: { level: string }[] };
+  const { certificates } = await (await fetch(`${server.url}/api/v1/catalog`)).json() as { certificates: Cert[] };
+  const { plans } = await (await fetch(`${server.url}/api/v1/plans`)).json() as { plans: { certificate_id: string }[] };
+  const { sites } = await (await fetch(`${server.url}/api/v1/sites`)).json() as { sites: { id: string; province: string }[] };
+  const cert = certificates.find((c) => c.levels.length > 0 && !plans.some((p) => p.certificate_id === c.id))!;
+  await page.goto(`${server.url}/certificates/${cert.id}`);
+  await expect(page.getByTestId('no-plans')).toBeVisible();
+  await page.getByTestId('watch-toggle').click();
+  await expect(page.getByTestId('watching')).toContainText('有考核计划时');
+  await page.reload();
+  await expect(page.getByTestId('watching')).toBeVisible();
+  await expect(page.getByTestId('watch-toggle')).toHaveText('取消提醒');
+  await page.goto(`${server.url}/`);
+  await expect(page.getByTestId('watch-notice')).toHaveCount(0);
+
+  // The school announces a plan for it.
+  const site = sites[0];
+  const day = (d: number) => new Date(Date.now() + d * 86_400_000).toISOString().slice(0, 10);
+  const csv =
+    'id,name,certificate_id,level,province,site_id,phase,window_opens_at,window_closes_at,exam_starts_at,exam_ends_at,capacity,fee_fen\n' +
+    `watch-plan,提醒测试计划,${cert.id},${cert.levels[0].level},${site.province},${site.id},published,${day(-1)} 09:00,${day(10)} 17:00,${day(20)} 09:00,${day(20)} 11:00,30,30000\n`;
+  const res = await fetch(`${server.url}/api/v1/admin/import/plans`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${server.adminToken()}`, 'content-type': 'text/csv' },
+    body: csv,
+  });
+  expect((await res.json()).rejected).toEqual([]);
+
+  await page.goto(`${server.url}/`);
+  const notice = page.getByTestId('watch-notice');
+  await expect(notice).toHaveCount(1);
+  await expect(notice).toContainText('有考核计划了');
+  await notice.getByRole('link', { name: '查看考核计划' }).click();
+  await expect(page).toHaveURL(new RegExp(`/certificates/${cert.id}$`));
+  await expect(page.getByTestId('certificate-plans').locator('.plan-card')).toHaveCount(1);
+  await page.goto(`${server.url}/`);
+  await page.getByTestId('watch-notice').getByRole('button', { name: '知道了' }).click();
+  await expect(page.getByTestId('watch-notice')).toHaveCount(0);
+  await page.reload();
+  await expect(page.getByTestId('plans-province').or(page.getByRole('heading', { level: 1 })).first()).toBeVisible();
+  await expect(page.getByTestId('watch-notice')).toHaveCount(0);
+});

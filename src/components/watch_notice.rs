@@ -1,0 +1,66 @@
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::i18n::use_i18n;
+use crate::prefs;
+use crate::state::catalog::use_catalog;
+use crate::state::clock::use_now;
+
+/// On home: the certificates the student asked to be reminded about that now have an upcoming
+/// exam plan, each with a way to it; "got it" removes the reminder.
+#[component]
+pub fn WatchNotice() -> impl IntoView {
+    let i18n = use_i18n();
+    let st = use_catalog();
+    let now = use_now();
+    let watched = RwSignal::new(Vec::<String>::new());
+    Effect::new(move |_| watched.set(prefs::watched()));
+    let found = Memo::new(move |_| {
+        let ids = watched.get();
+        st.plans.with(|plans| {
+            ids.into_iter()
+                .filter(|id| {
+                    plans
+                        .iter()
+                        .any(|p| p.certificate_id == *id && p.is_upcoming(now.get()))
+                })
+                .map(|id| {
+                    let name = st
+                        .catalog
+                        .with(|c| {
+                            c.as_ref()
+                                .and_then(|l| l.catalog.certificate(&id))
+                                .map(|c| c.short_name().to_string())
+                        })
+                        .unwrap_or_else(|| id.clone());
+                    (id, name)
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    let dismiss = move |id: String| {
+        let mut ids = prefs::watched();
+        ids.retain(|x| *x != id);
+        prefs::save_watched(&ids);
+        watched.set(ids);
+    };
+    view! {
+        <For each=move || found.get() key=|(id, _)| id.clone() let:item>
+            {
+                let (id, name) = item;
+                let href = format!("/certificates/{id}");
+                view! {
+                    <div class="status-note watch-notice" role="status" data-testid="watch-notice">
+                        <p>{move || (i18n.t().watch_found)(&name)}</p>
+                        <p class="actions">
+                            <A href=href attr:class="button">{move || i18n.t().watch_view}</A>
+                            <button type="button" class="button button-secondary" on:click=move |_| dismiss(id.clone())>
+                                {move || i18n.t().watch_dismiss}
+                            </button>
+                        </p>
+                    </div>
+                }
+            }
+        </For>
+    }
+}
