@@ -26,9 +26,9 @@ pub fn PlanWatch(certificate_id: String) -> impl IntoView {
     };
     view! {
         <div class="plan-watch" data-testid="plan-watch">
-            <Show when=move || watching.get()>
+            {move || watching.get().then(|| view! {
                 <p class="hint" role="status" data-testid="watching">{tr(|t| t.watching)}</p>
-            </Show>
+            })}
             <button
                 type="button"
                 class="button button-secondary"

@@ -44,23 +44,25 @@ pub fn WatchNotice() -> impl IntoView {
         prefs::save_watched(&ids);
         watched.set(ids);
     };
-    view! {
-        <For each=move || found.get() key=|(id, _)| id.clone() let:item>
-            {
-                let (id, name) = item;
+    move || {
+        found
+            .get()
+            .into_iter()
+            .map(|(id, name)| {
                 let href = format!("/certificates/{id}");
+                let text = (i18n.t().watch_found)(&name);
                 view! {
                     <div class="status-note watch-notice" role="status" data-testid="watch-notice">
-                        <p>{move || (i18n.t().watch_found)(&name)}</p>
+                        <p>{text}</p>
                         <p class="actions">
-                            <A href=href attr:class="button">{move || i18n.t().watch_view}</A>
+                            <A href=href attr:class="button">{i18n.t().watch_view}</A>
                             <button type="button" class="button button-secondary" on:click=move |_| dismiss(id.clone())>
-                                {move || i18n.t().watch_dismiss}
+                                {i18n.t().watch_dismiss}
                             </button>
                         </p>
                     </div>
                 }
-            }
-        </For>
+            })
+            .collect_view()
     }
 }
