@@ -28,7 +28,13 @@ pub fn SignInRequired(children: ChildrenFn) -> impl IntoView {
                 view! {
                     <Show
                         when=move || acc.loaded.get()
-                        fallback=|| view! { <p class="empty">{tr(|t| t.loading)}</p> }
+                        fallback=|| view! {
+                            <div class="shell-skeleton" role="status" aria-busy="true">
+                                <p class="visually-hidden">{tr(|t| t.loading)}</p>
+                                <span></span>
+                                <span></span>
+                            </div>
+                        }
                     >
                         <p class="empty">
                             <A href=next>{tr(|t| t.sign_in_needed)}</A>
