@@ -76,17 +76,19 @@ pub fn save_watched(ids: &[String]) {
     write(WATCH_KEY, &ids.join(","));
 }
 
-/// The saved language, else `?lang=` in the URL, else Chinese (the product's default).
+/// `name=` in the page's query: the header's language and theme forms, and shared `?lang=` links.
+fn from_query(name: &str) -> Option<String> {
+    let search = web_sys::window()?.location().search().ok()?;
+    search.trim_start_matches('?').split('&').find_map(|kv| {
+        let (k, v) = kv.split_once('=')?;
+        (k == name).then(|| v.to_string())
+    })
+}
+
+/// `?lang=` in the URL, else the saved language, else Chinese (the product's default).
 pub fn initial_locale() -> Locale {
-    let from_url = web_sys::window()
-        .and_then(|w| w.location().search().ok())
-        .and_then(|s| {
-            s.trim_start_matches('?')
-                .split('&')
-                .find_map(|kv| kv.strip_prefix("lang=").map(str::to_string))
-        })
-        .and_then(|tag| Locale::from_tag(&tag));
-    from_url
+    from_query("lang")
+        .and_then(|tag| Locale::from_tag(&tag))
         .or_else(|| read(LOCALE_KEY).and_then(|t| Locale::from_tag(&t)))
         .unwrap_or(Locale::Zh)
 }
@@ -104,8 +106,10 @@ fn write_cookie(name: &str, value: &str) {
     }
 }
 
+/// `?theme=` in the URL (the header's form before the app ran), else the saved theme.
 pub fn initial_theme() -> Theme {
-    read(THEME_KEY)
+    from_query("theme")
+        .or_else(|| read(THEME_KEY))
         .and_then(|t| Theme::from_key(&t))
         .unwrap_or(Theme::System)
 }

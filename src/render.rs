@@ -43,16 +43,21 @@ pub fn preferences(path_and_query: &str, cookie_header: &str) -> (Locale, Theme)
             (k == name).then(|| v.trim().to_string())
         })
     };
-    let from_query = path_and_query.split_once('?').and_then(|(_, q)| {
-        q.split('&')
-            .find_map(|kv| kv.strip_prefix("lang="))
-            .and_then(Locale::from_tag)
-    });
-    let locale = from_query
+    let query = |name: &str| {
+        let (_, q) = path_and_query.split_once('?')?;
+        q.split('&').find_map(|kv| {
+            let (k, v) = kv.split_once('=')?;
+            (k == name).then(|| v.to_string())
+        })
+    };
+    // The header's language and theme buttons are GET forms, so they work before the app runs.
+    let locale = query("lang")
+        .and_then(|t| Locale::from_tag(&t))
         .or_else(|| cookie(LOCALE_COOKIE).and_then(|t| Locale::from_tag(&t)))
         .unwrap_or(Locale::Zh);
-    let theme = cookie(THEME_COOKIE)
+    let theme = query("theme")
         .and_then(|t| Theme::from_key(&t))
+        .or_else(|| cookie(THEME_COOKIE).and_then(|t| Theme::from_key(&t)))
         .unwrap_or(Theme::System);
     (locale, theme)
 }

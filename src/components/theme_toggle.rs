@@ -25,26 +25,38 @@ pub fn ThemeToggle() -> impl IntoView {
         Theme::Light => false,
         Theme::System => system_dark(),
     };
+    // A GET form like the language's: `?theme=` works on the server's page before the app runs.
     view! {
-        <button
-            type="button"
-            class="tool-button theme-button"
-            data-testid="theme-toggle"
-            aria-label=move || {
-                let t = i18n.t();
-                if dark() { t.theme_to_light_label } else { t.theme_to_dark_label }
-            }
-            on:click=move |_| {
+        <form
+            class="tool-form"
+            method="get"
+            on:submit=move |ev| {
+                ev.prevent_default();
                 let next = if dark() { Theme::Light } else { Theme::Dark };
                 theme.set(next);
                 prefs::save_theme(next);
             }
         >
-            <span aria-hidden="true">{move || if dark() { "☀ " } else { "☾ " }}</span>
-            {move || {
-                let t = i18n.t();
-                if dark() { t.theme_to_light } else { t.theme_to_dark }
-            }}
-        </button>
+            <input
+                type="hidden"
+                name="theme"
+                value=move || if dark() { Theme::Light.key() } else { Theme::Dark.key() }
+            />
+            <button
+                type="submit"
+                class="tool-button theme-button"
+                data-testid="theme-toggle"
+                aria-label=move || {
+                    let t = i18n.t();
+                    if dark() { t.theme_to_light_label } else { t.theme_to_dark_label }
+                }
+            >
+                <span aria-hidden="true">{move || if dark() { "☀ " } else { "☾ " }}</span>
+                {move || {
+                    let t = i18n.t();
+                    if dark() { t.theme_to_light } else { t.theme_to_dark }
+                }}
+            </button>
+        </form>
     }
 }

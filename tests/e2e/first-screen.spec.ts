@@ -110,3 +110,20 @@ test('the WASM is fetched only after the rendered page has painted, and a tamper
   await expect(page.locator('#shell')).toHaveCount(1);
   await context.close();
 });
+
+test('without JavaScript the language and theme buttons still work, and the next page keeps them', async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false, locale: 'zh-CN' });
+  const page = await context.newPage();
+  await page.goto(`${server.url}/catalog`);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('证书目录');
+  await page.getByRole('button', { name: '切换到英文' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Certificate catalog');
+  await page.getByTestId('theme-toggle').click();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  // A link without the query: the cookies the server set keep both.
+  await page.getByTestId('results').getByRole('link').first().click();
+  await expect(page).toHaveURL(/\/certificates\//);
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await context.close();
+});

@@ -87,9 +87,11 @@ pub async fn page(
     } else {
         StatusCode::OK
     };
+    let cookies = chosen_preferences(path_and_query, locale, theme);
     Some(
         (
             status,
+            cookies,
             [
                 (
                     header::CONTENT_TYPE,
@@ -103,6 +105,37 @@ pub async fn page(
         )
             .into_response(),
     )
+}
+
+/// `Set-Cookie` for a language or theme chosen in the query (the header's GET forms, used before
+/// the app runs), so the next page the server renders keeps it, as the app's own cookies do.
+fn chosen_preferences(
+    path_and_query: &str,
+    locale: kaozheng::i18n::Locale,
+    theme: kaozheng::prefs::Theme,
+) -> axum::response::AppendHeaders<Vec<(header::HeaderName, HeaderValue)>> {
+    let query = path_and_query.split_once('?').map_or("", |(_, q)| q);
+    let given = |name: &str| {
+        query
+            .split('&')
+            .any(|kv| kv.starts_with(&format!("{name}=")))
+    };
+    let cookie = |name: &str, value: &str| {
+        HeaderValue::from_str(&format!(
+            "{name}={value}; Path=/; Max-Age=31536000; SameSite=Lax"
+        ))
+        .ok()
+        .map(|v| (header::SET_COOKIE, v))
+    };
+    let mut out = Vec::new();
+    // Only what the query set validly: the rendered page already used it.
+    if given("lang") {
+        out.extend(cookie(kaozheng::prefs::LOCALE_COOKIE, locale.tag()));
+    }
+    if given("theme") && theme != kaozheng::prefs::Theme::System {
+        out.extend(cookie(kaozheng::prefs::THEME_COOKIE, theme.key()));
+    }
+    axum::response::AppendHeaders(out)
 }
 
 /// The catalog, plans and sites as the API serves them, with the API's tags.

@@ -131,6 +131,49 @@ async fn language_and_theme_follow_the_cookies_and_iframes_get_the_plain_shell()
     );
     assert!(text(&res).contains("Certificate catalog"));
     assert_eq!(res.header("vary"), "cookie");
+    assert!(
+        res.headers.get("set-cookie").is_none(),
+        "cookies alone set nothing"
+    );
+
+    // The header's language and theme forms, before the app runs: the query wins over the
+    // cookies, and is kept in cookies for the next page.
+    let res = t
+        .get_with(
+            "/catalog?q=wlgl&lang=zh-CN&theme=light",
+            &[("cookie", "kz-locale=en; kz-theme=dark")],
+        )
+        .await;
+    assert!(
+        res.text()
+            .contains("<html lang=\"zh-CN\" data-theme=\"light\">"),
+        "{}",
+        res.text()
+    );
+    let set: Vec<_> = res
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        set,
+        [
+            "kz-locale=zh-CN; Path=/; Max-Age=31536000; SameSite=Lax",
+            "kz-theme=light; Path=/; Max-Age=31536000; SameSite=Lax"
+        ]
+    );
+    // The forms themselves are on the page, as plain GET forms.
+    assert!(
+        res.text().contains("name=\"lang\" value=\"en\""),
+        "{}",
+        res.text()
+    );
+    assert!(
+        res.text().contains("name=\"theme\" value=\"dark\""),
+        "{}",
+        res.text()
+    );
 
     let framed = t
         .get_with("/catalog", &[("sec-fetch-dest", "iframe")])
