@@ -11,7 +11,8 @@ use serde::Deserialize;
 use sqlx::AnyConnection;
 
 use super::read::{self, Columns, Parsed, de};
-use super::{Ctx, Format, ImportReport, Importer, Rejection, scope};
+use super::results::{check_ticket_no, ticket_in_reach};
+use super::{Ctx, Format, ImportReport, Importer, Rejection};
 use crate::db::{self, DbResult};
 
 pub const COLUMNS: Columns = Columns {
@@ -57,36 +58,14 @@ impl Importer for Payments {
     ) -> DbResult<Option<Self::Checked>> {
         let before = report.rejected.len();
         let ticket = r.ticket_no.trim();
-        if ticket.is_empty() || !ticket.bytes().all(|b| b.is_ascii_digit()) {
-            report.reject(row, Some("ticket_no"), "a ticket number has digits only");
-        }
-        let first = *self.seen.entry(ticket.to_string()).or_insert(row);
-        if first != row {
-            report.reject(row, Some("ticket_no"), format!("duplicate of row {first}"));
-        }
+        check_ticket_no(report, row, ticket, &mut self.seen);
         if r.paid_at.is_some_and(|t| t > ctx.now) {
             report.reject(row, Some("paid_at"), "a payment cannot be in the future");
         }
-        let Some((reg, holder)) = db::registrations::by_ticket(&mut *tx, ticket).await? else {
-            if report.rejected.len() == before {
-                report.reject(
-                    row,
-                    Some("ticket_no"),
-                    "no registration has this ticket number",
-                );
-            }
+        // The same reach as results: the ticket's holder is the staff's student.
+        let Some((reg, _)) = ticket_in_reach(ctx, tx, report, row, ticket, before).await? else {
             return Ok(None);
         };
-        let holder_school = db::students::get(&mut *tx, &holder)
-            .await?
-            .map(|s| s.school)
-            .unwrap_or_default();
-        let in_reach = report.rejected.len();
-        // The same reach as results: the ticket's holder is the staff's student.
-        scope::result(&ctx.scope, report, row, &holder_school);
-        if report.rejected.len() > in_reach {
-            return Ok(None);
-        }
         if r.paid_at.is_some() {
             if reg.status != RegistrationStatus::Confirmed {
                 report.reject(row, Some("ticket_no"), "the registration was cancelled");

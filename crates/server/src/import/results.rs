@@ -183,6 +183,53 @@ fn parse(text: &str, format: Format) -> Result<Vec<Parsed<Row>>, Vec<Rejection>>
     }
 }
 
+/// A ticket number's form, and that it is not a repeat of an earlier row (`seen`: first rows).
+pub(super) fn check_ticket_no(
+    report: &mut ImportReport,
+    row: usize,
+    ticket: &str,
+    seen: &mut HashMap<String, usize>,
+) {
+    if ticket.is_empty() || !ticket.bytes().all(|b| b.is_ascii_digit()) {
+        report.reject(row, Some("ticket_no"), "a ticket number has digits only");
+    }
+    let first = *seen.entry(ticket.to_string()).or_insert(row);
+    if first != row {
+        report.reject(row, Some("ticket_no"), format!("duplicate of row {first}"));
+    }
+}
+
+/// The registration holding `ticket` and its student, when there is one and the caller reaches
+/// it (a school's staff: their own student); `None` after rejecting the row otherwise. An unknown
+/// ticket is reported only when the row had no problem before (`before`: rejections then).
+pub(super) async fn ticket_in_reach(
+    ctx: &Ctx<'_>,
+    tx: &mut AnyConnection,
+    report: &mut ImportReport,
+    row: usize,
+    ticket: &str,
+    before: usize,
+) -> DbResult<Option<(kaozheng_core::Registration, String)>> {
+    let Some((reg, holder)) = db::registrations::by_ticket(&mut *tx, ticket).await? else {
+        if report.rejected.len() == before {
+            report.reject(
+                row,
+                Some("ticket_no"),
+                "no registration has this ticket number",
+            );
+        }
+        return Ok(None);
+    };
+    let holder_school = db::students::get(&mut *tx, &holder)
+        .await?
+        .map(|s| s.school)
+        .unwrap_or_default();
+    let in_reach = report.rejected.len();
+    scope::result(&ctx.scope, report, row, &holder_school);
+    // Nothing more about another school's registration.
+    Ok((report.rejected.len() == in_reach).then_some((reg, holder)))
+}
+
 /// Reads and writes results.
 #[derive(Default)]
 pub struct Results {
@@ -213,13 +260,7 @@ impl Importer for Results {
         report: &mut ImportReport,
     ) -> DbResult<Option<Self::Checked>> {
         let before = report.rejected.len();
-        if r.ticket_no.is_empty() || !r.ticket_no.bytes().all(|b| b.is_ascii_digit()) {
-            report.reject(row, Some("ticket_no"), "a ticket number has digits only");
-        }
-        let first = *self.seen_tickets.entry(r.ticket_no.clone()).or_insert(row);
-        if first != row {
-            report.reject(row, Some("ticket_no"), format!("duplicate of row {first}"));
-        }
+        check_ticket_no(report, row, &r.ticket_no, &mut self.seen_tickets);
         if r.blank {
             if report.rejected.len() == before {
                 report.count(false);
@@ -263,27 +304,11 @@ impl Importer for Results {
                 );
             }
         }
-        let registration = db::registrations::by_ticket(&mut *tx, &r.ticket_no).await?;
-        let Some((reg, holder)) = registration else {
-            if report.rejected.len() == before {
-                report.reject(
-                    row,
-                    Some("ticket_no"),
-                    "no registration has this ticket number",
-                );
-            }
+        let Some((reg, holder)) =
+            ticket_in_reach(ctx, tx, report, row, &r.ticket_no, before).await?
+        else {
             return Ok(None);
         };
-        let holder_school = db::students::get(&mut *tx, &holder)
-            .await?
-            .map(|s| s.school)
-            .unwrap_or_default();
-        let in_reach = report.rejected.len();
-        scope::result(&ctx.scope, report, row, &holder_school);
-        if report.rejected.len() > in_reach {
-            // Nothing more about another school's registration.
-            return Ok(None);
-        }
         if let Some(named) = &r.student_no
             && *named != holder
         {
