@@ -387,6 +387,38 @@ fn bad_form(lang: Lang, s: &Signed, zh: &str, en: &str) -> Response {
     )
 }
 
+/// A form that changes something carries the session's anti-forgery token.
+trait WithCsrf {
+    fn csrf(&self) -> &str;
+}
+
+/// A change posted by a signed-in member of staff, from this origin, with their session's token:
+/// the language, the session and the form, or the page that says what went wrong.
+async fn signed_form<F: WithCsrf>(
+    state: &AppState,
+    headers: &HeaderMap,
+    form: Result<Form<F>, FormRejection>,
+) -> Result<(Lang, Signed, F), Response> {
+    let lang = lang_of(headers, None);
+    let s = match signed_in(state, headers).await {
+        Ok(Some(s)) => s,
+        Ok(None) => return Err(signed_out(lang)),
+        Err(e) => return Err(failure(lang, None, &e)),
+    };
+    let Ok(Form(f)) = form else {
+        return Err(bad_form(
+            lang,
+            &s,
+            "表单无法读取。",
+            "The form could not be read.",
+        ));
+    };
+    if !same_origin(headers) || f.csrf() != s.csrf {
+        return Err(stale_form(lang, Some(&s)));
+    }
+    Ok((lang, s, f))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

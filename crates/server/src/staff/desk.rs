@@ -354,24 +354,22 @@ pub(super) struct MoveForm {
     step: String,
 }
 
+impl WithCsrf for MoveForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
 pub(super) async fn move_plan(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(id): Path<String>,
     form: Result<Form<MoveForm>, FormRejection>,
 ) -> Response {
-    let lang = lang_of(&headers, None);
-    let s = match signed_in(&state, &headers).await {
-        Ok(Some(s)) => s,
-        Ok(None) => return signed_out(lang),
-        Err(e) => return failure(lang, None, &e),
+    let (lang, s, f) = match signed_form(&state, &headers, form).await {
+        Ok(checked) => checked,
+        Err(page) => return page,
     };
-    let Ok(Form(f)) = form else {
-        return bad_form(lang, &s, "表单无法读取。", "The form could not be read.");
-    };
-    if !same_origin(&headers) || f.csrf != s.csrf {
-        return stale_form(lang, Some(&s));
-    }
     let Some(m) = PhaseMove::parse(&f.step) else {
         return bad_form(lang, &s, "未知的操作。", "Unknown step.");
     };

@@ -253,24 +253,22 @@ pub(super) struct ApplyForm {
     upload: String,
 }
 
+impl WithCsrf for ApplyForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
 /// Applies a kept upload: validated again (the database may have moved on), then written.
 pub(super) async fn apply_upload(
     State(state): State<AppState>,
     headers: HeaderMap,
     form: Result<Form<ApplyForm>, FormRejection>,
 ) -> Response {
-    let lang = lang_of(&headers, None);
-    let s = match signed_in(&state, &headers).await {
-        Ok(Some(s)) => s,
-        Ok(None) => return signed_out(lang),
-        Err(e) => return failure(lang, None, &e),
+    let (lang, s, f) = match signed_form(&state, &headers, form).await {
+        Ok(checked) => checked,
+        Err(page) => return page,
     };
-    let Ok(Form(f)) = form else {
-        return bad_form(lang, &s, "表单无法读取。", "The form could not be read.");
-    };
-    if !same_origin(&headers) || f.csrf != s.csrf {
-        return stale_form(lang, Some(&s));
-    }
     let now = state.now();
     let gone = || {
         failure(
