@@ -27,6 +27,7 @@ pub mod route_focus;
 pub mod rule_terms;
 pub mod share_link;
 pub mod sign_in_required;
+pub mod skeleton;
 pub mod storage_persistence;
 pub mod study_resources;
 pub mod sync_status;

@@ -2,6 +2,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_location;
 
+use crate::components::skeleton::Skeleton;
 use crate::i18n::tr;
 use crate::state::account::use_account;
 
@@ -28,13 +29,7 @@ pub fn SignInRequired(children: ChildrenFn) -> impl IntoView {
                 view! {
                     <Show
                         when=move || acc.loaded.get()
-                        fallback=|| view! {
-                            <div class="shell-skeleton" role="status" aria-busy="true">
-                                <p class="visually-hidden">{tr(|t| t.loading)}</p>
-                                <span></span>
-                                <span></span>
-                            </div>
-                        }
+                        fallback=|| view! { <Skeleton/> }
                     >
                         <p class="empty">
                             <A href=next>{tr(|t| t.sign_in_needed)}</A>

@@ -11,6 +11,7 @@ use crate::components::payment_note::PaymentNote;
 use crate::components::plan_card::PlanCard;
 use crate::components::registration_badge::RegistrationBadge;
 use crate::components::sign_in_required::SignInRequired;
+use crate::components::skeleton::Skeleton;
 use crate::i18n::{storage_error, tr, use_i18n};
 use crate::state::account::{phone_registrations, use_account};
 use crate::state::catalog::SyncProblem;
@@ -38,8 +39,14 @@ pub fn RegisterPage() -> impl IntoView {
     let error = RwSignal::new(None::<StorageError>);
 
     // The refusals (the plan, the student's other exams, a level passed, a school's cited rule)
-    // and the advice the student may pass, both by the core rules the server applies.
+    // and the advice the student may pass, both by the core rules the server applies. None until
+    // the phone's records (their registrations, the rule documents) are read: a verdict from half
+    // of them would flip, say from "the school pays" to "you pay", under the student's eyes.
+    let ready = move || acc.loaded.get() && st.local_read_done.get();
     let verdict = Memo::new(move |_| {
+        if !ready() {
+            return None;
+        }
         let plan = plan.get()?;
         let student = acc.student()?;
         let regs: Vec<Registration> = acc
@@ -189,7 +196,7 @@ pub fn RegisterPage() -> impl IntoView {
                     }
                         .into_any()
                     }
-                    (None, None) => ().into_any(),
+                    (None, None) => view! { <Skeleton testid="verdict-loading"/> }.into_any(),
                 }}
                 {move || eligible().then(|| fee.get()).flatten().map(|f| {
                     let funded = f.reason == kaozheng_core::FeeReason::PilotExamCovered;

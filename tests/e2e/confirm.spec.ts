@@ -1,6 +1,6 @@
 import { test as base, expect } from './guarded';
 import { Server } from './server';
-import { openPlans, openRegister, plans, signIn } from './support';
+import { api, openPlans, openRegister, plans, signIn, token } from './support';
 
 // Full plans and the confirm page (issue 16, items 1 and 4): what a student saw that confused them, each tested as they met it.
 const test = base.extend<{ server: Server }>({
@@ -75,4 +75,39 @@ test('a refused student is told why and where to go, never that it will use thei
   await expect(page.getByTestId('uses-school-paid')).toHaveCount(0);
   await expect(page.getByTestId('confirm-register')).toHaveCount(0);
   await expect(page.getByTestId('other-plans')).toBeVisible();
+});
+
+test('no verdict before the phone has read the student’s own registrations: a slow phone never offers an exam already registered', async ({ page, server }) => {
+  const t = await token(server, 'TJ2024001');
+  const { registrations } = await api<{ registrations: { plan_id: string; status: string }[] }>(server, '/registrations', { token: t });
+  const held = registrations.find((r) => r.status === 'confirmed')!;
+  expect(held, 'the demo student has a confirmed registration').toBeTruthy();
+  await signIn(page, server, 'TJ2024001');
+  // A slow phone: another connection holds the registrations store in a write for 1.5 s, so the
+  // app reads its session long before its registrations. Any verdict shown meanwhile is recorded.
+  await page.addInitScript(() => {
+    const open = indexedDB.open('kaozheng');
+    open.onsuccess = () => {
+      const tx = open.result.transaction('registrations', 'readwrite');
+      const store = tx.objectStore('registrations');
+      const until = Date.now() + 1500;
+      const spin = () => {
+        if (Date.now() < until) store.count().onsuccess = spin;
+      };
+      spin();
+      tx.oncomplete = () => open.result.close();
+    };
+    (window as unknown as { verdicts: string[] }).verdicts = [];
+    new MutationObserver(() => {
+      for (const el of document.querySelectorAll('[data-testid^="eligibility-"], [data-testid="already-registered"]')) {
+        const id = el.getAttribute('data-testid')!;
+        const seen = (window as unknown as { verdicts: string[] }).verdicts;
+        if (seen[seen.length - 1] !== id) seen.push(id);
+      }
+    }).observe(document, { childList: true, subtree: true });
+  });
+  await page.goto(`${server.url}/register/${held.plan_id}`);
+  await expect(page.getByTestId('already-registered')).toBeVisible();
+  expect(await page.evaluate(() => (window as unknown as { verdicts: string[] }).verdicts)).toEqual(['already-registered']);
+  await expect(page.getByTestId('confirm-register')).toHaveCount(0);
 });
