@@ -17,9 +17,14 @@ test('every route opens offline after the first visit, signed in', async ({ page
   await page.goto(`${server.url}/`);
   await signIn(page, server, 'TJ2024001');
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 20_000 });
-  // The student's own records are on the phone (the registrations page has drawn them).
+  // The student's own records are on the phone (the registrations and results pages have drawn
+  // them).
   await page.goto(`${server.url}/me/registrations`);
   await expect(page.getByTestId('ticket-no').first()).toBeVisible();
+  // Results sync after registrations; the list is drawn from what is saved, so once it shows, the
+  // phone holds them.
+  await page.goto(`${server.url}/results`);
+  await expect(page.getByTestId('results-list').locator('li').first()).toBeVisible();
 
   const t = await token(server, 'TJ2024001');
   const { certificates } = await api<{ certificates: { id: string }[] }>(server, '/catalog');

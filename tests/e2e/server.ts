@@ -26,11 +26,13 @@ export class Server {
       env: { ...process.env, RUST_LOG: process.env.RUST_LOG || 'warn,kaozheng_server=info' },
     });
     const proc = this.proc;
+    // Only this start's output: after a restart the log still holds the last "serving on".
+    const from = this.log.length;
     this.url = await new Promise<string>((ok, fail) => {
       const timer = setTimeout(() => fail(new Error(`server did not start:\n${this.log}`)), 30_000);
       const onData = (chunk: Buffer) => {
         this.log += chunk.toString();
-        const m = this.log.match(/serving on (http:\/\/[^\s/]+)/);
+        const m = this.log.slice(from).match(/serving on (http:\/\/[^\s/]+)/);
         if (m) {
           clearTimeout(timer);
           ok(m[1]);
@@ -57,7 +59,8 @@ export class Server {
   /** Kills the server: the network is gone as far as the app can tell. */
   async stop(): Promise<void> {
     const proc = this.proc;
-    if (!proc || proc.exitCode !== null) return;
+    // Stopped already (by a test, which kills it: a signal leaves exitCode null).
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
     await new Promise<void>((ok) => {
       proc.on('exit', () => ok());
       proc.kill('SIGKILL');
