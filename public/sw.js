@@ -23,6 +23,11 @@ function referencedAssets(html) {
   return [...urls];
 }
 
+// Trunk names the files it builds after their content (`main-<hash>.css`, as the server's
+// static_files reads them): a copy in the HTTP cache is that very file, so the precache takes it
+// from there instead of asking the network again right after the page loaded it.
+const hashed = (url) => /-[0-9a-f]{12,}(_bg)?\.[a-z0-9]+$/i.test(url);
+
 // Fetches index.html and everything it references into the cache, then drops what the new
 // index.html no longer references. Throws if index.html cannot be fetched. `fresh` is an index.html
 // response already in hand (a navigation), saving a second request.
@@ -31,11 +36,11 @@ async function cacheShell(fresh) {
   const res = fresh || (await fetch('/index.html', { cache: 'no-cache' }));
   if (!res.ok) throw new Error(`index.html: HTTP ${res.status}`);
   const html = await res.clone().text();
-  const assets = referencedAssets(html).concat(STATIC);
+  const assets = [...new Set(referencedAssets(html).concat(STATIC))];
   await Promise.all(
     assets.map(async (url) => {
       if (await cache.match(url)) return;
-      const r = await fetch(url, { cache: 'no-cache' });
+      const r = await fetch(url, { cache: hashed(url) ? 'default' : 'no-cache' });
       if (r.ok) await cache.put(url, r);
     }),
   );

@@ -4,6 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 trunk build --release
+# Trunk's JS minifier leaves the wasm-bindgen glue as written: minify it and re-pin its sha384.
+node scripts/minify-glue.mjs dist/index.html
 # The first screen comes rendered by the server: fetch the WASM after it has painted.
 node scripts/defer-wasm.mjs dist/index.html
 # Precompress once at build time (brotli -q 11 is too slow to do per request).

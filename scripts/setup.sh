@@ -102,7 +102,7 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " $wb_version\b" \
     "cargo install --locked wasm-bindgen-cli --version $wb_version || cargo install --force wasm-bindgen-cli --version $wb_version"
 fi
 
-# npm tools: binaryen's wasm-opt 132 (Debian's 108 miscompiles) and Playwright's test runner.
+# npm tools: binaryen's wasm-opt 132 (Debian's 108 miscompiles), terser for the JS glue and Playwright's test runner.
 if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -x node_modules/.bin/playwright ] \
   || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing npm packages (package-lock.json)"

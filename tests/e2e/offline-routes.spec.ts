@@ -63,3 +63,27 @@ test('every route opens offline after the first visit, signed in', async ({ page
   await context.setOffline(false);
   await server.start();
 });
+
+test('a first visit downloads each built file once: the precache takes them from the HTTP cache', async ({ browser }) => {
+  const context = await browser.newContext({ serviceWorkers: 'allow' });
+  const fetched = new Map<string, number>();
+  context.on('requestfinished', async (req) => {
+    const res = await req.response();
+    if (!res || res.fromServiceWorker()) return;
+    const s = await req.sizes();
+    // Only what crossed the network (a copy from the HTTP cache transfers nothing).
+    if (s.responseHeadersSize + s.responseBodySize === 0) return;
+    const path = new URL(req.url()).pathname;
+    fetched.set(path, (fetched.get(path) ?? 0) + 1);
+  });
+  const page = await context.newPage();
+  await page.goto(`${server.url}/`);
+  await expect
+    .poll(() => page.evaluate(async () => (await (await caches.open('kz-shell-v1')).keys()).some((r) => r.url.endsWith('.wasm'))), { timeout: 30_000 })
+    .toBe(true);
+  await page.waitForLoadState('networkidle');
+  const built = [...fetched].filter(([path]) => /-[0-9a-f]{12,}(_bg)?\.(wasm|js|css)$/.test(path));
+  expect(built.map(([path]) => path.split('.').pop()).sort()).toEqual(['css', 'js', 'wasm']);
+  for (const [path, times] of built) expect(times, `${path} was transferred ${times} times`).toBe(1);
+  await context.close();
+});

@@ -1,0 +1,79 @@
+// Bytes a student's phone actually transfers, counted by the browser: headers and bodies as sent
+// (brotli), every request of the page and of its service worker (the precache included), nothing
+// answered from the service worker's cache counted twice.
+//
+//   node bench/visits.mjs [--out FILE] [--verbose]   (--verbose lists every request)
+//
+//   first-visit   a new phone opens `/`, the app takes over (`kz:app-mounted`) and the service
+//                 worker has precached what the app needs offline
+//   signed-in     a new phone opens `/signin`, signs in and follows the link to its registrations
+//                 until they are on screen, precache included (issue target: no more than 492 KB)
+//   returning     a returning phone after a release that changes one page's code: with one WASM
+//                 module, every code change renames the WASM and its JS glue, so the phone fetches
+//                 them again with the shell and the service worker (brotli sizes from dist/)
+import { chromium, devices } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEMO_PASSWORD, chromeFlags, chromePath, dist, log, parseArgs, startServer, tempDir, writeJson } from './lib/common.mjs';
+
+const args = parseArgs();
+const phone = devices['Pixel 7'];
+
+/** Runs `visit` in a fresh context and sums what crossed the network, once the network is quiet. */
+async function transferred(browser, visit) {
+  const context = await browser.newContext({ ...phone, serviceWorkers: 'allow' });
+  const sizes = [];
+  context.on('requestfinished', async (req) => {
+    const res = await req.response();
+    if (!res || res.fromServiceWorker()) return;
+    const s = await req.sizes();
+    // Nothing crossed the network: answered from the HTTP cache.
+    if (s.responseHeadersSize + s.responseBodySize === 0) return;
+    sizes.push({ url: req.url(), bytes: s.responseHeadersSize + s.responseBodySize });
+  });
+  const page = await context.newPage();
+  await visit(page);
+  await page.waitForLoadState('networkidle');
+  // The service worker's precache runs after the page is idle.
+  await page.waitForTimeout(2000);
+  await context.close();
+  const total = sizes.reduce((a, s) => a + s.bytes, 0);
+  const wasm = sizes.filter((s) => s.url.endsWith('.wasm')).reduce((a, s) => a + s.bytes, 0);
+  if (args.verbose) for (const s of sizes) log(`  ${String(s.bytes).padStart(8)}  ${s.url.replace(/^https?:\/\/[^/]+/, '')}`);
+  return { bytes: total, requests: sizes.length, wasm_bytes: wasm };
+}
+
+const mounted = (page) => page.waitForFunction(() => performance.getEntriesByName('kz:app-mounted').length > 0);
+
+const server = await startServer({ dataDir: join(tempDir(), 'var'), demo: true });
+const browser = await chromium.launch({ executablePath: chromePath, args: chromeFlags });
+try {
+  const firstVisit = await transferred(browser, async (page) => {
+    await page.goto(`${server.url}/`);
+    await mounted(page);
+  });
+  const signedIn = await transferred(browser, async (page) => {
+    await page.goto(`${server.url}/signin`);
+    await mounted(page);
+    await page.getByLabel('学号').fill('TJ2024001');
+    await page.getByLabel('密码').fill(DEMO_PASSWORD);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.waitForURL(/\/me$/);
+    await page.locator('a[href="/me/registrations"]').first().click();
+    await page.locator('li.reg-card').first().waitFor();
+  });
+  const html = readFileSync(join(dist, 'index.html'), 'utf8');
+  const glue = (html.match(/from\s+'\/([^']+\.js)'/) || html.match(/\/(kaozheng-[0-9a-f]+\.js)/) || [])[1];
+  const changed = readdirSync(dist).filter((f) => f.endsWith('.wasm') || f === glue || f === 'index.html' || f === 'sw.js');
+  const brotli = (f) => execFileSync('brotli', ['-q', '11', '-c', join(dist, f)], { maxBuffer: 1 << 30 }).length;
+  const returning = { bytes: changed.reduce((a, f) => a + brotli(f), 0), files: changed };
+  const out = { first_visit: firstVisit, signed_in_first_visit: signedIn, returning_after_release: returning };
+  log(`first visit to /:            ${firstVisit.bytes} B in ${firstVisit.requests} requests (WASM ${firstVisit.wasm_bytes} B)`);
+  log(`signed-in first visit:       ${signedIn.bytes} B in ${signedIn.requests} requests (WASM ${signedIn.wasm_bytes} B); target 492,000 B ${signedIn.bytes <= 492_000 ? 'met' : 'not met'}`);
+  log(`returning after a release:   ${returning.bytes} B (${changed.join(', ')}, brotli)`);
+  if (args.out) writeJson(args.out, out);
+} finally {
+  await browser.close();
+  await server.stop();
+}
