@@ -79,10 +79,13 @@ test('a refused student is told why and where to go, never that it will use thei
 
 test('no verdict before the phone has read the student’s own registrations: a slow phone never offers an exam already registered', async ({ page, server }) => {
   const t = await token(server, 'TJ2024001');
-  const { registrations } = await api<{ registrations: { plan_id: string; status: string }[] }>(server, '/registrations', { token: t });
+  const { registrations } = await api<{ registrations: { client_id: string; plan_id: string; status: string }[] }>(server, '/registrations', { token: t });
   const held = registrations.find((r) => r.status === 'confirmed')!;
   expect(held, 'the demo student has a confirmed registration').toBeTruthy();
   await signIn(page, server, 'TJ2024001');
+  // The phone holds the registration (its list is drawn from what is saved).
+  await page.goto(`${server.url}/me/registrations`);
+  await expect(page.locator(`li.reg-card[data-client-id="${held.client_id}"]`)).toBeVisible();
   // A slow phone: another connection holds the registrations store in a write for 1.5 s, so the
   // app reads its session long before its registrations. Any verdict shown meanwhile is recorded.
   await page.addInitScript(() => {
