@@ -502,7 +502,7 @@ proptest! {
             }
         }
         // The network is back for good; leases of killed passes run out; the student syncs.
-        w.server.script([]);
+        w.server.heal();
         w.advance(60);
         for _ in 0..5 {
             w.sync(&tabs[0], true);

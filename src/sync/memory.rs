@@ -273,6 +273,11 @@ impl ScriptedServer {
         self.0.borrow_mut().faults.extend(faults);
     }
 
+    /// The network is back: faults scripted but not yet met are dropped.
+    pub fn heal(&self) {
+        self.0.borrow_mut().faults.clear();
+    }
+
     pub fn registrations(&self) -> Vec<Registration> {
         self.0.borrow().registrations.clone()
     }
