@@ -125,57 +125,64 @@ async fn body(res: Response) -> Result<String, ApiError> {
         .map_err(|e| ApiError::Network(e.to_string()))
 }
 
-/// Fetches the catalog, sending the tag of the copy we hold.
-pub async fn fetch_catalog(etag: Option<&str>) -> Result<Fetched<Catalog>, ApiError> {
-    let res = get(path::<GetCatalog>(), etag).await?;
+/// A revalidated GET: the body with its tag, or "yours is current" for the tag the phone holds.
+/// One non-generic path for every tagged set, so each set adds only its parsing.
+pub async fn fetch_text(path: &str, etag: Option<&str>) -> Result<Fetched<String>, ApiError> {
+    let res = get(path, etag).await?;
     match res.status() {
         304 => Ok(Fetched::NotModified),
         200 => {
             let etag = res.headers().get("etag");
-            let text = body(res).await?;
-            let value = Catalog::parse(&text).map_err(|e| ApiError::Invalid(e.to_string()))?;
-            Ok(Fetched::Fresh { value, etag })
+            Ok(Fetched::Fresh {
+                value: body(res).await?,
+                etag,
+            })
         }
         _ => Err(error_for(res).await),
     }
+}
+
+impl<T> Fetched<T> {
+    /// Parses fresh content; "yours is current" stays as it is.
+    fn parse<U>(self, f: impl FnOnce(T) -> Result<U, ApiError>) -> Result<Fetched<U>, ApiError> {
+        Ok(match self {
+            Fetched::Fresh { value, etag } => Fetched::Fresh {
+                value: f(value)?,
+                etag,
+            },
+            Fetched::NotModified => Fetched::NotModified,
+        })
+    }
+}
+
+/// Fetches the catalog, sending the tag of the copy we hold.
+pub async fn fetch_catalog(etag: Option<&str>) -> Result<Fetched<Catalog>, ApiError> {
+    fetch_text(path::<GetCatalog>(), etag)
+        .await?
+        .parse(|text| Catalog::parse(&text).map_err(|e| ApiError::Invalid(e.to_string())))
 }
 
 /// The exam plans, checked for times in order, or "yours is current" for the tag the phone holds.
 pub async fn fetch_plans(etag: Option<&str>) -> Result<Fetched<PlansResponse>, ApiError> {
-    let res = get(path::<ListPlans>(), etag).await?;
-    match res.status() {
-        304 => Ok(Fetched::NotModified),
-        200 => {
-            let etag = res.headers().get("etag");
-            let text = body(res).await?;
-            let plans: PlansResponse = serde_json::from_str(&text)
-                .map_err(|e| ApiError::Invalid(format!("exam plans: {e}")))?;
-            for p in &plans.plans {
-                p.check_times().map_err(|field| {
-                    ApiError::Invalid(format!("exam plan {}: {field} out of order", p.id))
-                })?;
-            }
-            Ok(Fetched::Fresh { value: plans, etag })
+    fetch_text(path::<ListPlans>(), etag).await?.parse(|text| {
+        let plans: PlansResponse = serde_json::from_str(&text)
+            .map_err(|e| ApiError::Invalid(format!("exam plans: {e}")))?;
+        for p in &plans.plans {
+            p.check_times().map_err(|field| {
+                ApiError::Invalid(format!("exam plan {}: {field} out of order", p.id))
+            })?;
         }
-        _ => Err(error_for(res).await),
-    }
+        Ok(plans)
+    })
 }
 
 /// The exam sites, or "yours is current" for the tag the phone holds.
 pub async fn fetch_sites(etag: Option<&str>) -> Result<Fetched<Vec<Site>>, ApiError> {
-    let res = get(path::<ListSites>(), etag).await?;
-    match res.status() {
-        304 => Ok(Fetched::NotModified),
-        200 => {
-            let etag = res.headers().get("etag");
-            let text = body(res).await?;
-            let sites = serde_json::from_str::<SiteList>(&text)
-                .map(|s| s.sites)
-                .map_err(|e| ApiError::Invalid(format!("exam sites: {e}")))?;
-            Ok(Fetched::Fresh { value: sites, etag })
-        }
-        _ => Err(error_for(res).await),
-    }
+    fetch_text(path::<ListSites>(), etag).await?.parse(|text| {
+        serde_json::from_str::<SiteList>(&text)
+            .map(|s| s.sites)
+            .map_err(|e| ApiError::Invalid(format!("exam sites: {e}")))
+    })
 }
 
 /// A readable text for a JS exception.
@@ -266,33 +273,26 @@ pub async fn results(token: &str) -> Result<Vec<ExamResult>, ApiError> {
         .map(|l| l.results)
 }
 
-/// A rule document of kind `T` with its JSON text for storing as served, or "yours is current"
-/// for the tag the phone holds. The document passes its own checks ([`RuleDocument::problems`])
-/// or is refused, so the last good one stays.
-pub async fn rules<T: ServedRules>(etag: Option<&str>) -> Result<Fetched<(T, String)>, ApiError> {
+/// Where rule documents of kind `T` are served; [`fetch_text`] gets them and [`parse_rules`]
+/// checks them before anything keeps them.
+pub fn rules_path<T: ServedRules>() -> &'static str {
+    path::<T::Endpoint>()
+}
+
+/// A rule document of kind `T`: it passes its own checks ([`RuleDocument::problems`]) or is
+/// refused, so the last good one stays.
+pub fn parse_rules<T: ServedRules>(text: &str) -> Result<T, ApiError> {
     let kind = T::KIND;
-    let res = get(path::<T::Endpoint>(), etag).await?;
-    match res.status() {
-        304 => Ok(Fetched::NotModified),
-        200 => {
-            let etag = res.headers().get("etag");
-            let text = body(res).await?;
-            let rules: T = serde_json::from_str(&text)
-                .map_err(|e| ApiError::Invalid(format!("{kind} rules: {e}")))?;
-            let problems = rules.problems();
-            if !problems.is_empty() {
-                return Err(ApiError::Invalid(format!(
-                    "{kind} rules: {}",
-                    problems.join("; ")
-                )));
-            }
-            Ok(Fetched::Fresh {
-                value: (rules, text),
-                etag,
-            })
-        }
-        _ => Err(error_for(res).await),
+    let rules: T =
+        serde_json::from_str(text).map_err(|e| ApiError::Invalid(format!("{kind} rules: {e}")))?;
+    let problems = rules.problems();
+    if !problems.is_empty() {
+        return Err(ApiError::Invalid(format!(
+            "{kind} rules: {}",
+            problems.join("; ")
+        )));
     }
+    Ok(rules)
 }
 
 /// The origins allowed to embed the app and talk to it (`GET /embed/config`).

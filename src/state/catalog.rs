@@ -22,6 +22,12 @@ use crate::state::connection::Connection;
 use crate::state::network::Network;
 use crate::storage::{Db, StorageError};
 
+/// Parses a fetched rule document and shows it, or says why it is refused.
+type KeepRules = Box<dyn FnOnce(&str) -> Result<(), ApiError>>;
+
+/// One rule document's revalidation, whatever its kind.
+type RulesRefresh = std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), ApiError>>>>;
+
 /// Tag keys of the plan and site lists (rule documents use their kind).
 const PLANS: &str = "plans";
 const SITES: &str = "sites";
@@ -191,39 +197,43 @@ async fn load_rules<T: RuleDocument>(
 
 impl CatalogState {
     /// Revalidates one rule document with the tag the phone holds: unchanged is a 304 and
-    /// nothing to store.
-    async fn refresh_rules<T: kaozheng_api::endpoints::ServedRules>(
+    /// nothing to store. Only parsing depends on the kind, so the five kinds share one request.
+    fn refresh_rules<T: kaozheng_api::endpoints::ServedRules>(
         &self,
         into: RwSignal<Option<Arc<T>>>,
-        note: &mut impl FnMut(ApiError),
-    ) {
+    ) -> impl std::future::Future<Output = Result<(), ApiError>> + use<T> {
         let held = into.with_untracked(Option::is_some);
-        let tag = self
-            .tags
-            .with_value(|t| {
-                t.iter()
-                    .find(|(k, _)| *k == T::KIND)
-                    .map(|(_, v)| v.clone())
-            })
-            .filter(|_| held);
-        match api::rules::<T>(tag.as_deref()).await {
-            Ok(Fetched::NotModified) => {}
-            Ok(Fetched::Fresh {
-                value: (rules, json),
-                etag,
-            }) => {
-                if let Some(db) = self.db()
-                    && let Err(e) = db
-                        .save_rules(T::KIND, &json, etag.as_deref(), crate::state::clock::now())
-                        .await
-                {
-                    self.storage_failed(e);
-                }
-                self.set_tag(T::KIND, etag);
-                into.set(Some(Arc::new(rules)));
-            }
-            Err(e) => note(e),
+        let tag = self.tag(T::KIND).filter(|_| held);
+        let keep: KeepRules = Box::new(move |text| {
+            into.set(Some(Arc::new(api::parse_rules::<T>(text)?)));
+            Ok(())
+        });
+        self.keep_rules(T::KIND, api::rules_path::<T>(), tag, keep)
+    }
+
+    /// Fetches one rule document and keeps it if `keep` accepts it: on screen, then stored with
+    /// its tag. A refused document leaves the last good one in place.
+    async fn keep_rules(
+        self,
+        kind: &'static str,
+        path: &'static str,
+        tag: Option<String>,
+        keep: KeepRules,
+    ) -> Result<(), ApiError> {
+        let Fetched::Fresh { value: json, etag } = api::fetch_text(path, tag.as_deref()).await?
+        else {
+            return Ok(());
+        };
+        keep(&json)?;
+        if let Some(db) = self.db()
+            && let Err(e) = db
+                .save_rules(kind, &json, etag.as_deref(), crate::state::clock::now())
+                .await
+        {
+            self.storage_failed(e);
         }
+        self.set_tag(kind, etag);
+        Ok(())
     }
 
     fn tag(&self, set: &str) -> Option<String> {
@@ -482,11 +492,17 @@ impl CatalogState {
             Err(e) => note(e),
         }
 
-        self.refresh_rules(self.fee_rules, &mut note).await;
-        self.refresh_rules(self.grade_rules, &mut note).await;
-        self.refresh_rules(self.credit_rules, &mut note).await;
-        self.refresh_rules(self.graduation_rules, &mut note).await;
-        self.refresh_rules(self.eligibility_rules, &mut note).await;
+        for rules in [
+            Box::pin(self.refresh_rules(self.fee_rules)) as RulesRefresh,
+            Box::pin(self.refresh_rules(self.grade_rules)),
+            Box::pin(self.refresh_rules(self.credit_rules)),
+            Box::pin(self.refresh_rules(self.graduation_rules)),
+            Box::pin(self.refresh_rules(self.eligibility_rules)),
+        ] {
+            if let Err(e) = rules.await {
+                note(e);
+            }
+        }
 
         if problem.is_none() {
             self.synced_at.set(Some(now));
