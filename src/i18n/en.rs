@@ -1,10 +1,9 @@
 //! The English interface.
 
+use kaozheng_api::words::en as rules;
 use kaozheng_core::rules::CitationField;
 
 use super::Texts;
-
-mod rules;
 
 pub const EN: Texts = Texts {
     app_name: "Kaozheng",

@@ -1,10 +1,9 @@
 //! The Chinese interface (the default).
 
+use kaozheng_api::words::zh as rules;
 use kaozheng_core::rules::CitationField;
 
 use super::Texts;
-
-mod rules;
 
 pub const ZH: Texts = Texts {
     app_name: "考证",

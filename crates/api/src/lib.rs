@@ -1,7 +1,7 @@
 //! The API contract, written once: every endpoint's method, path, query, request body and answer
 //! ([`endpoints`]), and the shapes that travel (the rest come from `kaozheng-core`). The server
 //! routes and answers with these types; the app calls with them; the OpenAPI document is built
-//! from the same definitions (feature `openapi`).
+//! from the same definitions (feature `openapi`). [`words`] says what the rules decided, for both.
 
 pub mod auth;
 pub mod endpoint;
@@ -14,6 +14,7 @@ pub mod openapi;
 pub mod plans;
 pub mod staff;
 pub mod verify;
+pub mod words;
 
 pub use endpoint::{Endpoint, Method};
 

@@ -112,12 +112,12 @@ impl ApiError {
         };
         let message = refusals
             .iter()
-            .map(crate::text::refusal_en)
+            .map(kaozheng_api::words::en::refusal)
             .collect::<Vec<_>>()
             .join("; ");
         let message_zh = refusals
             .iter()
-            .map(crate::text::refusal_zh)
+            .map(kaozheng_api::words::zh::refusal)
             .collect::<Vec<_>>()
             .join("；");
         let mut e = ApiError::new(status, first.code(), message, message_zh);

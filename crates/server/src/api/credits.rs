@@ -4,6 +4,7 @@
 
 use axum::Json;
 use axum::extract::State;
+use kaozheng_api::words;
 use kaozheng_core::rules::{
     AppliedConversion, CertificateCredits, CreditAccount, CreditRules, Credits, RefusedConversion,
     credit_account,
@@ -15,7 +16,6 @@ use crate::db::{self, DbError};
 use crate::error::ApiError;
 use crate::rules;
 use crate::state::AppState;
-use crate::text;
 
 pub async fn get_credits(
     State(state): State<AppState>,
@@ -95,8 +95,8 @@ impl From<CreditAccount> for WordedAccount {
                 .applied
                 .into_iter()
                 .map(|c| WordedConversion {
-                    reason_zh: text::conversion_zh(&c),
-                    reason_en: text::conversion_en(&c),
+                    reason_zh: words::zh::conversion(&c),
+                    reason_en: words::en::conversion(&c),
                     conversion: c,
                 })
                 .collect(),
@@ -104,8 +104,8 @@ impl From<CreditAccount> for WordedAccount {
                 .refused
                 .into_iter()
                 .map(|r| WordedRefusal {
-                    detail_zh: text::refused_conversion_zh(&r),
-                    detail_en: text::refused_conversion_en(&r),
+                    detail_zh: words::zh::refused_conversion(&r),
+                    detail_en: words::en::refused_conversion(&r),
                     refusal: r,
                 })
                 .collect(),

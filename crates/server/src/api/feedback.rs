@@ -83,8 +83,8 @@ pub async fn put(
     let comment = validate(&ratings, body.comment.as_deref()).map_err(|e| {
         ApiError::unprocessable(
             e.code(),
-            crate::text::feedback_error_en(&e),
-            crate::text::feedback_error_zh(&e),
+            kaozheng_api::words::en::feedback_error(&e),
+            kaozheng_api::words::zh::feedback_error(&e),
         )
     })?;
     let results = super::results::published(&state, &session.student_no).await?;
