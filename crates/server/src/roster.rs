@@ -10,7 +10,7 @@
 //! and a second sheet explains each column in Chinese and English.
 
 use kaozheng_core::model::{FeeReason, Module, Payer, RegistrationStatus};
-use kaozheng_core::{SchoolLevel, XLevel, time};
+use kaozheng_core::{SchoolLevel, time};
 use rust_xlsxwriter::{Format, FormatBorder, Workbook, XlsxError};
 
 use crate::db::roster::RosterRow;
@@ -112,14 +112,6 @@ pub fn school_level_zh(l: SchoolLevel) -> &'static str {
     }
 }
 
-pub fn level_zh(l: XLevel) -> &'static str {
-    match l {
-        XLevel::Primary => "初级",
-        XLevel::Intermediate => "中级",
-        XLevel::Advanced => "高级",
-    }
-}
-
 /// Who pays, as a school's office writes it.
 pub fn payer_zh(p: Payer) -> &'static str {
     match p {
@@ -166,7 +158,7 @@ fn cells(row: &RosterRow, key: &TicketKey) -> Vec<Cell> {
         Cell::text(school_level_zh(row.school_level)),
         Cell::text(&row.certificate_id),
         Cell::text(row.certificate_name.as_deref().unwrap_or_default()),
-        Cell::text(level_zh(row.level)),
+        Cell::text(row.level.zh()),
         Cell::text(&row.plan_id),
         Cell::text(&row.plan_name),
         Cell::text(&row.site_id),
@@ -317,6 +309,7 @@ mod tests {
     use kaozheng_core::model::{ModuleResult, Score};
 
     use super::*;
+    use kaozheng_core::XLevel;
 
     fn row(result: bool) -> RosterRow {
         let t = |d, h| Utc.with_ymd_and_hms(2026, 12, d, h, 0, 0).unwrap();
