@@ -36,7 +36,7 @@ function kindOf(name) {
 }
 
 const assets = readdirSync(dist)
-  .filter((f) => !f.endsWith('.br') && !f.endsWith('.gz') && statSync(join(dist, f)).isFile())
+  .filter((f) => !/\.(br|gz|dcz)$/.test(f) && statSync(join(dist, f)).isFile())
   .sort()
   .map((name) => ({ name, kind: kindOf(name), ...sizes(join(dist, name)) }));
 

@@ -10,10 +10,13 @@
 //                 until they are on screen, precache included (issue target: no more than 492 KB)
 //   returning     a returning phone after a release that changes one page's code: with one WASM
 //                 module, every code change renames the WASM and its JS glue, so the phone fetches
-//                 them again with the shell and the service worker (brotli sizes from dist/)
+//                 them again with the shell and the service worker (brotli sizes from dist/);
+//                 with the WASM as a delta from the release before (`dcz`, written by
+//                 scripts/build-app.sh when an earlier release was built here), for browsers that
+//                 support Compression Dictionary Transport
 import { chromium, devices } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEMO_PASSWORD, chromeFlags, chromePath, dist, log, parseArgs, startServer, tempDir, writeJson } from './lib/common.mjs';
 
@@ -68,10 +71,18 @@ try {
   const changed = readdirSync(dist).filter((f) => f.endsWith('.wasm') || f === glue || f === 'index.html' || f === 'sw.js');
   const brotli = (f) => execFileSync('brotli', ['-q', '11', '-c', join(dist, f)], { maxBuffer: 1 << 30 }).length;
   const returning = { bytes: changed.reduce((a, f) => a + brotli(f), 0), files: changed };
-  const out = { first_visit: firstVisit, signed_in_first_visit: signedIn, returning_after_release: returning };
+  // The delta from the most recent earlier release (the smallest, when several were kept).
+  const wasm = changed.find((f) => f.endsWith('.wasm'));
+  const deltas = readdirSync(dist).filter((f) => f.startsWith(`${wasm}.`) && f.endsWith('.dcz'));
+  const smallest = deltas.map((f) => statSync(join(dist, f)).size).sort((a, b) => a - b)[0];
+  const withDelta = smallest === undefined ? null : { bytes: returning.bytes - brotli(wasm) + smallest, wasm_delta_bytes: smallest };
+  const out = { first_visit: firstVisit, signed_in_first_visit: signedIn, returning_after_release: returning, returning_with_delta: withDelta };
   log(`first visit to /:            ${firstVisit.bytes} B in ${firstVisit.requests} requests (WASM ${firstVisit.wasm_bytes} B)`);
   log(`signed-in first visit:       ${signedIn.bytes} B in ${signedIn.requests} requests (WASM ${signedIn.wasm_bytes} B); target 492,000 B ${signedIn.bytes <= 492_000 ? 'met' : 'not met'}`);
   log(`returning after a release:   ${returning.bytes} B (${changed.join(', ')}, brotli)`);
+  log(withDelta
+    ? `  with the WASM as a delta:   ${withDelta.bytes} B (the WASM ${withDelta.wasm_delta_bytes} B as dcz from the release before)`
+    : '  with the WASM as a delta:   no earlier release was built here (scripts/build-app.sh keeps them in target/app-releases)');
   if (args.out) writeJson(args.out, out);
 } finally {
   await browser.close();

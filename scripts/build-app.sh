@@ -15,3 +15,11 @@ find dist -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.css' -o -name '*
     brotli -f -q 11 -o "$f.br" "$f"
     gzip -f -9 -k -n "$f"
   done
+# A returning phone gets the new WASM as a delta from the release it holds (Content-Encoding: dcz,
+# crates/server/src/delta.rs): deltas from the last releases built here, which are kept for the next.
+releases=${KZ_APP_RELEASES:-target/app-releases}
+if [ -x "${KZ_SERVER_BIN:-}" ]; then
+  "$KZ_SERVER_BIN" wasm-deltas dist "$releases"
+else
+  cargo run -q -p kaozheng-server -- wasm-deltas dist "$releases"
+fi

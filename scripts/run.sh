@@ -16,8 +16,8 @@ while [ $# -gt 0 ]; do
   shift
 done
 scripts/setup.sh
-scripts/build-app.sh
 cargo build --release -p kaozheng-server
+KZ_SERVER_BIN=target/release/kaozheng-server scripts/build-app.sh
 if [ "$embed" = 1 ]; then
   demo_port=$((port + 1))
   node scripts/embed-demo.mjs --app "http://127.0.0.1:$port" --port "$demo_port" &

@@ -140,7 +140,7 @@ step js-unit npm run -s unit
 step postgres-tests scripts/with-postgres.sh cargo test --workspace --test server -- --ignored
 if [ $quick = 0 ]; then
   step wasm-indexeddb wasm_tests
-  step release-build scripts/build-app.sh
+  step release-build env KZ_SERVER_BIN="$server_bin" scripts/build-app.sh
   # The built index.html pins every script and WASM file with a matching sha384 (skipped in
   # native-tests when nothing was built yet; required here).
   step integrity env KZ_REQUIRE_DIST=1 cargo test --workspace --test server the_built_app_loads

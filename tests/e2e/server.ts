@@ -12,12 +12,16 @@ export class Server {
   private dataDir = mkdtempSync(join(tmpdir(), 'kz-e2e-'));
   private log = '';
 
-  /** `extraArgs` are appended to `serve` (e.g. `--portals FILE`, `--frame-ancestor ORIGIN`). */
-  constructor(private readonly extraArgs: string[] = []) {}
+  /** `extraArgs` are appended to `serve` (e.g. `--portals FILE`, `--frame-ancestor ORIGIN`);
+   * `dist` is the built app to serve (default `KZ_DIST` or dist/). */
+  constructor(
+    private readonly extraArgs: string[] = [],
+    private readonly dist?: string,
+  ) {}
 
   async start(): Promise<string> {
     const bin = process.env.KZ_SERVER_BIN || join(root, 'target', 'release', 'kaozheng-server');
-    const dist = process.env.KZ_DIST || join(root, 'dist');
+    const dist = this.dist || process.env.KZ_DIST || join(root, 'dist');
     // Restarts reuse the data dir and port, as a real restart would.
     const port = this.url ? new URL(this.url).port : '0';
     const args = ['serve', '--demo', '--port', port, '--data-dir', this.dataDir, '--dist', dist, ...this.extraArgs];

@@ -10,6 +10,7 @@ pub mod catalog_cache;
 pub mod cli;
 pub mod config;
 pub mod db;
+pub mod delta;
 #[cfg(feature = "demo")]
 pub mod demo;
 pub mod error;

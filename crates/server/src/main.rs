@@ -6,6 +6,7 @@ use std::net::IpAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use kaozheng_api::staff::RosterQuery;
 use kaozheng_core::model::PhaseMove;
@@ -60,6 +61,9 @@ enum Command {
     /// a school's staff.
     #[command(subcommand)]
     Staff(StaffCommand),
+    /// After a release build: write the new WASM of DIST as deltas from the releases kept in
+    /// RELEASES (Content-Encoding: dcz, for phones that hold one of them), then keep it there too.
+    WasmDeltas { dist: PathBuf, releases: PathBuf },
 }
 
 #[derive(Debug, Subcommand)]
@@ -328,6 +332,15 @@ async fn run(command: Command) -> anyhow::Result<()> {
     let now = kaozheng_server::config::system_clock()();
     match command {
         Command::Serve(args) => kaozheng_server::serve(args.into_config()?).await,
+        Command::WasmDeltas { dist, releases } => {
+            let written = kaozheng_server::delta::write_deltas(&dist, &releases)
+                .with_context(|| format!("writing deltas into {}", dist.display()))?;
+            for (path, bytes) in &written {
+                println!("{bytes:>8} B  {}", path.display());
+            }
+            eprintln!("{} delta(s) from past releases", written.len());
+            Ok(())
+        }
         Command::Import(args) => {
             let kind = Kind::parse(&args.kind).expect("clap checked the kind");
             let db = cli::open_db(&args.db.data_dir, args.db.url(), now).await?;

@@ -180,6 +180,23 @@ pub async fn handler(State(state): State<AppState>, req: Request) -> Response {
     }
     let cache = cache_control_for(name);
     let shared_script = req.uri().path() == EMBED_LOADER;
+    let wasm = name.ends_with(".wasm") && is_hashed(name);
+    if wasm
+        && let Some(offered) = offered_dictionary(&req)
+        && let Some(res) = delta_for(
+            files,
+            name,
+            req.uri().path(),
+            offered,
+            req.method() == Method::HEAD,
+        )
+        .await
+    {
+        return res;
+    }
+    let dictionary = wasm
+        .then(|| crate::delta::dictionary_match(req.uri().path()))
+        .flatten();
     let res = match files.serve_dir.clone().oneshot(req).await {
         Ok(res) => res.map(Body::new),
         Err(infallible) => match infallible {},
@@ -198,6 +215,16 @@ pub async fn handler(State(state): State<AppState>, req: Request) -> Response {
             // The bytes depend on Accept-Encoding (a .br sibling, or compression on the fly); a
             // shared cache must not hand brotli to a client that did not ask for it.
             h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+            if let Some(pattern) = &dictionary
+                && let Ok(v) = HeaderValue::from_str(&format!("match=\"{pattern}\""))
+            {
+                // The next release's WASM is sent as a delta from this one (crate::delta).
+                h.insert(USE_AS_DICTIONARY, v);
+                h.insert(
+                    header::VARY,
+                    HeaderValue::from_static("accept-encoding, available-dictionary"),
+                );
+            }
             if shared_script {
                 // Portals load the loader with `integrity` and `crossorigin="anonymous"`; a
                 // cross-origin integrity check needs a CORS answer. It is public and sent
@@ -211,6 +238,55 @@ pub async fn handler(State(state): State<AppState>, req: Request) -> Response {
         }
         _ => res,
     }
+}
+
+const USE_AS_DICTIONARY: header::HeaderName = header::HeaderName::from_static("use-as-dictionary");
+
+/// The release the browser holds, by its SHA-256 (`Available-Dictionary`), if it accepts `dcz`.
+fn offered_dictionary(req: &Request) -> Option<[u8; 32]> {
+    let h = req.headers();
+    let accepts = h
+        .get(header::ACCEPT_ENCODING)?
+        .to_str()
+        .ok()?
+        .split(',')
+        .any(|e| e.split(';').next().is_some_and(|e| e.trim() == "dcz"));
+    if !accepts {
+        return None;
+    }
+    crate::delta::offered_dictionary(h.get("available-dictionary")?.to_str().ok()?)
+}
+
+/// The WASM as a delta from the release the browser holds, when the build wrote that delta;
+/// `None` sends the whole file as usual.
+async fn delta_for(
+    files: &StaticFiles,
+    name: &str,
+    url_path: &str,
+    offered: [u8; 32],
+    head: bool,
+) -> Option<Response> {
+    let path = files.dist.join(crate::delta::file_name(name, &offered));
+    let body = tokio::fs::read(&path).await.ok()?;
+    let mut res = (
+        [
+            (header::CONTENT_TYPE, "application/wasm"),
+            (header::CONTENT_ENCODING, "dcz"),
+            (header::CACHE_CONTROL, IMMUTABLE),
+            (header::VARY, "accept-encoding, available-dictionary"),
+        ],
+        body,
+    )
+        .into_response();
+    if head {
+        *res.body_mut() = Body::empty();
+    }
+    if let Some(pattern) = crate::delta::dictionary_match(url_path)
+        && let Ok(v) = HeaderValue::from_str(&format!("match=\"{pattern}\""))
+    {
+        res.headers_mut().insert(USE_AS_DICTIONARY, v);
+    }
+    Some(res)
 }
 
 /// The verification form sent by a browser that could not run the app: answered with the

@@ -137,6 +137,87 @@ async fn wasm_without_a_sibling_is_compressed_on_the_fly() {
 }
 
 #[tokio::test]
+async fn a_returning_browser_gets_the_wasm_as_a_delta_from_the_release_it_holds() {
+    let t = TestApp::new().await;
+    let dist = t.dir.path().join("dist");
+    let releases = t.dir.path().join("releases");
+    // The release on the phone, kept by the build that made it, and this one's delta from it.
+    let mut held = wasm_bytes();
+    held.truncate(4_000);
+    std::fs::create_dir_all(&releases).unwrap();
+    std::fs::write(releases.join("kaozheng-0123456789ab_bg.wasm"), &held).unwrap();
+    let written = kaozheng_server::delta::write_deltas(&dist, &releases).unwrap();
+    assert_eq!(written.len(), 1);
+    let offered = format!(
+        ":{}:",
+        base64::engine::general_purpose::STANDARD.encode(Sha256::digest(&held))
+    );
+
+    // Every WASM is marked as the dictionary for the next release's.
+    let whole = t
+        .get_with(&format!("/{WASM}"), &[("accept-encoding", "br")])
+        .await;
+    assert_eq!(
+        whole.header("use-as-dictionary"),
+        "match=\"/kaozheng-*_bg.wasm\""
+    );
+    assert_eq!(
+        whole.header("vary"),
+        "accept-encoding, available-dictionary"
+    );
+
+    let delta = t
+        .get_with(
+            &format!("/{WASM}"),
+            &[
+                ("accept-encoding", "gzip, br, zstd, dcb, dcz"),
+                ("available-dictionary", &offered),
+            ],
+        )
+        .await;
+    assert_eq!(delta.status, StatusCode::OK);
+    assert_eq!(delta.header("content-encoding"), "dcz");
+    assert_eq!(delta.header("content-type"), "application/wasm");
+    assert_eq!(
+        delta.header("vary"),
+        "accept-encoding, available-dictionary"
+    );
+    assert_eq!(
+        kaozheng_server::delta::decode(&held, &delta.body).unwrap(),
+        wasm_bytes()
+    );
+    assert!(
+        delta.body.len() < wasm_bytes().len() / 10,
+        "{} B",
+        delta.body.len()
+    );
+
+    // A release the server has no delta from, or a browser that does not take dcz: the whole file.
+    let unknown = format!(
+        ":{}:",
+        base64::engine::general_purpose::STANDARD.encode(Sha256::digest(b"another release"))
+    );
+    for headers in [
+        [
+            ("accept-encoding", "br, dcz"),
+            ("available-dictionary", unknown.as_str()),
+        ],
+        [
+            ("accept-encoding", "br, dcb"),
+            ("available-dictionary", offered.as_str()),
+        ],
+        [
+            ("accept-encoding", "br, dcz"),
+            ("available-dictionary", "../../etc/passwd"),
+        ],
+    ] {
+        let res = t.get_with(&format!("/{WASM}"), &headers).await;
+        assert_eq!(res.header("content-encoding"), "br", "{headers:?}");
+        assert_eq!(brotli_decompress(&res.body), wasm_bytes());
+    }
+}
+
+#[tokio::test]
 async fn the_csp_allows_exactly_the_inline_loader_by_hash() {
     let t = TestApp::new().await;
     let loader_hash = sha256_source(LOADER);
