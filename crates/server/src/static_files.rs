@@ -197,9 +197,7 @@ pub async fn handler(State(state): State<AppState>, req: Request) -> Response {
     {
         return res;
     }
-    let dictionary = wasm
-        .then(|| crate::delta::dictionary_match(req.uri().path()))
-        .flatten();
+    let dictionary = wasm.then(|| dictionary_for(req.uri().path())).flatten();
     let res = match files.serve_dir.clone().oneshot(req).await {
         Ok(res) => res.map(Body::new),
         Err(infallible) => match infallible {},
@@ -218,9 +216,7 @@ pub async fn handler(State(state): State<AppState>, req: Request) -> Response {
             // The bytes depend on Accept-Encoding (a .br sibling, or compression on the fly); a
             // shared cache must not hand brotli to a client that did not ask for it.
             h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
-            if let Some(pattern) = &dictionary
-                && let Ok(v) = HeaderValue::from_str(&format!("match=\"{pattern}\""))
-            {
+            if let Some(v) = dictionary {
                 // The next release's WASM is sent as a delta from this one (crate::delta).
                 h.insert(USE_AS_DICTIONARY, v);
                 h.insert(
@@ -284,12 +280,17 @@ async fn delta_for(
     if head {
         *res.body_mut() = Body::empty();
     }
-    if let Some(pattern) = crate::delta::dictionary_match(url_path)
-        && let Ok(v) = HeaderValue::from_str(&format!("match=\"{pattern}\""))
-    {
+    if let Some(v) = dictionary_for(url_path) {
         res.headers_mut().insert(USE_AS_DICTIONARY, v);
     }
     Some(res)
+}
+
+/// `Use-As-Dictionary` for a content-named file: the next release's file of that name, whatever
+/// its hash, may be sent compressed against this one.
+fn dictionary_for(url_path: &str) -> Option<HeaderValue> {
+    let pattern = crate::delta::dictionary_match(url_path)?;
+    HeaderValue::from_str(&format!("match=\"{pattern}\"")).ok()
 }
 
 /// The verification form sent by a browser that could not run the app: answered with the
