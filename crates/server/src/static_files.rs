@@ -185,7 +185,7 @@ pub async fn handler(State(state): State<AppState>, req: Request) -> Response {
     let shared_script = req.uri().path() == EMBED_LOADER;
     let wasm = name.ends_with(".wasm") && is_hashed(name);
     if wasm
-        && let Some(offered) = offered_dictionary(&req)
+        && let Some(offered) = dictionary_held(&req)
         && let Some(res) = delta_for(
             files,
             name,
@@ -242,7 +242,7 @@ pub async fn handler(State(state): State<AppState>, req: Request) -> Response {
 const USE_AS_DICTIONARY: header::HeaderName = header::HeaderName::from_static("use-as-dictionary");
 
 /// The release the browser holds, by its SHA-256 (`Available-Dictionary`), if it accepts `dcz`.
-fn offered_dictionary(req: &Request) -> Option<[u8; 32]> {
+fn dictionary_held(req: &Request) -> Option<[u8; 32]> {
     let h = req.headers();
     let accepts = h
         .get(header::ACCEPT_ENCODING)?
