@@ -1,6 +1,7 @@
 import { Page } from '@playwright/test';
 import { test, expect } from './guarded';
 import { Server } from './server';
+import { serviceWorkerReady } from './support';
 
 // One server for the file: the tests run in order and share its demo data.
 const server = new Server();
@@ -121,8 +122,8 @@ test('a malformed catalog from the server is rejected and the last good one stay
 test('offline: with the server gone, a reload still shows the whole catalog', async ({ page, context }) => {
   await openCatalog(page);
   const before = await results(page).count();
-  // The service worker must control the page before the network goes away.
-  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 20_000 });
+  // The service worker must be active before the network goes away.
+  await serviceWorkerReady(page);
   await server.stop();
   await context.setOffline(true);
   await page.reload();

@@ -1,5 +1,5 @@
 import { test, expect } from './guarded';
-import { api, signIn, token } from './support';
+import { api, signIn, token, serviceWorkerReady } from './support';
 import { Server } from './server';
 
 // After one visit, every page of the app opens with no network: the service worker keeps the plain
@@ -16,7 +16,7 @@ test.afterAll(async () => {
 test('every route opens offline after the first visit, signed in', async ({ page, context }) => {
   await page.goto(`${server.url}/`);
   await signIn(page, server, 'TJ2024001');
-  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 20_000 });
+  await serviceWorkerReady(page);
   // The student's own records are on the phone (the registrations and results pages have drawn
   // them).
   await page.goto(`${server.url}/me/registrations`);

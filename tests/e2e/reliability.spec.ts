@@ -1,7 +1,7 @@
 import { devices, BrowserContext, Page } from '@playwright/test';
 import { test as base, expect } from './guarded';
 import { Server } from './server';
-import { Plan, signIn } from './support';
+import { Plan, signIn, serviceWorkerReady } from './support';
 import { drain, registerViaUi, spaGo } from './chaos/app';
 import { readLocal } from './chaos/local';
 import { confirmedByPlan, registrationsOf, seedWorld, World } from './chaos/world';
@@ -24,7 +24,7 @@ const test = base.extend<{ server: Server; world: World }>({
 /** Signs in and waits for the service worker, so offline navigations still open the app. */
 async function phoneReady(page: Page, server: Server, student: string) {
   await signIn(page, server, student);
-  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 20_000 });
+  await serviceWorkerReady(page);
 }
 
 /** Registration records and register entries of one plan, as stored. */

@@ -1,7 +1,7 @@
 import { Page } from '@playwright/test';
 import { test, expect } from './guarded';
 import { Server } from './server';
-import { signIn } from './support';
+import { signIn, serviceWorkerReady } from './support';
 
 const server = new Server();
 test.beforeAll(async () => {
@@ -21,7 +21,7 @@ async function ask(page: Page, level: string, school: string, province: string, 
 test('the grade checker answers the Henan rules of seed 001 offline, without signing in', async ({ page, context }) => {
   await page.goto(`${server.url}/grades`);
   await expect(page.getByTestId('grade-answer')).toBeVisible();
-  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 20_000 });
+  await serviceWorkerReady(page);
   await context.setOffline(true);
   await page.reload();
   await expect(page.getByTestId('grade-answer')).toBeVisible();

@@ -3,7 +3,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { readFileSync } from 'node:fs';
 import { test, expect } from './guarded';
 import { Server } from './server';
-import { DEMO_PASSWORD, PageGuard, openRegister, plans, signIn } from './support';
+import { DEMO_PASSWORD, PageGuard, openRegister, plans, signIn, serviceWorkerReady } from './support';
 
 // The school's side in a browser: the staff page (/staff) is the server's own HTML, no script and
 // nothing of the students' app. One exam session end to end without a command line, a refused
@@ -251,7 +251,7 @@ test('on a 390-pixel phone the desk fits the screen: one card per plan, each fig
 test('visiting the staff page never replaces the app’s offline shell', async ({ page, context }) => {
   await page.goto(`${server.url}/catalog`);
   await expect(page.getByTestId('results').locator('li').first()).toBeVisible();
-  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 20_000 });
+  await serviceWorkerReady(page);
   await page.goto(`${server.url}/staff`);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('教务人员登录');
   await page.goto(`${server.url}/catalog`);

@@ -73,6 +73,20 @@ export async function signIn(page: Page, server: Server, studentNo: string) {
   await expect(page.getByTestId('profile')).toBeVisible();
 }
 
+/**
+ * Waits until the service worker has finished its install (the shell and every file it names are
+ * cached) and is active, so the next navigation or reload opens offline. Not `controller`: a page
+ * whose navigation was under way when the worker claimed its clients can stay uncontrolled in
+ * Chromium, while every later navigation is controlled.
+ */
+export async function serviceWorkerReady(page: Page) {
+  await page.waitForFunction(
+    async () => (await navigator.serviceWorker.getRegistration())?.active?.state === 'activated',
+    null,
+    { timeout: 20_000, polling: 200 },
+  );
+}
+
 /** Opens a plan's registration page and waits for the offline eligibility verdict. */
 export async function openRegister(page: Page, server: Server, planId: string) {
   await page.goto(`${server.url}/register/${planId}`);

@@ -2,7 +2,7 @@ import { test, expect, devices, Browser } from '@playwright/test';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Server } from '../server';
-import { PageGuard, Plan, signIn } from '../support';
+import { PageGuard, Plan, serviceWorkerReady, signIn } from '../support';
 import { cancelViaUi, drain, registerViaUi } from './app';
 import { liveByPlan, readLocal } from './local';
 import { FaultyNetwork } from './network';
@@ -88,7 +88,7 @@ async function scenario(browser: Browser, index: number, totals: Totals) {
   try {
     await signIn(page, server, student);
     // Offline reloads need the service worker's shell.
-    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 20_000 });
+    await serviceWorkerReady(page);
     const actions = 3 + rng.int(4);
     for (let a = 0; a < actions; a++) {
       const plan: Plan = rng.pick(world.plans);
