@@ -27,7 +27,15 @@ pub mod sync;
 /// Replaces the page the server rendered (or the static shell) with the live app and registers
 /// the service worker. The app starts from the data the page embedded, so its first frame is the
 /// same page; it is mounted before the server's copy is removed, so nothing flashes.
+///
+/// The app mounts in a task of its own, after the one that instantiated the WASM: start-up was one
+/// long task, and a tap on the server's page between the two now gets an answer sooner
+/// (`bench/RESULTS.md`, total blocking time).
 pub fn start() {
+    gloo_timers::callback::Timeout::new(0, mount).forget();
+}
+
+fn mount() {
     let document = leptos::prelude::document();
     let first = document
         .get_element_by_id(first_screen::ELEMENT_ID)
