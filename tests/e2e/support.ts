@@ -80,11 +80,16 @@ export async function signIn(page: Page, server: Server, studentNo: string) {
  * Chromium, while every later navigation is controlled.
  */
 export async function serviceWorkerReady(page: Page) {
-  await page.waitForFunction(
-    async () => (await navigator.serviceWorker.getRegistration())?.active?.state === 'activated',
-    null,
-    { timeout: 20_000, polling: 200 },
-  );
+  // `waitForFunction` does not await a promise its predicate returns (a promise is truthy), so the
+  // wait runs in the page: `ready` settles once the registration has an active worker, which may
+  // still be activating.
+  await page.evaluate(async () => {
+    const worker = (await navigator.serviceWorker.ready).active!;
+    if (worker.state === 'activated') return;
+    await new Promise<void>((resolve) =>
+      worker.addEventListener('statechange', () => worker.state === 'activated' && resolve()),
+    );
+  });
 }
 
 /** Opens a plan's registration page and waits for the offline eligibility verdict. */
