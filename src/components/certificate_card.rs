@@ -2,7 +2,6 @@ use std::sync::Arc;
 
 use kaozheng_core::search::MatchKind;
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::components::level_badges::LevelBadges;
 use crate::i18n::use_i18n;
@@ -32,10 +31,10 @@ pub fn CertificateCard(loaded: Arc<LoadedCatalog>, index: usize, kind: MatchKind
     };
     view! {
         <li class="cert-card">
-            <A href=href attr:class="cert-link">
+            <a href=href class="cert-link">
                 <span class="cert-name">{short}</span>
                 <span class="cert-org">{org}</span>
-            </A>
+            </a>
             <div class="cert-meta">
                 <LevelBadges levels=levels/>
                 {batch.map(|b| view! { <span class="chip">{move || (t().batch_n)(b)}</span> })}

@@ -1,6 +1,5 @@
 use kaozheng_core::outbox::LocalState;
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::components::graduation_panel::GraduationPanel;
 use crate::components::registration_badge::RegistrationBadge;
@@ -90,9 +89,9 @@ pub fn NextStep() -> impl IntoView {
                                     <RegistrationBadge state=state sending=sending/>
                                 </p>
                                 {confirmed.then(|| view! {
-                                    <A href=format!("/tickets/{id}") attr:class="button button-secondary" attr:data-testid="next-ticket">
+                                    <a href=format!("/tickets/{id}") class="button button-secondary" data-testid="next-ticket">
                                         {tr(|t| t.view_ticket)}
-                                    </A>
+                                    </a>
                                 })}
                             </li>
                         }
@@ -106,9 +105,9 @@ pub fn NextStep() -> impl IntoView {
         <section class="next-step" aria-labelledby="next-title" data-testid="next-step">
             <h2 id="next-title">{tr(|t| t.next_step)}</h2>
             {move || (news() > 0).then(|| view! {
-                <A href="/results" attr:class="news" attr:data-testid="results-news">
+                <a href="/results" class="news" data-testid="results-news">
                     {move || (i18n.t().new_results)(news())}
-                </A>
+                </a>
             })}
             <h3>{tr(|t| t.my_exams)}</h3>
             {exam_list}

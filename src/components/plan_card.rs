@@ -2,7 +2,6 @@ use chrono::{DateTime, Utc};
 use kaozheng_core::rules::{Eligibility, PlanMark, plan_mark};
 use kaozheng_core::{ExamPlan, PlanState, Site};
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::format;
 use crate::i18n::{tr, use_i18n};
@@ -124,9 +123,9 @@ pub fn PlanCard(
             PlanMark::Registered => {
                 return Some(
                     view! {
-                        <A href="/me/registrations" attr:class="button button-secondary plan-register">
+                        <a href="/me/registrations" class="button button-secondary plan-register">
                             {tr(|t| t.view_registration)}
-                        </A>
+                        </a>
                     }
                     .into_any(),
                 );
@@ -142,9 +141,9 @@ pub fn PlanCard(
         };
         Some(
             view! {
-                <A href=href attr:class=class attr:data-testid=testid>
+                <a href=href class=class data-testid=testid>
                     {label}
-                </A>
+                </a>
             }
             .into_any(),
         )
@@ -155,9 +154,9 @@ pub fn PlanCard(
                 {certificate
                     .map(|(id, name)| {
                         view! {
-                            <A href=format!("/certificates/{id}") attr:class="plan-cert">
+                            <a href=format!("/certificates/{id}") class="plan-cert">
                                 {name}
-                            </A>
+                            </a>
                         }
                     })}
                 <span class="chip chip-level">{level_label}</span>

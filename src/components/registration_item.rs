@@ -2,7 +2,6 @@ use kaozheng_core::PlanState;
 use kaozheng_core::outbox::{Action, LocalRegistration, LocalState};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::A;
 
 use crate::components::fee_note::FeeNote;
 use crate::components::payment_note::PaymentNote;
@@ -151,7 +150,7 @@ pub fn RegistrationItem(reg: LocalRegistration) -> impl IntoView {
                 }
             })}
             <div class="actions">
-                {ticket.map(|_| view! { <A href=ticket_href.clone() attr:class="button button-secondary">{tr(|t| t.view_ticket)}</A> })}
+                {ticket.map(|_| view! { <a href=ticket_href.clone() class="button button-secondary">{tr(|t| t.view_ticket)}</a> })}
                 <Show when=move || {
                     window_open() && matches!(state.get(), LocalState::Confirmed | LocalState::Queued)
                 }>

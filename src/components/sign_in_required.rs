@@ -1,5 +1,4 @@
 use leptos::prelude::*;
-use leptos_router::components::A;
 use leptos_router::hooks::use_location;
 
 use crate::components::skeleton::Skeleton;
@@ -32,7 +31,7 @@ pub fn SignInRequired(children: ChildrenFn) -> impl IntoView {
                         fallback=|| view! { <Skeleton/> }
                     >
                         <p class="empty">
-                            <A href=next>{tr(|t| t.sign_in_needed)}</A>
+                            <a href=next>{tr(|t| t.sign_in_needed)}</a>
                         </p>
                     </Show>
                 }
@@ -40,7 +39,7 @@ pub fn SignInRequired(children: ChildrenFn) -> impl IntoView {
         >
             <Show when=move || acc.expired.get()>
                 <p class="status-problem" role="alert">
-                    {tr(|t| t.session_expired)} " " <A href=next>{tr(|t| t.nav_sign_in)}</A>
+                    {tr(|t| t.session_expired)} " " <a href=next>{tr(|t| t.nav_sign_in)}</a>
                 </p>
             </Show>
             {children()}

@@ -1,8 +1,6 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use leptos_router::components::A;
-
 use crate::components::restored_notice::RestoredNotice;
 use crate::format;
 use crate::i18n::{problems, storage_error, tr, use_i18n};
@@ -123,9 +121,9 @@ pub fn SyncStatus() -> impl IntoView {
                     <span class="syncing">{tr(|t| t.syncing)}</span>
                 </Show>
                 <Show when=move || { pending() > 0 }>
-                    <A href="/me/registrations" attr:class="badge" attr:data-testid="pending-count">
+                    <a href="/me/registrations" class="badge" data-testid="pending-count">
                         {move || (t().pending_changes)(pending())}
-                    </A>
+                    </a>
                 </Show>
             </p>
             {problem}

@@ -1,5 +1,4 @@
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::i18n::use_i18n;
 use crate::prefs;
@@ -55,7 +54,7 @@ pub fn WatchNotice() -> impl IntoView {
                     <div class="status-note watch-notice" role="status" data-testid="watch-notice">
                         <p>{text}</p>
                         <p class="actions">
-                            <A href=href attr:class="button">{i18n.t().watch_view}</A>
+                            <a href=href class="button">{i18n.t().watch_view}</a>
                             <button type="button" class="button button-secondary" on:click=move |_| dismiss(id.clone())>
                                 {i18n.t().watch_dismiss}
                             </button>

@@ -2,7 +2,6 @@ use kaozheng_core::PlanState;
 use kaozheng_core::rules::{Eligibility, check_registration};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
 use crate::calendar::{self, CalendarEntry};
@@ -162,9 +161,9 @@ pub fn AccountPage() -> impl IntoView {
                 {profile}
                 <StoragePersistence/>
                 <nav class="link-list" aria-label=tr(|t| t.nav_me)>
-                    <A href="/me/registrations">{tr(|t| t.my_registrations)}</A>
-                    <A href="/results">{tr(|t| t.my_results)}</A>
-                    <A href="/me/credits">{tr(|t| t.credits_title)}</A>
+                    <a href="/me/registrations">{tr(|t| t.my_registrations)}</a>
+                    <a href="/results">{tr(|t| t.my_results)}</a>
+                    <a href="/me/credits">{tr(|t| t.credits_title)}</a>
                 </nav>
                 <section class="panel">
                     <button type="button" class="button button-secondary" data-testid="export-ics" on:click=export>

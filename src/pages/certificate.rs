@@ -1,6 +1,5 @@
 use kaozheng_core::{ExamPlan, LevelInfo};
 use leptos::prelude::*;
-use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::components::feedback_summary::FeedbackSummary;
@@ -185,7 +184,7 @@ pub fn CertificatePage() -> impl IntoView {
                                 <p class="empty">{t().no_plans}</p>
                                 <p class="hint">{t().no_plans_next}</p>
                                 <PlanWatch certificate_id=cert_id.clone()/>
-                                <A href="/plans" attr:class="button button-secondary">{tr(|t| t.all_plans)}</A>
+                                <a href="/plans" class="button button-secondary">{tr(|t| t.all_plans)}</a>
                             </div>
                         }
                         .into_any();
@@ -211,7 +210,7 @@ pub fn CertificatePage() -> impl IntoView {
                     <h2 id="org-title">{tr(|t| t.org_other_certs)}</h2>
                     <nav class="link-list" aria-labelledby="org-title">
                         {siblings.into_iter().map(|(id, name)| view! {
-                            <A href=format!("/certificates/{id}")>{name}</A>
+                            <a href=format!("/certificates/{id}")>{name}</a>
                         }).collect_view()}
                     </nav>
                 </section>
@@ -223,7 +222,7 @@ pub fn CertificatePage() -> impl IntoView {
     view! {
         <article class="page certificate-page">
             <p class="back">
-                <A href="/catalog">{tr(|t| t.back_to_catalog)}</A>
+                <a href="/catalog">{tr(|t| t.back_to_catalog)}</a>
             </p>
             {body}
         </article>

@@ -1,6 +1,5 @@
 use kaozheng_core::rules::{CreditAccount, credit_account};
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::components::citation_note::CitationNote;
 use crate::components::sign_in_required::SignInRequired;
@@ -101,7 +100,7 @@ pub fn CreditsPage() -> impl IntoView {
                 <h2>{tr(|t| t.per_certificate)}</h2>
                 {a.per_certificate.is_empty().then(|| view! {
                     <p class="hint" data-testid="credit-why">{tr(|t| t.credits_zero_none)}</p>
-                    <A href="/plans" attr:class="button button-secondary">{tr(|t| t.all_plans)}</A>
+                    <a href="/plans" class="button button-secondary">{tr(|t| t.all_plans)}</a>
                 })}
                 <ul class="conditions" data-testid="per-certificate">
                     {a.per_certificate.iter().map(|c| {

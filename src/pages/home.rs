@@ -1,5 +1,4 @@
 use leptos::prelude::*;
-use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
 use crate::components::next_step::NextStep;
@@ -62,8 +61,8 @@ pub fn HomePage() -> impl IntoView {
             })}
             <PlanSections province=province/>
             <p class="actions">
-                <A href="/plans" attr:class="button button-secondary">{tr(|t| t.all_plans)}</A>
-                <A href="/catalog" attr:class="button button-secondary">{tr(|t| t.browse_all)}</A>
+                <a href="/plans" class="button button-secondary">{tr(|t| t.all_plans)}</a>
+                <a href="/catalog" class="button button-secondary">{tr(|t| t.browse_all)}</a>
             </p>
         </section>
     }

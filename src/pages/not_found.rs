@@ -1,5 +1,4 @@
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::i18n::tr;
 
@@ -10,7 +9,7 @@ pub fn NotFoundPage() -> impl IntoView {
             <h1>{tr(|t| t.not_found_title)}</h1>
             <p>{tr(|t| t.not_found_body)}</p>
             <p>
-                <A href="/">{tr(|t| t.go_home)}</A>
+                <a href="/">{tr(|t| t.go_home)}</a>
             </p>
         </section>
     }

@@ -2,7 +2,6 @@ use kaozheng_core::Registration;
 use kaozheng_core::rules::{Advice, Eligibility, Refusal, advise_registration, check_registration};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 use crate::components::citation_note::CitationNote;
@@ -162,7 +161,7 @@ pub fn RegisterPage() -> impl IntoView {
                         <p class="status-note" data-testid="already-registered">
                             {tr(|t| t.your_state)} <RegistrationBadge state=state sending=sending/>
                         </p>
-                        <A href="/me/registrations" attr:class="button button-wide">{tr(|t| t.view_registration)}</A>
+                        <a href="/me/registrations" class="button button-wide">{tr(|t| t.view_registration)}</a>
                     }
                         .into_any()
                     }
@@ -192,7 +191,7 @@ pub fn RegisterPage() -> impl IntoView {
                             </ul>
                             {sources.into_iter().map(|c| view! { <CitationNote citation=c/> }).collect_view()}
                         </div>
-                        <A href=href attr:class="button button-secondary button-wide" attr:data-testid="other-plans">{tr(|t| t.other_plans)}</A>
+                        <a href=href class="button button-secondary button-wide" data-testid="other-plans">{tr(|t| t.other_plans)}</a>
                     }
                         .into_any()
                     }

@@ -1,5 +1,4 @@
 use leptos::prelude::*;
-use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::components::feedback_form::FeedbackForm;
@@ -67,9 +66,9 @@ pub fn ResultPage() -> impl IntoView {
             })}
             <p class="plan-name">{r.plan_name.clone()}</p>
             {(!passed).then(|| view! {
-                <A href=format!("/certificates/{}", r.certificate_id) attr:class="button button-wide" attr:data-testid="failed-next">
+                <a href=format!("/certificates/{}", r.certificate_id) class="button button-wide" data-testid="failed-next">
                     {tr(|t| t.failed_next)}
-                </A>
+                </a>
             })}
             <table class="scores" data-testid="scores">
                 <thead>
@@ -130,7 +129,7 @@ pub fn ResultPage() -> impl IntoView {
     };
     view! {
         <section class="page result-page">
-            <p class="back"><A href="/results">{tr(|t| t.results_title)}</A></p>
+            <p class="back"><a href="/results">{tr(|t| t.results_title)}</a></p>
             <SignInRequired>{body}</SignInRequired>
         </section>
     }

@@ -1,6 +1,5 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::A;
 
 use crate::components::sign_in_required::SignInRequired;
 use crate::i18n::{tr, use_i18n};
@@ -59,12 +58,12 @@ pub fn ResultsPage() -> impl IntoView {
                         let provisional = r.state == kaozheng_core::PlanState::Publicized;
                         view! {
                             <li class="result-card">
-                                <A href=format!("/results/{}", r.registration_id) attr:class="cert-link">
+                                <a href=format!("/results/{}", r.registration_id) class="cert-link">
                                     <span class="cert-name">
                                         {name} "（" {move || i18n.locale.get().pick(level.zh(), level.en())} "）"
                                     </span>
                                     <span class="cert-org">{r.plan_name.clone()}</span>
-                                </A>
+                                </a>
                                 <p class="cert-meta">
                                     <span class=if passed { "badge badge-pass" } else { "badge badge-fail" }>
                                         {if passed { tr(|t| t.passed) } else { tr(|t| t.failed) }}

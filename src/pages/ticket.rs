@@ -1,6 +1,5 @@
 use kaozheng_core::Module;
 use leptos::prelude::*;
-use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::components::qr_code::QrCode;
@@ -97,7 +96,7 @@ pub fn TicketPage() -> impl IntoView {
                 <button type="button" class="button" on:click=move |_| { let _ = window().print(); }>
                     {tr(|t| t.print)}
                 </button>
-                <A href="/me/registrations" attr:class="button button-secondary">{tr(|t| t.my_registrations)}</A>
+                <a href="/me/registrations" class="button button-secondary">{tr(|t| t.my_registrations)}</a>
             </p>
         }
         .into_any()
