@@ -34,6 +34,7 @@ use crate::state::catalog::provide_catalog_state;
 use crate::state::clock::{self, provide_clock};
 use crate::state::connection::provide_connection;
 use crate::state::network::provide_network;
+use crate::state::startup::{CHROME, DRAWN, PAGE, Startup, provide_startup};
 
 /// The certificate check the page was rendered with, for the verification page.
 #[derive(Clone)]
@@ -47,6 +48,7 @@ pub enum Boot {
     Browser {
         embed: Option<EmbedOptions>,
         first: Option<FirstScreen>,
+        startup: Startup,
     },
     /// On the server, rendering a page's first screen for a visitor who is not signed in: no
     /// storage, network or timers, only the data and the visitor's language and theme.
@@ -60,8 +62,12 @@ pub enum Boot {
 
 #[component]
 pub fn App(boot: Boot) -> impl IntoView {
-    let (embed, first, locale, theme, now, browser) = match boot {
-        Boot::Browser { embed, first } => {
+    let (embed, first, locale, theme, now, startup) = match boot {
+        Boot::Browser {
+            embed,
+            first,
+            startup,
+        } => {
             let locale = embed
                 .as_ref()
                 .and_then(|e| e.locale)
@@ -70,15 +76,18 @@ pub fn App(boot: Boot) -> impl IntoView {
                 .as_ref()
                 .and_then(|e| e.scheme)
                 .unwrap_or_else(prefs::initial_theme);
-            (embed, first, locale, theme, clock::now(), true)
+            (embed, first, locale, theme, clock::now(), Some(startup))
         }
         Boot::Server {
             first,
             locale,
             theme,
             now,
-        } => (None, Some(first), locale, theme, now, false),
+        } => (None, Some(first), locale, theme, now, None),
     };
+    let browser = startup.is_some();
+    let startup = startup.unwrap_or_else(Startup::drawn);
+    provide_startup(startup);
     let locale = RwSignal::new(locale);
     provide_context(I18n { locale });
     Effect::new(move |_| {
@@ -115,27 +124,33 @@ pub fn App(boot: Boot) -> impl IntoView {
         <Router>
             <a class="skip-link" href="#main">{tr(|t| t.skip_to_content)}</a>
             <RouteFocus/>
-            {if embedded { view! { <EmbedNav/> }.into_any() } else { view! { <AppHeader/> }.into_any() }}
-            <SyncStatus/>
+            <Show when=move || startup.reached(CHROME)>
+                {if embedded { view! { <EmbedNav/> }.into_any() } else { view! { <AppHeader/> }.into_any() }}
+                <SyncStatus/>
+            </Show>
             <main id="main" tabindex="-1">
-                <Routes fallback=NotFoundPage>
-                    <Route path=path!("/") view=HomePage/>
-                    <Route path=path!("/catalog") view=CatalogPage/>
-                    <Route path=path!("/plans") view=PlansPage/>
-                    <Route path=path!("/certificates/:id") view=CertificatePage/>
-                    <Route path=path!("/grades") view=GradeCheckerPage/>
-                    <Route path=path!("/signin") view=SignInPage/>
-                    <Route path=path!("/me") view=AccountPage/>
-                    <Route path=path!("/me/registrations") view=MyRegistrationsPage/>
-                    <Route path=path!("/me/credits") view=CreditsPage/>
-                    <Route path=path!("/register/:plan_id") view=RegisterPage/>
-                    <Route path=path!("/tickets/:client_id") view=TicketPage/>
-                    <Route path=path!("/results") view=ResultsPage/>
-                    <Route path=path!("/results/:id") view=ResultPage/>
-                    <Route path=path!("/verify") view=VerifyPage/>
-                </Routes>
+                <Show when=move || startup.reached(PAGE)>
+                    <Routes fallback=NotFoundPage>
+                        <Route path=path!("/") view=HomePage/>
+                        <Route path=path!("/catalog") view=CatalogPage/>
+                        <Route path=path!("/plans") view=PlansPage/>
+                        <Route path=path!("/certificates/:id") view=CertificatePage/>
+                        <Route path=path!("/grades") view=GradeCheckerPage/>
+                        <Route path=path!("/signin") view=SignInPage/>
+                        <Route path=path!("/me") view=AccountPage/>
+                        <Route path=path!("/me/registrations") view=MyRegistrationsPage/>
+                        <Route path=path!("/me/credits") view=CreditsPage/>
+                        <Route path=path!("/register/:plan_id") view=RegisterPage/>
+                        <Route path=path!("/tickets/:client_id") view=TicketPage/>
+                        <Route path=path!("/results") view=ResultsPage/>
+                        <Route path=path!("/results/:id") view=ResultPage/>
+                        <Route path=path!("/verify") view=VerifyPage/>
+                    </Routes>
+                </Show>
             </main>
-            {(!embedded).then(|| view! { <AppFooter/> })}
+            <Show when=move || !embedded && startup.reached(DRAWN)>
+                <AppFooter/>
+            </Show>
         </Router>
     }
 }

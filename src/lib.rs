@@ -26,36 +26,59 @@ pub mod sync;
 
 /// Replaces the page the server rendered (or the static shell) with the live app and registers
 /// the service worker. The app starts from the data the page embedded, so its first frame is the
-/// same page; it is mounted before the server's copy is removed, so nothing flashes.
+/// same page, and it is drawn before the server's copy is removed, so nothing flashes.
 ///
-/// The app mounts in a task of its own, after the one that instantiated the WASM: start-up was one
-/// long task, and a tap on the server's page between the two now gets an answer sooner
-/// (`bench/RESULTS.md`, total blocking time).
+/// Start-up is a chain of short tasks rather than one long one, so a tap on the server's page
+/// while the app takes over gets an answer soon (`bench/RESULTS.md`, total blocking time): the
+/// WASM is instantiated, then the embedded data is read, then the app is mounted and drawn in
+/// the steps of [`state::startup`].
 pub fn start() {
-    gloo_timers::callback::Timeout::new(0, mount).forget();
+    later(read_first_screen);
 }
 
-fn mount() {
-    let document = leptos::prelude::document();
-    let first = document
+fn later(f: impl FnOnce() + 'static) {
+    gloo_timers::callback::Timeout::new(0, f).forget();
+}
+
+fn read_first_screen() {
+    let first = leptos::prelude::document()
         .get_element_by_id(first_screen::ELEMENT_ID)
         .and_then(|e| e.text_content())
         .and_then(|text| first_screen::FirstScreen::from_embedded_json(&text));
+    later(move || mount(first));
+}
+
+fn mount(first: Option<first_screen::FirstScreen>) {
     let embed = embed::start_embed();
-    let boot = app::Boot::Browser { embed, first };
+    let startup = state::startup::Startup::stepped();
+    let boot = app::Boot::Browser {
+        embed,
+        first,
+        startup,
+    };
     leptos::mount::mount_to_body(move || leptos::view! { <app::App boot=boot.clone()/> });
-    // The router draws the page in this task's microtasks; the server's copy goes right before
-    // the next frame is painted, with what the visitor typed moved over, so no frame shows both
-    // or neither.
+    platform::sw::register();
+    later(move || draw(startup));
+}
+
+/// Draws the next step in this task and schedules the one after; once all is drawn, the server's
+/// copy goes right before the next frame is painted, with what the visitor typed moved over, so
+/// no frame shows both or neither.
+fn draw(startup: state::startup::Startup) {
+    startup.advance();
+    if !startup.drawn_untracked() {
+        later(move || draw(startup));
+        return;
+    }
     leptos::prelude::request_animation_frame(move || {
+        let document = leptos::prelude::document();
         if let Some(shell) = document.get_element_by_id("shell") {
             let typed = typed_fields(&shell, &document);
             shell.remove();
             carry_over(&document, typed);
         }
+        platform::perf::mark("kz:app-mounted");
     });
-    platform::perf::mark("kz:app-mounted");
-    platform::sw::register();
 }
 
 /// A field of the server's page the visitor already used while the app loaded.

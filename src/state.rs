@@ -5,3 +5,4 @@ pub mod catalog;
 pub mod clock;
 pub mod connection;
 pub mod network;
+pub mod startup;

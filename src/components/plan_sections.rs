@@ -6,6 +6,7 @@ use crate::components::plan_card::{PlanCard, mark_for};
 use crate::i18n::{tr, use_i18n};
 use crate::state::catalog::use_catalog;
 use crate::state::clock::use_now;
+use crate::state::startup::{DRAWN, FIRST_CARD_COUNT, use_startup};
 
 /// How many upcoming exams are listed before pointing to the catalog.
 const UPCOMING: usize = 5;
@@ -18,6 +19,7 @@ pub fn PlanSections(#[prop(into)] province: Signal<Option<String>>) -> impl Into
     let i18n = use_i18n();
     let t = move || i18n.t();
     let st = use_catalog();
+    let startup = use_startup();
     let now = use_now();
 
     let pick = move |states: &[PlanState]| {
@@ -84,13 +86,23 @@ pub fn PlanSections(#[prop(into)] province: Signal<Option<String>>) -> impl Into
                 }
                 return view! { <p class="empty">{t().plans_not_synced}</p> }.into_any();
             }
-            let plans = plans.get();
+            let mut plans = plans.get();
             if plans.is_empty() {
                 return view! { <p class="empty">{none()}</p> }.into_any();
             }
+            let later = if startup.drawn_untracked() {
+                Vec::new()
+            } else {
+                plans.split_off(FIRST_CARD_COUNT.min(plans.len()))
+            };
             view! {
                 <div class="plan-list">
                     {plans.into_iter().map(card).collect_view()}
+                    {move || {
+                        startup
+                            .reached(DRAWN)
+                            .then(|| later.clone().into_iter().map(card).collect_view())
+                    }}
                 </div>
             }
             .into_any()

@@ -10,6 +10,7 @@ use crate::components::catalog_filters::{CatalogFilters, Filters};
 use crate::components::certificate_card::CertificateCard;
 use crate::i18n::{tr, use_i18n};
 use crate::state::catalog::{LoadedCatalog, use_catalog};
+use crate::state::startup::use_startup;
 
 /// How many results render at first and per "show more": keeps each keystroke cheap on phones.
 const PAGE: usize = 40;
@@ -43,6 +44,7 @@ pub fn CatalogPage() -> impl IntoView {
     let i18n = use_i18n();
     let t = move || i18n.t();
     let st = use_catalog();
+    let startup = use_startup();
     let query = use_query_map();
 
     let initial = query.get_untracked();
@@ -116,7 +118,7 @@ pub fn CatalogPage() -> impl IntoView {
                 .map(|r| {
                     r.hits
                         .iter()
-                        .take(limit.get())
+                        .take(limit.get().min(startup.cards()))
                         .map(|h| (r.loaded.clone(), *h))
                         .collect::<Vec<_>>()
                 })

@@ -1,7 +1,8 @@
 //! Names on the page's performance timeline that the benchmarks (bench/) read, so load, search and
 //! storage timings come from the app itself:
 //!
-//! - marks `kz:app-mounted`, `kz:catalog-painted-local` (from IndexedDB), `kz:catalog-painted-network`
+//! - marks `kz:app-mounted` (the app has taken the server page's place on screen),
+//!   `kz:catalog-painted-local` (from IndexedDB), `kz:catalog-painted-network`
 //! - measures `kz:search` (one search over the catalog, per keystroke) and `kz:idb-save-catalog`
 //!   (writing a downloaded catalog to IndexedDB)
 

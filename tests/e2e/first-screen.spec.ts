@@ -85,6 +85,38 @@ test('the app takes over the rendered page without a layout shift and keeps what
   expect(shift).toBeLessThanOrEqual(0.01);
 });
 
+test('the app is drawn behind the rendered page and shown whole: no frame shows both, neither or a part', async ({ page }) => {
+  // A slow phone, so the app's start-up steps (src/state/startup.rs) span several frames.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+  await page.addInitScript(() => {
+    const frames: { pages: number; cards: number; shell: boolean }[] = [];
+    (window as any).__frames = frames;
+    const shown = (sel: string) => [...document.querySelectorAll(sel)].filter((e) => e.getClientRects().length > 0).length;
+    const tick = () => {
+      // From when the server's page is whole.
+      if (document.readyState !== 'loading') {
+        frames.push({ pages: shown('main'), cards: shown('.cert-list > li'), shell: !!document.getElementById('shell') });
+      }
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+  await page.goto(`${server.url}/catalog`);
+  await expect(page.locator('#shell')).toHaveCount(0);
+  const cards = await page.locator('.cert-list > li').count();
+  expect(cards).toBeGreaterThan(4);
+  const frames = (await page.evaluate(() => (window as any).__frames)) as { pages: number; cards: number; shell: boolean }[];
+  const withShell = frames.filter((f) => f.shell);
+  expect(withShell.length).toBeGreaterThan(0);
+  expect(frames.filter((f) => !f.shell).length).toBeGreaterThan(0);
+  for (const f of frames) {
+    expect(f.pages, JSON.stringify(f)).toBe(1);
+    expect(f.cards, JSON.stringify(f)).toBe(cards);
+  }
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+});
+
 test('the WASM is fetched only after the rendered page has painted, and a tampered one never runs', async ({ browser }) => {
   const context = await browser.newContext({ serviceWorkers: 'block', locale: 'zh-CN' });
   const page = await context.newPage();
