@@ -56,7 +56,7 @@ fn mount(first: Option<first_screen::FirstScreen>) {
         first,
         startup,
     };
-    leptos::mount::mount_to_body(move || leptos::view! { <app::App boot=boot.clone()/> });
+    leptos::mount::mount_to_body(move || leptos::view! { <app::App boot=boot/> });
     platform::sw::register();
     later(move || draw(startup));
 }

@@ -3,7 +3,7 @@ import { test as base, expect } from './guarded';
 import { readFileSync } from 'node:fs';
 import ICAL from 'ical.js';
 import { Server } from './server';
-import { openPlans, openRegister, personalRecords, serverRegistrations, signIn } from './support';
+import { DEMO_PASSWORD, openPlans, openRegister, personalRecords, serverRegistrations, signIn } from './support';
 
 // Each test gets its own server and database, so registrations made by one never affect another.
 const test = base.extend<{ server: Server }>({
@@ -49,6 +49,33 @@ test('a wrong password is said in the chosen language with what to do, never as 
   await page.getByRole('button', { name: '切换到英文' }).click();
   await expect(error).toHaveText('The student number or password is wrong. Check them and try again.');
   expect(await page.locator('body').innerText()).not.toMatch(developerText);
+});
+
+test('a signed-out visitor starts without sync passes; signing in runs one', async ({ page, server }) => {
+  // Every key the app writes into IndexedDB, per page load. A pass takes the sending lease first.
+  await page.addInitScript(() => {
+    const w = window as any;
+    w.__puts = [];
+    const put = IDBObjectStore.prototype.put;
+    IDBObjectStore.prototype.put = function (this: IDBObjectStore, value: any, key?: IDBValidKey) {
+      w.__puts.push(String(key ?? ''));
+      return key === undefined ? put.call(this, value) : put.call(this, value, key);
+    };
+  });
+  await page.goto(`${server.url}/catalog`);
+  await page.waitForFunction(() => performance.getEntriesByName('kz:app-mounted').length > 0);
+  // Start-up has stored the catalog it was given (so the recording works), and taken no lease.
+  await expect.poll(() => page.evaluate(() => (window as any).__puts.length)).toBeGreaterThan(0);
+  await page.waitForTimeout(1_500);
+  expect(await page.evaluate(() => (window as any).__puts)).not.toContain('outbox_lease');
+
+  // Through the app's own link, so the page (and the recording) stays the same.
+  await page.getByRole('link', { name: '登录' }).first().click();
+  await page.getByLabel('学号').fill('TJ2024002');
+  await page.getByLabel('密码').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: '登录' }).click();
+  await expect(page.getByTestId('profile')).toBeVisible();
+  await expect.poll(() => page.evaluate(() => (window as any).__puts)).toContain('outbox_lease');
 });
 
 test('signing in while the phone is still opening its database keeps the session', async ({ page, server }) => {

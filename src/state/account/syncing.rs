@@ -24,6 +24,11 @@ impl Account {
             self.again.set_value(Some(manual));
             return;
         }
+        // Signed out: nothing can be sent or pulled, and the lists on screen are what the phone
+        // holds, so a pass would only take and give back the sending lease (at every start).
+        if self.session.with_untracked(Option::is_none) {
+            return;
+        }
         let Some(db) = self.db() else {
             // No IndexedDB (blocked third-party storage, private mode): read-only, in memory.
             self.pull_into_memory().await;
