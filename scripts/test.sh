@@ -108,6 +108,10 @@ schemathesis() {
   server_built && KZ_SERVER_BIN=$server_bin crates/server/tests/schemathesis.sh
 }
 
+budgets() {
+  server_built && KZ_SERVER_BIN=$server_bin bench/budgets.sh
+}
+
 e2e() {
   server_built && KZ_SERVER_BIN=$server_bin TMPDIR=$scratch npx playwright test
 }
@@ -148,7 +152,9 @@ if [ $quick = 0 ]; then
   # runs 100 per operation.
   step schemathesis schemathesis
   # Byte budgets (release WASM, first-load total) from bench/budgets.json; see the README's Benchmarks.
-  step byte-budgets bench/budgets.sh
+  # The server built for the tests above: the bytes it sends do not depend on its build profile,
+  # and a release build of it costs a fresh machine about 12 minutes.
+  step byte-budgets budgets
   step e2e-playwright e2e
   # Resumable: what an earlier --long run finished is not run again (scripts/long-runs.sh).
   [ $long = 1 ] && step long-runs scripts/long-runs.sh
