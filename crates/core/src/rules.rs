@@ -9,6 +9,8 @@ mod credits;
 mod document;
 mod eligibility;
 mod fees;
+#[cfg(test)]
+mod fixtures;
 mod grades;
 mod graduation;
 mod restrictions;

@@ -174,18 +174,7 @@ mod tests {
 
     use super::*;
     use crate::model::{FeeDecision, FeeReason, Payer, RegistrationStatus, SchoolLevel};
-
-    fn cite(quote: &str) -> Citation {
-        Citation {
-            title: "t".into(),
-            issuer: "i".into(),
-            document_no: None,
-            issued_on: None,
-            url: None,
-            quote: quote.into(),
-            added: Vec::new(),
-        }
-    }
+    use crate::rules::fixtures::{self, citation};
 
     fn policy(required: u8) -> GraduationPolicy {
         GraduationPolicy {
@@ -195,7 +184,7 @@ mod tests {
             in_principle: true,
             counts: vec![CertificateKind::XCertificate],
             also_counts_zh: Vec::new(),
-            citations: vec![cite("原则上,学生毕业时至少取得1个以上职业技能证书")],
+            citations: vec![citation("原则上,学生毕业时至少取得1个以上职业技能证书")],
         }
     }
 
@@ -203,14 +192,8 @@ mod tests {
         Student {
             student_no: "s".into(),
             name: "n".into(),
-            school: "示例职业技术学院".into(),
-            school_level: level,
-            major: None,
-            province: "天津".into(),
-            hardship: false,
-            pilot: true,
-            passed_courses: Vec::new(),
             graduation_on,
+            ..fixtures::student(level)
         }
     }
 

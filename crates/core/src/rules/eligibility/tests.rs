@@ -2,6 +2,7 @@ use chrono::{Duration, TimeZone};
 
 use super::*;
 use crate::model::{FeeDecision, FeeReason, Payer, PlanPhase, RegistrationStatus};
+use crate::rules::fixtures::student;
 
 fn at(day: u32, hour: u32) -> DateTime<Utc> {
     time::china()
@@ -52,21 +53,6 @@ fn registration(id: &str, p: &ExamPlan, status: RegistrationStatus) -> Registrat
         created_at: at(2, 9),
         cancelled_at: None,
         fee_paid_at: None,
-    }
-}
-
-fn student(level: SchoolLevel) -> Student {
-    Student {
-        student_no: "2024001".into(),
-        name: "张三".into(),
-        school: "示例职业技术学院".into(),
-        school_level: level,
-        major: None,
-        province: "天津".into(),
-        hardship: false,
-        pilot: true,
-        passed_courses: Vec::new(),
-        graduation_on: None,
     }
 }
 

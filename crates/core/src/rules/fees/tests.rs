@@ -1,16 +1,9 @@
 use super::*;
 use crate::model::SchoolLevel;
+use crate::rules::fixtures::{self, citation};
 
 fn cite() -> Vec<Citation> {
-    vec![Citation {
-        title: "t".into(),
-        issuer: "i".into(),
-        document_no: None,
-        issued_on: None,
-        url: None,
-        quote: "q".into(),
-        added: Vec::new(),
-    }]
+    vec![citation("q")]
 }
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -34,16 +27,10 @@ fn prov(p: &str) -> Scope {
 
 fn student(level: SchoolLevel, province: &str) -> Student {
     Student {
-        student_no: "s".into(),
-        name: "n".into(),
         school: "某校".into(),
-        school_level: level,
-        major: None,
         province: province.into(),
-        hardship: false,
         pilot: false,
-        passed_courses: Vec::new(),
-        graduation_on: None,
+        ..fixtures::student(level)
     }
 }
 

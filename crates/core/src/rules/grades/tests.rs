@@ -1,15 +1,8 @@
 use super::*;
+use crate::rules::fixtures::citation;
 
 fn cite() -> Citation {
-    Citation {
-        title: "t".into(),
-        issuer: "i".into(),
-        document_no: None,
-        issued_on: None,
-        url: None,
-        quote: "q".into(),
-        added: Vec::new(),
-    }
+    citation("q")
 }
 
 fn rule(id: &str, basis: GradeBasis, levels: &[XLevel], grade: SkillGrade) -> GradeRule {
