@@ -2,6 +2,7 @@
 //! the lease back, then pull the server's records. And the local writes that queue changes.
 
 use chrono::{DateTime, Duration, Utc};
+use futures_util::future::join3;
 use kaozheng_core::ExamResult;
 use kaozheng_core::feedback::{self, Feedback};
 use kaozheng_core::outbox::{self, Action, LocalRegistration, OutboxEntry, Outcome};
@@ -326,12 +327,19 @@ impl<S: SyncStore, T: Transport> Engine<S, T> {
         Ok(())
     }
 
-    /// Pulls the student's registrations, ratings and results.
+    /// Pulls the student's registrations, ratings and results, asked for together: on a weak
+    /// network each request is a round trip, and nothing of the pass is on screen until it ends.
     async fn pull(&self, pass: &Pass<'_>, report: &mut Report) {
         let Some(token) = pass.token else {
             return;
         };
-        match self.transport.registrations(token).await {
+        let (registrations, feedback, results) = join3(
+            self.transport.registrations(token),
+            self.transport.my_feedback(token),
+            self.transport.results(token),
+        )
+        .await;
+        match registrations {
             Ok(list) => match self.store.merge_server(&list, (pass.now)()).await {
                 Ok(regs) => {
                     report.registrations = Some(regs);
@@ -348,14 +356,14 @@ impl<S: SyncStore, T: Transport> Engine<S, T> {
                 return;
             }
         }
-        match self.transport.my_feedback(token).await {
+        match feedback {
             Ok(list) => match self.store.save_feedback(&list).await {
                 Ok(()) => report.feedback = Some(list),
                 Err(e) => report.storage(e),
             },
             Err(e) => report.problem = Some(Some(e)),
         }
-        match self.transport.results(token).await {
+        match results {
             Ok(list) => match self.store.save_results(&list, (pass.now)()).await {
                 Ok(new_ids) => {
                     report.results_saved = true;

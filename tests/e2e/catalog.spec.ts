@@ -117,6 +117,7 @@ test('a malformed catalog from the server is rejected and the last good one stay
   // The rendered page brings its own catalog; the app asks the API when it catches up, as it does
   // coming back online.
   await page.context().setOffline(true);
+  await expect(page.getByTestId('network-state')).toHaveText('离线');
   await page.context().setOffline(false);
   await expect(page.getByTestId('sync-problem')).toContainText('收到的证书目录有误');
   await expect(results(page)).toHaveCount(before);

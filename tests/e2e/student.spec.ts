@@ -78,6 +78,29 @@ test('a signed-out visitor starts without sync passes; signing in runs one', asy
   await expect.poll(() => page.evaluate(() => (window as any).__puts)).toContain('outbox_lease');
 });
 
+test("a sync pass asks for the student's registrations, ratings and results together", async ({ page, server }) => {
+  // Each answer is held back a while, as on a weak network: requests sent one after another
+  // would never be in flight together.
+  const pulls = ['/api/v1/registrations', '/api/v1/feedback', '/api/v1/results'];
+  const calls: { path: string; start: number; end?: number }[] = [];
+  await page.route(/\/api\/v1\/(registrations|feedback|results)$/, async (route) => {
+    if (route.request().method() !== 'GET') return route.continue();
+    const call: { path: string; start: number; end?: number } = { path: new URL(route.request().url()).pathname, start: Date.now() };
+    calls.push(call);
+    await new Promise((r) => setTimeout(r, 400));
+    await route.fulfill({ response: await route.fetch() });
+    call.end = Date.now();
+  });
+  await page.goto(`${server.url}/signin`);
+  await page.getByLabel('学号').fill('TJ2024002');
+  await page.getByLabel('密码').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: '登录' }).click();
+  await expect(page.getByTestId('profile')).toBeVisible();
+  await expect.poll(() => pulls.every((p) => calls.some((c) => c.path === p && c.end)), { timeout: 15_000 }).toBe(true);
+  const first = pulls.map((p) => calls.find((c) => c.path === p)!);
+  expect(Math.max(...first.map((c) => c.start))).toBeLessThan(Math.min(...first.map((c) => c.end!)));
+});
+
 test('signing in while the phone is still opening its database keeps the session', async ({ page, server }) => {
   // A slow phone: the database answers 2.5 s after the page asks, later than the student signs in.
   await page.addInitScript(() => {

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use futures_util::future::join3;
 use kaozheng_core::ExamResult;
 use kaozheng_core::outbox::LocalRegistration;
 use leptos::prelude::*;
@@ -87,11 +88,18 @@ impl Account {
 
     /// Without IndexedDB the student can still see their registrations, results and feedback for
     /// this visit; nothing is kept and nothing can be queued (the pages say storage is unavailable).
+    /// The three are asked for together, as a pass asks for them.
     async fn pull_into_memory(&self) {
         let Some(token) = self.token().filter(|_| !self.expired.get_untracked()) else {
             return;
         };
-        match api::registrations(&token).await {
+        let (registrations, results, feedback) = join3(
+            api::registrations(&token),
+            api::results(&token),
+            api::my_feedback(&token),
+        )
+        .await;
+        match registrations {
             Ok(list) => {
                 let now = clock::now();
                 let locals: Vec<LocalRegistration> = list
@@ -106,11 +114,11 @@ impl Account {
             }
             Err(e) => self.problem.set(Some(e.into())),
         }
-        if let Ok(list) = api::results(&token).await {
+        if let Ok(list) = results {
             self.results
                 .set(Arc::new(list.into_iter().map(|r| (r, true)).collect()));
         }
-        if let Ok(list) = api::my_feedback(&token).await {
+        if let Ok(list) = feedback {
             self.feedback.set(Arc::new(list));
         }
     }
