@@ -440,8 +440,8 @@ impl CatalogState {
     }
 
     /// Revalidates every data set except those the page embedded (the server read them for the
-    /// page a moment ago), all at once: on a weak network each request is a round trip, and the
-    /// eight one after another took eight before the rules were on the phone.
+    /// page a moment ago), all at once: on a weak network each request is a round trip, and eight
+    /// requests one after another kept the rules off the phone for eight of them.
     async fn revalidate(self, fresh: Seeded) {
         if self.syncing.get_untracked() {
             return;

@@ -79,6 +79,35 @@ export async function signIn(page: Page, server: Server, studentNo: string) {
  * whose navigation was under way when the worker claimed its clients can stay uncontrolled in
  * Chromium, while every later navigation is controlled.
  */
+/** A GET the test held back, with when it was asked for and when its answer was given. */
+export interface HeldCall {
+  path: string;
+  start: number;
+  end?: number;
+}
+
+/**
+ * Holds each GET matching `pattern` back 400 ms before answering it, as on a weak network, and
+ * records it: requests sent one after another are then never in flight together.
+ */
+export async function holdBack(page: Page, pattern: RegExp): Promise<HeldCall[]> {
+  const calls: HeldCall[] = [];
+  await page.route(pattern, async (route) => {
+    if (route.request().method() !== 'GET') return route.continue();
+    const call: HeldCall = { path: new URL(route.request().url()).pathname, start: Date.now() };
+    calls.push(call);
+    await new Promise((r) => setTimeout(r, 400));
+    await route.fulfill({ response: await route.fetch() });
+    call.end = Date.now();
+  });
+  return calls;
+}
+
+/** Every call was asked for before any was answered. */
+export function inFlightTogether(calls: HeldCall[]): boolean {
+  return Math.max(...calls.map((c) => c.start)) < Math.min(...calls.map((c) => c.end ?? Infinity));
+}
+
 export async function serviceWorkerReady(page: Page) {
   // `waitForFunction` does not await a promise its predicate returns (a promise is truthy), so the
   // wait runs in the page: `ready` settles once the registration has an active worker, which may
