@@ -40,8 +40,9 @@ pub fn RegisterPage() -> impl IntoView {
     // The refusals (the plan, the student's other exams, a level passed, a school's cited rule)
     // and the advice the student may pass, both by the core rules the server applies. None until
     // the phone's records (their registrations, the rule documents) are read: a verdict from half
-    // of them would flip, say from "the school pays" to "you pay", under the student's eyes.
-    let ready = move || acc.loaded.get() && st.local_read_done.get();
+    // of them would flip, say from "the school pays" to "you pay", under the student's eyes. A new
+    // phone waits for the rules from the server too (or for that fetch to fail).
+    let ready = move || acc.loaded.get() && st.local_read_done.get() && st.rules_settled.get();
     let verdict = Memo::new(move |_| {
         if !ready() {
             return None;

@@ -90,6 +90,10 @@ pub struct CatalogState {
     pub plans_known: RwSignal<bool>,
     /// The first read from IndexedDB has finished (so "nothing saved" can be told from "loading").
     pub local_read_done: RwSignal<bool>,
+    /// The fee and eligibility rules were read from the phone, or the first try to fetch them has
+    /// ended: a verdict drawn before then could change under the student's eyes (eligible, then
+    /// refused by the school's rule; the school pays, then the student does).
+    pub rules_settled: RwSignal<bool>,
     pub syncing: RwSignal<bool>,
     pub synced_at: RwSignal<Option<DateTime<Utc>>>,
     pub problem: RwSignal<Option<SyncProblem>>,
@@ -136,6 +140,7 @@ pub fn provide_catalog_state(
         sites: RwSignal::new(Arc::new(Vec::new())),
         plans_known: RwSignal::new(false),
         local_read_done: RwSignal::new(false),
+        rules_settled: RwSignal::new(false),
         syncing: RwSignal::new(false),
         synced_at: RwSignal::new(None),
         problem: RwSignal::new(None),
@@ -154,6 +159,7 @@ pub fn provide_catalog_state(
     let seeded = first.map(|f| st.seed(f)).unwrap_or_default();
     if !browser {
         st.local_read_done.set(true);
+        st.rules_settled.set(true);
         return st;
     }
 
@@ -430,6 +436,11 @@ impl CatalogState {
         load_rules(&db, self.credit_rules, self.tags).await;
         load_rules(&db, self.graduation_rules, self.tags).await;
         load_rules(&db, self.eligibility_rules, self.tags).await;
+        if self.fee_rules.with_untracked(Option::is_some)
+            && self.eligibility_rules.with_untracked(Option::is_some)
+        {
+            self.rules_settled.set(true);
+        }
         self.skipped.set(skipped);
         self.local_read_done.set(true);
     }
@@ -481,6 +492,7 @@ impl CatalogState {
             self.synced_at.set(Some(now));
         }
         self.problem.set(problem);
+        self.rules_settled.set(true);
         self.syncing.set(false);
         perf::mark("kz:refreshed");
     }

@@ -114,3 +114,37 @@ test('no verdict before the phone has read the student’s own registrations: a 
   expect(await page.evaluate(() => (window as unknown as { verdicts: string[] }).verdicts)).toEqual(['already-registered']);
   await expect(page.getByTestId('confirm-register')).toHaveCount(0);
 });
+
+test('no verdict before a new phone has the fee and eligibility rules: eligible never shows without who pays', async ({ page, server }) => {
+  const [plan] = await openPlans(server, { secondary: true });
+  // A new phone on a slow network: the fee and eligibility rules are held back until released.
+  let release!: () => void;
+  const released = new Promise<void>((r) => (release = r));
+  await page.route(/\/api\/v1\/rules\/(fees|eligibility)$/, async (route) => {
+    await released;
+    await route.fulfill({ response: await route.fetch() });
+  });
+  await page.addInitScript(() => {
+    (window as unknown as { verdicts: string[] }).verdicts = [];
+    new MutationObserver(() => {
+      for (const el of document.querySelectorAll('[data-testid^="eligibility-"], [data-testid="fee-note"]')) {
+        const id = el.getAttribute('data-testid')!;
+        const seen = (window as unknown as { verdicts: string[] }).verdicts;
+        if (!seen.includes(id)) seen.push(id);
+      }
+    }).observe(document, { childList: true, subtree: true });
+  });
+  await signIn(page, server, 'TJ2024002');
+  await page.goto(`${server.url}/register/${plan.id}`);
+  await expect(page.locator('.plan-card', { hasText: plan.name })).toBeVisible();
+  await expect(page.getByTestId('verdict-loading')).toBeVisible();
+  await page.waitForTimeout(1000);
+  await expect(page.getByTestId('verdict-loading')).toBeVisible();
+  expect(await page.evaluate(() => (window as unknown as { verdicts: string[] }).verdicts)).toEqual([]);
+  release();
+  await expect(page.getByTestId('eligibility-ok')).toBeVisible();
+  await expect(page.getByTestId('fee-note')).toBeVisible();
+  // Both came in the same drawing: the verdict was never on screen without who pays.
+  const seen = await page.evaluate(() => (window as unknown as { verdicts: string[] }).verdicts);
+  expect(seen.slice(0, 2).sort()).toEqual(['eligibility-ok', 'fee-note']);
+});

@@ -73,12 +73,6 @@ export async function signIn(page: Page, server: Server, studentNo: string) {
   await expect(page.getByTestId('profile')).toBeVisible();
 }
 
-/**
- * Waits until the service worker has finished its install (the shell and every file it names are
- * cached) and is active, so the next navigation or reload opens offline. Not `controller`: a page
- * whose navigation was under way when the worker claimed its clients can stay uncontrolled in
- * Chromium, while every later navigation is controlled.
- */
 /** A GET the test held back, with when it was asked for and when its answer was given. */
 export interface HeldCall {
   path: string;
@@ -108,6 +102,12 @@ export function inFlightTogether(calls: HeldCall[]): boolean {
   return Math.max(...calls.map((c) => c.start)) < Math.min(...calls.map((c) => c.end ?? Infinity));
 }
 
+/**
+ * Waits until the service worker has finished its install (the shell and every file it names are
+ * cached) and is active, so the next navigation or reload opens offline. Not `controller`: a page
+ * whose navigation was under way when the worker claimed its clients can stay uncontrolled in
+ * Chromium, while every later navigation is controlled.
+ */
 export async function serviceWorkerReady(page: Page) {
   // `waitForFunction` does not await a promise its predicate returns (a promise is truthy), so the
   // wait runs in the page: `ready` settles once the registration has an active worker, which may
