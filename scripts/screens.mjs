@@ -81,7 +81,7 @@ async function signIn(page, studentNo) {
   await page.goto(`${base}/signin`);
   await page.locator('#student-no').fill(studentNo);
   await page.locator('#password').fill('kaozheng-demo');
-  await page.locator('form button[type=submit]').click();
+  await page.locator('main form button[type=submit]').click();
   await page.waitForURL(/\/me$/);
   await page.waitForTimeout(1200);
 }
