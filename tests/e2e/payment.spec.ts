@@ -60,9 +60,8 @@ test('the confirm page says how, where and by when to pay, and that registering 
   // An open plan whose data says how to pay, for which this student pays the fee.
   for (const plan of plans.filter((p) => p.state === 'open' && p.payment?.due_at)) {
     await openRegister(page, server, plan.id);
-    // Who pays follows an eligible verdict once the fee rules are on the phone (they arrive with
-    // the other rule documents, in no fixed order).
-    if ((await page.getByTestId('eligibility-ok').count()) > 0) await expect(page.getByTestId('fee-note')).toBeVisible();
+    // An eligible verdict comes with who pays (the page waits for the fee rules before either).
+    if ((await page.getByTestId('eligibility-ok').count()) > 0) expect(await page.getByTestId('fee-note').count()).toBe(1);
     const note = page.getByTestId('payment-note');
     if ((await page.getByTestId('fee-student-pays').count()) === 0 || (await note.count()) === 0) continue;
     await expect(note.getByTestId('pay-method')).toHaveText(plan.payment!.method === 'online' ? '网上缴费' : plan.payment!.method === 'at_site' ? '考点现场缴费' : '学校统一收取');
