@@ -1,5 +1,5 @@
 import { Page } from '@playwright/test';
-import { test as base, expect } from './guarded';
+import { appStarted, test as base, expect } from './guarded';
 import { Server } from './server';
 import { api, openPlans, openRegister, signIn, token } from './support';
 
@@ -107,9 +107,12 @@ test('an employer checks a certificate from the QR link, without signing in', as
   // The plan's results are in public notice (公示): the student is told they may still change.
   await expect(page.getByTestId('result-provisional')).toHaveText('成绩公示中，结果可能调整；公示结束后为最终成绩。');
 
+  // The employer's own browser: not the fixture's context, so its pages wait for the app to take
+  // over the server's page here (until then the server's copy and the app's are both there).
   const employer = await browser.newContext();
   const p = await employer.newPage();
   await p.goto(url);
+  await appStarted(p);
   // Genuine, but not “valid” until the notice period ends.
   await expect(p.getByTestId('verify-public-notice')).toBeVisible();
   await expect(p.getByTestId('verify-valid')).toHaveCount(0);
@@ -119,6 +122,7 @@ test('an employer checks a certificate from the QR link, without signing in', as
   // Typed in: the number alone is not enough; a wrong name gets the same neutral answer as an
   // unknown number, the right name confirms it.
   await p.goto(`${server.url}/verify`);
+  await appStarted(p);
   await p.getByLabel('证书编号').fill(no);
   await p.getByLabel('持证人姓名').fill('李四');
   await p.getByRole('button', { name: '查验' }).click();
