@@ -1,6 +1,6 @@
 import { test as base, expect } from './guarded';
 import { Server } from './server';
-import { api, openPlans, openRegister, plans, signIn, token } from './support';
+import { api, openPlans, openRegister, plans, recordShown, signIn, token } from './support';
 
 // Full plans and the confirm page (issue 16, items 1 and 4): what a student saw that confused them, each tested as they met it.
 const test = base.extend<{ server: Server }>({
@@ -100,18 +100,11 @@ test('no verdict before the phone has read the student’s own registrations: a 
       spin();
       tx.oncomplete = () => open.result.close();
     };
-    (window as unknown as { verdicts: string[] }).verdicts = [];
-    new MutationObserver(() => {
-      for (const el of document.querySelectorAll('[data-testid^="eligibility-"], [data-testid="already-registered"]')) {
-        const id = el.getAttribute('data-testid')!;
-        const seen = (window as unknown as { verdicts: string[] }).verdicts;
-        if (seen[seen.length - 1] !== id) seen.push(id);
-      }
-    }).observe(document, { childList: true, subtree: true });
   });
+  const shown = await recordShown(page, '[data-testid^="eligibility-"], [data-testid="already-registered"]');
   await page.goto(`${server.url}/register/${held.plan_id}`);
   await expect(page.getByTestId('already-registered')).toBeVisible();
-  expect(await page.evaluate(() => (window as unknown as { verdicts: string[] }).verdicts)).toEqual(['already-registered']);
+  expect(await shown()).toEqual(['already-registered']);
   await expect(page.getByTestId('confirm-register')).toHaveCount(0);
 });
 
@@ -124,27 +117,17 @@ test('no verdict before a new phone has the fee and eligibility rules: eligible 
     await released;
     await route.fulfill({ response: await route.fetch() });
   });
-  await page.addInitScript(() => {
-    (window as unknown as { verdicts: string[] }).verdicts = [];
-    new MutationObserver(() => {
-      for (const el of document.querySelectorAll('[data-testid^="eligibility-"], [data-testid="fee-note"]')) {
-        const id = el.getAttribute('data-testid')!;
-        const seen = (window as unknown as { verdicts: string[] }).verdicts;
-        if (!seen.includes(id)) seen.push(id);
-      }
-    }).observe(document, { childList: true, subtree: true });
-  });
+  const shown = await recordShown(page, '[data-testid^="eligibility-"], [data-testid="fee-note"]');
   await signIn(page, server, 'TJ2024002');
   await page.goto(`${server.url}/register/${plan.id}`);
   await expect(page.locator('.plan-card', { hasText: plan.name })).toBeVisible();
   await expect(page.getByTestId('verdict-loading')).toBeVisible();
   await page.waitForTimeout(1000);
   await expect(page.getByTestId('verdict-loading')).toBeVisible();
-  expect(await page.evaluate(() => (window as unknown as { verdicts: string[] }).verdicts)).toEqual([]);
+  expect(await shown()).toEqual([]);
   release();
   await expect(page.getByTestId('eligibility-ok')).toBeVisible();
   await expect(page.getByTestId('fee-note')).toBeVisible();
   // Both came in the same drawing: the verdict was never on screen without who pays.
-  const seen = await page.evaluate(() => (window as unknown as { verdicts: string[] }).verdicts);
-  expect(seen.slice(0, 2).sort()).toEqual(['eligibility-ok', 'fee-note']);
+  expect((await shown()).slice(0, 2).sort()).toEqual(['eligibility-ok', 'fee-note']);
 });

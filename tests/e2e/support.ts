@@ -103,6 +103,25 @@ export function inFlightTogether(calls: HeldCall[]): boolean {
 }
 
 /**
+ * Records, in order, the `data-testid` of each element matching `selector` the first time it is on
+ * the page, from the page's first script on: a test can then tell what was ever shown, however
+ * briefly. Call before `goto`; the returned function reads the record.
+ */
+export async function recordShown(page: Page, selector: string): Promise<() => Promise<string[]>> {
+  await page.addInitScript((sel) => {
+    const seen: string[] = [];
+    (window as unknown as { shown: string[] }).shown = seen;
+    new MutationObserver(() => {
+      for (const el of document.querySelectorAll(sel)) {
+        const id = el.getAttribute('data-testid')!;
+        if (!seen.includes(id)) seen.push(id);
+      }
+    }).observe(document, { childList: true, subtree: true });
+  }, selector);
+  return () => page.evaluate(() => (window as unknown as { shown: string[] }).shown);
+}
+
+/**
  * Waits until the service worker has finished its install (the shell and every file it names are
  * cached) and is active, so the next navigation or reload opens offline. Not `controller`: a page
  * whose navigation was under way when the worker claimed its clients can stay uncontrolled in
