@@ -9,7 +9,7 @@ mkdir -p "$out"
 cargo build -q --target wasm32-unknown-unknown --profile wasm-release --bin kaozheng "$@"
 wasm-bindgen --target web --no-typescript --out-dir "$out" "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/wasm-release/kaozheng.wasm"
 wasm-opt -Oz --enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int --enable-sign-ext \
-  --enable-mutable-globals --enable-reference-types --enable-multivalue \
+  --enable-mutable-globals --enable-reference-types --enable-multivalue --low-memory-unused \
   "$out/kaozheng_bg.wasm" -o "$out/opt.wasm"
 raw=$(stat -c %s "$out/opt.wasm")
 gz=$(gzip -9 -c "$out/opt.wasm" | wc -c)

@@ -10,7 +10,7 @@ CARGO_TARGET_DIR=target/sizeprof cargo build -q --target wasm32-unknown-unknown 
   --bin kaozheng --config 'profile.wasm-release.strip=false'
 wasm-bindgen --target web --no-typescript --out-dir "$out" target/sizeprof/wasm32-unknown-unknown/wasm-release/kaozheng.wasm
 wasm-opt -Oz --debuginfo --enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int \
-  --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
+  --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue --low-memory-unused \
   "$out/kaozheng_bg.wasm" -o "$out/named.wasm"
 twiggy top -n 100000 --format csv "$out/named.wasm" > "$out/top.csv"
 python3 - "$out/top.csv" "${1:-40}" <<'PY'

@@ -3,6 +3,7 @@
 //! Run: `cargo test --target wasm32-unknown-unknown --test indexeddb` (runner and environment in
 //! `.cargo/config.toml`). Every test works on a database of its own and deletes it at the end.
 
+use kaozheng_core::order;
 use std::cell::RefCell;
 use std::future::{Future, poll_fn};
 use std::pin::pin;
@@ -255,7 +256,7 @@ async fn fresh_database_has_the_current_schema_and_nothing_saved() {
     let raw = raw(&name).await;
     assert_eq!(raw.version() as u32, CURRENT_VERSION);
     let mut stores: Vec<String> = raw.object_store_names().collect();
-    stores.sort();
+    order::sort(&mut stores);
     assert_eq!(stores, ALL_STORES);
     assert_index(&raw, PLANS, BY_CERTIFICATE, "certificate_id");
     assert_index(&raw, REGISTRATIONS, BY_PLAN, "plan_id");
@@ -423,7 +424,7 @@ async fn a_corrupt_record_is_skipped_and_reported() {
         .iter()
         .map(|s| (s.store, s.key.as_str()))
         .collect();
-    skipped.sort();
+    order::sort(&mut skipped);
     assert_eq!(
         skipped,
         [
@@ -617,7 +618,7 @@ async fn data_written_at_v2_survives_the_v3_migration() {
     let check = raw(&name).await;
     assert_eq!(check.version() as u32, CURRENT_VERSION);
     let mut stores: Vec<String> = check.object_store_names().collect();
-    stores.sort();
+    order::sort(&mut stores);
     assert_eq!(stores, ALL_STORES);
     assert_index(&check, PLANS, BY_CERTIFICATE, "certificate_id");
     assert_index(&check, REGISTRATIONS, BY_PLAN, "plan_id");

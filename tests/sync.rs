@@ -5,6 +5,7 @@
 
 #![cfg(not(target_arch = "wasm32"))]
 
+use kaozheng_core::order;
 use std::cell::Cell;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
@@ -512,7 +513,7 @@ proptest! {
         let server = w.server.registrations();
         // Nothing twice: one server record per client id, and no plan held twice.
         let mut ids: Vec<&str> = server.iter().map(|r| r.client_id.as_str()).collect();
-        ids.sort_unstable();
+        order::sort(&mut ids);
         let n = ids.len();
         ids.dedup();
         prop_assert_eq!(ids.len(), n);

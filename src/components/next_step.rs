@@ -1,3 +1,4 @@
+use kaozheng_core::order;
 use kaozheng_core::outbox::LocalState;
 use leptos::prelude::*;
 
@@ -36,7 +37,7 @@ pub fn NextStep() -> impl IntoView {
                     .collect()
             })
         });
-        v.sort_unstable_by_key(|(_, p)| p.exam_starts_at);
+        order::sort_by_key(&mut v, |(_, p)| p.exam_starts_at);
         v
     });
     let exam_list = move || {

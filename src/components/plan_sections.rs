@@ -1,3 +1,4 @@
+use kaozheng_core::order;
 use kaozheng_core::rules::PlanMark;
 use kaozheng_core::{ExamPlan, PlanState};
 use leptos::prelude::*;
@@ -33,7 +34,7 @@ pub fn PlanSections(#[prop(into)] province: Signal<Option<String>>) -> impl Into
             .filter(|p| province.as_ref().is_none_or(|pr| *pr == p.province))
             .cloned()
             .collect();
-        v.sort_by_cached_key(|p| {
+        order::sort_by_cached_key(&mut v, |p| {
             // Plans the student can act on first: open, then full (may queue), then the rest.
             let rank = match mark_for(p, now) {
                 None | Some(PlanMark::Open) => 0,
@@ -48,7 +49,9 @@ pub fn PlanSections(#[prop(into)] province: Signal<Option<String>>) -> impl Into
     let open = Memo::new(move |_| pick(&[PlanState::Open]));
     let upcoming = Memo::new(move |_| {
         let mut v = pick(&[PlanState::Announced, PlanState::Closed]);
-        v.sort_unstable_by(|a, b| (a.exam_starts_at, &a.id).cmp(&(b.exam_starts_at, &b.id)));
+        order::sort_by(&mut v, |a, b| {
+            (a.exam_starts_at, &a.id).cmp(&(b.exam_starts_at, &b.id))
+        });
         v.truncate(UPCOMING);
         v
     });

@@ -1,3 +1,4 @@
+use kaozheng_core::order;
 use kaozheng_core::{LevelInfo, XLevel};
 use leptos::prelude::*;
 
@@ -33,7 +34,7 @@ pub fn StudyResources(
                 .filter(|c| c.certificate_id == cert && c.min_level <= lv)
                 .map(|c| (c.course.code.clone(), c.course.name.clone()))
                 .collect();
-            v.sort();
+            order::sort(&mut v);
             v.dedup();
             Some(v)
         }

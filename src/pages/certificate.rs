@@ -1,3 +1,4 @@
+use kaozheng_core::order;
 use kaozheng_core::{ExamPlan, LevelInfo};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -41,7 +42,7 @@ pub fn CertificatePage() -> impl IntoView {
             .filter(|p| p.certificate_id == id)
             .cloned()
             .collect();
-        v.sort_unstable_by(|a, b| {
+        order::sort_by(&mut v, |a, b| {
             (a.exam_starts_at, a.level, &a.id).cmp(&(b.exam_starts_at, b.level, &b.id))
         });
         v

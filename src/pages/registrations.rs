@@ -1,3 +1,4 @@
+use kaozheng_core::order;
 use kaozheng_core::outbox::LocalRegistration;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -20,7 +21,9 @@ pub fn MyRegistrationsPage() -> impl IntoView {
     };
     let sorted = move || {
         let mut v: Vec<LocalRegistration> = acc.registrations.get().to_vec();
-        v.sort_unstable_by(|a, b| (b.created_at, &b.client_id).cmp(&(a.created_at, &a.client_id)));
+        order::sort_by(&mut v, |a, b| {
+            (b.created_at, &b.client_id).cmp(&(a.created_at, &a.client_id))
+        });
         v
     };
     let list = move || {

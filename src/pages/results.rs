@@ -1,3 +1,4 @@
+use kaozheng_core::order;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -35,7 +36,7 @@ pub fn ResultsPage() -> impl IntoView {
     });
     let list = move || {
         let mut results: Vec<_> = acc.results.get().iter().map(|(r, _)| r.clone()).collect();
-        results.sort_unstable_by(|a, b| {
+        order::sort_by(&mut results, |a, b| {
             (&b.plan_id, &b.registration_id).cmp(&(&a.plan_id, &a.registration_id))
         });
         if results.is_empty() {

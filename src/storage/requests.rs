@@ -5,6 +5,7 @@ use indexed_db_futures::internals::SystemRepr;
 use indexed_db_futures::object_store::ObjectStore;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::{Transaction, TransactionMode};
+use kaozheng_core::order;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::JsValue;
@@ -289,7 +290,7 @@ impl<R: Record> RecordsRequest<R> {
                 }),
             }
         }
-        rows.sort_unstable_by_key(|(order, _)| *order);
+        order::sort_by_key(&mut rows, |(order, _)| *order);
         Ok(rows)
     }
 }

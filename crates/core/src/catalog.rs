@@ -3,6 +3,7 @@
 //! A document is accepted or rejected as a whole: [`Catalog::parse`] returns every problem it finds,
 //! each with the path of the offending record and field, so the last good catalog can stay in use.
 
+use crate::order;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
@@ -243,7 +244,7 @@ impl Catalog {
             .iter()
             .filter_map(|c| c.field.as_deref())
             .collect();
-        v.sort_unstable();
+        order::sort(&mut v);
         v.dedup();
         v
     }
@@ -251,7 +252,7 @@ impl Catalog {
     /// Distinct batches present, ascending.
     pub fn batches(&self) -> Vec<u8> {
         let mut v: Vec<u8> = self.certificates.iter().filter_map(|c| c.batch).collect();
-        v.sort_unstable();
+        order::sort(&mut v);
         v.dedup();
         v
     }

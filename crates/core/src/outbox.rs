@@ -6,6 +6,7 @@
 //! again, and what the student sees. The entry id is the idempotency key the server deduplicates on,
 //! so sending an entry twice (a lost answer, two tabs) can never register twice.
 
+use crate::order;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -343,12 +344,16 @@ pub fn merge_server(
 
 /// Oldest first, as the phone lists them.
 pub fn by_age(regs: &mut [LocalRegistration]) {
-    regs.sort_unstable_by(|a, b| (a.created_at, &a.client_id).cmp(&(b.created_at, &b.client_id)));
+    order::sort_by(regs, |a, b| {
+        (a.created_at, &a.client_id).cmp(&(b.created_at, &b.client_id))
+    });
 }
 
 /// Sending order: oldest first, so a cancel never overtakes the registration it cancels.
 pub fn send_order(entries: &mut [OutboxEntry]) {
-    entries.sort_unstable_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
+    order::sort_by(entries, |a, b| {
+        (a.created_at, &a.id).cmp(&(b.created_at, &b.id))
+    });
 }
 
 #[cfg(test)]

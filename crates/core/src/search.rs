@@ -10,6 +10,7 @@
 
 use crate::catalog::Catalog;
 use crate::model::{CERTIFICATE_SUFFIX, XLevel};
+use crate::order;
 use crate::text::{Segment, normalize, segments};
 
 /// Queries longer than this are cut (nobody types more; it bounds the work per keystroke).
@@ -254,7 +255,9 @@ impl SearchIndex {
             }
         }
         // Ties are broken by catalog position, so an unstable sort is deterministic (and smaller in WASM).
-        hits.sort_unstable_by(|a, b| b.score.cmp(&a.score).then(a.index.cmp(&b.index)));
+        order::sort_by(&mut hits, |a, b| {
+            b.score.cmp(&a.score).then(a.index.cmp(&b.index))
+        });
         hits
     }
 

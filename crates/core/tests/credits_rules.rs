@@ -4,6 +4,7 @@
 //! highest level), seed 003 (passed courses exempt part or all of an assessment).
 
 use kaozheng_core::model::{Module, XLevel};
+use kaozheng_core::order;
 use kaozheng_core::rules::{
     ConversionKind, ConversionRule, Course, CourseCategory, CreditAccount, CreditCaps,
     CreditRuleError, CreditRules, Credits, ExemptionRule, LevelScope, ModuleExemption, RefusalWhy,
@@ -107,7 +108,7 @@ fn account(p: &SchoolCreditPolicy, held: &[(&str, XLevel)], courses: &[&str]) ->
 
 fn applied(acc: &CreditAccount) -> Vec<&str> {
     let mut ids: Vec<&str> = acc.applied.iter().map(|a| a.rule_id.as_str()).collect();
-    ids.sort();
+    order::sort(&mut ids);
     ids
 }
 
@@ -400,9 +401,9 @@ fn gdpt_at_most_50_percent_of_graduation_credits() {
             .filter(|r| matches!(r.why, RefusalWhy::TotalCap { .. }))
             .map(|r| r.rule_id.as_str())
             .collect();
-        capped.sort();
+        order::sort(&mut capped);
         let mut want = refused.to_vec();
-        want.sort();
+        order::sort(&mut want);
         assert_eq!(capped, want, "{grad} {percent}");
         for r in &acc.refused {
             assert_eq!(

@@ -13,6 +13,7 @@
 
 #![allow(dead_code)]
 
+use kaozheng_core::order;
 use proptest::prelude::*;
 use proptest::sample::Index;
 use serde_json::Value;
@@ -501,7 +502,7 @@ pub fn corpus(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
                 .collect()
         })
         .unwrap_or_default();
-    out.sort();
+    order::sort(&mut out);
     out
 }
 

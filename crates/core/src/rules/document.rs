@@ -106,7 +106,7 @@ mod tests {
     #[test]
     fn kind_names_are_distinct_url_safe_words() {
         let mut k = KINDS.to_vec();
-        k.sort_unstable();
+        crate::order::sort(&mut k);
         k.dedup();
         assert_eq!(k.len(), KINDS.len());
         assert!(

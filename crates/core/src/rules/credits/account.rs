@@ -1,5 +1,6 @@
 //! The conversion engine (account, refusals, what-if), apart from the data it reads and returns.
 
+use crate::order;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::allocate;
@@ -47,7 +48,7 @@ pub fn credit_account(
         held.entry(c.trim()).or_default().insert(*l);
     }
     let mut rules: Vec<&ConversionRule> = policy.conversions.iter().collect();
-    rules.sort_by(|a, b| a.id.cmp(&b.id));
+    order::sort_by(&mut rules, |a, b| a.id.cmp(&b.id));
     let rules_of = |cert: &str| -> Vec<&ConversionRule> {
         rules
             .iter()
@@ -81,9 +82,9 @@ pub fn credit_account(
     }
     let mut groups: Vec<Vec<(&str, XLevel)>> = by_key.into_values().collect();
     for g in &mut groups {
-        g.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        order::sort_by(g, |a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     }
-    groups.sort_by_cached_key(|g| {
+    order::sort_by_cached_key(&mut groups, |g| {
         let first_cert = g.iter().map(|o| o.0).min().map(str::to_string);
         (std::cmp::Reverse(g[0].1), first_cert)
     });
@@ -98,7 +99,7 @@ pub fn credit_account(
         for &(cert, level) in g {
             let mut rs = rules_of(cert);
             rs.retain(|r| eligible(r, level));
-            rs.sort_by(|a, b| {
+            order::sort_by(&mut rs, |a, b| {
                 b.course
                     .credits
                     .cmp(&a.course.credits)
@@ -146,7 +147,9 @@ pub fn credit_account(
             });
         }
     }
-    applied.sort_by(|a, b| (&a.certificate_id, &a.rule_id).cmp(&(&b.certificate_id, &b.rule_id)));
+    order::sort_by(&mut applied, |a, b| {
+        (&a.certificate_id, &a.rule_id).cmp(&(&b.certificate_id, &b.rule_id))
+    });
     let total: Credits = applied.iter().map(|a| a.credits).sum();
     let replaced: HashMap<&str, &AppliedConversion> = applied
         .iter()

@@ -11,6 +11,7 @@
 //! search runs over (total, shared courses) states; only courses that two different certificate
 //! groups could both replace are "shared", which in real tables are few.
 
+use crate::order;
 use std::collections::BTreeMap;
 use std::collections::btree_map::Entry;
 
@@ -171,7 +172,7 @@ fn group_choices(group: &Group, bits: &BTreeMap<usize, usize>, per_group: u32) -
             }
         }
     }
-    all.sort_by(|a, b| {
+    order::sort_by(&mut all, |a, b| {
         b.tenths
             .cmp(&a.tenths)
             .then_with(|| a.pick.cmp(&b.pick))

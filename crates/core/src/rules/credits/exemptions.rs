@@ -1,5 +1,6 @@
 //! Course → assessment exemptions: the reverse direction, independent of the conversion engine.
 
+use crate::order;
 use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
@@ -40,7 +41,7 @@ pub fn exemptions_for(
             exempts: r.exempts,
         })
         .collect();
-    out.sort_by(|a, b| a.rule_id.cmp(&b.rule_id));
+    order::sort_by(&mut out, |a, b| a.rule_id.cmp(&b.rule_id));
     out.dedup_by(|a, b| a.rule_id == b.rule_id);
     out
 }

@@ -1,5 +1,6 @@
 //! A school's credit table as data, with its lookups; separate from its checks and the engine.
 
+use crate::order;
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -188,7 +189,7 @@ impl SchoolCreditPolicy {
             .filter(|s| s.level == level)
             .flat_map(|s| s.categories.iter().copied())
             .collect();
-        cats.sort();
+        order::sort(&mut cats);
         cats.dedup();
         cats
     }
