@@ -5,7 +5,9 @@
 //! (68 KB before brotli, measured with `bench/wasm-twiggy.sh`). Here one non-generic merge sort
 //! orders positions through a `dyn` comparator, and only the few lines that compare and move the
 //! elements are generic. The lists sorted here are short (a student's registrations, a page of
-//! plans, search hits of a 10,000-entry catalog), where this costs well under a millisecond.
+//! plans, credit rules), where being slower than the standard library does not show: 10,000
+//! random elements take about 1.3 ms natively against 0.2 ms (`order_bench` example). The search
+//! hits, sorted on every keystroke and as long as the catalog, keep the standard library's sort.
 //!
 //! Every sort is stable, so the `_unstable` forms of the standard library are not needed.
 
@@ -16,8 +18,9 @@ pub fn sort_by<T>(v: &mut [T], mut cmp: impl FnMut(&T, &T) -> Ordering) {
     if v.len() < 2 {
         return;
     }
-    let order = sorted_positions(v.len(), &mut |a, b| cmp(&v[a], &v[b]));
-    permute(v, order);
+    if let Some(order) = sorted_positions(v.len(), &mut |a, b| cmp(&v[a], &v[b])) {
+        permute(v, order);
+    }
 }
 
 /// Sorts `v` stably by a key, like `slice::sort_by_key`.
@@ -36,14 +39,22 @@ pub fn sort_by_cached_key<T, K: Ord>(v: &mut [T], key: impl FnMut(&T) -> K) {
         return;
     }
     let keys: Vec<K> = v.iter().map(key).collect();
-    let order = sorted_positions(v.len(), &mut |a, b| keys[a].cmp(&keys[b]));
-    permute(v, order);
+    if let Some(order) = sorted_positions(v.len(), &mut |a, b| keys[a].cmp(&keys[b])) {
+        permute(v, order);
+    }
 }
 
-/// The positions `0..len` in sorted order: a bottom-up merge sort, stable (on a tie the earlier
-/// position comes first). Not generic, so the app carries one copy.
+/// The positions `0..len` in sorted order, or `None` when they already are (lists the server sent
+/// in order): a bottom-up merge sort, stable (on a tie the earlier position comes first). Not
+/// generic, so the app carries one copy.
 #[inline(never)]
-fn sorted_positions(len: usize, cmp: &mut dyn FnMut(usize, usize) -> Ordering) -> Vec<usize> {
+fn sorted_positions(
+    len: usize,
+    cmp: &mut dyn FnMut(usize, usize) -> Ordering,
+) -> Option<Vec<usize>> {
+    if (1..len).all(|i| cmp(i - 1, i) != Ordering::Greater) {
+        return None;
+    }
     let mut from: Vec<usize> = (0..len).collect();
     let mut to = vec![0; len];
     let mut width = 1;
@@ -73,7 +84,7 @@ fn sorted_positions(len: usize, cmp: &mut dyn FnMut(usize, usize) -> Ordering) -
         std::mem::swap(&mut from, &mut to);
         width *= 2;
     }
-    from
+    Some(from)
 }
 
 /// Moves `v[order[i]]` to position `i` for every `i`, in place: each cycle of the permutation is
