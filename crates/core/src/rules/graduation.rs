@@ -93,7 +93,8 @@ impl GraduationRules {
                     "{at}.counts: a requirement needs the kinds of certificate that count"
                 ));
             }
-            let kinds: BTreeSet<_> = p.counts.iter().collect();
+            let mut kinds: BTreeSet<&CertificateKind> = BTreeSet::new();
+            kinds.extend(&p.counts);
             if kinds.len() != p.counts.len() {
                 errs.push(format!("{at}.counts: a kind is listed twice"));
             }
@@ -142,17 +143,17 @@ pub fn graduation_progress(
     now: DateTime<Utc>,
 ) -> GraduationProgress {
     let counts_x = policy.counts.contains(&CertificateKind::XCertificate);
-    let held_ids: BTreeSet<&str> = held
-        .iter()
-        .filter(|_| counts_x)
-        .map(|(id, _)| id.as_str())
-        .collect();
-    let registered_ids: BTreeSet<&str> = registrations
-        .iter()
-        .filter(|r| counts_x && r.is_active(now))
-        .map(|r| r.certificate_id.as_str())
-        .filter(|id| !held_ids.contains(id))
-        .collect();
+    // Sets are extended, not collected: collecting sorts first (see kaozheng_core::order).
+    let mut held_ids = BTreeSet::new();
+    held_ids.extend(held.iter().filter(|_| counts_x).map(|(id, _)| id.as_str()));
+    let mut registered_ids = BTreeSet::new();
+    registered_ids.extend(
+        registrations
+            .iter()
+            .filter(|r| counts_x && r.is_active(now))
+            .map(|r| r.certificate_id.as_str())
+            .filter(|id| !held_ids.contains(id)),
+    );
     let required = u32::from(policy.required_count);
     let held = held_ids.len() as u32;
     let registered = registered_ids.len() as u32;

@@ -42,7 +42,8 @@ pub fn credit_account(
     passed: &[(String, XLevel)],
     passed_courses: &[String],
 ) -> CreditAccount {
-    let done: BTreeSet<&str> = passed_courses.iter().map(|c| c.trim()).collect();
+    let mut done = BTreeSet::new();
+    done.extend(passed_courses.iter().map(|c| c.trim()));
     let mut held: BTreeMap<&str, BTreeSet<XLevel>> = BTreeMap::new();
     for (c, l) in passed {
         held.entry(c.trim()).or_default().insert(*l);

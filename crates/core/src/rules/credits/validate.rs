@@ -250,7 +250,8 @@ fn validate_policy(errs: &mut Vec<CreditRuleError>, at: &str, p: &SchoolCreditPo
     let mut grouped = HashSet::new();
     for (g, group) in p.similar_groups.iter().enumerate() {
         let at = format!("{at}.similar_groups[{g}]");
-        let distinct: BTreeSet<&str> = group.iter().map(String::as_str).collect();
+        let mut distinct = BTreeSet::new();
+        distinct.extend(group.iter().map(String::as_str));
         if distinct.len() < 2 {
             errs.push(CreditRuleError::GroupTooSmall { path: at.clone() });
         }
