@@ -3,7 +3,6 @@
 //! Run: `cargo test --target wasm32-unknown-unknown --test indexeddb` (runner and environment in
 //! `.cargo/config.toml`). Every test works on a database of its own and deletes it at the end.
 
-use kaozheng_core::order;
 use std::cell::RefCell;
 use std::future::{Future, poll_fn};
 use std::pin::pin;
@@ -21,6 +20,7 @@ use kaozheng::storage::{
     BY_CERTIFICATE, BY_PLAN, CERTIFICATES, CURRENT_VERSION, Db, META, PLANS, REGISTRATIONS,
     StorageError,
 };
+use kaozheng_core::order;
 use kaozheng_core::{
     Catalog, Certificate, EvaluationOrg, ExamPlan, LevelInfo, PlanPhase, SchoolLevel, Site, XLevel,
 };

@@ -5,7 +5,6 @@
 
 #![cfg(not(target_arch = "wasm32"))]
 
-use kaozheng_core::order;
 use std::cell::Cell;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
@@ -14,6 +13,7 @@ use kaozheng::sync::{
     Engine, MemoryStore, Pass, Report, ScriptedServer, ServerFault, SyncStore, Transport,
 };
 use kaozheng_core::feedback::Ratings;
+use kaozheng_core::order;
 use kaozheng_core::outbox::{Action, LocalRegistration, LocalState};
 use kaozheng_core::{ExamPlan, PlanPhase, RegistrationStatus, XLevel};
 use proptest::prelude::*;

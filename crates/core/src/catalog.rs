@@ -3,13 +3,13 @@
 //! A document is accepted or rejected as a whole: [`Catalog::parse`] returns every problem it finds,
 //! each with the path of the offending record and field, so the last good catalog can stay in use.
 
-use crate::order;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
 use crate::model::{Certificate, EvaluationOrg};
+use crate::order;
 use crate::text::check_pinyin;
 
 /// The document format this code reads and writes.

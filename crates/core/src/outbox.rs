@@ -6,12 +6,12 @@
 //! again, and what the student sees. The entry id is the idempotency key the server deduplicates on,
 //! so sending an entry twice (a lost answer, two tabs) can never register twice.
 
-use crate::order;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::feedback::Ratings;
 use crate::model::{FeeDecision, Registration, XLevel};
+use crate::order;
 use crate::rules::Refusal;
 use crate::time::cst;
 

@@ -1,6 +1,5 @@
 //! The conversion engine (account, refusals, what-if), apart from the data it reads and returns.
 
-use crate::order;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::allocate;
@@ -9,6 +8,7 @@ use super::{
     RefusedConversion, SchoolCreditPolicy, WhatIf,
 };
 use crate::model::XLevel;
+use crate::order;
 
 /// Similar certificates share a group; any other certificate is a group of its own (its levels are
 /// still alternatives: one certificate counts once).

@@ -11,9 +11,10 @@
 //! search runs over (total, shared courses) states; only courses that two different certificate
 //! groups could both replace are "shared", which in real tables are few.
 
-use crate::order;
 use std::collections::BTreeMap;
 use std::collections::btree_map::Entry;
+
+use crate::order;
 
 /// A set of shared-course bits; no trailing zero words, so equal sets compare equal.
 #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord)]

@@ -1,12 +1,12 @@
 //! Course → assessment exemptions: the reverse direction, independent of the conversion engine.
 
-use crate::order;
 use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
 use super::{ModuleExemption, SchoolCreditPolicy};
 use crate::model::{Module, XLevel};
+use crate::order;
 
 /// A part of an assessment a passed course exempts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,12 +1,12 @@
 //! A school's credit table as data, with its lookups; separate from its checks and the engine.
 
-use crate::order;
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
 use super::Credits;
 use crate::model::{Module, XLevel};
+use crate::order;
 use crate::rules::Citation;
 
 /// Which kind of required course (必修课) a certificate level may convert.
