@@ -2,7 +2,7 @@
 //!
 //! The standard library's sorts are fast but large: every element type and comparator gets its own
 //! copy of the quicksort and driftsort machinery, 2–4 KB of WASM each, and the app had 28 of them
-//! (68 KB before brotli, measured with `bench/wasm-twiggy.sh`). Here one non-generic merge sort
+//! (about 65 KB before brotli, `bench/wasm-twiggy.sh`). Here one non-generic merge sort
 //! orders positions through a `dyn` comparator, and only the few lines that compare and move the
 //! elements are generic. The lists sorted here are short (a student's registrations, a page of
 //! plans, credit rules), where being slower than the standard library does not show: 10,000
