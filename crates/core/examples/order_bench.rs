@@ -1,5 +1,6 @@
 //! How the app's one sort (`kaozheng_core::order`) compares with the standard library's on the
-//! biggest list the app sorts: the search hits of a 10,000-entry catalog (score, then position).
+//! biggest list the app sorts, the search hits of a 10,000-entry catalog (score, then position):
+//! the reason those hits keep the standard library's sort (crates/core/src/search.rs).
 //! Native timings, printed, not asserted: `cargo run --release -p kaozheng-core --example order_bench`.
 #![allow(clippy::disallowed_methods)] // the standard library's sort is the point of comparison
 

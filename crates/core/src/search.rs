@@ -254,7 +254,7 @@ impl SearchIndex {
             }
         }
         // Best score first, ties by catalog position. The one list the app sorts on every
-        // keystroke, up to the whole catalog: here the standard library's sort is about 5x faster
+        // keystroke, up to the whole catalog: here the standard library's sort is about 6x faster
         // than kaozheng_core::order (`order_bench` example), worth its one copy in the WASM.
         #[allow(clippy::disallowed_methods)]
         hits.sort_unstable_by_key(|h| (std::cmp::Reverse(h.score), h.index));
