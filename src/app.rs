@@ -36,6 +36,14 @@ use crate::state::connection::provide_connection;
 use crate::state::network::provide_network;
 use crate::state::startup::{CHROME, DRAWN, PAGE, Startup, provide_startup};
 
+/// A route's view as a plain function pointer: every route then has the same view type, so the
+/// router's code that opens a page is compiled once instead of once per route.
+macro_rules! page {
+    ($page:ident) => {
+        (|| $page().into_any()) as fn() -> AnyView
+    };
+}
+
 /// The certificate check the page was rendered with, for the verification page.
 #[derive(Clone)]
 pub struct FirstVerification(pub Option<VerifyAnswer>);
@@ -131,20 +139,20 @@ pub fn App(boot: Boot) -> impl IntoView {
             <main id="main" tabindex="-1">
                 <Show when=move || startup.reached(PAGE)>
                     <Routes fallback=NotFoundPage>
-                        <Route path=path!("/") view=HomePage/>
-                        <Route path=path!("/catalog") view=CatalogPage/>
-                        <Route path=path!("/plans") view=PlansPage/>
-                        <Route path=path!("/certificates/:id") view=CertificatePage/>
-                        <Route path=path!("/grades") view=GradeCheckerPage/>
-                        <Route path=path!("/signin") view=SignInPage/>
-                        <Route path=path!("/me") view=AccountPage/>
-                        <Route path=path!("/me/registrations") view=MyRegistrationsPage/>
-                        <Route path=path!("/me/credits") view=CreditsPage/>
-                        <Route path=path!("/register/:plan_id") view=RegisterPage/>
-                        <Route path=path!("/tickets/:client_id") view=TicketPage/>
-                        <Route path=path!("/results") view=ResultsPage/>
-                        <Route path=path!("/results/:id") view=ResultPage/>
-                        <Route path=path!("/verify") view=VerifyPage/>
+                        <Route path=path!("/") view=page!(HomePage)/>
+                        <Route path=path!("/catalog") view=page!(CatalogPage)/>
+                        <Route path=path!("/plans") view=page!(PlansPage)/>
+                        <Route path=path!("/certificates/:id") view=page!(CertificatePage)/>
+                        <Route path=path!("/grades") view=page!(GradeCheckerPage)/>
+                        <Route path=path!("/signin") view=page!(SignInPage)/>
+                        <Route path=path!("/me") view=page!(AccountPage)/>
+                        <Route path=path!("/me/registrations") view=page!(MyRegistrationsPage)/>
+                        <Route path=path!("/me/credits") view=page!(CreditsPage)/>
+                        <Route path=path!("/register/:plan_id") view=page!(RegisterPage)/>
+                        <Route path=path!("/tickets/:client_id") view=page!(TicketPage)/>
+                        <Route path=path!("/results") view=page!(ResultsPage)/>
+                        <Route path=path!("/results/:id") view=page!(ResultPage)/>
+                        <Route path=path!("/verify") view=page!(VerifyPage)/>
                     </Routes>
                 </Show>
             </main>
