@@ -70,6 +70,10 @@ fn draw(startup: state::startup::Startup) {
         later(move || draw(startup));
         return;
     }
+    if startup.waiting() {
+        gloo_timers::callback::Timeout::new(16, move || draw(startup)).forget();
+        return;
+    }
     leptos::prelude::request_animation_frame(move || {
         let document = leptos::prelude::document();
         if let Some(shell) = document.get_element_by_id("shell") {

@@ -10,6 +10,10 @@ const WATCH_KEY: &str = "kz.watch";
 /// The cookies the server reads when it renders a page.
 pub const LOCALE_COOKIE: &str = "kz-locale";
 pub const THEME_COOKIE: &str = "kz-theme";
+/// The tag of the catalog this phone holds in IndexedDB (URI-encoded). A page the server renders
+/// for a phone that holds the current catalog leaves it out of the embedded data (the app reads
+/// it from IndexedDB): a returning student does not download the catalog with every page.
+pub const CATALOG_COOKIE: &str = "kz-catalog";
 
 /// Colour scheme: follow the system unless the student picked one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,11 +102,27 @@ pub fn save_locale(locale: Locale) {
     write_cookie(LOCALE_COOKIE, locale.tag());
 }
 
-/// A year-long, first-party cookie with no personal data: only which language or theme.
+/// A year-long, first-party cookie with no personal data: which language, theme or catalog.
 fn write_cookie(name: &str, value: &str) {
     if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
         let cookie = format!("{name}={value}; path=/; max-age=31536000; samesite=lax");
         let _ = js_sys::Reflect::set(&doc, &"cookie".into(), &cookie.into());
+    }
+}
+
+/// Tells the server which catalog the phone holds, or that it holds none it can read.
+pub fn remember_catalog(tag: Option<&str>) {
+    match tag {
+        Some(tag) => write_cookie(
+            CATALOG_COOKIE,
+            &String::from(js_sys::encode_uri_component(tag)),
+        ),
+        None => {
+            if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+                let cookie = format!("{CATALOG_COOKIE}=; path=/; max-age=0; samesite=lax");
+                let _ = js_sys::Reflect::set(&doc, &"cookie".into(), &cookie.into());
+            }
+        }
     }
 }
 

@@ -63,12 +63,15 @@ pub fn preferences(path_and_query: &str, cookie_header: &str) -> (Locale, Theme)
 }
 
 /// Renders the page at `path_and_query` (an app route) as a visitor who is not signed in sees it.
+/// `catalog_held`: the phone holds this catalog (`prefs::CATALOG_COOKIE`), so the page is rendered
+/// with it but the embedded data leaves it out.
 pub fn render(
     path_and_query: &str,
     first: FirstScreen,
     locale: Locale,
     theme: Theme,
     now: DateTime<Utc>,
+    catalog_held: bool,
 ) -> Rendered {
     static IDLE: Once = Once::new();
     IDLE.call_once(|| {
@@ -76,7 +79,15 @@ pub fn render(
         // the server never polls it.
         let _ = any_spawner::Executor::init_custom_executor(Idle);
     });
-    let data = first.to_embedded_json();
+    let data = if catalog_held {
+        FirstScreen {
+            catalog: None,
+            ..first.clone()
+        }
+        .to_embedded_json()
+    } else {
+        first.to_embedded_json()
+    };
     let owner = Owner::new();
     let markup = owner.with(|| {
         provide_context(RequestUrl::new(path_and_query));

@@ -18,6 +18,7 @@ use leptos::task::spawn_local;
 use crate::api::{self, ApiError, Fetched};
 use crate::first_screen::FirstScreen;
 use crate::platform::perf;
+use crate::prefs;
 use crate::state::connection::Connection;
 use crate::state::network::Network;
 use crate::storage::{Db, StorageError};
@@ -156,11 +157,16 @@ pub fn provide_catalog_state(
         conn,
     };
     provide_context(st);
+    // A page rendered without its catalog: the server knew the phone holds it.
+    let held = first.as_ref().is_some_and(|f| f.catalog.is_none());
     let seeded = first.map(|f| st.seed(f)).unwrap_or_default();
     if !browser {
         st.local_read_done.set(true);
         st.rules_settled.set(true);
         return st;
+    }
+    if held {
+        wait_for_held_catalog(st);
     }
 
     // Paint from the phone once the database is open, then refresh from the server.
@@ -207,6 +213,20 @@ pub fn provide_catalog_state(
     });
     std::mem::forget(visible);
     st
+}
+
+/// Keeps the server's page on screen until the catalog the phone holds is read into the app's
+/// copy, so taking over shows the same list instead of a moment of placeholders. A read that
+/// never ends (storage blocked by another tab) holds it no longer than a second.
+fn wait_for_held_catalog(st: CatalogState) {
+    let startup = crate::state::startup::use_startup();
+    startup.wait();
+    Effect::new(move |_| {
+        if st.catalog.with(Option::is_some) || st.local_read_done.get() {
+            startup.release();
+        }
+    });
+    gloo_timers::callback::Timeout::new(1000, move || startup.release()).forget();
 }
 
 /// Rules saved on the phone, with their tags; a stored document that no longer parses is ignored
@@ -299,6 +319,7 @@ impl CatalogState {
         let mut result = Ok(());
         if let Some(c) = catalog {
             result = db.save_catalog(&c.catalog, etag.as_deref(), synced).await;
+            prefs::remember_catalog(etag.as_deref().filter(|_| result.is_ok()));
         }
         if result.is_ok() && self.plans_known.get_untracked() {
             let plans = self.plans.get_untracked();
@@ -347,7 +368,10 @@ impl CatalogState {
     async fn store_seeded(&self, db: &Db, seeded: Seeded) {
         let stored = match db.stored_tags().await {
             Ok(t) => t,
-            Err(e) => return self.storage_failed(e),
+            Err(e) => {
+                prefs::remember_catalog(None);
+                return self.storage_failed(e);
+            }
         };
         let now = crate::state::clock::now();
         let differs =
@@ -360,6 +384,10 @@ impl CatalogState {
             result = db
                 .save_catalog(&c.catalog, self.etag.get_untracked().as_deref(), now)
                 .await;
+        }
+        if seeded.catalog {
+            let tag = self.etag.get_untracked();
+            prefs::remember_catalog(tag.as_deref().filter(|_| result.is_ok()));
         }
         if result.is_ok() && seeded.plans && differs(stored.plans, self.tag(PLANS)) {
             let as_of = self.plans_as_of.get_value().unwrap_or(now);
@@ -384,6 +412,7 @@ impl CatalogState {
 
     async fn load_local(self, seeded: Seeded) {
         let Some(db) = self.db() else {
+            prefs::remember_catalog(None);
             self.local_read_done.set(true);
             return;
         };
@@ -396,6 +425,7 @@ impl CatalogState {
         } {
             Ok(Some(stored)) => {
                 skipped += stored.skipped.len();
+                prefs::remember_catalog(stored.meta.etag.as_deref());
                 self.etag.set(stored.meta.etag.clone());
                 self.synced_at.set(stored.meta.synced_at);
                 self.catalog.set(Some(LoadedCatalog::new(stored.value)));
@@ -516,13 +546,17 @@ impl CatalogState {
                 self.etag.set(etag.clone());
                 self.catalog.set(Some(loaded.clone()));
                 perf::mark("kz:catalog-painted-network");
+                let mut saved = Ok(());
                 if let Some(db) = self.db() {
                     let span = perf::Span::start("kz:idb-save-catalog");
-                    let saved = db.save_catalog(&loaded.catalog, etag.as_deref(), now).await;
+                    saved = db.save_catalog(&loaded.catalog, etag.as_deref(), now).await;
                     span.end();
-                    if let Err(e) = saved {
-                        self.storage_failed(e);
-                    }
+                }
+                // No database: nothing held, so pages keep embedding the catalog.
+                let held = self.db().is_some() && saved.is_ok();
+                prefs::remember_catalog(etag.as_deref().filter(|_| held));
+                if let Err(e) = saved {
+                    self.storage_failed(e);
                 }
             }
         }

@@ -22,6 +22,9 @@ pub const FIRST_CARD_COUNT: usize = 4;
 #[derive(Clone, Copy)]
 pub struct Startup {
     step: RwSignal<u8>,
+    /// Data the server's page showed but did not embed (the catalog the phone holds) is still
+    /// being read: the server's copy stays until it is on the app's copy too.
+    waiting: StoredValue<bool>,
 }
 
 impl Startup {
@@ -29,6 +32,7 @@ impl Startup {
     pub fn stepped() -> Self {
         Self {
             step: RwSignal::new(FRAME),
+            waiting: StoredValue::new(false),
         }
     }
 
@@ -36,6 +40,7 @@ impl Startup {
     pub fn drawn() -> Self {
         Self {
             step: RwSignal::new(DRAWN),
+            waiting: StoredValue::new(false),
         }
     }
 
@@ -47,6 +52,20 @@ impl Startup {
     /// Whether everything is drawn, without tracking it.
     pub fn drawn_untracked(self) -> bool {
         self.step.get_untracked() >= DRAWN
+    }
+
+    /// Keeps the server's copy on screen until [`Startup::release`].
+    pub fn wait(self) {
+        self.waiting.set_value(true);
+    }
+
+    pub fn release(self) {
+        self.waiting.set_value(false);
+    }
+
+    /// Whether the server's copy must stay a little longer.
+    pub fn waiting(self) -> bool {
+        self.waiting.get_value()
     }
 
     /// How many cards a list may draw now (reactive).

@@ -129,6 +129,50 @@ test('the app is drawn behind the rendered page and shown whole: no frame shows 
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
 });
 
+test('a phone that holds the catalog is not sent it again, and the app takes over with the same list', async ({ page }) => {
+  await page.goto(`${server.url}/catalog`);
+  const cards = await page.locator('.cert-list > li').count();
+  expect(cards).toBeGreaterThan(4);
+  // Once the catalog is in IndexedDB, the phone says which one it holds.
+  await expect
+    .poll(async () => (await page.context().cookies()).find((c) => c.name === 'kz-catalog')?.value ?? '')
+    .toContain('W%2F');
+
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+  await page.addInitScript(() => {
+    const frames: { pages: number; cards: number; shell: boolean }[] = [];
+    (window as any).__frames = frames;
+    const shown = (sel: string) => [...document.querySelectorAll(sel)].filter((e) => e.getClientRects().length > 0).length;
+    const tick = () => {
+      if (document.readyState !== 'loading') {
+        frames.push({ pages: shown('main'), cards: shown('.cert-list > li'), shell: !!document.getElementById('shell') });
+      }
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+  const html = page.waitForResponse((r) => r.url().endsWith('/catalog') && r.request().resourceType() === 'document');
+  await page.reload();
+  const body = await (await html).text();
+  const data = JSON.parse(body.split('id="kz-first">')[1].split('</script>')[0]);
+  expect(data.catalog).toBeUndefined();
+  expect(data.plans).toBeDefined();
+  await expect(page.locator('#shell')).toHaveCount(0);
+  // Every frame, the server's copy and then the app's, shows the whole list: the app waited for
+  // the catalog it read from IndexedDB before taking over.
+  const frames = (await page.evaluate(() => (window as any).__frames)) as { pages: number; cards: number; shell: boolean }[];
+  expect(frames.filter((f) => f.shell).length).toBeGreaterThan(0);
+  expect(frames.filter((f) => !f.shell).length).toBeGreaterThan(0);
+  for (const f of frames) {
+    expect(f.pages, JSON.stringify(f)).toBe(1);
+    expect(f.cards, JSON.stringify(f)).toBe(cards);
+  }
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+  await page.getByRole('searchbox', { name: /搜索证书/ }).fill('wlgl');
+  await expect(page.getByTestId('result-count')).toHaveText('共 1 个证书');
+});
+
 test('the WASM is fetched only after the rendered page has painted, and a tampered one never runs', async ({ browser }) => {
   const context = await browser.newContext({ serviceWorkers: 'block', locale: 'zh-CN' });
   const page = await context.newPage();

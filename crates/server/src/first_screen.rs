@@ -73,11 +73,16 @@ pub async fn page(
         .collect::<Vec<_>>()
         .join("; ");
     let (locale, theme) = kaozheng::render::preferences(path_and_query, &cookies);
+    let held = held_catalog(&cookies);
+    let catalog_held = first
+        .catalog
+        .as_ref()
+        .is_some_and(|c| held.is_some() && c.etag == held);
     let now = state.now();
     let url = path_and_query.to_string();
     // Rendering is synchronous CPU work (a few milliseconds): off the async workers.
     let rendered = tokio::task::spawn_blocking(move || {
-        kaozheng::render::render(&url, first, locale, theme, now)
+        kaozheng::render::render(&url, first, locale, theme, now, catalog_held)
     })
     .await
     .ok()?;
@@ -180,6 +185,14 @@ pub async fn verify(state: &AppState, addr: ClientAddr, query: CertificateQuery)
         Err(e) => Err((e.status.as_u16(), e.code.to_string())),
     };
     VerifyAnswer { no, answer }
+}
+
+/// The tag of the catalog the phone says it holds (`prefs::CATALOG_COOKIE`).
+fn held_catalog(cookies: &str) -> Option<String> {
+    cookies.split(';').find_map(|kv| {
+        let (k, v) = kv.trim().split_once('=')?;
+        (k == kaozheng::prefs::CATALOG_COOKIE && !v.is_empty()).then(|| decoded(v.trim()))
+    })
 }
 
 fn decoded(segment: &str) -> String {

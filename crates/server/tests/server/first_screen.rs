@@ -239,3 +239,50 @@ async fn a_certificate_is_verified_without_the_app_by_form_or_scanned_code() {
     let res = t.get(&format!("/verify?no={no}&check={check}")).await;
     assert!(text(&res).contains("王**"), "{}", text(&res));
 }
+
+#[tokio::test]
+async fn a_phone_that_holds_the_current_catalog_gets_the_page_without_it_embedded() {
+    let t = app().await;
+    let tag = t.get("/api/v1/catalog").await.header("etag").to_string();
+    let full = t.get("/catalog?q=wlgl").await;
+    // The tag as the app writes it: URI-encoded, as encodeURIComponent does.
+    let encoded: String = tag
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    let held = t
+        .get_with(
+            "/catalog?q=wlgl",
+            &[("cookie", &format!("kz-locale=zh-CN; kz-catalog={encoded}"))],
+        )
+        .await;
+    assert_eq!(held.status, StatusCode::OK);
+    // The same page on screen, rendered from the catalog...
+    assert_eq!(text(&held), text(&full));
+    assert!(text(&held).contains("物流管理"));
+    // ...but the phone is not sent the catalog again; plans and sites still come with it.
+    let first = embedded(&held);
+    assert!(first.catalog.is_none(), "the catalog is left out");
+    assert!(first.plans.is_some() && first.sites.is_some());
+    assert!(
+        held.text().len() < full.text().len(),
+        "{} B against {} B",
+        held.text().len(),
+        full.text().len()
+    );
+
+    // A phone holding an older catalog, or saying nothing usable, gets it embedded.
+    for cookie in ["kz-catalog=W%2F%22older%22", "kz-catalog=", "kz-theme=dark"] {
+        let res = t.get_with("/catalog", &[("cookie", cookie)]).await;
+        assert_eq!(
+            embedded(&res).catalog.and_then(|c| c.etag).as_deref(),
+            Some(tag.as_str()),
+            "{cookie}"
+        );
+    }
+}
