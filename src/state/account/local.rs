@@ -35,7 +35,12 @@ impl Account {
             }
             spawn_local(async move {
                 self.load().await;
-                self.sync(false).await;
+                // Checked here as well as in `sync`: V8 compiles a WASM function on its first
+                // call, on the main thread, and a signed-out visitor's start need not compile
+                // the sync pass (about 34 KB of code) only to return from it.
+                if self.session.with_untracked(Option::is_some) {
+                    self.sync(false).await;
+                }
             });
             true
         });
