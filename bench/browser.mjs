@@ -8,9 +8,11 @@
 // imported with `kaozheng-server import catalog` into a fresh database before `serve` starts (so
 // the API serves it exactly as it would a real one). For each catalog and CPU rate:
 //   cold     fresh browser context (empty storage, no service worker) -> /catalog, online (loopback,
-//            no network throttling): time from navigation start to `kz:catalog-painted-network`,
-//            and to the results list actually in the DOM; `kz:idb-save-catalog` (storing the
-//            downloaded catalog) and `kz:app-mounted` from the same load.
+//            no network throttling): the server renders the page with the catalog embedded, so
+//            the results list is in the DOM from the first paint; time from navigation start to
+//            `kz:app-mounted` (the app has taken the page over). `kz:catalog-painted-network` and
+//            `kz:idb-save-catalog` only when the page came without its catalog (they are null
+//            otherwise: the app stores the embedded catalog without that span).
 //   heap     after the cold load, garbage collected: JS heap (CDP Runtime.getHeapUsage) and the WASM
 //            linear memory (its ArrayBuffer is outside the JS heap figure).
 //   warm     the same page offline (context.setOffline), reloaded with the service worker in
@@ -96,9 +98,10 @@ async function newPage(browser, rate) {
 async function coldLoad(browser, base, rate, withHeap) {
   const { context, page, cdp } = await newPage(browser, rate);
   await page.goto(`${base}/catalog`, { waitUntil: 'commit' });
-  const painted = await waitMark(page, 'kz:catalog-painted-network');
+  await waitMark(page, 'kz:app-mounted');
   await page.waitForSelector('[data-testid="results"] li', { timeout: 60_000 });
   const r = await page.evaluate(() => ({
+    painted: performance.getEntriesByName('kz:catalog-painted-network', 'mark')[0]?.startTime ?? null,
     mounted: performance.getEntriesByName('kz:app-mounted', 'mark')[0]?.startTime ?? null,
     fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null,
     idbSave: performance.getEntriesByName('kz:idb-save-catalog', 'measure')[0]?.duration ?? null,
@@ -107,7 +110,7 @@ async function coldLoad(browser, base, rate, withHeap) {
     certificates: document.querySelectorAll('[data-testid="results"] li').length,
   }));
   const run = {
-    painted_network_ms: round(painted),
+    painted_network_ms: round(r.painted),
     results_dom_ms: round(r.resultsDom),
     results_frame_ms: round(r.resultsFrame),
     app_mounted_ms: round(r.mounted),
@@ -215,7 +218,7 @@ async function measureCatalog(browser, base, label) {
       cold.push(r.run);
       if (last) await last.context.close();
       last = r;
-      log(`${label} ${rate}x cold ${i + 1}/${COLD_RUNS}: painted ${r.run.painted_network_ms} ms, idb save ${r.run.idb_save_ms} ms`);
+      log(`${label} ${rate}x cold ${i + 1}/${COLD_RUNS}: app mounted ${r.run.app_mounted_ms} ms, idb save ${r.run.idb_save_ms} ms`);
     }
     const warm = await warmLoads(last.page, last.context, last.cdp, rate);
     log(`${label} ${rate}x warm offline: ${warm.map((w) => w.painted_local_ms).join(', ')} ms`);

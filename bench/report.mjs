@@ -430,10 +430,10 @@ function render(file) {
       table(
         ['', ...head],
         [
-          row('online cold: `kz:catalog-painted-network`', (x) => x.online_cold.painted_network_ms),
+          row('online cold: `kz:catalog-painted-network` (a page without its catalog)', (x) => x.online_cold.painted_network_ms),
           row('online cold: results list in the DOM', (x) => x.online_cold.results_dom_ms),
           row('online cold: `kz:app-mounted`', (x) => x.online_cold.app_mounted_ms),
-          row('online cold: first contentful paint (static shell)', (x) => x.online_cold.fcp_ms),
+          row('online cold: first contentful paint (the rendered page)', (x) => x.online_cold.fcp_ms),
           row('IndexedDB save of the catalog (`kz:idb-save-catalog`)', (x) => x.online_cold.idb_save_ms),
           row('offline warm: `kz:catalog-painted-local`', (x) => x.offline_warm.painted_local_ms),
           row('offline warm: results list in the DOM', (x) => x.offline_warm.results_dom_ms),

@@ -8,6 +8,10 @@
 //                 worker has precached what the app needs offline
 //   signed-in     a new phone opens `/signin`, signs in and follows the link to its registrations
 //                 until they are on screen, precache included (issue target: no more than 492 KB)
+//   page-open     a returning phone (same release) opens `/catalog`: the rendered page, and the
+//                 API's revalidation; once as it is (the phone holds the catalog and says so in
+//                 the `kz-catalog` cookie, so the page leaves it out) and once with that cookie
+//                 removed (the page embeds the catalog, as every page did before)
 //   returning     a returning phone after a release that changes one page's code: with one WASM
 //                 module, every code change renames the WASM and its JS glue, so the phone fetches
 //                 them again with the shell and the service worker (brotli sizes from dist/);
@@ -23,11 +27,16 @@ import { DEMO_PASSWORD, chromeFlags, chromePath, dist, log, parseArgs, startServ
 const args = parseArgs();
 const phone = devices['Pixel 7'];
 
-/** Runs `visit` in a fresh context and sums what crossed the network, once the network is quiet. */
-async function transferred(browser, visit) {
+/**
+ * Runs `visit` in a fresh context and sums what crossed the network, once the network is quiet;
+ * `warm` runs first, uncounted (a phone that has been here before).
+ */
+async function transferred(browser, visit, warm) {
   const context = await browser.newContext({ ...phone, serviceWorkers: 'allow' });
   const sizes = [];
+  let counting = !warm;
   context.on('requestfinished', async (req) => {
+    if (!counting) return;
     const res = await req.response();
     if (!res || res.fromServiceWorker()) return;
     const s = await req.sizes();
@@ -36,6 +45,12 @@ async function transferred(browser, visit) {
     sizes.push({ url: req.url(), bytes: s.responseHeadersSize + s.responseBodySize });
   });
   const page = await context.newPage();
+  if (warm) {
+    await warm(page);
+    await page.waitForLoadState('networkidle');
+    await page.waitForTimeout(2000);
+    counting = true;
+  }
   await visit(page);
   await page.waitForLoadState('networkidle');
   // The service worker's precache runs after the page is idle.
@@ -66,6 +81,19 @@ try {
     await page.locator('a[href="/me/registrations"]').first().click();
     await page.locator('li.reg-card').first().waitFor();
   });
+  const beenHere = async (page) => {
+    await page.goto(`${server.url}/`);
+    await mounted(page);
+  };
+  const openCatalog = async (page) => {
+    await page.goto(`${server.url}/catalog`);
+    await mounted(page);
+  };
+  const pageOpen = await transferred(browser, openCatalog, beenHere);
+  const pageOpenEmbedded = await transferred(browser, openCatalog, async (page) => {
+    await beenHere(page);
+    await page.context().clearCookies({ name: 'kz-catalog' });
+  });
   const html = readFileSync(join(dist, 'index.html'), 'utf8');
   const glue = (html.match(/from\s+'\/([^']+\.js)'/) || html.match(/\/(kaozheng-[0-9a-f]+\.js)/) || [])[1];
   const changed = readdirSync(dist).filter((f) => f.endsWith('.wasm') || f === glue || f === 'index.html' || f === 'sw.js');
@@ -76,9 +104,17 @@ try {
   const deltas = readdirSync(dist).filter((f) => f.startsWith(`${wasm}.`) && f.endsWith('.dcz'));
   const smallest = deltas.map((f) => statSync(join(dist, f)).size).sort((a, b) => a - b)[0];
   const withDelta = smallest === undefined ? null : { bytes: returning.bytes - brotli(wasm) + smallest, wasm_delta_bytes: smallest };
-  const out = { first_visit: firstVisit, signed_in_first_visit: signedIn, returning_after_release: returning, returning_with_delta: withDelta };
+  const out = {
+    first_visit: firstVisit,
+    signed_in_first_visit: signedIn,
+    page_open: pageOpen,
+    page_open_catalog_embedded: pageOpenEmbedded,
+    returning_after_release: returning,
+    returning_with_delta: withDelta,
+  };
   log(`first visit to /:            ${firstVisit.bytes} B in ${firstVisit.requests} requests (WASM ${firstVisit.wasm_bytes} B)`);
   log(`signed-in first visit:       ${signedIn.bytes} B in ${signedIn.requests} requests (WASM ${signedIn.wasm_bytes} B); target 492,000 B ${signedIn.bytes <= 492_000 ? 'met' : 'not met'}`);
+  log(`returning, opens /catalog:   ${pageOpen.bytes} B in ${pageOpen.requests} requests (${pageOpenEmbedded.bytes} B with the catalog embedded, without the kz-catalog cookie)`);
   log(`returning after a release:   ${returning.bytes} B (${changed.join(', ')}, brotli)`);
   log(withDelta
     ? `  with the WASM as a delta:   ${withDelta.bytes} B (the WASM ${withDelta.wasm_delta_bytes} B as dcz from the release before)`
