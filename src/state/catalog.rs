@@ -215,18 +215,19 @@ pub fn provide_catalog_state(
     st
 }
 
-/// Keeps the server's page on screen until the catalog the phone holds is read into the app's
-/// copy, so taking over shows the same list instead of a moment of placeholders. A read that
-/// never ends (storage blocked by another tab) holds it no longer than a second.
+/// Keeps the server's page on screen until the catalog the phone holds is on the app's copy, so
+/// taking over shows the same list instead of a moment of placeholders. If the phone lost it
+/// after all (storage evicted, cookie kept), the refresh that follows downloads it; the server's
+/// page, whose links and search work, stays meanwhile, for three seconds at most.
 fn wait_for_held_catalog(st: CatalogState) {
     let startup = crate::state::startup::use_startup();
     startup.wait();
     Effect::new(move |_| {
-        if st.catalog.with(Option::is_some) || st.local_read_done.get() {
+        if st.catalog.with(Option::is_some) {
             startup.release();
         }
     });
-    gloo_timers::callback::Timeout::new(1000, move || startup.release()).forget();
+    gloo_timers::callback::Timeout::new(3000, move || startup.release()).forget();
 }
 
 /// Rules saved on the phone, with their tags; a stored document that no longer parses is ignored

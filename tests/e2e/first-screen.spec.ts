@@ -173,6 +173,45 @@ test('a phone that holds the catalog is not sent it again, and the app takes ove
   await expect(page.getByTestId('result-count')).toHaveText('共 1 个证书');
 });
 
+test('a phone that lost the catalog it named (storage evicted, cookie kept) keeps the rendered page until it has it again', async ({ page }) => {
+  await page.goto(`${server.url}/catalog`);
+  const cards = await page.locator('.cert-list > li').count();
+  await expect
+    .poll(async () => (await page.context().cookies()).some((c) => c.name === 'kz-catalog'))
+    .toBe(true);
+  // Evicted as the browser evicts site data: the database goes, the cookie stays. From a page of
+  // the same origin that is not the app, so no connection holds the database open.
+  await page.goto(`${server.url}/api/v1/catalog`);
+  await page.evaluate(
+    () =>
+      new Promise<void>((ok, fail) => {
+        const req = indexedDB.deleteDatabase('kaozheng');
+        req.onsuccess = () => ok();
+        req.onerror = () => fail(req.error);
+      }),
+  );
+  await page.addInitScript(() => {
+    const frames: number[] = [];
+    (window as any).__cards = frames;
+    const tick = () => {
+      if (document.readyState !== 'loading') {
+        frames.push([...document.querySelectorAll('.cert-list > li')].filter((e) => e.getClientRects().length > 0).length);
+      }
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+  const html = page.waitForResponse((r) => r.url().endsWith('/catalog') && r.request().resourceType() === 'document');
+  await page.goto(`${server.url}/catalog`);
+  expect(await (await html).text()).not.toContain('"catalog":');
+  await expect(page.locator('#shell')).toHaveCount(0);
+  // The app downloaded the catalog again and showed the list in every frame meanwhile.
+  const frames = (await page.evaluate(() => (window as any).__cards)) as number[];
+  expect(frames.length).toBeGreaterThan(0);
+  expect(frames.every((n) => n === cards), JSON.stringify(frames)).toBe(true);
+  await expect(page.getByTestId('sync-problem')).toHaveCount(0);
+});
+
 test('the WASM is fetched only after the rendered page has painted, and a tampered one never runs', async ({ browser }) => {
   const context = await browser.newContext({ serviceWorkers: 'block', locale: 'zh-CN' });
   const page = await context.newPage();
