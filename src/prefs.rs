@@ -104,8 +104,13 @@ pub fn save_locale(locale: Locale) {
 
 /// A year-long, first-party cookie with no personal data: which language, theme or catalog.
 fn write_cookie(name: &str, value: &str) {
+    set_cookie(name, value, 31_536_000);
+}
+
+/// `max_age` 0 removes the cookie.
+fn set_cookie(name: &str, value: &str, max_age: u32) {
     if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
-        let cookie = format!("{name}={value}; path=/; max-age=31536000; samesite=lax");
+        let cookie = format!("{name}={value}; path=/; max-age={max_age}; samesite=lax");
         let _ = js_sys::Reflect::set(&doc, &"cookie".into(), &cookie.into());
     }
 }
@@ -117,12 +122,7 @@ pub fn remember_catalog(tag: Option<&str>) {
             CATALOG_COOKIE,
             &String::from(js_sys::encode_uri_component(tag)),
         ),
-        None => {
-            if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
-                let cookie = format!("{CATALOG_COOKIE}=; path=/; max-age=0; samesite=lax");
-                let _ = js_sys::Reflect::set(&doc, &"cookie".into(), &cookie.into());
-            }
-        }
+        None => set_cookie(CATALOG_COOKIE, "", 0),
     }
 }
 

@@ -547,16 +547,18 @@ impl CatalogState {
                 self.etag.set(etag.clone());
                 self.catalog.set(Some(loaded.clone()));
                 perf::mark("kz:catalog-painted-network");
-                let mut saved = Ok(());
-                if let Some(db) = self.db() {
-                    let span = perf::Span::start("kz:idb-save-catalog");
-                    saved = db.save_catalog(&loaded.catalog, etag.as_deref(), now).await;
-                    span.end();
-                }
                 // No database: nothing held, so pages keep embedding the catalog.
-                let held = self.db().is_some() && saved.is_ok();
-                prefs::remember_catalog(etag.as_deref().filter(|_| held));
-                if let Err(e) = saved {
+                let saved = match self.db() {
+                    Some(db) => {
+                        let span = perf::Span::start("kz:idb-save-catalog");
+                        let saved = db.save_catalog(&loaded.catalog, etag.as_deref(), now).await;
+                        span.end();
+                        Some(saved)
+                    }
+                    None => None,
+                };
+                prefs::remember_catalog(etag.as_deref().filter(|_| matches!(saved, Some(Ok(())))));
+                if let Some(Err(e)) = saved {
                     self.storage_failed(e);
                 }
             }

@@ -1,5 +1,6 @@
 import { test, expect, appStarted } from './guarded';
-import { api, holdBack, inFlightTogether, token } from './support';
+import { Page } from '@playwright/test';
+import { api, deleteDatabase, holdBack, inFlightTogether, token } from './support';
 import { Server } from './server';
 
 // The public pages arrive rendered by the server: readable before the WASM, usable without it,
@@ -11,6 +12,44 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await server.dispose();
 });
+
+type Frame = { pages: number; cards: number; shell: boolean };
+
+/**
+ * Records every frame from when the server's page is whole: how many pages and catalog cards are
+ * on screen, and whether the server's copy is still there. Call before `goto`; the returned
+ * function reads the record.
+ */
+async function recordFrames(page: Page): Promise<() => Promise<Frame[]>> {
+  await page.addInitScript(() => {
+    const frames: Frame[] = [];
+    (window as any).__frames = frames;
+    const shown = (sel: string) => [...document.querySelectorAll(sel)].filter((e) => e.getClientRects().length > 0).length;
+    const tick = () => {
+      if (document.readyState !== 'loading') {
+        frames.push({ pages: shown('main'), cards: shown('.cert-list > li'), shell: !!document.getElementById('shell') });
+      }
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+  return () => page.evaluate(() => (window as any).__frames as Frame[]);
+}
+
+/** The server's copy, then the app's, each frame one whole page with all `cards`. */
+function expectWhole(frames: Frame[], cards: number) {
+  expect(frames.filter((f) => f.shell).length).toBeGreaterThan(0);
+  expect(frames.filter((f) => !f.shell).length).toBeGreaterThan(0);
+  for (const f of frames) {
+    expect(f.pages, JSON.stringify(f)).toBe(1);
+    expect(f.cards, JSON.stringify(f)).toBe(cards);
+  }
+}
+
+/** The catalog the phone says it holds (`kz-catalog`), or '' when it says none. */
+async function catalogCookie(page: Page): Promise<string> {
+  return (await page.context().cookies()).find((c) => c.name === 'kz-catalog')?.value ?? '';
+}
 
 test('without JavaScript the catalog, its search, a certificate and verification still work', async ({ browser }) => {
   const context = await browser.newContext({ javaScriptEnabled: false, locale: 'zh-CN' });
@@ -101,31 +140,12 @@ test('the app is drawn behind the rendered page and shown whole: no frame shows 
   // A slow phone, so the app's start-up steps (src/state/startup.rs) span several frames.
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
-  await page.addInitScript(() => {
-    const frames: { pages: number; cards: number; shell: boolean }[] = [];
-    (window as any).__frames = frames;
-    const shown = (sel: string) => [...document.querySelectorAll(sel)].filter((e) => e.getClientRects().length > 0).length;
-    const tick = () => {
-      // From when the server's page is whole.
-      if (document.readyState !== 'loading') {
-        frames.push({ pages: shown('main'), cards: shown('.cert-list > li'), shell: !!document.getElementById('shell') });
-      }
-      requestAnimationFrame(tick);
-    };
-    requestAnimationFrame(tick);
-  });
+  const frames = await recordFrames(page);
   await page.goto(`${server.url}/catalog`);
   await expect(page.locator('#shell')).toHaveCount(0);
   const cards = await page.locator('.cert-list > li').count();
   expect(cards).toBeGreaterThan(4);
-  const frames = (await page.evaluate(() => (window as any).__frames)) as { pages: number; cards: number; shell: boolean }[];
-  const withShell = frames.filter((f) => f.shell);
-  expect(withShell.length).toBeGreaterThan(0);
-  expect(frames.filter((f) => !f.shell).length).toBeGreaterThan(0);
-  for (const f of frames) {
-    expect(f.pages, JSON.stringify(f)).toBe(1);
-    expect(f.cards, JSON.stringify(f)).toBe(cards);
-  }
+  expectWhole(await frames(), cards);
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
 });
 
@@ -134,24 +154,11 @@ test('a phone that holds the catalog is not sent it again, and the app takes ove
   const cards = await page.locator('.cert-list > li').count();
   expect(cards).toBeGreaterThan(4);
   // Once the catalog is in IndexedDB, the phone says which one it holds.
-  await expect
-    .poll(async () => (await page.context().cookies()).find((c) => c.name === 'kz-catalog')?.value ?? '')
-    .toContain('W%2F');
+  await expect.poll(() => catalogCookie(page)).toContain('W%2F');
 
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
-  await page.addInitScript(() => {
-    const frames: { pages: number; cards: number; shell: boolean }[] = [];
-    (window as any).__frames = frames;
-    const shown = (sel: string) => [...document.querySelectorAll(sel)].filter((e) => e.getClientRects().length > 0).length;
-    const tick = () => {
-      if (document.readyState !== 'loading') {
-        frames.push({ pages: shown('main'), cards: shown('.cert-list > li'), shell: !!document.getElementById('shell') });
-      }
-      requestAnimationFrame(tick);
-    };
-    requestAnimationFrame(tick);
-  });
+  const frames = await recordFrames(page);
   const html = page.waitForResponse((r) => r.url().endsWith('/catalog') && r.request().resourceType() === 'document');
   await page.reload();
   const body = await (await html).text();
@@ -161,13 +168,7 @@ test('a phone that holds the catalog is not sent it again, and the app takes ove
   await expect(page.locator('#shell')).toHaveCount(0);
   // Every frame, the server's copy and then the app's, shows the whole list: the app waited for
   // the catalog it read from IndexedDB before taking over.
-  const frames = (await page.evaluate(() => (window as any).__frames)) as { pages: number; cards: number; shell: boolean }[];
-  expect(frames.filter((f) => f.shell).length).toBeGreaterThan(0);
-  expect(frames.filter((f) => !f.shell).length).toBeGreaterThan(0);
-  for (const f of frames) {
-    expect(f.pages, JSON.stringify(f)).toBe(1);
-    expect(f.cards, JSON.stringify(f)).toBe(cards);
-  }
+  expectWhole(await frames(), cards);
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
   await page.getByRole('searchbox', { name: /搜索证书/ }).fill('wlgl');
   await expect(page.getByTestId('result-count')).toHaveText('共 1 个证书');
@@ -176,39 +177,18 @@ test('a phone that holds the catalog is not sent it again, and the app takes ove
 test('a phone that lost the catalog it named (storage evicted, cookie kept) keeps the rendered page until it has it again', async ({ page }) => {
   await page.goto(`${server.url}/catalog`);
   const cards = await page.locator('.cert-list > li').count();
-  await expect
-    .poll(async () => (await page.context().cookies()).some((c) => c.name === 'kz-catalog'))
-    .toBe(true);
+  await expect.poll(() => catalogCookie(page)).not.toBe('');
   // Evicted as the browser evicts site data: the database goes, the cookie stays. From a page of
   // the same origin that is not the app, so no connection holds the database open.
   await page.goto(`${server.url}/api/v1/catalog`);
-  await page.evaluate(
-    () =>
-      new Promise<void>((ok, fail) => {
-        const req = indexedDB.deleteDatabase('kaozheng');
-        req.onsuccess = () => ok();
-        req.onerror = () => fail(req.error);
-      }),
-  );
-  await page.addInitScript(() => {
-    const frames: number[] = [];
-    (window as any).__cards = frames;
-    const tick = () => {
-      if (document.readyState !== 'loading') {
-        frames.push([...document.querySelectorAll('.cert-list > li')].filter((e) => e.getClientRects().length > 0).length);
-      }
-      requestAnimationFrame(tick);
-    };
-    requestAnimationFrame(tick);
-  });
+  await deleteDatabase(page);
+  const frames = await recordFrames(page);
   const html = page.waitForResponse((r) => r.url().endsWith('/catalog') && r.request().resourceType() === 'document');
   await page.goto(`${server.url}/catalog`);
   expect(await (await html).text()).not.toContain('"catalog":');
   await expect(page.locator('#shell')).toHaveCount(0);
   // The app downloaded the catalog again and showed the list in every frame meanwhile.
-  const frames = (await page.evaluate(() => (window as any).__cards)) as number[];
-  expect(frames.length).toBeGreaterThan(0);
-  expect(frames.every((n) => n === cards), JSON.stringify(frames)).toBe(true);
+  expectWhole(await frames(), cards);
   await expect(page.getByTestId('sync-problem')).toHaveCount(0);
 });
 

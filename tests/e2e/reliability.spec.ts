@@ -1,7 +1,7 @@
 import { devices, BrowserContext, Page } from '@playwright/test';
 import { test as base, expect } from './guarded';
 import { Server } from './server';
-import { Plan, signIn, serviceWorkerReady } from './support';
+import { Plan, deleteDatabase, signIn, serviceWorkerReady } from './support';
 import { drain, registerViaUi, spaGo } from './chaos/app';
 import { readLocal } from './chaos/local';
 import { confirmedByPlan, registrationsOf, seedWorld, World } from './chaos/world';
@@ -33,18 +33,6 @@ async function forPlan(page: Page, plan: Plan) {
   const regs = local.registrations.filter((r) => r.plan_id === plan.id);
   const entries = local.outbox.filter((e) => e.action.kind === 'register' && (e.action as { plan_id: string }).plan_id === plan.id);
   return { regs, entries };
-}
-
-/** Deletes the app's database from the page, as the browser does when it evicts site data. */
-async function deleteDatabase(page: Page) {
-  await page.evaluate(
-    () =>
-      new Promise<void>((ok, fail) => {
-        const req = indexedDB.deleteDatabase('kaozheng');
-        req.onsuccess = () => ok();
-        req.onerror = () => fail(req.error);
-      }),
-  );
 }
 
 /**

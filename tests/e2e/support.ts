@@ -121,6 +121,18 @@ export async function recordShown(page: Page, selector: string): Promise<() => P
   return () => page.evaluate(() => (window as unknown as { shown: string[] }).shown);
 }
 
+/** Deletes the app's database from the page, as the browser does when it evicts site data. */
+export async function deleteDatabase(page: Page) {
+  await page.evaluate(
+    () =>
+      new Promise<void>((ok, fail) => {
+        const req = indexedDB.deleteDatabase('kaozheng');
+        req.onsuccess = () => ok();
+        req.onerror = () => fail(req.error);
+      }),
+  );
+}
+
 /**
  * Waits until the service worker has finished its install (the shell and every file it names are
  * cached) and is active, so the next navigation or reload opens offline. Not `controller`: a page
