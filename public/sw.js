@@ -1,12 +1,15 @@
 // Kaozheng service worker: keeps the app shell (index.html, the hashed JS/WASM/CSS it references,
-// icons) available offline. Data does not go through here: the app keeps it in IndexedDB and asks
-// the API itself, so API requests pass straight to the network.
+// the page icon) available offline. Data does not go through here: the app keeps it in IndexedDB
+// and asks the API itself, so API requests pass straight to the network.
 'use strict';
 
 const CACHE = 'kz-shell-v1';
 // A navigation waits this long for the network before answering from the cache (weak networks).
 const NAVIGATION_TIMEOUT_MS = 4000;
-const STATIC = ['/manifest.webmanifest', '/icon.svg', '/icon-192.png', '/icon-512.png'];
+const STATIC = ['/icon.svg'];
+// What the browser itself keeps when the app is installed (the manifest and the home-screen
+// icons): not precached, so a first visit on a weak network does not download them for nothing.
+const INSTALL_ONLY = new Set(['/manifest.webmanifest', '/icon-192.png', '/icon-512.png']);
 
 // Same-origin files index.html references (hashed by Trunk, so a new build means new names). Links
 // to app routes (no file extension, e.g. `/catalog`) are pages, not files of the shell.
@@ -20,7 +23,7 @@ function referencedAssets(html) {
   for (const m of html.matchAll(/module_or_path:\s*'(\/[^']+)'/g)) urls.add(m[1]);
   // The release loader fetches the WASM itself after the first paint (scripts/defer-wasm.mjs).
   for (const m of html.matchAll(/fetch\('(\/[^']+)'/g)) urls.add(m[1]);
-  return [...urls];
+  return [...urls].filter((u) => !INSTALL_ONLY.has(u));
 }
 
 // Trunk names the files it builds after their content (`main-<hash>.css`, as the server's

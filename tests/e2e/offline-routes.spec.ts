@@ -85,5 +85,14 @@ test('a first visit downloads each built file once: the precache takes them from
   const built = [...fetched].filter(([path]) => /-[0-9a-f]{12,}(_bg)?\.(wasm|js|css)$/.test(path));
   expect(built.map(([path]) => path.split('.').pop()).sort()).toEqual(['css', 'js', 'wasm']);
   for (const [path, times] of built) expect(times, `${path} was transferred ${times} times`).toBe(1);
+  // The shell is complete once index.html is in (put after everything it references). What the
+  // browser keeps itself when the app is installed (manifest, home-screen icons) is not in it, so a
+  // weak network does not carry them for nothing; the page's own icon is.
+  const cached = () => page.evaluate(async () => (await (await caches.open('kz-shell-v1')).keys()).map((r) => new URL(r.url).pathname));
+  await expect.poll(cached, { timeout: 30_000 }).toContain('/index.html');
+  const shell = await cached();
+  expect(shell).toContain('/icon.svg');
+  expect(shell.filter((p) => /manifest|icon-\d+\.png/.test(p))).toEqual([]);
+  expect(fetched.has('/icon-512.png'), 'icon-512.png downloaded on a first visit').toBe(false);
   await context.close();
 });
