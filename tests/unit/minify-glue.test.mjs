@@ -1,5 +1,7 @@
-// scripts/minify-glue.mjs: the glue shrinks, still exports what the loader imports, and the page
-// pins the minified file; a glue that no longer matches its pin is refused, not re-pinned.
+// scripts/minify-glue.mjs: the glue shrinks, still exports what the loader imports, the names of
+// the functions the WASM imports from it are shortened in both and they still start together, and
+// the page pins both new files; a file that no longer matches its pin, or a glue that does not
+// define an import the WASM asks for, is refused and nothing is rewritten.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -10,6 +12,7 @@ import { join } from 'node:path';
 
 const script = new URL('../../scripts/minify-glue.mjs', import.meta.url).pathname;
 const sha384 = (text) => `sha384-${createHash('sha384').update(text).digest('base64')}`;
+const IMPORT = '__wbg_answer_0123456789abcdef';
 const glue = `
 /** The start function the loader calls. */
 export default async function initialise(options) {
@@ -20,12 +23,43 @@ export function add_numbers(first, second) {
     // comment
     return first + second;
 }
+function getImports() {
+    const import0 = {
+        __proto__: null,
+        ${IMPORT}: function() {
+            return 42;
+        },
+    };
+    return { __proto__: null, './app_bg.js': import0 };
+}
+export async function run(bytes) {
+    const { instance } = await WebAssembly.instantiate(bytes, getImports());
+    return instance.exports.answer();
+}
 `;
 
-function dist(js, pin = sha384(js)) {
+/** A WASM module that imports `name` from `./app_bg.js` and exports `answer`, which calls it. */
+function wasmImporting(name) {
+  const str = (s) => [s.length, ...Buffer.from(s)];
+  const section = (id, bytes) => [id, bytes.length, ...bytes];
+  return Buffer.from([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, [1, 0x60, 0, 1, 0x7f]),
+    ...section(2, [1, ...str('./app_bg.js'), ...str(name), 0, 0]),
+    ...section(3, [1, 0]),
+    ...section(7, [1, ...str('answer'), 0, 1]),
+    ...section(10, [1, 4, 0, 0x10, 0, 0x0b]),
+  ]);
+}
+
+function dist(js, { pin = sha384(js), wasm = wasmImporting(IMPORT) } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'kz-glue-'));
   writeFileSync(join(dir, 'app-1.js'), js);
-  const html = `<link crossorigin href=/app-1.js integrity=${pin} rel=modulepreload><script type=module>import init from '/app-1.js'</script>`;
+  writeFileSync(join(dir, 'app-1_bg.wasm'), wasm);
+  const html =
+    `<link crossorigin href=/app-1.js integrity=${pin} rel=modulepreload>` +
+    `<link as=fetch crossorigin href=/app-1_bg.wasm integrity=${sha384(wasm)} rel=preload type=application/wasm>` +
+    `<script type=module>import init from '/app-1.js'</script>`;
   writeFileSync(join(dir, 'index.html'), html);
   return dir;
 }
@@ -42,10 +76,28 @@ test('the glue is minified, keeps its exports and is pinned by its new sha384', 
   const html = readFileSync(join(dir, 'index.html'), 'utf8');
   assert.ok(html.includes(`integrity=${sha384(out)} `), html);
   assert.ok(!html.includes(sha384(glue)));
+  // The import is renamed in both files: the WASM still starts with the glue's functions.
+  const wasm = readFileSync(join(dir, 'app-1_bg.wasm'));
+  assert.ok(!out.includes(IMPORT) && !wasm.includes(IMPORT));
+  assert.ok(wasm.length < wasmImporting(IMPORT).length);
+  assert.equal(await mod.run(wasm), 42);
+  assert.ok(html.includes(`integrity=${sha384(wasm)} `), html);
+});
+
+test('a WASM that imports what the glue does not define is refused and nothing is rewritten', () => {
+  const wasm = wasmImporting('__wbg_missing_fedcba9876543210');
+  const dir = dist(glue, { wasm });
+  const html = readFileSync(join(dir, 'index.html'), 'utf8');
+  const run = spawnSync('node', [script, join(dir, 'index.html')], { encoding: 'utf8' });
+  assert.notEqual(run.status, 0);
+  assert.match(run.stderr, /__wbg_missing_fedcba9876543210 is defined 0 times/);
+  assert.equal(readFileSync(join(dir, 'app-1.js'), 'utf8'), glue);
+  assert.deepEqual(readFileSync(join(dir, 'app-1_bg.wasm')), wasm);
+  assert.equal(readFileSync(join(dir, 'index.html'), 'utf8'), html);
 });
 
 test('a glue that does not match its pin is refused and left as it was', () => {
-  const dir = dist(glue, sha384('something else'));
+  const dir = dist(glue, { pin: sha384('something else') });
   const run = spawnSync('node', [script, join(dir, 'index.html')], { encoding: 'utf8' });
   assert.notEqual(run.status, 0);
   assert.match(run.stderr, /does not match its integrity/);
