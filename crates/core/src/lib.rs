@@ -12,6 +12,7 @@ pub mod outbox;
 pub mod province;
 pub mod rules;
 pub mod search;
+mod tagged;
 pub mod text;
 pub mod time;
 

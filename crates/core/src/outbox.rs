@@ -13,6 +13,7 @@ use crate::feedback::Ratings;
 use crate::model::{FeeDecision, Registration, XLevel};
 use crate::order;
 use crate::rules::Refusal;
+use crate::tagged::{need, unknown};
 use crate::time::cst;
 
 /// First retry delay; doubles per failed attempt up to [`MAX_DELAY_SECONDS`].
@@ -20,7 +21,7 @@ pub const BASE_DELAY_SECONDS: i64 = 2;
 pub const MAX_DELAY_SECONDS: i64 = 300;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case", try_from = "ActionWire")]
 pub enum Action {
     /// `POST /registrations {client_id: entry.id, plan_id}`.
     Register { plan_id: String },
@@ -38,6 +39,42 @@ pub enum Action {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         comment: Option<String>,
     },
+}
+
+/// [`Action`] as JSON, read flat (see `crate::tagged`).
+#[derive(Deserialize)]
+struct ActionWire {
+    kind: String,
+    plan_id: Option<String>,
+    client_id: Option<String>,
+    registration_id: Option<String>,
+    certificate_id: Option<String>,
+    level: Option<XLevel>,
+    ratings: Option<Ratings>,
+    comment: Option<String>,
+}
+
+impl TryFrom<ActionWire> for Action {
+    type Error = String;
+
+    fn try_from(w: ActionWire) -> Result<Action, String> {
+        Ok(match w.kind.as_str() {
+            "register" => Action::Register {
+                plan_id: need(w.plan_id, "plan_id")?,
+            },
+            "cancel" => Action::Cancel {
+                client_id: need(w.client_id, "client_id")?,
+                registration_id: need(w.registration_id, "registration_id")?,
+            },
+            "feedback" => Action::Feedback {
+                certificate_id: need(w.certificate_id, "certificate_id")?,
+                level: need(w.level, "level")?,
+                ratings: need(w.ratings, "ratings")?,
+                comment: w.comment,
+            },
+            other => return Err(unknown(other, &["register", "cancel", "feedback"])),
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

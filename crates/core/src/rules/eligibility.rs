@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::EligibilityRules;
 use crate::model::{ExamPlan, LevelInfo, PlanState, Registration, SchoolLevel, Student, XLevel};
+use crate::tagged::need;
 use crate::time;
 
 /// How a refusal maps onto the API: a conflict with other registrations or seats (409), a rule the
@@ -21,7 +22,7 @@ pub enum RefusalKind {
 /// Why a registration cannot be made: a stable code and the facts a message needs. The words are the
 /// app's (in the student's language) and the server's (its API messages), never core's.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "code", rename_all = "snake_case")]
+#[serde(tag = "code", rename_all = "snake_case", try_from = "RefusalWire")]
 pub enum Refusal {
     /// The plan is not open for registration (draft, or already past its exam).
     PlanNotOpen { state: PlanState },
@@ -54,6 +55,59 @@ pub enum Refusal {
     /// A reason this version of the app does not know (a newer server's).
     #[serde(other)]
     Other,
+}
+
+/// [`Refusal`] as JSON, read flat (see `crate::tagged`); an unknown code is [`Refusal::Other`].
+#[derive(Deserialize)]
+struct RefusalWire {
+    code: String,
+    state: Option<PlanState>,
+    #[serde(default, with = "crate::time::cst::option")]
+    opens_at: Option<DateTime<Utc>>,
+    #[serde(default, with = "crate::time::cst::option")]
+    closed_at: Option<DateTime<Utc>>,
+    registration_id: Option<String>,
+    held: Option<XLevel>,
+    plan_id: Option<String>,
+    restriction_id: Option<String>,
+    school: Option<String>,
+    school_level: Option<SchoolLevel>,
+    level: Option<XLevel>,
+}
+
+impl TryFrom<RefusalWire> for Refusal {
+    type Error = String;
+
+    fn try_from(w: RefusalWire) -> Result<Refusal, String> {
+        Ok(match w.code.as_str() {
+            "plan_not_open" => Refusal::PlanNotOpen {
+                state: need(w.state, "state")?,
+            },
+            "window_not_open" => Refusal::WindowNotOpen {
+                opens_at: need(w.opens_at, "opens_at")?,
+            },
+            "window_closed" => Refusal::WindowClosed {
+                closed_at: need(w.closed_at, "closed_at")?,
+            },
+            "full" => Refusal::Full,
+            "duplicate" => Refusal::Duplicate {
+                registration_id: need(w.registration_id, "registration_id")?,
+            },
+            "already_certified" => Refusal::AlreadyCertified {
+                held: need(w.held, "held")?,
+            },
+            "clash" => Refusal::Clash {
+                plan_id: need(w.plan_id, "plan_id")?,
+            },
+            "school_restriction" => Refusal::SchoolRestriction {
+                restriction_id: need(w.restriction_id, "restriction_id")?,
+                school: need(w.school, "school")?,
+                school_level: need(w.school_level, "school_level")?,
+                level: need(w.level, "level")?,
+            },
+            _ => Refusal::Other,
+        })
+    }
 }
 
 impl Refusal {

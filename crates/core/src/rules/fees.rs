@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Citation;
 use crate::model::{ExamPlan, FeeDecision, FeeReason, Payer, Registration, Student};
+use crate::tagged::unknown;
 use crate::{province, time};
 
 /// Whom a policy binds.
@@ -32,7 +33,7 @@ impl Scope {
 
 /// What a policy says.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case", try_from = "FeeRuleWire")]
 pub enum FeeRule {
     /// Nothing may be charged to in-school students (Henan, seed 001: “不得…向在校学生收取任何费用”).
     /// It says who may not be charged, not who pays.
@@ -50,6 +51,37 @@ pub enum FeeRule {
     /// One fee for each certificate level across the province (“同一证书考核费用在皖/津执行统一
     /// 标准”, seeds 000, 002): plan imports that break it are refused.
     UniformFee,
+}
+
+/// [`FeeRule`] as JSON, read flat (see `crate::tagged`).
+#[derive(Deserialize)]
+struct FeeRuleWire {
+    kind: String,
+    exams: Option<u8>,
+}
+
+impl TryFrom<FeeRuleWire> for FeeRule {
+    type Error = String;
+
+    fn try_from(w: FeeRuleWire) -> Result<FeeRule, String> {
+        Ok(match w.kind.as_str() {
+            "in_school_not_charged" => FeeRule::InSchoolNotCharged,
+            "hardship_waiver" => FeeRule::HardshipWaiver,
+            "pilot_exam_covered" => FeeRule::PilotExamCovered { exams: w.exams },
+            "uniform_fee" => FeeRule::UniformFee,
+            other => {
+                return Err(unknown(
+                    other,
+                    &[
+                        "in_school_not_charged",
+                        "hardship_waiver",
+                        "pilot_exam_covered",
+                        "uniform_fee",
+                    ],
+                ));
+            }
+        })
+    }
 }
 
 impl FeeRule {

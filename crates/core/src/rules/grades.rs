@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Citation;
 use crate::model::{SchoolLevel, SkillGrade, XLevel};
+use crate::tagged::{need, unknown};
 use crate::time;
 
 mod validate;
@@ -83,10 +84,36 @@ pub struct Bilingual {
 /// What a rule gives: a fixed grade, or a description where the rule fixes none (the exam route
 /// leads to whichever grade was examined, so no grade can be computed).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case", try_from = "GradeOutcomeWire")]
 pub enum GradeOutcome {
     Grade { grade: SkillGrade },
     Described { text_zh: String, text_en: String },
+}
+
+/// [`GradeOutcome`] as JSON, read flat (see `crate::tagged`).
+#[derive(Deserialize)]
+struct GradeOutcomeWire {
+    kind: String,
+    grade: Option<SkillGrade>,
+    text_zh: Option<String>,
+    text_en: Option<String>,
+}
+
+impl TryFrom<GradeOutcomeWire> for GradeOutcome {
+    type Error = String;
+
+    fn try_from(w: GradeOutcomeWire) -> Result<GradeOutcome, String> {
+        Ok(match w.kind.as_str() {
+            "grade" => GradeOutcome::Grade {
+                grade: need(w.grade, "grade")?,
+            },
+            "described" => GradeOutcome::Described {
+                text_zh: need(w.text_zh, "text_zh")?,
+                text_en: need(w.text_en, "text_en")?,
+            },
+            other => return Err(unknown(other, &["grade", "described"])),
+        })
+    }
 }
 
 /// One rule of a province: who it covers (route, 1+X levels, school levels, certificates) and what
