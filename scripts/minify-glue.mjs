@@ -6,7 +6,7 @@
 // Then it shortens the names of the JS functions the WASM imports, in both files: wasm-bindgen
 // names each `__wbg_<what>_<16 hex digits>`, and the WASM's import section and the glue's import
 // object each carry all of them (289 names; the hex digits do not compress). They become `a`, `b`,
-// …, `aa`, … in both, and the WASM is re-pinned too: 6.7 KB less brotli on every first visit.
+// …, `aa`, … in both, and the WASM is re-pinned too: about 7 KB less brotli on every first visit.
 // Usage: node scripts/minify-glue.mjs dist/index.html
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
