@@ -100,15 +100,16 @@ export function serverCli(args, db, extra = []) {
 }
 
 /**
- * A real kaozheng-server on a free loopback port: `serve [--demo] --port 0`. Logs go to a file in
- * the data dir (a pipe nobody reads would eventually block the server under load).
+ * A real kaozheng-server on a free loopback port: `serve [--demo] --port 0`, serving `distDir`
+ * (default: `dist`, or KZ_DIST). Logs go to a file in the data dir (a pipe nobody reads would
+ * eventually block the server under load).
  * Returns { url, pid, stop() }.
  */
-export async function startServer({ dataDir, databaseUrl, demo = true, extra = [], logName = 'server.log' }) {
+export async function startServer({ dataDir, databaseUrl, demo = true, extra = [], logName = 'server.log', distDir = dist }) {
   mkdirSync(dataDir, { recursive: true });
   const logPath = join(dataDir, logName);
   const logFd = openSync(logPath, 'a');
-  const args = ['serve', '--port', '0', '--dist', dist, ...dbArgs({ dataDir, databaseUrl }), ...extra];
+  const args = ['serve', '--port', '0', '--dist', distDir, ...dbArgs({ dataDir, databaseUrl }), ...extra];
   if (demo) args.splice(1, 0, '--demo');
   const proc = track(
     spawn(serverBin, args, {
