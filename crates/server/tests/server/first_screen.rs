@@ -296,11 +296,7 @@ async fn a_rendered_page_is_compressed_harder_than_the_generic_default() {
     assert_eq!(super::support::brotli_decompress(&sent.body), plain.body);
     // Brotli's quality 4, the compression layer's default: the first screen on a weak network
     // is worth the fraction of a millisecond quality 5 costs.
-    let mut q4 = Vec::new();
-    {
-        let mut w = brotli::CompressorWriter::new(&mut q4, 4096, 4, 22);
-        std::io::Write::write_all(&mut w, &plain.body).unwrap();
-    }
+    let q4 = super::support::brotli_compress_at(&plain.body, 4);
     assert!(
         sent.body.len() * 100 < q4.len() * 95,
         "{} B sent, {} B at quality 4 ({} B plain)",

@@ -375,9 +375,14 @@ impl Res {
 }
 
 pub fn brotli_compress(data: &[u8]) -> Vec<u8> {
+    brotli_compress_at(data, 9)
+}
+
+/// Brotli at `quality` (0–11), with the window every server response uses.
+pub fn brotli_compress_at(data: &[u8], quality: u32) -> Vec<u8> {
     let mut out = Vec::new();
     {
-        let mut w = brotli::CompressorWriter::new(&mut out, 4096, 9, 22);
+        let mut w = brotli::CompressorWriter::new(&mut out, 4096, quality, 22);
         std::io::Write::write_all(&mut w, data).unwrap();
     }
     out
