@@ -206,11 +206,23 @@ test('every script and WASM file is pinned by its sha384, and the page carries t
   expect(directive('frame-ancestors')).toMatch(/^frame-ancestors 'self'/);
   expect(directive('object-src')).toBe("object-src 'none'");
   expect(directive('base-uri')).toBe("base-uri 'self'");
-  for (const path of ['/', '/catalog', '/api/v1/catalog', files[0].url]) {
+  // Pages and scripts carry the app's policy; what never runs (API answers, the WASM, the style
+  // sheet) may load nothing and be framed by no one.
+  const inert = "default-src 'none'; frame-ancestors 'none'";
+  const kinds = (re: RegExp, policy: string) => files.filter((f) => re.test(f.url)).map((f) => [f.url, policy]);
+  expect(kinds(/\.(wasm|css)$/, inert).length, 'the WASM and the style sheet').toBeGreaterThanOrEqual(2);
+  for (const [path, policy] of [
+    ['/', csp],
+    ['/catalog', csp],
+    ...kinds(/\.js$/, csp),
+    ['/sw.js', csp],
+    ['/api/v1/catalog', inert],
+    ...kinds(/\.(wasm|css)$/, inert),
+  ]) {
     const r = await fetch(`${server.url}${path}`);
     expect(r.headers.get('x-content-type-options'), path).toBe('nosniff');
     expect(r.headers.get('referrer-policy'), path).toBe('strict-origin-when-cross-origin');
-    expect(r.headers.get('content-security-policy'), path).toBe(csp);
+    expect(r.headers.get('content-security-policy'), path).toBe(policy);
   }
   // The browser loads all of it under this policy (the guard fails on any violation).
   await page.goto(`${server.url}/catalog`);

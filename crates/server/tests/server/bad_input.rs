@@ -881,7 +881,7 @@ async fn refusals_below_the_router_have_the_error_shape() {
             format!("content-length: {}", body.len()),
             "connection: close".into(),
             "x-content-type-options: nosniff".into(),
-            "content-security-policy: default-src 'self'".into(),
+            "content-security-policy: default-src 'none'; frame-ancestors 'none'".into(),
         ] {
             assert!(
                 head.contains(&format!("\r\n{header}")),

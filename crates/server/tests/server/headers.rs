@@ -1,5 +1,6 @@
 //! Security headers on every kind of response (API answers, refusals of every status, 304s,
-//! files, the app shell for SPA routes, HEAD, CORS preflights, the server without a built app),
+//! files, the app shell for SPA routes, HEAD, CORS preflights, the server without a built app):
+//! the app's policy on pages and scripts, the inert one on everything else,
 //! and on the real built app (`dist/` from `trunk build --release`): every script, module preload
 //! and WASM preload carries an `integrity` hash that matches the bytes the server sends, and every
 //! inline script is allowed by its hash in the CSP.
@@ -38,9 +39,23 @@ fn directives(csp: &str) -> Vec<(String, Vec<String>)> {
         .collect()
 }
 
-/// The headers every response must carry; `inline` are the page's inline scripts.
-fn assert_security_headers(what: &str, res: &Res, inline: &[String], ancestors: &[&str]) {
+/// The policy of what a browser never runs as a page or script.
+const INERT: &str = "default-src 'none'; frame-ancestors 'none'";
+
+/// The headers every response must carry; `inline` are the page's inline scripts. The policy is
+/// either the inert one or the app's, checked in full; answers which (true: the app's). Callers
+/// check which responses got which.
+fn assert_security_headers(what: &str, res: &Res, inline: &[String], ancestors: &[&str]) -> bool {
+    assert_eq!(res.header("x-content-type-options"), "nosniff", "{what}");
+    assert_eq!(
+        res.header("referrer-policy"),
+        "strict-origin-when-cross-origin",
+        "{what}"
+    );
     let csp = res.header("content-security-policy");
+    if csp == INERT {
+        return false;
+    }
     let d = directives(csp);
     let get = |name: &str| {
         d.iter()
@@ -80,12 +95,7 @@ fn assert_security_headers(what: &str, res: &Res, inline: &[String], ancestors: 
         frame.into_iter().collect(),
         "{what}"
     );
-    assert_eq!(res.header("x-content-type-options"), "nosniff", "{what}");
-    assert_eq!(
-        res.header("referrer-policy"),
-        "strict-origin-when-cross-origin",
-        "{what}"
-    );
+    true
 }
 
 fn request(
@@ -325,6 +335,7 @@ async fn every_kind_of_response_carries_the_security_headers() {
     ));
     let count = cases.len();
     let mut statuses = BTreeSet::new();
+    let mut with_app_policy = Vec::new();
     for (what, req, status) in cases {
         let res = t.send(req).await;
         assert_eq!(
@@ -333,15 +344,35 @@ async fn every_kind_of_response_carries_the_security_headers() {
             "{what}: {}",
             String::from_utf8_lossy(&res.body)
         );
-        assert_security_headers(what, &res, &[LOADER.to_string()], &[ANCESTOR, PORTAL]);
+        if assert_security_headers(what, &res, &[LOADER.to_string()], &[ANCESTOR, PORTAL]) {
+            with_app_policy.push(what);
+        }
         statuses.insert(status.as_u16());
     }
+    // Pages and scripts carry the app's policy; everything else (every API answer, the WASM, the
+    // style sheet, refusals) the inert one.
+    assert_eq!(
+        with_app_policy,
+        [
+            "app shell",
+            "SPA route",
+            "embed route",
+            "HEAD app shell",
+            "script",
+            "service worker",
+            "file 304",
+        ]
+    );
 
-    // Without a built app: the 503 and the API still carry them.
+    // Without a built app: the 503 (plain text, so inert) and the API still carry them.
     let bare = TestApp::in_dir(tempfile::tempdir().unwrap()).await;
-    for uri in ["/", "/api/v1/sites"] {
+    for (uri, app_policy) in [("/", false), ("/api/v1/sites", false)] {
         let res = bare.get(uri).await;
-        assert_security_headers(uri, &res, &[], &[]);
+        assert_eq!(
+            assert_security_headers(uri, &res, &[], &[]),
+            app_policy,
+            "{uri}"
+        );
         statuses.insert(res.status.as_u16());
     }
     println!(
