@@ -70,8 +70,8 @@ pub fn RegisterPage() -> impl IntoView {
             advise_registration(&plan, info.as_ref(), &who),
         ))
     });
-    let refusals = Memo::new(move |_| verdict.get().map(|(r, _)| r));
-    let advice = Memo::new(move |_| verdict.get().map(|(_, a)| a).unwrap_or_default());
+    let refusals = move || verdict.get().map(|(r, _)| r);
+    let advice = move || verdict.get().map(|(_, a)| a).unwrap_or_default();
     // The school's document behind a school restriction, shown with the refusal.
     let restriction_sources = move |r: &[Refusal]| {
         r.iter()
@@ -135,7 +135,7 @@ pub fn RegisterPage() -> impl IntoView {
         let cert_href = format!("/certificates/{}", p.certificate_id);
         // One verdict: registered (its real state), refused (why), full at the last sync (may
         // queue, the server decides), or eligible.
-        let eligible = move || existing().is_none() && refusals.get().is_some_and(|r| r.is_empty());
+        let eligible = move || existing().is_none() && refusals().is_some_and(|r| r.is_empty());
         let synced = move || {
             st.synced_at
                 .get()
@@ -149,7 +149,7 @@ pub fn RegisterPage() -> impl IntoView {
             }}
             <section aria-labelledby="elig-title" class="panel confirm-summary">
                 <h2 id="elig-title">{tr(|t| t.eligibility)}</h2>
-                {move || match (existing(), refusals.get()) {
+                {move || match (existing(), refusals()) {
                     (Some(reg), _) => {
                         let id = reg.client_id.clone();
                         let state = Signal::derive(move || {
@@ -240,7 +240,7 @@ pub fn RegisterPage() -> impl IntoView {
                     />
                 })}
                 {move || {
-                    let a = advice.get();
+                    let a = advice();
                     (!a.is_empty() && existing().is_none()).then(|| view! {
                         <div class="status-note advice" data-testid="eligibility-advice">
                             <p>{tr(|t| t.advice_title)}</p>
