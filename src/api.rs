@@ -102,7 +102,7 @@ async fn json<T: serde::de::DeserializeOwned>(res: Response, what: &str) -> Resu
         return Err(error_for(res).await);
     }
     let text = body(res).await?;
-    serde_json::from_str(&text).map_err(|e| ApiError::Invalid(format!("{what}: {e}")))
+    kaozheng_core::objects::from_str(&text).map_err(|e| ApiError::Invalid(format!("{what}: {e}")))
 }
 
 /// Any HTTP answer, kept whole so the outbox can classify it.
@@ -165,7 +165,7 @@ pub async fn fetch_catalog(etag: Option<&str>) -> Result<Fetched<Catalog>, ApiEr
 /// The exam plans, checked for times in order, or "yours is current" for the tag the phone holds.
 pub async fn fetch_plans(etag: Option<&str>) -> Result<Fetched<PlansResponse>, ApiError> {
     fetch_text(path::<ListPlans>(), etag).await?.parse(|text| {
-        let plans: PlansResponse = serde_json::from_str(&text)
+        let plans: PlansResponse = kaozheng_core::objects::from_str(&text)
             .map_err(|e| ApiError::Invalid(format!("exam plans: {e}")))?;
         for p in &plans.plans {
             p.check_times().map_err(|field| {
@@ -179,7 +179,7 @@ pub async fn fetch_plans(etag: Option<&str>) -> Result<Fetched<PlansResponse>, A
 /// The exam sites, or "yours is current" for the tag the phone holds.
 pub async fn fetch_sites(etag: Option<&str>) -> Result<Fetched<Vec<Site>>, ApiError> {
     fetch_text(path::<ListSites>(), etag).await?.parse(|text| {
-        serde_json::from_str::<SiteList>(&text)
+        kaozheng_core::objects::from_str::<SiteList>(&text)
             .map(|s| s.sites)
             .map_err(|e| ApiError::Invalid(format!("exam sites: {e}")))
     })
@@ -283,8 +283,8 @@ pub fn rules_path<T: ServedRules>() -> &'static str {
 /// refused, so the last good one stays.
 pub fn parse_rules<T: ServedRules>(text: &str) -> Result<T, ApiError> {
     let kind = T::KIND;
-    let rules: T =
-        serde_json::from_str(text).map_err(|e| ApiError::Invalid(format!("{kind} rules: {e}")))?;
+    let rules: T = kaozheng_core::objects::from_str(text)
+        .map_err(|e| ApiError::Invalid(format!("{kind} rules: {e}")))?;
     let problems = rules.problems();
     if !problems.is_empty() {
         return Err(ApiError::Invalid(format!(

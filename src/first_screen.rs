@@ -55,7 +55,7 @@ impl FirstScreen {
     /// Reads embedded data with the checks an API answer gets: a catalog that fails validation or
     /// a plan whose times are out of order drops that data set (the app then loads it as usual).
     pub fn from_embedded_json(text: &str) -> Option<FirstScreen> {
-        let mut first: FirstScreen = serde_json::from_str(text).ok()?;
+        let mut first: FirstScreen = kaozheng_core::objects::from_str(text).ok()?;
         if first
             .catalog
             .as_ref()

@@ -74,7 +74,7 @@ impl ErrorCode {
 
 /// Parses an error body, if it is one.
 pub fn error_detail(body: &str) -> Option<ErrorDetail> {
-    serde_json::from_str::<ErrorBody>(body)
+    kaozheng_core::objects::from_str::<ErrorBody>(body)
         .ok()
         .map(|b| b.error)
 }

@@ -208,7 +208,7 @@ async fn load_rules<T: RuleDocument>(
     tags: StoredValue<Vec<(&'static str, String)>>,
 ) {
     if let Ok(Some(stored)) = db.load_rules(T::KIND).await
-        && let Ok(rules) = serde_json::from_str::<T>(&stored.json)
+        && let Ok(rules) = kaozheng_core::objects::from_str::<T>(&stored.json)
     {
         into.set(Some(Arc::new(rules)));
         if let Some(tag) = stored.etag {

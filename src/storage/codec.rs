@@ -162,7 +162,7 @@ impl Codec {
             let text = value
                 .as_string()
                 .ok_or_else(|| format!("expected JSON text, found {}", js_type(value)))?;
-            let v1: V1<R> = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+            let v1: V1<R> = kaozheng_core::objects::from_str(&text).map_err(|e| e.to_string())?;
             return Ok((v1.o, v1.r));
         }
         if !value.is_object() {
@@ -180,7 +180,7 @@ impl Codec {
             .ok()
             .and_then(|j| j.as_string())
             .ok_or_else(|| format!("`{JSON}` is missing or not text"))?;
-        let record = serde_json::from_str(&json).map_err(|e| e.to_string())?;
+        let record = kaozheng_core::objects::from_str(&json).map_err(|e| e.to_string())?;
         Ok((order as u32, record))
     }
 
@@ -225,7 +225,7 @@ fn v1_text<R: Serialize>(order: u32, record: &R) -> Result<String, StorageError>
 
 /// Splits v1 text into position, record JSON and the certificate id to promote.
 fn v1_parts(text: &str) -> Option<(u32, String, Option<String>)> {
-    let v1: V1<serde_json::Value> = serde_json::from_str(text).ok()?;
+    let v1: V1<serde_json::Value> = kaozheng_core::objects::from_str(text).ok()?;
     if !v1.r.is_object() {
         return None;
     }
@@ -266,7 +266,7 @@ pub(crate) fn decode_text<H: DeserializeOwned>(
     let text = value
         .as_string()
         .ok_or_else(|| corrupt(format!("expected JSON text, found {}", js_type(value))))?;
-    serde_json::from_str(&text).map_err(|e| corrupt(e.to_string()))
+    kaozheng_core::objects::from_str(&text).map_err(|e| corrupt(e.to_string()))
 }
 
 pub(crate) fn encode_text<H: Serialize>(record: &H) -> Result<JsValue, StorageError> {
@@ -309,7 +309,7 @@ mod tests {
         let (order, json, certificate_id) = v1_parts(&text).unwrap();
         assert_eq!(order, 7);
         assert_eq!(certificate_id.as_deref(), Some("web"));
-        let back: ExamPlan = serde_json::from_str(&json).unwrap();
+        let back: ExamPlan = kaozheng_core::objects::from_str(&json).unwrap();
         assert_eq!(back, plan());
     }
 

@@ -16,7 +16,7 @@ pub fn apply_answer(
     now: DateTime<Utc>,
 ) {
     let server: Option<Registration> = if done {
-        serde_json::from_str(body).ok()
+        kaozheng_core::objects::from_str(body).ok()
     } else {
         None
     };

@@ -309,7 +309,7 @@ impl<S: SyncStore, T: Transport> Engine<S, T> {
         report: &mut Report,
     ) -> Result<(), StorageError> {
         if done {
-            if let Ok(saved) = serde_json::from_str::<Feedback>(body) {
+            if let Ok(saved) = kaozheng_core::objects::from_str::<Feedback>(body) {
                 let mut list = match report.feedback.take() {
                     Some(l) => l,
                     None => self.store.feedback().await?,

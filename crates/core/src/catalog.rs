@@ -282,7 +282,7 @@ fn deserialize(json: &str) -> Result<Catalog, CatalogErrors> {
 
 #[cfg(not(feature = "error-paths"))]
 fn deserialize(json: &str) -> Result<Catalog, CatalogErrors> {
-    serde_json::from_str(json).map_err(|e| shape_error("", e))
+    crate::objects::from_str(json).map_err(|e| shape_error("", e))
 }
 
 fn check_name(err: &mut impl FnMut(String, String), at: &str, name: &str) {

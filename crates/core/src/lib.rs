@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod feedback;
 pub mod hash;
 pub mod model;
+pub mod objects;
 pub mod order;
 pub mod outbox;
 pub mod province;
