@@ -96,3 +96,34 @@ test('a first visit downloads each built file once: the precache takes them from
   expect(fetched.has('/icon-512.png'), 'icon-512.png downloaded on a first visit').toBe(false);
   await context.close();
 });
+
+test('a first visit to an app route keeps the shell it was answered with: index.html is not downloaded again', async ({ browser }) => {
+  const context = await browser.newContext({ serviceWorkers: 'allow' });
+  const fetched = new Map<string, number>();
+  context.on('requestfinished', async (req) => {
+    const res = await req.response();
+    if (!res || res.fromServiceWorker()) return;
+    const s = await req.sizes();
+    if (s.responseHeadersSize + s.responseBodySize === 0) return;
+    const path = new URL(req.url()).pathname;
+    fetched.set(path, (fetched.get(path) ?? 0) + 1);
+  });
+  const page = await context.newPage();
+  await page.goto(`${server.url}/signin`);
+  const cached = () => page.evaluate(async () => (await (await caches.open('kz-shell-v1')).keys()).map((r) => new URL(r.url).pathname));
+  await expect.poll(cached, { timeout: 30_000 }).toContain('/index.html');
+  await page.waitForLoadState('networkidle');
+  expect(fetched.get('/signin'), 'the page itself').toBe(1);
+  expect(fetched.has('/index.html'), 'index.html downloaded a second time').toBe(false);
+  // What is kept is the plain shell, byte for byte what the server sends for index.html.
+  const kept = await page.evaluate(async () => (await (await caches.open('kz-shell-v1')).match('/index.html'))!.text());
+  expect(kept).toBe(await (await fetch(`${server.url}/index.html`)).text());
+  // And it serves every app route offline, a page the server would have rendered included.
+  await context.setOffline(true);
+  for (const route of ['/me/registrations', '/catalog']) {
+    await page.goto(`${server.url}${route}`);
+    await expect(page.locator('main h1').first(), route).toBeVisible();
+    await expect(page.getByTestId('network-state'), route).toHaveText('离线');
+  }
+  await context.close();
+});
