@@ -10,7 +10,7 @@ use crate::api::BodyLimits;
 use crate::auth::embed::Portal;
 use crate::auth::password::Passwords;
 use crate::auth::rate_limit::{CheckLimits, LoginLimits};
-use crate::catalog_cache::CatalogCache;
+use crate::catalog_cache::{CatalogCache, DocumentCache};
 use crate::config::{Clock, Config, redact_url};
 use crate::db::{self, Db};
 use crate::seed;
@@ -21,6 +21,7 @@ use crate::tickets::TicketKey;
 pub struct AppState {
     pub db: Db,
     pub catalog: Arc<CatalogCache>,
+    pub documents: Arc<DocumentCache>,
     pub static_files: Arc<StaticFiles>,
     pub auth: Arc<AuthSettings>,
     pub http: Arc<HttpSettings>,
@@ -97,6 +98,7 @@ impl AppState {
         Ok(AppState {
             db,
             catalog: Arc::new(cache),
+            documents: Arc::default(),
             static_files: Arc::new(StaticFiles::new(
                 &config.dist,
                 &config.all_frame_ancestors(),

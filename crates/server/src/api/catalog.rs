@@ -6,6 +6,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 
+use crate::catalog_cache::CatalogBody;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -16,13 +17,19 @@ pub async fn get_catalog(
     let body = state.catalog.current(&state.db).await?.ok_or_else(|| {
         ApiError::unavailable("no catalog has been imported yet", "尚未导入证书目录")
     })?;
-    let not_modified = if_none_match(&headers, &body.etag);
+    Ok(compressed(&headers, &body))
+}
+
+/// A document compressed once per version (the catalog, a rule document): 304 when the client
+/// holds its tag, else the kept encoding the client prefers.
+pub fn compressed(headers: &HeaderMap, body: &CatalogBody) -> Response {
+    let not_modified = if_none_match(headers, &body.etag);
     let mut res = if not_modified {
         let mut res = Response::new(Body::empty());
         *res.status_mut() = StatusCode::NOT_MODIFIED;
         res
     } else {
-        let (bytes, encoding) = match preferred_encoding(&headers) {
+        let (bytes, encoding) = match preferred_encoding(headers) {
             Some("br") => (body.br.clone(), Some("br")),
             Some("gzip") => (body.gzip.clone(), Some("gzip")),
             _ => (body.json.clone(), None),
@@ -44,7 +51,7 @@ pub async fn get_catalog(
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     // Also on 304, which repeats the headers a 200 would carry.
     h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
-    Ok(res)
+    res
 }
 
 /// The best encoding the client accepts among the ones kept: brotli, then gzip. A coding listed

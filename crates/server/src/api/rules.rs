@@ -9,8 +9,7 @@ use axum::response::Response;
 use kaozheng_api::{Endpoint, GradesQuery};
 use kaozheng_core::rules::{GradeRules, RuleDocument as _};
 
-use super::catalog::revalidated;
-use crate::catalog_cache::weak_etag;
+use super::catalog::compressed;
 use crate::db::{self, DbError};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -33,12 +32,13 @@ pub async fn get_rules<E>(
 where
     E: Endpoint<Response: kaozheng_core::rules::RuleDocument>,
 {
-    let stored = stored(&state, <E::Response>::KIND).await?;
-    Ok(revalidated(
-        &headers,
-        weak_etag(&stored.version),
-        stored.body,
-    ))
+    let kind = <E::Response>::KIND;
+    let stored = stored(&state, kind).await?;
+    let body = state
+        .documents
+        .get(kind, &stored.version, || Ok::<_, ApiError>(stored.body))
+        .await?;
+    Ok(compressed(&headers, &body))
 }
 
 /// 400 `unknown_province`: the name is none of the 31 provinces.
@@ -76,18 +76,30 @@ pub async fn get_grade_rules(
                 .to_string(),
         ),
     };
+    let kind = GradeRules::KIND;
     let Some(province) = province else {
-        return Ok(revalidated(
-            &headers,
-            weak_etag(&stored.version),
-            stored.body,
-        ));
+        let body = state
+            .documents
+            .get(kind, &stored.version, || Ok::<_, ApiError>(stored.body))
+            .await?;
+        return Ok(compressed(&headers, &body));
     };
-    let doc: GradeRules = serde_json::from_str(&stored.body)
-        .map_err(|e| DbError::Corrupt(format!("stored grades rules: {e}")))?;
-    let body = serde_json::to_string(&doc.for_province(&province)).expect("grade rules serialize");
     // One tag per version and province, so a client switching province never gets a 304 for the
     // other province's copy.
-    let etag = weak_etag(&format!("{}|{province}", stored.version));
-    Ok(revalidated(&headers, etag, body))
+    let body = state
+        .documents
+        .get(
+            &format!("{kind}|{province}"),
+            &format!("{}|{province}", stored.version),
+            || {
+                let doc: GradeRules = serde_json::from_str(&stored.body)
+                    .map_err(|e| DbError::Corrupt(format!("stored grades rules: {e}")))?;
+                Ok::<_, ApiError>(
+                    serde_json::to_string(&doc.for_province(&province))
+                        .expect("grade rules serialize"),
+                )
+            },
+        )
+        .await?;
+    Ok(compressed(&headers, &body))
 }

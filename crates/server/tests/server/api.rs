@@ -409,3 +409,46 @@ on_both! {
         assert_eq!(t.get("/api/v1/sites").await.header("etag"), sites_tag);
     }
 }
+
+#[tokio::test]
+async fn rule_documents_are_sent_at_brotlis_best_and_revalidate_per_version_and_province() {
+    let t = TestApp::new().await;
+    for path in [
+        "/api/v1/rules/grades",
+        "/api/v1/rules/grades?province=%E6%B2%B3%E5%8D%97",
+        "/api/v1/rules/credits",
+        "/api/v1/rules/fees",
+    ] {
+        let plain = t.get(path).await;
+        let sent = t.get_with(path, &[("accept-encoding", "br")]).await;
+        assert_eq!(sent.status, StatusCode::OK, "{path}");
+        assert_eq!(sent.header("content-encoding"), "br", "{path}");
+        assert_eq!(sent.header("vary"), "accept-encoding", "{path}");
+        assert_eq!(sent.header("etag"), plain.header("etag"), "{path}");
+        assert_eq!(brotli_decompress(&sent.body), plain.body, "{path}");
+        // Compressed once per version at quality 11, not per request at the layer's quality 5.
+        let q5 = super::support::brotli_compress_at(&plain.body, 5);
+        assert!(
+            sent.body.len() * 100 < q5.len() * 96,
+            "{path}: {} B sent, {} B at quality 5",
+            sent.body.len(),
+            q5.len()
+        );
+        let again = t
+            .get_with(
+                path,
+                &[
+                    ("accept-encoding", "br"),
+                    ("if-none-match", plain.header("etag")),
+                ],
+            )
+            .await;
+        assert_eq!(again.status, StatusCode::NOT_MODIFIED, "{path}");
+    }
+    // A province's copy is its own document with its own tag.
+    let all = t.get("/api/v1/rules/grades").await;
+    let henan = t
+        .get("/api/v1/rules/grades?province=%E6%B2%B3%E5%8D%97")
+        .await;
+    assert_ne!(all.header("etag"), henan.header("etag"));
+}
