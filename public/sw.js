@@ -26,10 +26,10 @@ function referencedAssets(html) {
   return [...urls].filter((u) => !INSTALL_ONLY.has(u));
 }
 
-// Trunk names the files it builds after their content (`main-<hash>.css`, as the server's
-// static_files reads them): a copy in the HTTP cache is that very file, so the precache takes it
-// from there instead of asking the network again right after the page loaded it.
-const hashed = (url) => /-[0-9a-f]{12,}(_bg)?\.[a-z0-9]+$/i.test(url);
+// The precache takes each file from the HTTP cache when the page has just loaded it, instead of
+// asking the network again: Trunk names the files it builds after their content
+// (`main-<hash>.css`), so a copy is that very file; the page icon is kept for an hour
+// (`max-age=3600`), the server's own word on how fresh it must be.
 
 // Fetches index.html and everything it references into the cache, then drops what the new
 // index.html no longer references. Throws if index.html cannot be fetched. `fresh` is an index.html
@@ -43,7 +43,7 @@ async function cacheShell(fresh) {
   await Promise.all(
     assets.map(async (url) => {
       if (await cache.match(url)) return;
-      const r = await fetch(url, { cache: hashed(url) ? 'default' : 'no-cache' });
+      const r = await fetch(url, { cache: 'default' });
       if (r.ok) await cache.put(url, r);
     }),
   );

@@ -85,6 +85,8 @@ test('a first visit downloads each built file once: the precache takes them from
   const built = [...fetched].filter(([path]) => /-[0-9a-f]{12,}(_bg)?\.(wasm|js|css)$/.test(path));
   expect(built.map(([path]) => path.split('.').pop()).sort()).toEqual(['css', 'js', 'wasm']);
   for (const [path, times] of built) expect(times, `${path} was transferred ${times} times`).toBe(1);
+  // The page icon too: the browser's request for it and the precache share one transfer.
+  expect(fetched.get('/icon.svg') ?? 0, 'icon.svg transfers').toBeLessThanOrEqual(1);
   // The shell is complete once index.html is in (put after everything it references). What the
   // browser keeps itself when the app is installed (manifest, home-screen icons) is not in it, so a
   // weak network does not carry them for nothing; the page's own icon is.
