@@ -26,11 +26,6 @@ function referencedAssets(html) {
   return [...urls].filter((u) => !INSTALL_ONLY.has(u));
 }
 
-// The precache takes each file from the HTTP cache when the page has just loaded it, instead of
-// asking the network again: Trunk names the files it builds after their content
-// (`main-<hash>.css`), so a copy is that very file; the page icon is kept for an hour
-// (`max-age=3600`), the server's own word on how fresh it must be.
-
 // Fetches index.html and everything it references into the cache, then drops what the new
 // index.html no longer references. Throws if index.html cannot be fetched. `fresh` is an index.html
 // response already in hand (a navigation), saving a second request.
@@ -43,6 +38,9 @@ async function cacheShell(fresh) {
   await Promise.all(
     assets.map(async (url) => {
       if (await cache.match(url)) return;
+      // From the HTTP cache when the page has just loaded it, not the network again: Trunk names
+      // the files it builds after their content (`main-<hash>.css`), so a copy is that very file;
+      // the page icon is kept an hour (`max-age=3600`), the server's word on how fresh it must be.
       const r = await fetch(url, { cache: 'default' });
       if (r.ok) await cache.put(url, r);
     }),

@@ -1,3 +1,4 @@
+import type { Browser, BrowserContext } from '@playwright/test';
 import { test, expect } from './guarded';
 import { api, signIn, token, serviceWorkerReady } from './support';
 import { Server } from './server';
@@ -64,7 +65,8 @@ test('every route opens offline after the first visit, signed in', async ({ page
   await server.start();
 });
 
-test('a first visit downloads each built file once: the precache takes them from the HTTP cache', async ({ browser }) => {
+/** A fresh context with a service worker, and how many times each path crossed the network. */
+async function counted(browser: Browser): Promise<{ context: BrowserContext; fetched: Map<string, number> }> {
   const context = await browser.newContext({ serviceWorkers: 'allow' });
   const fetched = new Map<string, number>();
   context.on('requestfinished', async (req) => {
@@ -76,6 +78,11 @@ test('a first visit downloads each built file once: the precache takes them from
     const path = new URL(req.url()).pathname;
     fetched.set(path, (fetched.get(path) ?? 0) + 1);
   });
+  return { context, fetched };
+}
+
+test('a first visit downloads each built file once: the precache takes them from the HTTP cache', async ({ browser }) => {
+  const { context, fetched } = await counted(browser);
   const page = await context.newPage();
   await page.goto(`${server.url}/`);
   await expect
@@ -100,16 +107,7 @@ test('a first visit downloads each built file once: the precache takes them from
 });
 
 test('a first visit to an app route keeps the shell it was answered with: index.html is not downloaded again', async ({ browser }) => {
-  const context = await browser.newContext({ serviceWorkers: 'allow' });
-  const fetched = new Map<string, number>();
-  context.on('requestfinished', async (req) => {
-    const res = await req.response();
-    if (!res || res.fromServiceWorker()) return;
-    const s = await req.sizes();
-    if (s.responseHeadersSize + s.responseBodySize === 0) return;
-    const path = new URL(req.url()).pathname;
-    fetched.set(path, (fetched.get(path) ?? 0) + 1);
-  });
+  const { context, fetched } = await counted(browser);
   const page = await context.newPage();
   await page.goto(`${server.url}/signin`);
   const cached = () => page.evaluate(async () => (await (await caches.open('kz-shell-v1')).keys()).map((r) => new URL(r.url).pathname));

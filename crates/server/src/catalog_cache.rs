@@ -1,5 +1,6 @@
 //! The catalog document as every phone downloads it: serialized and compressed once per version,
-//! kept in memory, and rebuilt when another server or an import moved the stored version on.
+//! kept in memory, and rebuilt when another server or an import moved the stored version on. The
+//! rule documents are kept the same way ([`DocumentCache`]).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
@@ -52,7 +53,7 @@ impl CatalogBody {
 }
 
 /// The rule documents as phones download them, compressed once per version like the catalog: at
-/// brotli's best setting a grade or credit document is about 11 % smaller than the compression
+/// brotli's best setting a grade or credit document is about 10 % smaller than the compression
 /// layer's per-request setting makes it, and every phone downloads all five. Keyed by kind, and
 /// for grades asked for one province, by province.
 #[derive(Default)]
