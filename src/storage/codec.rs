@@ -157,13 +157,27 @@ impl Codec {
     }
 
     /// Returns the record and its position, or why it cannot be read (for [`super::SkippedRecord`]).
+    /// Only the parse depends on the record type: the envelope is read by [`Self::unwrap`], once
+    /// for all of them.
     pub(crate) fn decode<R: Record>(&self, value: &JsValue) -> Result<(u32, R), String> {
+        match self.unwrap(value)? {
+            Stored::V1(text) => kaozheng_core::objects::from_str::<V1<R>>(&text)
+                .map(|v1| (v1.o, v1.r))
+                .map_err(|e| e.to_string()),
+            Stored::V2(order, json) => kaozheng_core::objects::from_str(&json)
+                .map(|r| (order, r))
+                .map_err(|e| e.to_string()),
+        }
+    }
+
+    /// The stored text of one record: v1 text (position and record together), or a v2 envelope's
+    /// position and record JSON.
+    fn unwrap(&self, value: &JsValue) -> Result<Stored, String> {
         if self.version < 2 {
-            let text = value
+            return value
                 .as_string()
-                .ok_or_else(|| format!("expected JSON text, found {}", js_type(value)))?;
-            let v1: V1<R> = kaozheng_core::objects::from_str(&text).map_err(|e| e.to_string())?;
-            return Ok((v1.o, v1.r));
+                .map(Stored::V1)
+                .ok_or_else(|| format!("expected JSON text, found {}", js_type(value)));
         }
         if !value.is_object() {
             return Err(format!(
@@ -180,8 +194,7 @@ impl Codec {
             .ok()
             .and_then(|j| j.as_string())
             .ok_or_else(|| format!("`{JSON}` is missing or not text"))?;
-        let record = kaozheng_core::objects::from_str(&json).map_err(|e| e.to_string())?;
-        Ok((order as u32, record))
+        Ok(Stored::V2(order as u32, json))
     }
 
     /// Rewrites one v1 value as a v2 envelope without the Rust model types, so this migration keeps
@@ -213,6 +226,12 @@ impl Codec {
         }
         Ok(object.into())
     }
+}
+
+/// One record as stored, before its JSON is read.
+enum Stored {
+    V1(String),
+    V2(u32, String),
 }
 
 fn v1_text<R: Serialize>(order: u32, record: &R) -> Result<String, StorageError> {
@@ -258,15 +277,27 @@ pub(crate) fn decode_text<H: DeserializeOwned>(
     key: &str,
     value: &JsValue,
 ) -> Result<H, StorageError> {
-    let corrupt = |reason: String| StorageError::Corrupt {
+    let text = stored_text(store, key, value)?;
+    kaozheng_core::objects::from_str(&text).map_err(|e| corrupt(store, key, e.to_string()))
+}
+
+/// The JSON text of a single record, whatever it holds.
+fn stored_text(store: &str, key: &str, value: &JsValue) -> Result<String, StorageError> {
+    value.as_string().ok_or_else(|| {
+        corrupt(
+            store,
+            key,
+            format!("expected JSON text, found {}", js_type(value)),
+        )
+    })
+}
+
+fn corrupt(store: &str, key: &str, reason: String) -> StorageError {
+    StorageError::Corrupt {
         store: store.into(),
         key: key.into(),
         reason,
-    };
-    let text = value
-        .as_string()
-        .ok_or_else(|| corrupt(format!("expected JSON text, found {}", js_type(value))))?;
-    kaozheng_core::objects::from_str(&text).map_err(|e| corrupt(e.to_string()))
+    }
 }
 
 pub(crate) fn encode_text<H: Serialize>(record: &H) -> Result<JsValue, StorageError> {

@@ -117,10 +117,18 @@ impl Db {
         store: &str,
         key: &str,
     ) -> Result<Option<T>, StorageError> {
-        match request.await.map_err(|e| self.fail(e.into()))? {
+        match self.finish_value(request).await? {
             None => Ok(None),
             Some(value) => codec::decode_text(store, key, &value).map(Some),
         }
+    }
+
+    /// The awaited value, whatever it decodes to: one copy of the request's future in the WASM.
+    async fn finish_value(
+        &self,
+        request: indexed_db_futures::future::BasicRequest<Option<JsValue>>,
+    ) -> Result<Option<JsValue>, StorageError> {
+        request.await.map_err(|e| self.fail(e.into()))
     }
 
     /// Reads one JSON-text record; one that does not decode is [`StorageError::Corrupt`].
@@ -142,13 +150,12 @@ impl Db {
         codec: &Codec,
         key: &str,
     ) -> Result<Option<(u32, R)>, StorageError> {
-        let value = store
+        let request = store
             .get::<JsValue, _, _>(key)
             .primitive()
-            .map_err(|e| self.fail(e.into()))?
-            .await
             .map_err(|e| self.fail(e.into()))?;
-        value
+        self.finish_value(request)
+            .await?
             .map(|v| {
                 codec.decode(&v).map_err(|reason| StorageError::Corrupt {
                     store: R::STORE.into(),
@@ -276,11 +283,9 @@ impl<R: Record> RecordsRequest<R> {
         codec: &Codec,
         skipped: &mut Vec<SkippedRecord>,
     ) -> Result<Vec<(u32, R)>, StorageError> {
-        let keys = self.keys.await?;
-        let values = self.values.await?;
-        let mut rows = Vec::with_capacity(values.len());
-        for (key, value) in keys.zip(values) {
-            let (key, value) = (key?, value?);
+        let pairs = keys_and_values(self.keys, self.values).await?;
+        let mut rows = Vec::with_capacity(pairs.len());
+        for (key, value) in pairs {
             match codec.decode::<R>(&value) {
                 Ok(row) => rows.push(row),
                 Err(reason) => skipped.push(SkippedRecord {
@@ -293,6 +298,21 @@ impl<R: Record> RecordsRequest<R> {
         order::sort_by_key(&mut rows, |(order, _)| *order);
         Ok(rows)
     }
+}
+
+/// The keys and values of a range, awaited: whatever the record type, one copy of the requests'
+/// futures in the WASM; only decoding depends on the type.
+async fn keys_and_values(
+    keys: GetAllPrimitiveRequest<JsValue>,
+    values: GetAllPrimitiveRequest<JsValue>,
+) -> Result<Vec<(JsValue, JsValue)>, StorageError> {
+    let keys = keys.await?;
+    let values = values.await?;
+    let mut pairs = Vec::with_capacity(values.len());
+    for (key, value) in keys.zip(values) {
+        pairs.push((key?, value?));
+    }
+    Ok(pairs)
 }
 
 pub(super) fn key_text(key: &JsValue) -> String {
