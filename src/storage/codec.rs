@@ -157,10 +157,10 @@ impl Codec {
     }
 
     /// Returns the record and its position, or why it cannot be read (for [`super::SkippedRecord`]).
-    /// Only the parse depends on the record type: the envelope is read by [`Self::unwrap`], once
+    /// Only the parse depends on the record type: the envelope is read by [`Self::stored`], once
     /// for all of them.
     pub(crate) fn decode<R: Record>(&self, value: &JsValue) -> Result<(u32, R), String> {
-        match self.unwrap(value)? {
+        match self.stored(value)? {
             Stored::V1(text) => kaozheng_core::objects::from_str::<V1<R>>(&text)
                 .map(|v1| (v1.o, v1.r))
                 .map_err(|e| e.to_string()),
@@ -172,7 +172,7 @@ impl Codec {
 
     /// The stored text of one record: v1 text (position and record together), or a v2 envelope's
     /// position and record JSON.
-    fn unwrap(&self, value: &JsValue) -> Result<Stored, String> {
+    fn stored(&self, value: &JsValue) -> Result<Stored, String> {
         if self.version < 2 {
             return value
                 .as_string()
