@@ -278,26 +278,19 @@ pub(crate) fn decode_text<H: DeserializeOwned>(
     value: &JsValue,
 ) -> Result<H, StorageError> {
     let text = stored_text(store, key, value)?;
-    kaozheng_core::objects::from_str(&text).map_err(|e| corrupt(store, key, e.to_string()))
+    kaozheng_core::objects::from_str(&text)
+        .map_err(|e| StorageError::corrupt(store, key, e.to_string()))
 }
 
 /// The JSON text of a single record, whatever it holds.
 fn stored_text(store: &str, key: &str, value: &JsValue) -> Result<String, StorageError> {
     value.as_string().ok_or_else(|| {
-        corrupt(
+        StorageError::corrupt(
             store,
             key,
             format!("expected JSON text, found {}", js_type(value)),
         )
     })
-}
-
-fn corrupt(store: &str, key: &str, reason: String) -> StorageError {
-    StorageError::Corrupt {
-        store: store.into(),
-        key: key.into(),
-        reason,
-    }
 }
 
 pub(crate) fn encode_text<H: Serialize>(record: &H) -> Result<JsValue, StorageError> {

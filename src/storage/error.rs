@@ -37,6 +37,15 @@ pub enum StorageError {
 }
 
 impl StorageError {
+    /// The record `store`/`key` cannot be read, and why.
+    pub fn corrupt(store: &str, key: &str, reason: String) -> StorageError {
+        StorageError::Corrupt {
+            store: store.into(),
+            key: key.into(),
+            reason,
+        }
+    }
+
     /// Maps a `DOMException` by its name; the name is the only stable part across browsers.
     pub fn from_dom_exception(e: &web_sys::DomException) -> StorageError {
         let name = e.name();

@@ -157,11 +157,9 @@ impl Db {
         self.finish_value(request)
             .await?
             .map(|v| {
-                codec.decode(&v).map_err(|reason| StorageError::Corrupt {
-                    store: R::STORE.into(),
-                    key: key.into(),
-                    reason,
-                })
+                codec
+                    .decode(&v)
+                    .map_err(|reason| StorageError::corrupt(R::STORE, key, reason))
             })
             .transpose()
     }

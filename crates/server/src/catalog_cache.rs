@@ -12,11 +12,11 @@ use sha2::{Digest, Sha256};
 
 use crate::db::{self, Db, DbResult, meta};
 
-/// The catalog document, serialized and compressed once per version: every phone downloads the
-/// same bytes, so compressing them per request (as the generic compression layer would) only burns
-/// CPU, and once per version affords brotli's best setting.
+/// A document every phone downloads as the same bytes (the catalog, a rule document), serialized
+/// and compressed once per version: compressing it per request (as the generic compression layer
+/// would) only burns CPU, and once per version affords brotli's best setting.
 #[derive(Debug)]
-pub struct CatalogBody {
+pub struct CompressedDoc {
     pub version: String,
     /// `W/"<version>"`: weak, since compression changes the bytes but not the meaning.
     pub etag: HeaderValue,
@@ -25,13 +25,13 @@ pub struct CatalogBody {
     pub gzip: Bytes,
 }
 
-impl CatalogBody {
+impl CompressedDoc {
     #[cfg(test)]
-    pub(crate) fn new_for_test(version: String, json: Vec<u8>) -> CatalogBody {
-        CatalogBody::new(version, json)
+    pub(crate) fn new_for_test(version: String, json: Vec<u8>) -> CompressedDoc {
+        CompressedDoc::new(version, json)
     }
 
-    fn new(version: String, json: Vec<u8>) -> CatalogBody {
+    fn new(version: String, json: Vec<u8>) -> CompressedDoc {
         // Quality 11 takes seconds on multi-megabyte test catalogs; 9 is nearly as small.
         let quality = if json.len() > 1 << 20 { 9 } else { 11 };
         let mut br = Vec::new();
@@ -42,7 +42,7 @@ impl CatalogBody {
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
         std::io::Write::write_all(&mut gz, &json).expect("compressing into memory cannot fail");
         let gzip = gz.finish().expect("compressing into memory cannot fail");
-        CatalogBody {
+        CompressedDoc {
             etag: weak_etag(&version),
             version,
             json: Bytes::from(json),
@@ -57,7 +57,7 @@ impl CatalogBody {
 /// layer's per-request setting makes it, and every phone downloads all five. Keyed by kind, and
 /// for grades asked for one province, by province.
 #[derive(Default)]
-pub struct DocumentCache(Mutex<HashMap<String, Arc<CatalogBody>>>);
+pub struct DocumentCache(Mutex<HashMap<String, Arc<CompressedDoc>>>);
 
 impl DocumentCache {
     /// The document `key` at `version` (its tag), made by `json()` and compressed when the cached
@@ -67,7 +67,7 @@ impl DocumentCache {
         key: &str,
         version: &str,
         json: impl FnOnce() -> Result<String, E>,
-    ) -> Result<Arc<CatalogBody>, E> {
+    ) -> Result<Arc<CompressedDoc>, E> {
         let cached = self
             .0
             .lock()
@@ -81,7 +81,7 @@ impl DocumentCache {
         // Compression is CPU work: keep it off the async workers. Two requests racing for a new
         // version both compress it; the second copy replaces the first, equal.
         let body = Arc::new(
-            tokio::task::spawn_blocking(move || CatalogBody::new(version, json))
+            tokio::task::spawn_blocking(move || CompressedDoc::new(version, json))
                 .await
                 .expect("compressing a document does not panic"),
         );
@@ -96,7 +96,7 @@ impl DocumentCache {
 /// Keeps the serialized catalog in memory and notices when another server (or an import) changed
 /// the version in `meta`, at most once per `recheck`.
 pub struct CatalogCache {
-    current: RwLock<Option<Arc<CatalogBody>>>,
+    current: RwLock<Option<Arc<CompressedDoc>>>,
     last_check: Mutex<Option<Instant>>,
     recheck: Duration,
     rebuilding: tokio::sync::Mutex<()>,
@@ -113,7 +113,7 @@ impl CatalogCache {
     }
 
     /// The cached body, without looking at the database.
-    pub fn cached(&self) -> Option<Arc<CatalogBody>> {
+    pub fn cached(&self) -> Option<Arc<CompressedDoc>> {
         self.current
             .read()
             .unwrap_or_else(|e| e.into_inner())
@@ -121,17 +121,17 @@ impl CatalogCache {
     }
 
     /// Reads the catalog from the database and replaces the cached body; call after any change.
-    pub async fn rebuild(&self, db: &Db) -> DbResult<Option<Arc<CatalogBody>>> {
+    pub async fn rebuild(&self, db: &Db) -> DbResult<Option<Arc<CompressedDoc>>> {
         let _one_at_a_time = self.rebuilding.lock().await;
         self.rebuild_locked(db).await
     }
 
-    async fn rebuild_locked(&self, db: &Db) -> DbResult<Option<Arc<CatalogBody>>> {
+    async fn rebuild_locked(&self, db: &Db) -> DbResult<Option<Arc<CompressedDoc>>> {
         let body = match db::catalog::load(&db.pool).await? {
             Some(c) => {
                 let json = c.to_json().into_bytes();
                 // Compression is CPU work: keep it off the async workers.
-                let body = tokio::task::spawn_blocking(move || CatalogBody::new(c.version, json))
+                let body = tokio::task::spawn_blocking(move || CompressedDoc::new(c.version, json))
                     .await
                     .expect("compressing the catalog does not panic");
                 Some(Arc::new(body))
@@ -145,7 +145,7 @@ impl CatalogCache {
 
     /// The current body, rebuilt first when the stored version moved on. When the database cannot
     /// be asked, the cached body is still served: a catalog a few seconds old beats an error.
-    pub async fn current(&self, db: &Db) -> DbResult<Option<Arc<CatalogBody>>> {
+    pub async fn current(&self, db: &Db) -> DbResult<Option<Arc<CompressedDoc>>> {
         let cached = self.cached();
         if !self.check_due()
             && let Some(body) = &cached
@@ -161,7 +161,7 @@ impl CatalogCache {
             Err(e) => return Err(e),
         };
         *self.last_check.lock().unwrap_or_else(|e| e.into_inner()) = Some(Instant::now());
-        let current = |body: &Option<Arc<CatalogBody>>| match (body, &stored) {
+        let current = |body: &Option<Arc<CompressedDoc>>| match (body, &stored) {
             (Some(body), Some(v)) => body.version == *v,
             (None, None) => true,
             _ => false,

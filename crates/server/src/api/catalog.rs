@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 
-use crate::catalog_cache::CatalogBody;
+use crate::catalog_cache::CompressedDoc;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -22,7 +22,7 @@ pub async fn get_catalog(
 
 /// A document compressed once per version (the catalog, a rule document): 304 when the client
 /// holds its tag, else the kept encoding the client prefers.
-pub fn compressed(headers: &HeaderMap, body: &CatalogBody) -> Response {
+pub fn compressed(headers: &HeaderMap, body: &CompressedDoc) -> Response {
     let not_modified = if_none_match(headers, &body.etag);
     let mut res = if not_modified {
         let mut res = Response::new(Body::empty());
@@ -209,7 +209,7 @@ mod tests {
     #[test]
     fn the_kept_encodings_decode_to_the_document() {
         let json = br#"{"format":1,"version":"v","certificates":[]}"#.repeat(50);
-        let body = crate::catalog_cache::CatalogBody::new_for_test("v".into(), json.clone());
+        let body = crate::catalog_cache::CompressedDoc::new_for_test("v".into(), json.clone());
         let mut out = Vec::new();
         brotli::BrotliDecompress(&mut &body.br[..], &mut out).unwrap();
         assert_eq!(out, json);
