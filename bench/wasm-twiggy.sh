@@ -6,12 +6,12 @@ cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 out=target/wasm-twiggy
 mkdir -p "$out"
+# The release build's wasm-opt passes, read from index.html (data-wasm-opt-params).
+read -r -a opt_params <<< "$(sed -n 's/.*data-wasm-opt-params="\([^"]*\)".*/\1/p' index.html)"
 CARGO_TARGET_DIR=target/sizeprof cargo build -q --target wasm32-unknown-unknown --profile wasm-release \
   --bin kaozheng --config 'profile.wasm-release.strip=false'
 wasm-bindgen --target web --no-typescript --out-dir "$out" target/sizeprof/wasm32-unknown-unknown/wasm-release/kaozheng.wasm
-wasm-opt -Oz --debuginfo --enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int \
-  --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue --low-memory-unused \
-  "$out/kaozheng_bg.wasm" -o "$out/named.wasm"
+wasm-opt -Oz --debuginfo "${opt_params[@]}" "$out/kaozheng_bg.wasm" -o "$out/named.wasm"
 twiggy top -n 100000 --format csv "$out/named.wasm" > "$out/top.csv"
 python3 - "$out/top.csv" "${1:-40}" <<'PY'
 import csv, re, sys, collections

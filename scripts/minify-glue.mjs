@@ -1,7 +1,9 @@
 // Minifies the wasm-bindgen JS glue of Trunk's release dist/ and re-pins it: Trunk's own JS
 // minifier gives up on the glue (it leaves all 78 KB as written), and the glue is fetched on every
 // first visit and after every release, before the WASM can start. The file keeps its name (Trunk
-// derives it from the build) and index.html gets the new sha384 for its `integrity`.
+// derives it from the build) and index.html gets the new sha384 for its `integrity`. Exported
+// classes that call functions the WASM no longer exports are left out first (dead once wasm-opt
+// has removed those exports).
 //
 // Then it shortens the names of the JS functions the WASM imports, in both files: wasm-bindgen
 // names each `__wbg_<what>_<16 hex digits>`, and the WASM's import section and the glue's import
@@ -12,7 +14,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { minify } from 'terser';
-import { shortenImports } from './wasm-imports.mjs';
+import { dropOrphanClasses, exportNames, shortenImports } from './wasm-imports.mjs';
 
 const file = process.argv[2];
 const html = readFileSync(file, 'utf8');
@@ -33,9 +35,6 @@ const source = readFileSync(path, 'utf8');
 const sha384 = (text) => `sha384-${createHash('sha384').update(text).digest('base64')}`;
 if (sha384(source) !== integrity) fail(`${href} does not match its integrity (minified twice?)`);
 
-// An ES module: top-level names may be mangled, exported names stay (the loader imports them).
-const { code: minified } = await minify(source, { module: true, compress: { passes: 2 }, mangle: true, format: { comments: false } });
-
 const wasmLinks = [...html.matchAll(/<link\b[^>]*\brel="?preload"?[^>]*>/g)].map((m) => m[0]).filter((l) => /\.wasm\b/.test(l));
 if (wasmLinks.length !== 1) fail(`expected one WASM preload link, found ${wasmLinks.length}`);
 const wasmHref = /\bhref="?([^"\s>]+)/.exec(wasmLinks[0])?.[1];
@@ -44,6 +43,17 @@ if (!wasmHref || !wasmIntegrity) fail(`the WASM preload has no href or integrity
 const wasmPath = join(dirname(file), wasmHref);
 const wasm = readFileSync(wasmPath);
 if (sha384(wasm) !== wasmIntegrity) fail(`${wasmHref} does not match its integrity`);
+
+// The classes whose exports wasm-opt removed go too (index.html says which and why).
+let pruned;
+try {
+  pruned = dropOrphanClasses(source, exportNames(wasm));
+} catch (e) {
+  fail(e.message);
+}
+// An ES module: top-level names may be mangled, exported names stay (the loader imports them).
+const { code: minified } = await minify(pruned.glue, { module: true, compress: { passes: 2 }, mangle: true, format: { comments: false } });
+
 let shortened;
 try {
   shortened = shortenImports(wasm, minified);
@@ -59,5 +69,6 @@ if (uses < 1) fail('the glue integrity is not in the page');
 writeFileSync(path, code);
 writeFileSync(wasmPath, newWasm);
 writeFileSync(file, html.split(integrity).join(pinned).split(wasmIntegrity).join(wasmPinned));
-console.log(`minify-glue: ${href} ${source.length} → ${code.length} B (integrity ${pinned.slice(0, 15)}…)`);
+const dropped = pruned.removed.length ? `, without ${pruned.removed.join(', ')}` : '';
+console.log(`minify-glue: ${href} ${source.length} → ${code.length} B${dropped} (integrity ${pinned.slice(0, 15)}…)`);
 console.log(`minify-glue: ${wasmHref} ${wasm.length} → ${newWasm.length} B, ${renamed} import names shortened (integrity ${wasmPinned.slice(0, 15)}…)`);

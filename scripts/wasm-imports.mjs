@@ -118,3 +118,50 @@ export function shortenImports(wasm, glue) {
   }
   return { wasm: Buffer.concat(parts), glue: out, renamed: renames.size };
 }
+
+/** The names a WASM module exports. */
+export function exportNames(wasm) {
+  if (wasm.length < 8 || wasm.readUInt32LE(0) !== 0x6d736100) throw new Error('not a WASM module');
+  const names = new Set();
+  let pos = 8;
+  while (pos < wasm.length) {
+    const id = wasm[pos];
+    const [size, start] = readLeb(wasm, pos + 1);
+    if (id === 7) {
+      let [count, p] = readLeb(wasm, start);
+      for (let i = 0; i < count; i++) {
+        const [len, n] = readLeb(wasm, p);
+        names.add(wasm.subarray(n, n + len).toString('utf8'));
+        // kind, then index
+        p = readLeb(wasm, n + len + 1)[1];
+      }
+    }
+    pos = start + size;
+  }
+  return names;
+}
+
+/**
+ * Removes from wasm-bindgen's glue (as it writes it, before minifying) each exported class that
+ * calls a function the WASM no longer exports (index.html's wasm-opt removes the exports nothing
+ * can reach), with its dispose line and its finalization registry. Throws when the glue still
+ * calls a missing export afterwards, or a class is not written as expected: such a glue would fail
+ * when called. Returns the glue and the names of the classes removed.
+ */
+export function dropOrphanClasses(glue, exports) {
+  const missing = (text) => [...text.matchAll(/\bwasm\.(\w+)\(/g)].map((m) => m[1]).filter((n) => !exports.has(n));
+  const removed = [];
+  let out = glue;
+  for (const m of glue.matchAll(/^export class (\w+) \{\n[\s\S]*?^\}\n/gm)) {
+    if (missing(m[0]).length === 0) continue;
+    const name = m[1];
+    const dispose = `if (Symbol.dispose) ${name}.prototype[Symbol.dispose] = ${name}.prototype.free;\n`;
+    const registry = new RegExp(`^const ${name}Finalization = \\(typeof FinalizationRegistry === 'undefined'\\)\\n[^\\n]*\\n[^\\n]*;\\n`, 'm');
+    if (!out.includes(m[0] + dispose) || !registry.test(out)) throw new Error(`the glue's class ${name} is not written as expected`);
+    out = out.replace(m[0] + dispose, '').replace(registry, '');
+    removed.push(name);
+  }
+  const left = missing(out);
+  if (left.length) throw new Error(`the glue calls ${left.join(', ')}, which the WASM does not export`);
+  return { glue: out, removed };
+}

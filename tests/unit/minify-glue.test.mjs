@@ -1,7 +1,9 @@
 // scripts/minify-glue.mjs: the glue shrinks, still exports what the loader imports, the names of
 // the functions the WASM imports from it are shortened in both and they still start together, and
 // the page pins both new files; a file that no longer matches its pin, or a glue that does not
-// define an import the WASM asks for, is refused and nothing is rewritten.
+// define an import the WASM asks for, is refused and nothing is rewritten. Exported classes whose
+// functions the WASM no longer exports are left out, and a glue that would still call one is
+// refused.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -9,10 +11,24 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { dropOrphanClasses, exportNames } from '../../scripts/wasm-imports.mjs';
 
 const script = new URL('../../scripts/minify-glue.mjs', import.meta.url).pathname;
 const sha384 = (text) => `sha384-${createHash('sha384').update(text).digest('base64')}`;
 const IMPORT = '__wbg_answer_0123456789abcdef';
+// A class as wasm-bindgen writes it, with its dispose line and its finalization registry.
+const streamClass = (name, free) => `export class ${name} {
+    free() {
+        const ptr = this.__destroy_into_raw();
+        wasm.${free}(ptr, 0);
+    }
+}
+if (Symbol.dispose) ${name}.prototype[Symbol.dispose] = ${name}.prototype.free;
+const ${name}Finalization = (typeof FinalizationRegistry === 'undefined')
+    ? { register: () => {}, unregister: () => {} }
+    : new FinalizationRegistry(ptr => wasm.${free}(ptr, 1));
+`;
+const STREAM_CLASS = streamClass('IntoUnderlyingSink', '__wbg_intounderlyingsink_free');
 const glue = `
 /** The start function the loader calls. */
 export default async function initialise(options) {
@@ -32,6 +48,7 @@ function getImports() {
     };
     return { __proto__: null, './app_bg.js': import0 };
 }
+${STREAM_CLASS}
 export async function run(bytes) {
     const { instance } = await WebAssembly.instantiate(bytes, getImports());
     return instance.exports.answer();
@@ -102,4 +119,27 @@ test('a glue that does not match its pin is refused and left as it was', () => {
   assert.notEqual(run.status, 0);
   assert.match(run.stderr, /does not match its integrity/);
   assert.equal(readFileSync(join(dir, 'app-1.js'), 'utf8'), glue);
+});
+
+test('a class calling functions the WASM does not export is left out, the others stay', async () => {
+  const dir = dist(glue);
+  const run = spawnSync('node', [script, join(dir, 'index.html')], { encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(run.stdout, /without IntoUnderlyingSink/);
+  const out = readFileSync(join(dir, 'app-1.js'), 'utf8');
+  assert.ok(!/IntoUnderlyingSink|intounderlyingsink/.test(out), out);
+  const mod = await import(`data:text/javascript,${encodeURIComponent(out)}`);
+  assert.equal(mod.add_numbers(2, 3), 5);
+
+  const kept = streamClass('Answer', 'answer');
+  assert.deepEqual(dropOrphanClasses(kept, exportNames(wasmImporting(IMPORT))), { glue: kept, removed: [] });
+});
+
+test('a glue that would still call a function the WASM does not export is refused', () => {
+  const stray = `${glue}\nexport function stray() { wasm.__wbg_gone_free(1); }\n`;
+  assert.throws(() => dropOrphanClasses(stray, exportNames(wasmImporting(IMPORT))), /calls __wbg_gone_free, which the WASM does not export/);
+  const dir = dist(stray);
+  const run = spawnSync('node', [script, join(dir, 'index.html')], { encoding: 'utf8' });
+  assert.notEqual(run.status, 0);
+  assert.equal(readFileSync(join(dir, 'app-1.js'), 'utf8'), stray);
 });
