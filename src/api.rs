@@ -7,14 +7,15 @@ use gloo_net::http::{Request, RequestBuilder, Response};
 use kaozheng_api::auth::{EmbedRequest, LoginRequest};
 use kaozheng_api::endpoint::with_query;
 use kaozheng_api::endpoints::{
-    CancelRegistration, Embed, FeedbackAggregates, GetCatalog, GetEmbedConfig, GetMe, ListFeedback,
-    ListPlans, ListRegistrations, ListResults, ListSites, Login, Logout, PutFeedback, Register,
-    ServedRules, VerifyCertificate,
+    CancelRegistration, Embed, FeedbackAggregates, GetCatalog, GetEmbedConfig, GetMe, GetRuleSet,
+    ListFeedback, ListPlans, ListRegistrations, ListResults, ListSites, Login, Logout, PutFeedback,
+    Register, VerifyCertificate,
 };
 use kaozheng_api::feedback::{FeedbackList, FeedbackRequest};
 use kaozheng_api::{
     EmbedConfig, Endpoint, NewRegistration, RegistrationList, ResultList, SiteList,
 };
+use kaozheng_core::rules::RuleDocument;
 use kaozheng_core::{Catalog, ExamPlan, ExamResult, Registration, Site, Student};
 use wasm_bindgen::JsCast;
 
@@ -273,15 +274,22 @@ pub async fn results(token: &str) -> Result<Vec<ExamResult>, ApiError> {
         .map(|l| l.results)
 }
 
-/// Where rule documents of kind `T` are served; [`fetch_text`] gets them and [`parse_rules`]
-/// checks them before anything keeps them.
-pub fn rules_path<T: ServedRules>() -> &'static str {
-    path::<T::Endpoint>()
+/// Where the rule documents are served together; [`fetch_text`] gets them, [`rule_members`]
+/// splits them and [`parse_rules`] checks each before anything keeps it.
+pub fn rule_set_path() -> &'static str {
+    path::<GetRuleSet>()
+}
+
+/// The members of a rule set as the texts they were sent as, by kind, so that each is checked,
+/// shown and stored on its own (a refused one leaves the last good copy of that kind alone).
+pub fn rule_members(text: &str) -> Result<Vec<(&str, &str)>, ApiError> {
+    kaozheng_core::objects::members(text)
+        .ok_or_else(|| ApiError::Invalid("rules: not an object of rule documents".into()))
 }
 
 /// A rule document of kind `T`: it passes its own checks ([`RuleDocument::problems`]) or is
 /// refused, so the last good one stays.
-pub fn parse_rules<T: ServedRules>(text: &str) -> Result<T, ApiError> {
+pub fn parse_rules<T: RuleDocument>(text: &str) -> Result<T, ApiError> {
     let kind = T::KIND;
     let rules: T = kaozheng_core::objects::from_str(text)
         .map_err(|e| ApiError::Invalid(format!("{kind} rules: {e}")))?;

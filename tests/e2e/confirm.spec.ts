@@ -110,10 +110,11 @@ test('no verdict before the phone has read the student’s own registrations: a 
 
 test('no verdict before a new phone has the fee and eligibility rules: eligible never shows without who pays', async ({ page, server }) => {
   const [plan] = await openPlans(server, { secondary: true });
-  // A new phone on a slow network: the fee and eligibility rules are held back until released.
+  // A new phone on a slow network: the rules (the fee and eligibility ones among them) are held
+  // back until released.
   let release!: () => void;
   const released = new Promise<void>((r) => (release = r));
-  await page.route(/\/api\/v1\/rules\/(fees|eligibility)$/, async (route) => {
+  await page.route(/\/api\/v1\/rules$/, async (route) => {
     await released;
     await route.fulfill({ response: await route.fetch() });
   });

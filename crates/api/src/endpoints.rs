@@ -20,7 +20,8 @@ use crate::staff::{
 };
 use crate::verify::{CertificateQuery, CertificateVerification, TicketQuery, TicketVerification};
 use crate::{
-    EmbedConfig, GradesQuery, Health, NewRegistration, RegistrationList, ResultList, SiteList,
+    EmbedConfig, GradesQuery, Health, NewRegistration, RegistrationList, ResultList, RuleSet,
+    SiteList,
 };
 
 /// A CSV file as the body (the feedback export).
@@ -68,6 +69,8 @@ endpoints! {
     ListPlans: Get "/api/v1/plans", PlansQuery, () => PlanList;
     /// Every exam site.
     ListSites: Get "/api/v1/sites", (), () => SiteList;
+    /// The five rule documents in one answer, as the app keeps them.
+    GetRuleSet: Get "/api/v1/rules", (), () => RuleSet;
     GetFeeRules: Get "/api/v1/rules/fees", (), () => FeeRules;
     GetGradeRules: Get "/api/v1/rules/grades", GradesQuery, () => GradeRules;
     GetCreditRules: Get "/api/v1/rules/credits", (), () => CreditRules;

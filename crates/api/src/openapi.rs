@@ -22,7 +22,9 @@ use crate::staff::{
     PhaseMoveRequest, StaffIdentity, StaffLoginRequest, StaffPlan, StaffPlanList, StaffSession,
 };
 use crate::verify::{CertificateVerification, TicketVerification};
-use crate::{EmbedConfig, Health, NewRegistration, RegistrationList, ResultList, SiteList};
+use crate::{
+    EmbedConfig, Health, NewRegistration, RegistrationList, ResultList, RuleSet, SiteList,
+};
 
 const INFO: &str = include_str!("openapi/info.json");
 const OPERATIONS: &str = include_str!("openapi/operations.json");
@@ -51,6 +53,7 @@ bodies!(
     Catalog => Some("Catalog"),
     PlanList => Some("PlanList"),
     SiteList => Some("SiteList"),
+    RuleSet => Some("RuleSet"),
     FeeRules => Some("FeeRules"),
     GradeRules => Some("GradeRules"),
     CreditRules => Some("CreditRules"),

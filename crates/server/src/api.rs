@@ -77,6 +77,7 @@ pub fn routes(limits: BodyLimits) -> Vec<(Method, &'static str, MethodRouter<App
         e::GetCatalog::route(catalog::get_catalog),
         e::ListPlans::route(plans::list_plans),
         e::ListSites::route(sites::list_sites),
+        e::GetRuleSet::route(rules::get_rule_set),
         e::GetFeeRules::route(rules::get_rules::<e::GetFeeRules>),
         e::GetGradeRules::route(rules::get_grade_rules),
         e::GetCreditRules::route(rules::get_rules::<e::GetCreditRules>),

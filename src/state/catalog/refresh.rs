@@ -11,7 +11,7 @@ use crate::api::{self, ApiError, Fetched};
 use crate::platform::perf;
 use crate::prefs;
 
-/// Parses a fetched rule document and shows it, or says why it is refused.
+/// Parses a rule document and shows it, or says why it is refused.
 type KeepRules = Box<dyn FnOnce(&str) -> Result<(), ApiError>>;
 
 /// One data set's revalidation, whatever its kind. Boxed futures measured 715 B of WASM smaller
@@ -67,13 +67,7 @@ impl CatalogState {
         if !fresh.sites {
             sets.push(Box::pin(self.refresh_sites(now)));
         }
-        sets.extend([
-            Box::pin(self.refresh_rules(self.fee_rules)) as Revalidation,
-            Box::pin(self.refresh_rules(self.grade_rules)),
-            Box::pin(self.refresh_rules(self.credit_rules)),
-            Box::pin(self.refresh_rules(self.graduation_rules)),
-            Box::pin(self.refresh_rules(self.eligibility_rules)),
-        ]);
+        sets.push(Box::pin(self.refresh_rules()));
         // The first problem in this order is the one worth showing; later ones usually repeat it.
         let problem = join(sets)
             .await
@@ -166,43 +160,82 @@ impl CatalogState {
         Ok(())
     }
 
-    /// Revalidates one rule document with the tag the phone holds: unchanged is a 304 and
-    /// nothing to store. Only parsing depends on the kind, so the five kinds share one request.
-    fn refresh_rules<T: kaozheng_api::endpoints::ServedRules>(
-        &self,
-        into: RwSignal<Option<Arc<T>>>,
-    ) -> impl std::future::Future<Output = Result<(), ApiError>> + use<T> {
-        let held = into.with_untracked(Option::is_some);
-        let tag = self.tag(T::KIND).filter(|_| held);
-        let keep: KeepRules = Box::new(move |text| {
-            into.set(Some(Arc::new(api::parse_rules::<T>(text)?)));
-            Ok(())
-        });
-        self.keep_rules(T::KIND, api::rules_path::<T>(), tag, keep)
-    }
-
-    /// Fetches one rule document and keeps it if `keep` accepts it: on screen, then stored with
-    /// its tag. A refused document leaves the last good one in place.
-    async fn keep_rules(
-        self,
-        kind: &'static str,
-        path: &'static str,
-        tag: Option<String>,
-        keep: KeepRules,
-    ) -> Result<(), ApiError> {
-        let Fetched::Fresh { value: json, etag } = api::fetch_text(path, tag.as_deref()).await?
+    /// Revalidates the five rule documents in one request with the tag the phone holds: the set's,
+    /// when all five on screen came from it (unchanged is a 304 and nothing to store). Each member
+    /// is checked and kept on its own, on screen and then stored with the set's tag, so a refused
+    /// one leaves the last good copy of its kind while the others are kept.
+    async fn refresh_rules(self) -> Result<(), ApiError> {
+        let (tag, kinds) = self.rules_on_screen();
+        let Fetched::Fresh { value: json, etag } =
+            api::fetch_text(api::rule_set_path(), tag.as_deref()).await?
         else {
             return Ok(());
         };
-        keep(&json)?;
-        if let Some(db) = self.db()
-            && let Err(e) = db
-                .save_rules(kind, &json, etag.as_deref(), crate::state::clock::now())
-                .await
-        {
-            self.storage_failed(e);
+        let kept = keep_members(&json, kinds)?;
+        let now = crate::state::clock::now();
+        for (kind, text) in kept.texts {
+            if let Some(db) = self.db()
+                && let Err(e) = db.save_rules(kind, text, etag.as_deref(), now).await
+            {
+                self.storage_failed(e);
+            }
+            self.set_tag(kind, etag.clone());
         }
-        self.set_tag(kind, etag);
-        Ok(())
+        kept.refused.map_or(Ok(()), Err)
     }
+
+    /// How each rule document is kept, and the set's tag when all five on screen came from it.
+    fn rules_on_screen(&self) -> (Option<String>, [RulesSlot; 5]) {
+        let kinds = [
+            rules_slot(self.fee_rules),
+            rules_slot(self.grade_rules),
+            rules_slot(self.credit_rules),
+            rules_slot(self.graduation_rules),
+            rules_slot(self.eligibility_rules),
+        ];
+        let mut tags = kinds
+            .iter()
+            .map(|(kind, held, _)| self.tag(kind).filter(|_| *held));
+        let first = tags.next().flatten();
+        let tag = first.filter(|t| tags.all(|o| o.as_ref() == Some(t)));
+        (tag, kinds)
+    }
+}
+
+/// A rule document's kind, whether one is on screen, and how a text of it is checked and shown.
+type RulesSlot = (&'static str, bool, KeepRules);
+
+/// What a rule set gave: the texts shown (to store, by kind) and the first refusal.
+struct Kept<'a> {
+    texts: Vec<(&'static str, &'a str)>,
+    refused: Option<ApiError>,
+}
+
+/// Shows each member of a rule set that passes its checks.
+fn keep_members(json: &str, kinds: [RulesSlot; 5]) -> Result<Kept<'_>, ApiError> {
+    let members = api::rule_members(json)?;
+    let mut kept = Kept {
+        texts: Vec::new(),
+        refused: None,
+    };
+    for (kind, _, keep) in kinds {
+        let Some(&(_, text)) = members.iter().find(|(k, _)| *k == kind) else {
+            continue;
+        };
+        match keep(text) {
+            Ok(()) => kept.texts.push((kind, text)),
+            Err(e) => {
+                kept.refused.get_or_insert(e);
+            }
+        }
+    }
+    Ok(kept)
+}
+
+fn rules_slot<T: kaozheng_core::rules::RuleDocument>(into: RwSignal<Option<Arc<T>>>) -> RulesSlot {
+    let keep: KeepRules = Box::new(move |text| {
+        into.set(Some(Arc::new(api::parse_rules::<T>(text)?)));
+        Ok(())
+    });
+    (T::KIND, into.with_untracked(Option::is_some), keep)
 }

@@ -1,13 +1,17 @@
 //! `GET /api/v1/rules/<kind>`: the rule document in use, revalidated by ETag like the catalog.
 //! Grades may be asked for one province (`?province=`): the app of a Henan school needs only
-//! Henan's rule sets and the general conditions.
+//! Henan's rule sets and the general conditions. `GET /api/v1/rules` answers all five at once,
+//! which is how the app keeps them.
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use kaozheng_api::{Endpoint, GradesQuery};
-use kaozheng_core::rules::{GradeRules, RuleDocument as _};
+use kaozheng_core::rules::{
+    CreditRules, EligibilityRules, FeeRules, GradeRules, GraduationRules, RuleDocument as _,
+};
+use sha2::{Digest as _, Sha256};
 
 use super::catalog::compressed;
 use crate::db::{self, DbError};
@@ -37,6 +41,51 @@ where
     let body = state
         .documents
         .get(kind, &stored.version, || Ok::<_, ApiError>(stored.body))
+        .await?;
+    Ok(compressed(&headers, &body))
+}
+
+/// The rule set's members, in the order it lists them.
+const SET: [&str; 5] = [
+    FeeRules::KIND,
+    GradeRules::KIND,
+    CreditRules::KIND,
+    GraduationRules::KIND,
+    EligibilityRules::KIND,
+];
+
+/// Every rule document in use in one object, each under its kind, as stored (one not imported yet
+/// is left out): compressed once per combination of versions, so its tag changes with any member.
+pub async fn get_rule_set(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let mut members = Vec::with_capacity(SET.len());
+    {
+        let mut conn = state.db.pool.acquire().await.map_err(DbError::from)?;
+        for kind in SET {
+            if let Some(stored) = db::rules::current(&mut conn, kind).await? {
+                members.push((kind, stored));
+            }
+        }
+    }
+    let mut versions = Sha256::new();
+    for (kind, stored) in &members {
+        versions.update(format!("{kind}={}\n", stored.version));
+    }
+    let digest = versions.finalize();
+    let version: String = std::iter::once("set-".to_string())
+        .chain(digest.iter().take(8).map(|b| format!("{b:02x}")))
+        .collect();
+    let body = state
+        .documents
+        .get("set", &version, || {
+            let parts: Vec<String> = members
+                .iter()
+                .map(|(kind, stored)| format!("\"{kind}\":{}", stored.body))
+                .collect();
+            Ok::<_, ApiError>(format!("{{{}}}", parts.join(",")))
+        })
         .await?;
     Ok(compressed(&headers, &body))
 }

@@ -452,3 +452,96 @@ async fn rule_documents_are_sent_at_brotlis_best_and_revalidate_per_version_and_
         .await;
     assert_ne!(all.header("etag"), henan.header("etag"));
 }
+
+#[tokio::test]
+async fn the_rule_set_is_the_five_documents_in_one_answer_revalidated_as_one() {
+    let t = TestApp::new().await;
+    let set = t.get("/api/v1/rules").await;
+    assert_eq!(set.status, StatusCode::OK, "{}", set.text());
+    let members = set.json();
+    let kinds = ["fees", "grades", "credits", "graduation", "eligibility"];
+    let mut listed: Vec<&str> = members
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    listed.sort_unstable();
+    let mut every = kinds.to_vec();
+    every.sort_unstable();
+    assert_eq!(listed, every, "every kind");
+    // Each member is the document its own endpoint serves (grades for every province).
+    for kind in kinds {
+        let own = t.get(&format!("/api/v1/rules/{kind}")).await.json();
+        assert_eq!(members[kind], own, "{kind}");
+    }
+
+    // Sent at brotli's best, once per combination of versions; its tag answers 304.
+    let sent = t
+        .get_with("/api/v1/rules", &[("accept-encoding", "br")])
+        .await;
+    assert_eq!(sent.header("content-encoding"), "br");
+    assert_eq!(brotli_decompress(&sent.body), set.body);
+    let q5 = super::support::brotli_compress_at(&set.body, 5);
+    assert!(
+        sent.body.len() * 100 < q5.len() * 96,
+        "{} B, {} B at quality 5",
+        sent.body.len(),
+        q5.len()
+    );
+    let tag = set.header("etag").to_string();
+    assert!(tag.starts_with("W/\""), "{tag}");
+    let again = t
+        .get_with("/api/v1/rules", &[("if-none-match", tag.as_str())])
+        .await;
+    assert_eq!(again.status, StatusCode::NOT_MODIFIED);
+    // One answer where five were five: smaller than the five compressed on their own.
+    let mut apart = 0;
+    for kind in kinds {
+        apart += t
+            .get_with(
+                &format!("/api/v1/rules/{kind}"),
+                &[("accept-encoding", "br")],
+            )
+            .await
+            .body
+            .len();
+    }
+    assert!(
+        sent.body.len() < apart,
+        "{} B together, {apart} B apart",
+        sent.body.len()
+    );
+
+    // A new version of any member is a new set: the old tag gets the new documents.
+    let admin = t.admin_token().await;
+    let csv = "version,id,province,effective_from,rule,citation_title,citation_issuer,citation_quote\n\
+        set-2,tj,天津市,2021-12-31,pilot_exam_covered,示例文件,示例教育厅,保障试点学生至少参与一个证书的考核\n";
+    let req = axum::http::Request::post("/api/v1/admin/import/rules?kind=fees")
+        .header("authorization", format!("Bearer {admin}"))
+        .header("content-type", "text/csv")
+        .body(axum::body::Body::from(csv))
+        .unwrap();
+    assert!(t.send(req).await.status.is_success());
+    let changed = t
+        .get_with("/api/v1/rules", &[("if-none-match", tag.as_str())])
+        .await;
+    assert_eq!(changed.status, StatusCode::OK);
+    assert_ne!(changed.header("etag"), tag);
+    assert_eq!(changed.json()["fees"]["version"], "set-2");
+    assert_eq!(changed.json()["grades"], members["grades"]);
+
+    // A kind with no document in use is left out, and the set still answers.
+    sqlx::query("DELETE FROM meta WHERE key = 'rules.eligibility'")
+        .execute(&t.state.db.pool)
+        .await
+        .unwrap();
+    let without = t.get("/api/v1/rules").await;
+    assert_eq!(without.status, StatusCode::OK);
+    assert!(
+        without.json().get("eligibility").is_none(),
+        "{}",
+        without.text()
+    );
+    assert_ne!(without.header("etag"), changed.header("etag"));
+}

@@ -222,6 +222,15 @@ async fn every_operation_answers_as_documented() {
         "/api/v1/rules/fees",
         t.get("/api/v1/rules/fees").await,
     );
+    let set = check(Method::GET, "/api/v1/rules", t.get("/api/v1/rules").await);
+    let tag = set.header("etag").to_string();
+    let unchanged = t
+        .get_with("/api/v1/rules", &[("if-none-match", tag.as_str())])
+        .await;
+    assert_eq!(
+        check(Method::GET, "/api/v1/rules", unchanged).status,
+        StatusCode::NOT_MODIFIED
+    );
 
     let reg = |client: &str, plan: &str| {
         t.post_as(
@@ -445,6 +454,7 @@ async fn real_responses_validate_against_the_schemas() {
         "CreditRules",
         &t.get("/api/v1/rules/credits").await.json(),
     );
+    assert_valid(&doc, "RuleSet", &t.get("/api/v1/rules").await.json());
     let wang = t.login("TJ2024001").await;
     let me = t.get_as("/api/v1/me", &wang).await.json();
     assert!(me["passed_courses"].is_array(), "{me}");
