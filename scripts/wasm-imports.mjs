@@ -1,6 +1,8 @@
-// Shortens the names of the functions a wasm-bindgen WASM imports from its JS glue, in the WASM's
-// import section and in the glue's import object alike (scripts/minify-glue.mjs runs it on the
-// release build). Only the import section changes; every other section is copied byte for byte.
+// The boundary between a wasm-bindgen WASM and its JS glue, for scripts/minify-glue.mjs on the
+// release build: shortens the names of the functions the WASM imports from the glue, in the WASM's
+// import section and in the glue's import object alike (only the import section changes; every
+// other section is copied byte for byte), and leaves out of the glue the classes whose exports the
+// WASM no longer has.
 
 /** Reads an unsigned LEB128 at `pos`: [value, position after it]. */
 function readLeb(buf, pos) {

@@ -517,12 +517,8 @@ async fn the_rule_set_is_the_five_documents_in_one_answer_revalidated_as_one() {
     let admin = t.admin_token().await;
     let csv = "version,id,province,effective_from,rule,citation_title,citation_issuer,citation_quote\n\
         set-2,tj,天津市,2021-12-31,pilot_exam_covered,示例文件,示例教育厅,保障试点学生至少参与一个证书的考核\n";
-    let req = axum::http::Request::post("/api/v1/admin/import/rules?kind=fees")
-        .header("authorization", format!("Bearer {admin}"))
-        .header("content-type", "text/csv")
-        .body(axum::body::Body::from(csv))
-        .unwrap();
-    assert!(t.send(req).await.status.is_success());
+    let imported = t.import(&admin, "rules?kind=fees", "text/csv", csv).await;
+    assert!(imported.status.is_success(), "{}", imported.text());
     let changed = t
         .get_with("/api/v1/rules", &[("if-none-match", tag.as_str())])
         .await;
