@@ -193,6 +193,15 @@ impl CatalogCache {
     }
 }
 
+/// The first 16 bytes of the text's SHA-256, in hex: a tag-sized name for a longer text.
+pub fn short_digest(text: &str) -> String {
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .take(16)
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 /// `W/"<version>"`, or a digest of the version when it has characters an entity tag cannot hold.
 pub fn weak_etag(version: &str) -> HeaderValue {
     let fits = !version.is_empty()
@@ -202,9 +211,7 @@ pub fn weak_etag(version: &str) -> HeaderValue {
     let tag = if fits {
         version.to_string()
     } else {
-        let digest = Sha256::digest(version.as_bytes());
-        let hex: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
-        format!("sha256-{hex}")
+        format!("sha256-{}", short_digest(version))
     };
     HeaderValue::from_str(&format!("W/\"{tag}\"")).expect("an entity tag is a valid header value")
 }

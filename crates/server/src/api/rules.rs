@@ -11,9 +11,9 @@ use kaozheng_api::{Endpoint, GradesQuery};
 use kaozheng_core::rules::{
     CreditRules, EligibilityRules, FeeRules, GradeRules, GraduationRules, RuleDocument as _,
 };
-use sha2::{Digest as _, Sha256};
 
 use super::catalog::compressed;
+use crate::catalog_cache::short_digest;
 use crate::db::{self, DbError};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -69,14 +69,11 @@ pub async fn get_rule_set(
             }
         }
     }
-    let mut versions = Sha256::new();
-    for (kind, stored) in &members {
-        versions.update(format!("{kind}={}\n", stored.version));
-    }
-    let digest = versions.finalize();
-    let version: String = std::iter::once("set-".to_string())
-        .chain(digest.iter().take(8).map(|b| format!("{b:02x}")))
+    let versions: Vec<String> = members
+        .iter()
+        .map(|(kind, stored)| format!("{kind}={}", stored.version))
         .collect();
+    let version = format!("set-{}", short_digest(&versions.join("\n")));
     let body = state
         .documents
         .get("set", &version, || {
