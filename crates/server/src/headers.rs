@@ -14,16 +14,17 @@ use crate::state::AppState;
 /// the dozen API answers a student's first visit reads.
 pub const INERT_POLICY: &str = "default-src 'none'; frame-ancestors 'none'";
 
-/// Adds `X-Content-Type-Options`, `Referrer-Policy` and the Content-Security-Policy. The CSP is
-/// read after the inner service ran, so a response that reloaded index.html carries the policy
-/// for the page it returns.
+/// Adds `X-Content-Type-Options`, the Content-Security-Policy and, where it governs a request,
+/// `Referrer-Policy`. The CSP is read after the inner service ran, so a response that reloaded
+/// index.html carries the policy for the page it returns.
 pub async fn security(State(state): State<AppState>, req: Request, next: Next) -> Response {
     // An API answer is never a page, whatever its type (a 304 or a preflight has none).
     let api = req.uri().path().starts_with("/api/");
     let mut res = next.run(req).await;
     let runs = !api && runs_in_browser(res.headers());
+    let refers = runs || (!api && loads_of_its_own(res.headers()));
     let h = res.headers_mut();
-    for (name, value) in security_headers(&state, runs) {
+    for (name, value) in security_headers(&state, runs, refers) {
         h.insert(name, value);
     }
     res
@@ -43,18 +44,34 @@ fn runs_in_browser(headers: &HeaderMap) -> bool {
     kind.starts_with("text/html") || kind.contains("javascript")
 }
 
+/// Whether a response that is not a page or script still makes requests of its own: a style
+/// sheet's `url()` loads and an SVG opened on its own follow the referrer policy of their own
+/// response.
+fn loads_of_its_own(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|kind| {
+            let kind = kind.to_ascii_lowercase();
+            kind.starts_with("text/css") || kind.starts_with("image/svg")
+        })
+}
+
 /// The security headers; `runs` is whether the response is a page or a script (see
-/// [`INERT_POLICY`]). Also for the refusals the HTTP layer answers before the router (see
-/// [`crate::transport`]), which are JSON.
-pub fn security_headers(state: &AppState, runs: bool) -> Vec<(HeaderName, HeaderValue)> {
-    vec![
+/// [`INERT_POLICY`]), `refers` whether a browser sends requests under its referrer policy: a page,
+/// a script, a style sheet or an SVG. On anything else (JSON, the WASM, a PNG) the header governs
+/// nothing, so it is left out: 49 bytes less on each API answer. (The server sends no redirects,
+/// where it would apply too.) Also for the
+/// refusals the HTTP layer answers before the router (see [`crate::transport`]), which are JSON.
+pub fn security_headers(
+    state: &AppState,
+    runs: bool,
+    refers: bool,
+) -> Vec<(HeaderName, HeaderValue)> {
+    let mut headers = vec![
         (
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
-        ),
-        (
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("strict-origin-when-cross-origin"),
         ),
         (
             header::CONTENT_SECURITY_POLICY,
@@ -64,5 +81,12 @@ pub fn security_headers(state: &AppState, runs: bool) -> Vec<(HeaderName, Header
                 HeaderValue::from_static(INERT_POLICY)
             },
         ),
-    ]
+    ];
+    if refers {
+        headers.push((
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("strict-origin-when-cross-origin"),
+        ));
+    }
+    headers
 }

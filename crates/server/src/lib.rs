@@ -129,7 +129,7 @@ impl Server {
         let headers_of = self.state.clone();
         let listener = transport::Listener::new(
             self.listener,
-            Arc::new(move || headers::security_headers(&headers_of, false)),
+            Arc::new(move || headers::security_headers(&headers_of, false, false)),
         );
         let served = axum::serve(
             listener,

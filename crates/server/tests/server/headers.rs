@@ -1,7 +1,7 @@
 //! Security headers on every kind of response (API answers, refusals of every status, 304s,
 //! files, the app shell for SPA routes, HEAD, CORS preflights, the server without a built app):
-//! the app's policy on pages and scripts, the inert one on everything else,
-//! and on the real built app (`dist/` from `trunk build --release`): every script, module preload
+//! the app's policy on pages and scripts, the inert one on everything else, a referrer policy only
+//! where a browser sends requests under it; and on the real built app (`dist/` from `trunk build --release`): every script, module preload
 //! and WASM preload carries an `integrity` hash that matches the bytes the server sends, and every
 //! inline script is allowed by its hash in the CSP.
 //!
@@ -42,19 +42,37 @@ fn directives(csp: &str) -> Vec<(String, Vec<String>)> {
 /// The policy of what a browser never runs as a page or script.
 const INERT: &str = "default-src 'none'; frame-ancestors 'none'";
 
+/// Which policies a response carried: the app's CSP (else the inert one), and a referrer policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Carried {
+    app_policy: bool,
+    referrer: bool,
+}
+
 /// The headers every response must carry; `inline` are the page's inline scripts. The policy is
-/// either the inert one or the app's, checked in full; answers which (true: the app's). Callers
-/// check which responses got which.
-fn assert_security_headers(what: &str, res: &Res, inline: &[String], ancestors: &[&str]) -> bool {
+/// either the inert one or the app's, checked in full; a referrer policy, where present, is the
+/// app's. Answers which the response got; callers check which responses got which.
+fn assert_security_headers(
+    what: &str,
+    res: &Res,
+    inline: &[String],
+    ancestors: &[&str],
+) -> Carried {
     assert_eq!(res.header("x-content-type-options"), "nosniff", "{what}");
-    assert_eq!(
-        res.header("referrer-policy"),
-        "strict-origin-when-cross-origin",
-        "{what}"
-    );
+    let referrer = res.headers.get("referrer-policy").is_some();
+    if referrer {
+        assert_eq!(
+            res.header("referrer-policy"),
+            "strict-origin-when-cross-origin",
+            "{what}"
+        );
+    }
     let csp = res.header("content-security-policy");
     if csp == INERT {
-        return false;
+        return Carried {
+            app_policy: false,
+            referrer,
+        };
     }
     let d = directives(csp);
     let get = |name: &str| {
@@ -95,7 +113,10 @@ fn assert_security_headers(what: &str, res: &Res, inline: &[String], ancestors: 
         frame.into_iter().collect(),
         "{what}"
     );
-    true
+    Carried {
+        app_policy: true,
+        referrer,
+    }
 }
 
 fn request(
@@ -336,6 +357,7 @@ async fn every_kind_of_response_carries_the_security_headers() {
     let count = cases.len();
     let mut statuses = BTreeSet::new();
     let mut with_app_policy = Vec::new();
+    let mut with_referrer = Vec::new();
     for (what, req, status) in cases {
         let res = t.send(req).await;
         assert_eq!(
@@ -344,8 +366,13 @@ async fn every_kind_of_response_carries_the_security_headers() {
             "{what}: {}",
             String::from_utf8_lossy(&res.body)
         );
-        if assert_security_headers(what, &res, &[LOADER.to_string()], &[ANCESTOR, PORTAL]) {
+        let carried =
+            assert_security_headers(what, &res, &[LOADER.to_string()], &[ANCESTOR, PORTAL]);
+        if carried.app_policy {
             with_app_policy.push(what);
+        }
+        if carried.referrer {
+            with_referrer.push(what);
         }
         statuses.insert(status.as_u16());
     }
@@ -363,6 +390,21 @@ async fn every_kind_of_response_carries_the_security_headers() {
             "file 304",
         ]
     );
+    // A referrer policy only where a browser sends requests under it: pages, scripts, the style
+    // sheet; never on an API answer, the WASM or a refusal.
+    assert_eq!(
+        with_referrer,
+        [
+            "app shell",
+            "SPA route",
+            "embed route",
+            "HEAD app shell",
+            "script",
+            "style sheet",
+            "service worker",
+            "file 304",
+        ]
+    );
 
     // Without a built app: the 503 (plain text, so inert) and the API still carry them.
     let bare = TestApp::in_dir(tempfile::tempdir().unwrap()).await;
@@ -370,7 +412,10 @@ async fn every_kind_of_response_carries_the_security_headers() {
         let res = bare.get(uri).await;
         assert_eq!(
             assert_security_headers(uri, &res, &[], &[]),
-            app_policy,
+            Carried {
+                app_policy,
+                referrer: false,
+            },
             "{uri}"
         );
         statuses.insert(res.status.as_u16());

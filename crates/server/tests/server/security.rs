@@ -27,10 +27,8 @@ async fn every_api_response_carries_the_security_headers() {
             "default-src 'none'; frame-ancestors 'none'"
         );
         assert_eq!(res.header("x-content-type-options"), "nosniff");
-        assert_eq!(
-            res.header("referrer-policy"),
-            "strict-origin-when-cross-origin"
-        );
+        // It makes no requests, so a referrer policy would govern nothing.
+        assert!(res.headers.get("referrer-policy").is_none());
     }
 }
 
