@@ -111,6 +111,16 @@ fn citations(v: &Value, path: String, out: &mut Vec<(String, Value)>) {
     }
 }
 
+/// Every citation of every shipped rule document, with its path (`fees.json.policies[0]…`).
+fn every_citation() -> Vec<(String, Value)> {
+    let mut found = Vec::new();
+    for (doc, text) in DOCUMENTS {
+        let json: Value = serde_json::from_str(text).unwrap();
+        citations(&json, doc.to_string(), &mut found);
+    }
+    found
+}
+
 fn added(c: &Value, field: &str) -> bool {
     c["added"].as_array().is_some_and(|a| {
         a.iter().any(|x| {
@@ -133,49 +143,43 @@ fn date_forms(iso: &str) -> Vec<String> {
 fn every_quote_is_verbatim_and_every_name_is_the_notices_or_marked_added() {
     let seeds = seeds();
     let mut checked = 0;
-    for (doc, text) in DOCUMENTS {
-        let json: Value = serde_json::from_str(text).unwrap();
-        let mut found = Vec::new();
-        citations(&json, doc.to_string(), &mut found);
-        for (path, c) in found {
-            let quote = c["quote"].as_str().unwrap();
-            let issuer = c["issuer"].as_str().unwrap();
-            // Published web pages (their URL is the source) and the demo schools' own made-up
-            // documents are not among the seeds.
-            if c.get("url").is_some() || issuer.contains("示例") {
-                assert!(
-                    c.get("url").is_some() || added(&c, "title"),
-                    "{path}: a demo school's document must say it is example data"
-                );
-                continue;
-            }
-            let Some((seed, body)) = seeds.iter().find(|(_, body)| quotes(body, quote)) else {
-                panic!("{path}: the quote is in no seed: {quote}");
-            };
-            let title = c["title"].as_str().unwrap();
+    for (path, c) in every_citation() {
+        let quote = c["quote"].as_str().unwrap();
+        let issuer = c["issuer"].as_str().unwrap();
+        // Published web pages (their URL is the source) and the demo schools' own made-up
+        // documents are not among the seeds.
+        if c.get("url").is_some() || issuer.contains("示例") {
             assert!(
-                body.contains(&normalize(title)) || added(&c, "title"),
-                "{path}: seed {seed} does not give the title {title:?}; mark it added"
+                c.get("url").is_some() || added(&c, "title"),
+                "{path}: a demo school's document must say it is example data"
             );
-            assert!(
-                issuer.split(' ').all(|i| body.contains(&normalize(i))) || added(&c, "issuer"),
-                "{path}: seed {seed} does not name the issuer {issuer:?}; mark it added"
-            );
-            if let Some(no) = c["document_no"].as_str() {
-                assert!(
-                    body.contains(&normalize(no)) || added(&c, "document_no"),
-                    "{path}: seed {seed} does not give {no:?}"
-                );
-            }
-            if let Some(on) = c["issued_on"].as_str() {
-                assert!(
-                    date_forms(on).iter().any(|d| body.contains(d.as_str()))
-                        || added(&c, "issued_on"),
-                    "{path}: seed {seed} does not give the date {on}"
-                );
-            }
-            checked += 1;
+            continue;
         }
+        let Some((seed, body)) = seeds.iter().find(|(_, body)| quotes(body, quote)) else {
+            panic!("{path}: the quote is in no seed: {quote}");
+        };
+        let title = c["title"].as_str().unwrap();
+        assert!(
+            body.contains(&normalize(title)) || added(&c, "title"),
+            "{path}: seed {seed} does not give the title {title:?}; mark it added"
+        );
+        assert!(
+            issuer.split(' ').all(|i| body.contains(&normalize(i))) || added(&c, "issuer"),
+            "{path}: seed {seed} does not name the issuer {issuer:?}; mark it added"
+        );
+        if let Some(no) = c["document_no"].as_str() {
+            assert!(
+                body.contains(&normalize(no)) || added(&c, "document_no"),
+                "{path}: seed {seed} does not give {no:?}"
+            );
+        }
+        if let Some(on) = c["issued_on"].as_str() {
+            assert!(
+                date_forms(on).iter().any(|d| body.contains(d.as_str())) || added(&c, "issued_on"),
+                "{path}: seed {seed} does not give the date {on}"
+            );
+        }
+        checked += 1;
     }
     assert!(checked >= 20, "only {checked} citations checked");
 }
@@ -211,18 +215,13 @@ fn the_check_catches_a_changed_word_and_the_copy_is_read_as_simplified() {
 #[test]
 fn where_an_added_field_came_from_is_said_for_a_student() {
     let mut notes = 0;
-    for (doc, text) in DOCUMENTS {
-        let json: Value = serde_json::from_str(text).unwrap();
-        let mut found = Vec::new();
-        citations(&json, doc.to_string(), &mut found);
-        for (path, c) in found {
-            for a in c["added"].as_array().into_iter().flatten() {
-                let from = a["from"].as_str().unwrap();
-                for word in ["种子", "seed", "文件 0"] {
-                    assert!(!from.contains(word), "{path}: {from:?} says {word:?}");
-                }
-                notes += 1;
+    for (path, c) in every_citation() {
+        for a in c["added"].as_array().into_iter().flatten() {
+            let from = a["from"].as_str().unwrap();
+            for word in ["种子", "seed", "文件 0"] {
+                assert!(!from.contains(word), "{path}: {from:?} says {word:?}");
             }
+            notes += 1;
         }
     }
     assert!(notes >= 10, "only {notes} notes checked");

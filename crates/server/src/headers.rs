@@ -61,8 +61,8 @@ fn loads_of_its_own(headers: &HeaderMap) -> bool {
 /// [`INERT_POLICY`]), `refers` whether a browser sends requests under its referrer policy: a page,
 /// a script, a style sheet or an SVG. On anything else (JSON, the WASM, a PNG) the header governs
 /// nothing, so it is left out: 49 bytes less on each API answer. (The server sends no redirects,
-/// where it would apply too.) Also for the
-/// refusals the HTTP layer answers before the router (see [`crate::transport`]), which are JSON.
+/// where it would apply too.) Also for the refusals the HTTP layer answers before the router (see
+/// [`crate::transport`]), which are JSON.
 pub fn security_headers(
     state: &AppState,
     runs: bool,
