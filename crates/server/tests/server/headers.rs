@@ -1,6 +1,6 @@
 //! Security headers on every kind of response (API answers, refusals of every status, 304s,
 //! files, the app shell for SPA routes, HEAD, CORS preflights, the server without a built app):
-//! the app's policy on pages and scripts, the inert one on everything else, a referrer policy only
+//! the app's policy on pages and the service worker, the inert one on everything else, a referrer policy only
 //! where a browser sends requests under it; and on the real built app (`dist/` from `trunk build --release`): every script, module preload
 //! and WASM preload carries an `integrity` hash that matches the bytes the server sends, and every
 //! inline script is allowed by its hash in the CSP.
@@ -376,8 +376,9 @@ async fn every_kind_of_response_carries_the_security_headers() {
         }
         statuses.insert(status.as_u16());
     }
-    // Pages and scripts carry the app's policy; everything else (every API answer, the WASM, the
-    // style sheet, refusals) the inert one.
+    // Pages and the service worker carry the app's policy; everything else (every API answer, the
+    // WASM, the style sheet, the JS glue, which runs under its page's policy, refusals) the inert
+    // one.
     assert_eq!(
         with_app_policy,
         [
@@ -385,7 +386,6 @@ async fn every_kind_of_response_carries_the_security_headers() {
             "SPA route",
             "embed route",
             "HEAD app shell",
-            "script",
             "service worker",
             "file 304",
         ]
