@@ -42,7 +42,11 @@ async function transferred(browser, visit, warm) {
     const s = await req.sizes();
     // Nothing crossed the network: answered from the HTTP cache.
     if (s.responseHeadersSize + s.responseBodySize === 0) return;
-    sizes.push({ url: req.url(), bytes: s.responseHeadersSize + s.responseBodySize });
+    // The service worker's script is fetched by the browser, not the page: Playwright reports its
+    // headers but a body of 0. Its Content-Length is what crossed the network (brotli).
+    let body = s.responseBodySize;
+    if (body === 0 && res.status() === 200) body = Number((await res.allHeaders())['content-length'] ?? 0);
+    sizes.push({ url: req.url(), bytes: s.responseHeadersSize + body });
   });
   const page = await context.newPage();
   if (warm) {

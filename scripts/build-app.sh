@@ -8,6 +8,8 @@ trunk build --release
 node scripts/minify-glue.mjs dist/index.html
 # The first screen comes rendered by the server: fetch the WASM after it has painted.
 node scripts/defer-wasm.mjs dist/index.html
+# Trunk copies the service worker as written, comments and all.
+node scripts/minify-sw.mjs dist/sw.js
 # Precompress once at build time (brotli -q 11 is too slow to do per request).
 find dist -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.css' -o -name '*.html' \
   -o -name '*.svg' -o -name '*.webmanifest' -o -name '*.json' \) -print0 |
