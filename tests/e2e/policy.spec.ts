@@ -1,7 +1,7 @@
 import { Page } from '@playwright/test';
 import { appStarted, test as base, expect } from './guarded';
 import { Server } from './server';
-import { api, openPlans, openRegister, signIn, token } from './support';
+import { api, openPlans, openRegister, scannedQr, signIn, token } from './support';
 
 // Each test gets its own server, so ratings and registrations never leak between tests.
 const test = base.extend<{ server: Server }>({
@@ -103,6 +103,8 @@ test('an employer checks a certificate from the QR link, without signing in', as
   const url = await page.getByTestId('verify-url').innerText();
   const no = await page.getByTestId('certificate-no').innerText();
   expect(url).toContain(`/verify?no=${encodeURIComponent(no)}&check=`);
+  // The employer's phone scans the code on screen and gets the same link.
+  expect(await scannedQr(page.getByTestId('ticket-qr'))).toBe(url);
 
   // The plan's results are in public notice (公示): the student is told they may still change.
   await expect(page.getByTestId('result-provisional')).toHaveText('成绩公示中，结果可能调整；公示结束后为最终成绩。');

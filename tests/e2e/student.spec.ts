@@ -3,7 +3,7 @@ import { test as base, expect } from './guarded';
 import { readFileSync } from 'node:fs';
 import ICAL from 'ical.js';
 import { Server } from './server';
-import { DEMO_PASSWORD, holdBack, inFlightTogether, openPlans, openRegister, personalRecords, serverRegistrations, signIn } from './support';
+import { DEMO_PASSWORD, holdBack, inFlightTogether, openPlans, openRegister, personalRecords, scannedQr, serverRegistrations, signIn } from './support';
 
 // Each test gets its own server and database, so registrations made by one never affect another.
 const test = base.extend<{ server: Server }>({
@@ -194,6 +194,9 @@ test('the admission ticket prints to a one-page PDF with the ticket number', asy
   const ticketNo = await page.getByTestId('ticket-no').innerText();
   await expect(page.getByTestId('ticket-name')).toHaveText('李静');
   await expect(page.getByTestId('ticket-qr')).toHaveAttribute('data-qr-text', new RegExp(`^KZT1\\|${ticketNo}\\|`));
+  // The code on screen scans as the text it was drawn from.
+  const qrText = await page.getByTestId('ticket-qr').getAttribute('data-qr-text');
+  expect(await scannedQr(page.getByTestId('ticket-qr'))).toBe(qrText);
   const pdf = await page.pdf({ format: 'A4' });
   const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
   const doc = await pdfjs.getDocument({ data: new Uint8Array(pdf) }).promise;

@@ -1,4 +1,5 @@
-import { expect, BrowserContext, Page } from '@playwright/test';
+import { expect, BrowserContext, Locator, Page } from '@playwright/test';
+import jsQR from 'jsqr';
 import { Server } from './server';
 
 /** Every demo account's password (printed by `serve --demo`, documented in the README). */
@@ -153,6 +154,32 @@ export async function serviceWorkerReady(page: Page) {
 }
 
 /** Opens a plan's registration page and waits for the offline eligibility verdict. */
+/**
+ * What a phone's camera reads from a QR code on screen: the element as the browser drew it,
+ * decoded by jsQR (its pixels are read in a blank page of the same context). `null` if it does not
+ * decode.
+ */
+export async function scannedQr(code: Locator): Promise<string | null> {
+  const png = await code.screenshot();
+  const scratch = await code.page().context().newPage();
+  try {
+    const { data, width, height } = await scratch.evaluate(async (b64) => {
+      const img = new Image();
+      img.src = `data:image/png;base64,${b64}`;
+      await img.decode();
+      const canvas = document.createElement('canvas');
+      canvas.width = img.width;
+      canvas.height = img.height;
+      const g = canvas.getContext('2d')!;
+      g.drawImage(img, 0, 0);
+      return { data: Array.from(g.getImageData(0, 0, img.width, img.height).data), width: img.width, height: img.height };
+    }, png.toString('base64'));
+    return jsQR(Uint8ClampedArray.from(data), width, height)?.data ?? null;
+  } finally {
+    await scratch.close();
+  }
+}
+
 export async function openRegister(page: Page, server: Server, planId: string) {
   await page.goto(`${server.url}/register/${planId}`);
   await expect(
